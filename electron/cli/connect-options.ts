@@ -1,0 +1,150 @@
+import { readFile } from 'node:fs/promises'
+import { isIP } from 'node:net'
+
+import { HostRule, type HostRuleInput } from '../../shared/domain.ts'
+import { parsePins } from '../../shared/pins.ts'
+import { normalizeHost } from '../transport/host-rules.ts'
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+
+/** The connection flags shared by `get` and `probe`, as commander hands them over. */
+export interface ConnectFlags {
+  resolve?: string[]
+  sni?: string
+  pinnedpubkey?: string
+  trust?: string
+  cacert?: string
+  connectTimeout?: string
+}
+
+export interface ConnectSetup {
+  rules: HostRule[]
+  ca: string[] | undefined
+  connectTimeoutMs: number | undefined
+}
+
+/**
+ * Turn curl-style flags into host rules.
+ *
+ * `--resolve` entries become address rules for their host:port. `--sni`, `--pinnedpubkey` and `--trust` are
+ * about the URL the user named, so they go into a rule for that URL's host and port, merged with its
+ * `--resolve` addresses. Every mistake is a `BAD_INPUT`/`BAD_PIN` (exit 2) naming the flag.
+ */
+export async function connectSetup(flags: ConnectFlags, urls: URL[]): Promise<ConnectSetup> {
+  const resolved = (flags.resolve ?? []).map(parseResolve)
+  const rules: HostRuleInput[] = resolved.map((r) => ({
+    pattern: r.host,
+    addresses: r.addresses,
+    ...(r.port === undefined ? {} : { port: r.port }),
+  }))
+
+  if (flags.sni !== undefined || flags.pinnedpubkey !== undefined || flags.trust !== undefined) {
+    const pins = flags.pinnedpubkey === undefined ? [] : pinsOrThrow(flags.pinnedpubkey)
+    const trust = parseTrust(flags.trust)
+    if (trust === 'pin' && pins.length === 0) {
+      throw new PinpointError('BAD_INPUT', '--trust pin needs --pinnedpubkey: the server key must match a pin')
+    }
+    for (const url of urls) {
+      const host = normalizeHost(url.hostname)
+      if (flags.sni !== undefined && !isIP(host)) {
+        throw new PinpointError(
+          'BAD_INPUT',
+          `--sni is for IP-address URLs; ${host} is a name already (to pick its address, use --resolve ${host}:PORT:ADDR)`,
+        )
+      }
+      const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
+      const mine = rules.find((r) => r.pattern === host && (r.port === undefined || r.port === port))
+      const extra = {
+        ...(flags.sni === undefined ? {} : { sni: flags.sni }),
+        pins,
+        trust,
+      }
+      if (mine) Object.assign(mine, extra)
+      else rules.push({ pattern: host, port, ...extra })
+    }
+  }
+
+  const parsed: HostRule[] = []
+  for (const input of rules) {
+    const r = HostRule.safeParse(input)
+    if (!r.success) {
+      const issue = r.error.issues[0]
+      const field = issue?.path.join('.') || 'rule'
+      throw new PinpointError('BAD_INPUT', `bad option for ${input.pattern}: ${field}: ${issue?.message}`)
+    }
+    parsed.push(r.data)
+  }
+  return {
+    rules: parsed,
+    ca: flags.cacert === undefined ? undefined : [await readCa(flags.cacert)],
+    connectTimeoutMs: parseTimeout(flags.connectTimeout),
+  }
+}
+
+interface ResolveEntry {
+  host: string
+  port: number | undefined
+  addresses: string[]
+}
+
+/** curl's `--resolve host:port:addr[,addr]…`; IPv6 addresses may be bracketed, port may be `*`. */
+export function parseResolve(text: string): ResolveEntry {
+  const m = /^\+?([^:[\]]+):(\d+|\*):(.+)$/.exec(text.trim())
+  if (!m) throw new PinpointError('BAD_INPUT', `--resolve "${text}": expected HOST:PORT:ADDRESS[,ADDRESS]…`)
+  const [, host = '', portText = '', list = ''] = m
+  const port = portText === '*' ? undefined : Number(portText)
+  if (port !== undefined && (port < 1 || port > 65535)) {
+    throw new PinpointError('BAD_INPUT', `--resolve "${text}": port ${portText} is out of range`)
+  }
+  const addresses = list.split(',').map((a) => a.trim().replace(/^\[(.*)\]$/, '$1'))
+  for (const a of addresses) {
+    if (!isIP(a)) throw new PinpointError('BAD_INPUT', `--resolve "${text}": "${a}" is not an IP address`)
+  }
+  return { host: normalizeHost(host), port, addresses }
+}
+
+function pinsOrThrow(text: string): string[] {
+  const r = parsePins(text)
+  if (!r.ok) throw new PinpointError('BAD_PIN', `--pinnedpubkey: ${r.error}`)
+  return r.pins
+}
+
+function parseTrust(text: string | undefined): 'ca' | 'pin' {
+  if (text === undefined || text === 'ca' || text === 'pin') return text ?? 'ca'
+  throw new PinpointError('BAD_INPUT', `--trust "${text}": expected "ca" or "pin"`)
+}
+
+function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const s = Number(text)
+  if (!Number.isFinite(s) || s <= 0)
+    throw new PinpointError('BAD_INPUT', `--connect-timeout "${text}": expected seconds > 0`)
+  return Math.round(s * 1000)
+}
+
+async function readCa(path: string): Promise<string> {
+  let pem: string
+  try {
+    pem = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new PinpointError('BAD_INPUT', `--cacert ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new PinpointError('BAD_INPUT', `--cacert ${path}: no PEM certificate in the file`)
+  }
+  return pem
+}
+
+/** A URL the user typed: http(s) only, with a host. */
+export function parseUrl(text: string): URL {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new PinpointError('BAD_URL', `"${text}" is not a URL`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new PinpointError('BAD_URL', `"${text}": only http and https URLs are supported`)
+  }
+  if (!url.hostname) throw new PinpointError('BAD_URL', `"${text}" has no host`)
+  return url
+}

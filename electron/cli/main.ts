@@ -1,0 +1,88 @@
+import { Command, CommanderError, Option } from 'commander'
+
+import { exitCodeFor } from '../../shared/errors.ts'
+import { isPinpointError } from '../../shared/pinpoint-error.ts'
+import { getCommand } from './get-command.ts'
+import { probeCommand } from './probe-command.ts'
+import type { CliIo } from './io.ts'
+import { processIo } from './io.ts'
+
+/**
+ * The `pinpoint` command: parse, run, and turn every outcome into an exit code.
+ *
+ * Expected failures are PinpointErrors whose code picks the exit status; commander's own usage errors exit 2,
+ * as design §4 requires. Anything else is a bug and is printed with its stack.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exit = 0
+  const program = new Command('pinpoint')
+    .description('Downloads that connect where you say and trust only what you pin')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError('(run with --help for usage)')
+
+  program
+    .command('probe')
+    .description('connect, verify, and show what the server presents (addresses tried, chain, SPKI pins)')
+    .argument('<url>', 'an https URL')
+    .option('--json', 'print one JSON object')
+    .addOption(connectOptions().resolve)
+    .addOption(connectOptions().sni)
+    .addOption(connectOptions().pinnedpubkey)
+    .addOption(connectOptions().trust)
+    .addOption(connectOptions().cacert)
+    .addOption(connectOptions().connectTimeout)
+    .action(async (url: string, opts) => {
+      exit = await probeCommand(url, opts, io)
+    })
+
+  program
+    .command('get')
+    .description('download; the file appears only when it is complete')
+    .argument('<url...>', 'http or https URLs')
+    .option('-o, --output <file>', 'the output file (one URL only)')
+    .option('-d, --dir <dir>', 'the output folder (default: the current folder)')
+    .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
+    .addOption(connectOptions().resolve)
+    .addOption(connectOptions().sni)
+    .addOption(connectOptions().pinnedpubkey)
+    .addOption(connectOptions().trust)
+    .addOption(connectOptions().cacert)
+    .addOption(connectOptions().connectTimeout)
+    .action(async (urls: string[], opts) => {
+      exit = await getCommand(urls, opts, io)
+    })
+
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2
+    }
+    if (isPinpointError(err)) {
+      io.stderr(`pinpoint: ${err.message}\n`)
+      return exitCodeFor(err.code)
+    }
+    io.stderr(`pinpoint: internal error: ${(err as Error).stack ?? String(err)}\n`)
+    return 1
+  }
+  return exit
+}
+
+/** The connection flags, curl-compatible where curl has them. */
+function connectOptions() {
+  const collect = (v: string, prev: string[] = []) => [...prev, v]
+  return {
+    resolve: new Option('--resolve <host:port:addr[,addr]...>', 'use these addresses for host:port (repeatable)')
+      .argParser(collect)
+      .default(undefined),
+    sni: new Option('--sni <name>', 'for an IP-address URL: the server name to present and verify'),
+    pinnedpubkey: new Option(
+      '--pinnedpubkey <sha256//b64[;sha256//b64]...>',
+      'SPKI pins; any chain certificate may match',
+    ),
+    trust: new Option('--trust <ca|pin>', 'pin: accept an unverified chain whose leaf key matches a pin'),
+    cacert: new Option('--cacert <file>', 'trust these PEM anchors instead of the bundled roots'),
+    connectTimeout: new Option('--connect-timeout <seconds>', 'per address: TCP connect and TLS handshake'),
+  }
+}

@@ -1,0 +1,53 @@
+import { exitCodeFor, type ErrorCode } from '../../shared/errors.ts'
+import { probe, type ProbeReport } from '../transport/probe.ts'
+import { createTransport } from '../transport/transport.ts'
+import { connectSetup, parseUrl, type ConnectFlags } from './connect-options.ts'
+import type { CliIo } from './io.ts'
+
+/** `pinpoint probe`: exit 0 when the server verifies (and a pin matches, when pins are given), else its code. */
+export async function probeCommand(
+  urlText: string,
+  flags: ConnectFlags & { json?: boolean },
+  io: CliIo,
+): Promise<number> {
+  const url = parseUrl(urlText)
+  const setup = await connectSetup(flags, [url])
+  const transport = createTransport({
+    rules: () => setup.rules,
+    ...(setup.ca ? { ca: setup.ca } : {}),
+    ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
+  })
+  const report = await probe(transport, url, setup.connectTimeoutMs ?? 10_000)
+  if (flags.json) io.stdout(`${JSON.stringify(report)}\n`)
+  else io.stdout(`${formatProbe(report)}\n`)
+  if (report.error) {
+    io.stderr(`pinpoint: ${report.error.message}\n`)
+    return exitCodeFor(report.error.code as ErrorCode)
+  }
+  return 0
+}
+
+/** The human view of a probe. */
+export function formatProbe(r: ProbeReport): string {
+  const lines: string[] = [r.url]
+  for (const a of r.attempts) {
+    const addr = a.address.includes(':') ? `[${a.address}]` : a.address
+    const result = a.outcome === 'won' ? 'connected' : a.outcome === 'failed' ? `failed: ${a.error?.code}` : 'abandoned'
+    lines.push(
+      `  tried      ${addr}:${a.port} (${a.source}) at +${a.startedMs} ms, ${result} after ${a.elapsedMs ?? '?'} ms`,
+    )
+  }
+  lines.push(`  sni        ${r.servername ?? '(none: IP address without --sni)'}`)
+  lines.push(`  host       ${r.hostHeader}`)
+  if (r.protocol) lines.push(`  tls        ${r.protocol} ${r.cipher ?? ''}${r.alpn ? `, ALPN ${r.alpn}` : ''}`)
+  lines.push(`  verified   ${r.verified ? 'yes' : `no (${r.verifyError ?? 'unknown'})`}`)
+  if (r.pinned !== undefined) lines.push(`  pin        ${r.pinned ? 'matched' : 'MISMATCH'}`)
+  if (r.error) lines.push(`  error      ${r.error.code}: ${r.error.message}`)
+  r.chain.forEach((c, i) => {
+    lines.push(`  cert ${i}     ${c.subject}`)
+    lines.push(`             issuer ${c.issuer}`)
+    lines.push(`             valid  ${c.validFrom} .. ${c.validTo}`)
+    lines.push(`             pin    ${c.spki}`)
+  })
+  return lines.join('\n')
+}

@@ -1,0 +1,43 @@
+/**
+ * A file name from a URL path: the last segment, percent-decoded, made safe for every OS.
+ *
+ * Decoding happens before separators are handled, so `%2F` cannot smuggle a path in; only the part after the
+ * last `/` or `\` survives, and `.`/`..`/empty fall back to a fixed name. The result is always a single path
+ * component, which is what keeps downloads inside the chosen folder.
+ */
+export function nameFromUrl(url: URL): string {
+  const raw = url.pathname.split('/').pop() ?? ''
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(raw)
+  } catch {
+    decoded = raw
+  }
+  return sanitizeName(decoded) || 'download'
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
+// C0/C1 controls plus the bidi overrides and isolates that make `exe.txt` display as `txt.exe`.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069<>:"|?*]/g
+
+export function sanitizeName(input: string): string {
+  let name = input.split(/[/\\]/).pop() ?? ''
+  name = name
+    .replace(UNSAFE, '_')
+    .replace(/^[.\s]+/, '')
+    .replace(/[.\s]+$/, '')
+  if (name === '' || name === '.' || name === '..') return ''
+  if (WINDOWS_RESERVED.test(name)) name = `_${name}`
+  return truncateBytes(name, 200)
+}
+
+/** Keep at most `max` UTF-8 bytes, cutting the stem rather than the extension. */
+function truncateBytes(name: string, max: number): string {
+  const enc = new TextEncoder()
+  if (enc.encode(name).length <= max) return name
+  const dot = name.lastIndexOf('.')
+  const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : ''
+  let stem = ext ? name.slice(0, dot) : name
+  while (enc.encode(stem + ext).length > max) stem = Array.from(stem).slice(0, -1).join('')
+  return stem + ext
+}

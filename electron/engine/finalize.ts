@@ -1,0 +1,52 @@
+import { constants } from 'node:fs'
+import { link, open, unlink } from 'node:fs/promises'
+import { basename, dirname, extname, join } from 'node:path'
+
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+
+/**
+ * Give a finished `.part` file its final name without ever overwriting anything.
+ *
+ * `link()` fails with EEXIST instead of replacing, so it is the exclusive create that `rename()` is not; on a
+ * clash the next free `name (n).ext` is taken. The folder is fsynced afterwards so the new name survives a
+ * crash (a rename without it can come back as a missing or zero-length file on some filesystems).
+ */
+export async function finalizePart(partPath: string, wantedPath: string): Promise<string> {
+  for (let n = 0; n < 10_000; n++) {
+    const candidate = n === 0 ? wantedPath : numbered(wantedPath, n)
+    try {
+      await link(partPath, candidate)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') continue
+      throw fileError(err, candidate)
+    }
+    await unlink(partPath)
+    await fsyncDir(dirname(candidate))
+    return candidate
+  }
+  throw new PinpointError('FILE_ERROR', `no free name for ${wantedPath}`)
+}
+
+function numbered(path: string, n: number): string {
+  const ext = extname(path)
+  const stem = basename(path, ext)
+  return join(dirname(path), `${stem} (${n})${ext}`)
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  const fd = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY)
+  try {
+    await fd.sync()
+  } finally {
+    await fd.close()
+  }
+}
+
+/** A local file failure as data: a full disk is its own code because the UI and CLI treat it differently. */
+export function fileError(err: unknown, path: string): PinpointError {
+  const code = (err as NodeJS.ErrnoException).code
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new PinpointError('DISK_FULL', `disk full writing ${path}`, { cause: code })
+  return new PinpointError('FILE_ERROR', `${path}: ${code ?? (err as Error).message}`, { cause: code })
+}

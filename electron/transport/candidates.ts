@@ -1,0 +1,61 @@
+import { lookup as dnsLookup } from 'node:dns/promises'
+import { isIP } from 'node:net'
+
+import type { HostRule } from '../../shared/domain.ts'
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+
+export interface Candidate {
+  address: string
+  family: 4 | 6
+  source: 'rule' | 'literal' | 'dns'
+}
+
+/** Resolves a name to every address; the shape of `dns.promises.lookup(name, { all: true })`. */
+export type Lookup = (hostname: string) => Promise<Array<{ address: string; family: number }>>
+
+export const systemLookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, order: 'ipv6first' })
+
+/**
+ * The addresses to try for a host, in order.
+ *
+ * A rule's addresses replace DNS entirely (curl `--resolve`), in the order the user gave them. DNS answers are
+ * interleaved by family as RFC 8305 §4 asks, so one broken family costs a single stagger, not a whole list.
+ */
+export async function candidatesFor(host: string, rule: HostRule | undefined, lookup: Lookup): Promise<Candidate[]> {
+  if (rule && rule.addresses.length > 0) {
+    return rule.addresses.map((address) => ({ address, family: familyOf(address), source: 'rule' }))
+  }
+  if (isIP(host)) return [{ address: host, family: familyOf(host), source: 'literal' }]
+  let answers: Array<{ address: string; family: number }>
+  try {
+    answers = await lookup(host)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new PinpointError('DNS_FAILED', `could not resolve ${host}${code ? ` (${code})` : ''}`, { host, cause: code })
+  }
+  if (answers.length === 0) throw new PinpointError('DNS_FAILED', `no addresses for ${host}`, { host })
+  return interleave(answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4, source: 'dns' })))
+}
+
+/** Put `preferred` first when it is among the candidates: the node that won last time for this host. */
+export function preferAddress(candidates: Candidate[], preferred: string | undefined): Candidate[] {
+  if (!preferred) return candidates
+  const hit = candidates.find((c) => c.address === preferred)
+  return hit ? [hit, ...candidates.filter((c) => c !== hit)] : candidates
+}
+
+function interleave(list: Candidate[]): Candidate[] {
+  const first = list[0]?.family
+  const a = list.filter((c) => c.family === first)
+  const b = list.filter((c) => c.family !== first)
+  const out: Candidate[] = []
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i]) out.push(a[i] as Candidate)
+    if (b[i]) out.push(b[i] as Candidate)
+  }
+  return out
+}
+
+function familyOf(address: string): 4 | 6 {
+  return isIP(address) === 6 ? 6 : 4
+}

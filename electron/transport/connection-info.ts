@@ -1,0 +1,42 @@
+import type { z } from 'zod'
+
+import type { PinMode as PinModeSchema, TrustMode as TrustModeSchema } from '../../shared/domain.ts'
+import type { ChainCert } from './chain.ts'
+
+export type PinMode = z.output<typeof PinModeSchema>
+export type TrustMode = z.output<typeof TrustModeSchema>
+
+/** One address tried while connecting, kept so `probe` and the UI can show why a node was or was not used. */
+export interface AttemptRecord {
+  address: string
+  port: number
+  source: 'rule' | 'literal' | 'dns'
+  startedMs: number
+  outcome: 'won' | 'failed' | 'abandoned'
+  error?: { code: string; message: string }
+  elapsedMs?: number
+}
+
+/** What is recorded for every connection the transport makes (design §2.6). */
+export interface ConnectionInfo {
+  url: string
+  host: string
+  address: string
+  port: number
+  /** The SNI sent, or null when none was (an IP-literal URL without an override). */
+  servername: string | null
+  hostHeader: string
+  protocol: string | null
+  cipher: string | null
+  alpn: string | null
+  chain: ChainCert[]
+  verified: boolean
+  verifyError?: string
+  pinned?: boolean
+  pinMode?: PinMode
+  trust: TrustMode
+  connectMs: number
+  handshakeMs: number
+  attempts: AttemptRecord[]
+  at: string
+}

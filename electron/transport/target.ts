@@ -1,0 +1,33 @@
+import { isIP } from 'node:net'
+
+import type { HostRule } from '../../shared/domain.ts'
+import { findRule, normalizeHost } from './host-rules.ts'
+
+/** Everything a connection to a URL needs to know before it picks an address. */
+export interface Target {
+  url: URL
+  secure: boolean
+  /** The URL's host, normalized (no IPv6 brackets). */
+  host: string
+  port: number
+  rule: HostRule | undefined
+  /** The name the certificate is verified against: the SNI override, else the URL's host. */
+  logicalName: string
+  /** The SNI to send; undefined for an IP literal without an override, since RFC 6066 forbids IPs in SNI. */
+  servername: string | undefined
+  /** `Host` header: the logical name, plus the port when it is not the scheme's default. */
+  hostHeader: string
+}
+
+export function targetFor(url: URL, rules: readonly HostRule[]): Target {
+  const secure = url.protocol === 'https:'
+  const host = normalizeHost(url.hostname)
+  const port = url.port ? Number(url.port) : secure ? 443 : 80
+  const rule = findRule(rules, host, port)
+  const logicalName = rule?.sni ?? host
+  const servername = rule?.sni ?? (isIP(host) ? undefined : host)
+  const defaultPort = port === (secure ? 443 : 80)
+  const nameForHeader = isIP(logicalName) === 6 ? `[${logicalName}]` : logicalName
+  const hostHeader = rule?.hostHeader ?? (defaultPort ? nameForHeader : `${nameForHeader}:${port}`)
+  return { url, secure, host, port, rule, logicalName, servername, hostHeader }
+}

@@ -1,0 +1,176 @@
+import {
+  checkServerIdentity,
+  connect,
+  type DetailedPeerCertificate,
+  type PeerCertificate,
+  type TLSSocket,
+} from 'node:tls'
+
+import type { PinMode, TrustMode } from './connection-info.ts'
+import { chainOf, type ChainCert } from './chain.ts'
+import { PinpointError, type FailureContext } from '../../shared/pinpoint-error.ts'
+import { codeForNodeError } from './node-errors.ts'
+import { formatPin } from '../../shared/pins.ts'
+
+export interface TlsAttempt {
+  address: string
+  port: number
+  /** The name the certificate must be valid for: the SNI override, or the URL's host. */
+  logicalName: string
+  /** What goes in the SNI extension; undefined for an IP-literal URL without an override (RFC 6066). */
+  servername: string | undefined
+  pins: readonly string[]
+  pinMode: PinMode
+  trust: TrustMode
+  /** Trust anchors; undefined means Node's bundled roots. */
+  ca: string[] | undefined
+  timeoutMs: number
+  signal: AbortSignal
+}
+
+export interface TlsResult {
+  socket: TLSSocket
+  protocol: string | null
+  cipher: string | null
+  alpn: string | null
+  chain: ChainCert[]
+  verified: boolean
+  verifyError?: string
+  /** true: a pin matched; false: pins were set and none matched (report mode only gets here); absent: no pins. */
+  pinned?: boolean
+  connectMs: number
+  handshakeMs: number
+}
+
+/**
+ * One TLS connection to one address, with every check done before the caller may write a byte.
+ *
+ * - `trust: 'ca'` keeps `rejectUnauthorized` on, so Node itself refuses a chain that does not verify and a
+ *   certificate whose name is not `logicalName` (our `checkServerIdentity` checks that name, never the IP).
+ * - `trust: 'pin'` (an explicit per-host opt-in for self-signed servers) lets the chain through, and instead
+ *   requires the leaf's key to match a pin; the chain and name results are reported, not enforced.
+ * - Pins are matched against the chain Node verified, after the handshake and before this promise resolves,
+ *   so a mismatch closes the socket with zero request bytes sent.
+ * - No `session` is ever passed: a resumed session skips certificate callbacks, so it would skip the pins.
+ */
+export function connectTls(a: TlsAttempt): Promise<TlsResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    let connectMs = 0
+    let chain: ChainCert[] = []
+    let nameError: Error | undefined
+    let done = false
+    const ctx = (): FailureContext => ({
+      host: a.logicalName,
+      address: a.address,
+      port: a.port,
+      servername: a.servername ?? null,
+    })
+
+    const socket = connect({
+      host: a.address,
+      port: a.port,
+      servername: a.servername,
+      ca: a.ca,
+      ALPNProtocols: ['http/1.1'],
+      minVersion: 'TLSv1.2',
+      rejectUnauthorized: a.trust === 'ca',
+      // Node hands this callback getPeerCertificate(true), i.e. the detailed form with issuer links.
+      checkServerIdentity: (_host: string, cert: PeerCertificate) => {
+        chain = chainOf(cert as DetailedPeerCertificate)
+        nameError = checkServerIdentity(a.logicalName, cert)
+        return nameError
+      },
+    })
+
+    const fail = (err: PinpointError) => {
+      if (done) return
+      done = true
+      cleanup()
+      socket.destroy()
+      reject(err)
+    }
+    const onAbort = () => fail(new PinpointError('CONNECT_FAILED', 'attempt abandoned', ctx()))
+    const timer = setTimeout(() => {
+      const what = connectMs
+        ? `no TLS handshake within ${a.timeoutMs} ms`
+        : `no TCP connection within ${a.timeoutMs} ms`
+      fail(new PinpointError('CONNECT_TIMEOUT', `${endpoint(a)}: ${what}`, ctx()))
+    }, a.timeoutMs)
+    const cleanup = () => {
+      clearTimeout(timer)
+      a.signal.removeEventListener('abort', onAbort)
+    }
+    if (a.signal.aborted) return onAbort()
+    a.signal.addEventListener('abort', onAbort, { once: true })
+
+    socket.once('connect', () => {
+      connectMs = performance.now() - started
+    })
+    // `on`, not `once`: a destroyed socket can emit a second error, which must not go unhandled.
+    socket.on('error', (err: NodeJS.ErrnoException) => fail(classify(err, a, chain, ctx())))
+    socket.once('secureConnect', () => {
+      if (done) return
+      if (chain.length === 0) chain = chainOf(socket.getPeerCertificate(true))
+      const verifyError = socket.authorized ? undefined : String(socket.authorizationError ?? nameError?.message)
+      const pinned = a.pins.length > 0 ? matchesPin(a, chain) : undefined
+
+      if (socket.isSessionReused() && a.pins.length > 0) {
+        return fail(new PinpointError('PIN_MISMATCH', `${endpoint(a)}: resumed TLS session, pins unchecked`, ctx()))
+      }
+      if (pinned === false && (a.pinMode === 'enforce' || a.trust === 'pin')) {
+        const presented = chain.map((c) => c.spki)
+        const leaf = presented[0] ? formatPin(presented[0]) : 'no certificate'
+        const scope = a.trust === 'pin' ? 'leaf key' : 'chain'
+        return fail(
+          new PinpointError(
+            'PIN_MISMATCH',
+            `${endpoint(a)}: no pin matches the server's ${scope}; it presented ${leaf}`,
+            { ...ctx(), presentedPins: presented },
+          ),
+        )
+      }
+      done = true
+      cleanup()
+      resolve({
+        socket,
+        protocol: socket.getProtocol(),
+        cipher: socket.getCipher()?.standardName ?? null,
+        alpn: socket.alpnProtocol || null,
+        chain,
+        verified: socket.authorized,
+        ...(verifyError === undefined ? {} : { verifyError }),
+        ...(pinned === undefined ? {} : { pinned }),
+        connectMs,
+        handshakeMs: performance.now() - started - connectMs,
+      })
+    })
+  })
+}
+
+/** In `trust: 'pin'` mode only the leaf counts: nothing else in an unverified chain proves anything. */
+function matchesPin(a: TlsAttempt, chain: ChainCert[]): boolean {
+  const candidates = a.trust === 'pin' ? chain.slice(0, 1) : chain
+  return candidates.some((c) => a.pins.includes(c.spki))
+}
+
+function endpoint(a: TlsAttempt): string {
+  const addr = a.address.includes(':') ? `[${a.address}]` : a.address
+  const sni = a.servername === undefined ? 'no SNI' : `SNI ${a.servername}`
+  return `${a.logicalName} at ${addr}:${a.port} (${sni})`
+}
+
+function classify(err: NodeJS.ErrnoException, a: TlsAttempt, chain: ChainCert[], ctx: FailureContext): PinpointError {
+  if (err instanceof PinpointError) return err
+  const code = codeForNodeError(err.code) ?? 'CONNECT_FAILED'
+  const context = { ...ctx, cause: err.code, ...(chain.length ? { presentedPins: chain.map((c) => c.spki) } : {}) }
+  const why: Partial<Record<typeof code, string>> = {
+    TLS_NAME_MISMATCH: `the certificate is not valid for ${a.logicalName}${a.servername === undefined ? ' (no SNI was sent for this IP address; use --sni to name the server)' : ''}`,
+    TLS_UNTRUSTED: `the certificate chain is not trusted (${err.code})`,
+    TLS_EXPIRED: 'the certificate has expired',
+    TLS_NOT_YET_VALID: 'the certificate is not valid yet',
+    CONNECT_REFUSED: 'connection refused',
+    CONNECTION_RESET: 'connection reset during the TLS handshake',
+  }
+  return new PinpointError(code, `${endpoint(a)}: ${why[code] ?? err.message}`, context)
+}

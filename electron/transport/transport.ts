@@ -1,0 +1,161 @@
+import type { Duplex } from 'node:stream'
+import { rootCertificates } from 'node:tls'
+
+import type { HostRule } from '../../shared/domain.ts'
+import { candidatesFor, preferAddress, systemLookup, type Candidate, type Lookup } from './candidates.ts'
+import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
+import { race } from './race.ts'
+import { targetFor, type Target } from './target.ts'
+import { connectTcp } from './tcp-connect.ts'
+import { connectTls, type TlsResult } from './tls-connect.ts'
+import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
+import { mostTelling } from './node-errors.ts'
+
+export interface TransportConfig {
+  /** The host rules in force; read at every connect, so a changed rule applies to the next connection. */
+  rules: () => readonly HostRule[]
+  /** Trust anchors for every host, replacing the bundled roots (curl's `--cacert`). */
+  ca?: string[]
+  lookup?: Lookup
+  /** RFC 8305's "Connection Attempt Delay". */
+  staggerMs?: number
+  /** Per address: TCP connect plus TLS handshake. */
+  connectTimeoutMs?: number
+  onConnection?: (info: ConnectionInfo) => void
+  now?: () => Date
+}
+
+export interface Connection {
+  socket: Duplex
+  info: ConnectionInfo
+  target: Target
+}
+
+/** The winning attempt: a TLS result, or the same shape for plain TCP with the TLS fields empty. */
+type Won = Omit<TlsResult, 'socket'> & { socket: Duplex; address: string }
+
+export interface Transport {
+  target(url: URL): Target
+  connect(url: URL, signal?: AbortSignal): Promise<Connection>
+}
+
+/** Failures that say something about the server itself, so trying another address would only hide them. */
+const FATAL = new Set(['PIN_MISMATCH', 'TLS_NAME_MISMATCH', 'TLS_EXPIRED', 'TLS_NOT_YET_VALID', 'TLS_UNTRUSTED'])
+
+export function createTransport(config: TransportConfig): Transport {
+  const lookup = config.lookup ?? systemLookup
+  const staggerMs = config.staggerMs ?? 250
+  const timeoutMs = config.connectTimeoutMs ?? 10_000
+  const now = config.now ?? (() => new Date())
+  // The node that answered last per host:port, so later segments and resumes go to the same server.
+  const winners = new Map<string, string>()
+
+  const caFor = (rule: HostRule | undefined): string[] | undefined => {
+    if (!rule?.ca) return config.ca
+    return [...(config.ca ?? rootCertificates), rule.ca]
+  }
+
+  async function connect(url: URL, signal?: AbortSignal): Promise<Connection> {
+    const target = targetFor(url, config.rules())
+    const key = `${target.host}:${target.port}`
+    const candidates = preferAddress(await candidatesFor(target.host, target.rule, lookup), winners.get(key))
+    const records: AttemptRecord[] = []
+    const t0 = performance.now()
+
+    const attempts = candidates.map((c) => async (attemptSignal: AbortSignal) => {
+      const record: AttemptRecord = {
+        address: c.address,
+        port: target.port,
+        source: c.source,
+        startedMs: round(performance.now() - t0),
+        outcome: 'abandoned',
+      }
+      records.push(record)
+      const both = signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal
+      try {
+        const result = await attemptOne(target, c, both)
+        record.outcome = 'won'
+        record.elapsedMs = round(performance.now() - t0 - record.startedMs)
+        return result
+      } catch (err) {
+        if (!attemptSignal.aborted || signal?.aborted) {
+          record.outcome = 'failed'
+          record.elapsedMs = round(performance.now() - t0 - record.startedMs)
+          if (isPinpointError(err)) record.error = { code: err.code, message: err.message }
+        }
+        throw err
+      }
+    })
+
+    let won: Won
+    try {
+      won = (
+        await race(attempts, {
+          staggerMs,
+          isFatal: (err: unknown) => isPinpointError(err) && FATAL.has(err.code),
+          dispose: (value) => (value as Won).socket.destroy(),
+        })
+      ).value
+    } catch (err) {
+      if (signal?.aborted) throw new PinpointError('CONNECT_FAILED', `connection to ${target.host} canceled`)
+      const errors = err instanceof AggregateError ? err.errors : [err]
+      const best = mostTelling(errors.filter(isPinpointError))
+      if (!best) throw err
+      if (candidates.length > 1 && !FATAL.has(best.code)) {
+        best.message = `${best.message} (tried ${candidates.map((c) => c.address).join(', ')})`
+      }
+      throw Object.assign(best, { attempts: records })
+    }
+    winners.set(key, won.address)
+    const info: ConnectionInfo = {
+      url: url.href,
+      host: target.host,
+      address: won.address,
+      port: target.port,
+      servername: target.servername ?? null,
+      hostHeader: target.hostHeader,
+      protocol: won.protocol,
+      cipher: won.cipher,
+      alpn: won.alpn,
+      chain: won.chain,
+      verified: won.verified,
+      ...(won.verifyError === undefined ? {} : { verifyError: won.verifyError }),
+      ...(won.pinned === undefined ? {} : { pinned: won.pinned, pinMode: target.rule?.pinMode ?? 'enforce' }),
+      trust: target.rule?.trust ?? 'ca',
+      connectMs: round(won.connectMs),
+      handshakeMs: round(won.handshakeMs),
+      attempts: records,
+      at: now().toISOString(),
+    }
+    config.onConnection?.(info)
+    return { socket: won.socket, info, target }
+  }
+
+  async function attemptOne(target: Target, c: Candidate, signal: AbortSignal): Promise<Won> {
+    if (!target.secure) {
+      const tcp = await connectTcp({ address: c.address, port: target.port, host: target.host, timeoutMs, signal })
+      const plain = { protocol: null, cipher: null, alpn: null, chain: [], verified: false, handshakeMs: 0 }
+      return { ...plain, ...tcp, address: c.address }
+    }
+    const rule = target.rule
+    const result = await connectTls({
+      address: c.address,
+      port: target.port,
+      logicalName: target.logicalName,
+      servername: target.servername,
+      pins: rule?.pins ?? [],
+      pinMode: rule?.pinMode ?? 'enforce',
+      trust: rule?.trust ?? 'ca',
+      ca: caFor(rule),
+      timeoutMs,
+      signal,
+    })
+    return { ...result, address: c.address }
+  }
+
+  return { target: (url) => targetFor(url, config.rules()), connect }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10
+}

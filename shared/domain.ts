@@ -1,0 +1,71 @@
+import { z } from 'zod'
+
+import { parsePins } from './pins.ts'
+
+/** A host name as typed by a user: lower-cased, no trailing dot, optionally `*.` for "this and its subdomains". */
+const HOSTNAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
+
+export const HostPattern = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .transform((s) => s.replace(/\.$/, ''))
+  .refine((s) => HOSTNAME.test(s) || z.ipv4().safeParse(s).success || isBracketlessIpv6(s), {
+    message: 'expected a host name (example.com), a wildcard (*.example.com) or an IP address',
+  })
+
+export const IpAddress = z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' })
+
+/** A name for SNI and certificate checks: a DNS name, never an IP (RFC 6066 forbids IP literals in SNI). */
+export const ServerName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .refine((s) => HOSTNAME.test(s) && !s.startsWith('*.') && !/(^|\.)\d+$/.test(s), {
+    message: 'expected a DNS name such as example.com (not an IP address)',
+  })
+
+export const PinMode = z.enum(['enforce', 'report'])
+export const TrustMode = z.enum(['ca', 'pin'])
+
+/**
+ * A per-host rule: where to connect, what name to present, and what to trust.
+ *
+ * `trust: 'pin'` is the explicit opt-in for self-signed or private servers: the leaf key must match a pin,
+ * while the chain, name and dates are only reported.
+ */
+export const HostRule = z
+  .strictObject({
+    pattern: HostPattern,
+    /** The port this rule applies to; absent means every port (curl's `--resolve host:*:addr`). */
+    port: z.number().int().min(1).max(65535).optional(),
+    addresses: z.array(IpAddress).max(16).default([]),
+    sni: ServerName.optional(),
+    hostHeader: z.string().trim().min(1).max(260).optional(),
+    pins: z
+      .array(z.string().transform(normalizePin))
+      .max(16)
+      .default([])
+      .refine((pins) => pins.every((p) => p !== ''), { message: 'every pin must be sha256//<base64 of 32 bytes>' }),
+    pinMode: PinMode.default('enforce'),
+    trust: TrustMode.default('ca'),
+    /** Extra trust anchors (PEM) for this host only, added to the default ones. */
+    ca: z.string().max(262_144).optional(),
+  })
+  .refine((r) => r.trust !== 'pin' || r.pins.length > 0, {
+    message: 'trust "pin" needs at least one pin: the leaf key must match it',
+    path: ['pins'],
+  })
+export type HostRule = z.output<typeof HostRule>
+export type HostRuleInput = z.input<typeof HostRule>
+
+function normalizePin(s: string): string {
+  const parsed = parsePins(s)
+  return parsed.ok && parsed.pins.length === 1 ? (parsed.pins[0] ?? '') : ''
+}
+
+function isBracketlessIpv6(s: string): boolean {
+  return z.ipv6().safeParse(s).success
+}
