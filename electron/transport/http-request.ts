@@ -1,7 +1,5 @@
 import type { Socket } from 'node:net'
-import type { Readable } from 'node:stream'
-
-import { Client } from 'undici'
+import { Client, type Dispatcher } from 'undici'
 
 import type { ConnectionInfo } from './connection-info.ts'
 import type { Transport } from './transport.ts'
@@ -20,7 +18,7 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
-  body: Readable
+  body: Dispatcher.ResponseData['body']
   connection: ConnectionInfo
   /** Release the connection; safe to call more than once. */
   close(): Promise<void>

@@ -1,0 +1,218 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { makePki, type Pki } from '../../fixtures/pki.ts'
+import { runCli } from '../../fixtures/run-cli.ts'
+import { refusedPort } from '../../fixtures/silent-listener.ts'
+import { startTlsHttpServer, type TlsHttpServer } from '../../fixtures/tls-http-server.ts'
+
+let pki: Pki
+let s: TlsHttpServer
+const payload = Buffer.alloc(3 * 1024 * 1024 + 17, 7)
+
+beforeAll(async () => {
+  pki = await makePki()
+  s = await startTlsHttpServer({
+    default: { keyPem: pki.defaultLeaf.keyPem, chainPem: pki.defaultLeaf.chainPem },
+    sni: {
+      'a.test': { keyPem: pki.aTest.keyPem, chainPem: pki.aTest.chainPem },
+      'self.test': { keyPem: pki.selfSigned.keyPem, chainPem: pki.selfSigned.chainPem },
+    },
+    handler: (req, conn) => {
+      if (req.path === '/missing') return { status: 404, body: 'no' }
+      if (req.path === '/big.bin') return { status: 200, body: payload }
+      return { status: 200, body: `hello from ${conn.servername || 'default'}` }
+    },
+  })
+})
+afterAll(async () => {
+  await s.close()
+})
+
+const tmp = () => mkdtemp(join(tmpdir(), 'pinpoint-cli-'))
+const resolveA = () => ['--resolve', `a.test:${s.port}:127.0.0.1`]
+
+describe('pinpoint probe', () => {
+  it('--json prints the design shape, with pins equal to openssl', async () => {
+    const r = await runCli(['probe', '--json', ...resolveA(), '--cacert', pki.caPath, s.url('/', 'a.test')])
+    expect(r.code).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report).toMatchObject({
+      url: s.url('/', 'a.test'),
+      address: '127.0.0.1',
+      port: s.port,
+      servername: 'a.test',
+      hostHeader: `a.test:${s.port}`,
+      protocol: 'TLSv1.3',
+      cipher: expect.any(String),
+      alpn: 'http/1.1',
+      verified: true,
+    })
+    expect(report.chain.map((c: { spki: string }) => c.spki)).toEqual(
+      [pki.aTest, pki.intermediate, pki.root].map((c) => `sha256//${c.pin}`),
+    )
+    expect(report.chain[0]).toEqual({
+      subject: expect.stringContaining('CN=a.test'),
+      issuer: expect.stringContaining('Intermediate'),
+      validFrom: expect.any(String),
+      validTo: expect.any(String),
+      spki: `sha256//${pki.aTest.pin}`,
+    })
+    expect(s.stats.requests.some((q) => q.path === '/' && q.headers.host === `a.test:${s.port}`)).toBe(false)
+  })
+
+  it('shows the chain and its pins when verification fails, and exits 4, so a user can pin it', async () => {
+    const url = s.url('/', 'self.test')
+    const r = await runCli(['probe', '--resolve', `self.test:${s.port}:127.0.0.1`, url])
+    expect(r.code).toBe(4)
+    expect(r.stdout).toContain(`sha256//${pki.selfSigned.pin}`)
+    expect(r.stdout).toContain('verified   no (DEPTH_ZERO_SELF_SIGNED_CERT)')
+    expect(r.stdout).toContain('127.0.0.1')
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+
+    const pinned = await runCli([
+      'probe',
+      '--json',
+      '--resolve',
+      `self.test:${s.port}:127.0.0.1`,
+      '--trust',
+      'pin',
+      '--pinnedpubkey',
+      `sha256//${pki.selfSigned.pin}`,
+      url,
+    ])
+    expect(pinned.code).toBe(0)
+    expect(JSON.parse(pinned.stdout)).toMatchObject({ verified: false, pinned: true })
+  })
+
+  it('exits 5 on a pin mismatch, naming the pin the server presented', async () => {
+    const r = await runCli([
+      'probe',
+      ...resolveA(),
+      '--cacert',
+      pki.caPath,
+      '--pinnedpubkey',
+      `sha256//${pki.bTest.pin}`,
+      s.url('/', 'a.test'),
+    ])
+    expect(r.code).toBe(5)
+    expect(r.stderr).toContain(`sha256//${pki.aTest.pin}`)
+  })
+})
+
+describe('pinpoint get', () => {
+  it('downloads through --resolve into -d, byte for byte, leaving no .part', async () => {
+    const dir = await tmp()
+    const r = await runCli(['get', ...resolveA(), '--cacert', pki.caPath, '-d', dir, s.url('/big.bin', 'a.test')])
+    expect(r.code).toBe(0)
+    expect(await readdir(dir)).toEqual(['big.bin'])
+    expect((await readFile(join(dir, 'big.bin'))).equals(payload)).toBe(true)
+    expect(r.stderr).toContain(`from a.test at 127.0.0.1:${s.port}`)
+  })
+
+  it('an IP URL with --sni downloads from the named host, and never overwrites an existing file', async () => {
+    const dir = await tmp()
+    await writeFile(join(dir, 'hello.txt'), 'keep me')
+    const args = ['get', '--sni', 'a.test', '--cacert', pki.caPath, '-o', join(dir, 'hello.txt'), s.url('/hello.txt')]
+    const r = await runCli(args)
+    expect(r.code).toBe(0)
+    expect(await readFile(join(dir, 'hello.txt'), 'utf8')).toBe('keep me')
+    expect(await readFile(join(dir, 'hello (1).txt'), 'utf8')).toBe('hello from a.test')
+  })
+
+  it('a pin mismatch exits 5 with one stderr line naming host, address and pin, sends nothing, writes nothing', async () => {
+    const dir = await tmp()
+    s.reset()
+    const r = await runCli([
+      'get',
+      ...resolveA(),
+      '--cacert',
+      pki.caPath,
+      '--pinnedpubkey',
+      `sha256//${pki.bTest.pin};sha256//${pki.defaultLeaf.pin}`,
+      '-d',
+      dir,
+      s.url('/big.bin', 'a.test'),
+    ])
+    expect(r.code).toBe(5)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^pinpoint: a\.test at 127\.0\.0\.1:\d+ .*sha256\/\//)
+    expect(lines[0]).toContain(pki.aTest.pin)
+    expect(await readdir(dir)).toEqual([])
+    await s.whenIdle()
+    expect(s.stats.totalRequestBytes).toBe(0)
+  })
+
+  it.each([
+    [['get', 'ftp://a.test/x'], 2, /only http and https/],
+    [['get', 'https://a.test/x', '--pinnedpubkey', 'sha256//abc'], 2, /--pinnedpubkey: bad pin/],
+    [['get', 'https://a.test/x', '--resolve', 'a.test:443'], 2, /--resolve/],
+    [['get', '--bogus', 'https://a.test/x'], 2, /unknown option/],
+    [['get', '--sni', 'a.test', 'https://b.test/x'], 2, /--sni is for IP-address URLs/],
+    [['get', '-o', 'x', 'https://a.test/1', 'https://a.test/2'], 2, /-o\/--output names one file/],
+    [['probe'], 2, /missing required argument/],
+  ])('usage errors exit 2: %j', async (args, code, message) => {
+    const r = await runCli(args)
+    expect(r.code).toBe(code)
+    expect(r.stderr).toMatch(message)
+  })
+
+  it('an HTTP error exits 3 and leaves no file', async () => {
+    const dir = await tmp()
+    const r = await runCli(['get', ...resolveA(), '--cacert', pki.caPath, '-d', dir, s.url('/missing', 'a.test')])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('HTTP 404')
+    expect(await readdir(dir)).toEqual([])
+  })
+
+  it('a refused connection exits 3 naming the address', async () => {
+    const port = await refusedPort()
+    const r = await runCli(['get', '--resolve', `a.test:${port}:127.0.0.1`, `https://a.test:${port}/x`])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain(`a.test at 127.0.0.1:${port}`)
+    expect(r.stderr).toContain('refused')
+  })
+
+  it('an untrusted chain exits 4; an output folder that is a file exits 7', async () => {
+    const dir = await tmp()
+    const untrusted = await runCli(['get', ...resolveA(), '-d', dir, s.url('/x', 'a.test')])
+    expect(untrusted.code).toBe(4)
+    expect(await readdir(dir)).toEqual([])
+    await writeFile(join(dir, 'file'), '')
+    const local = await runCli(['get', '-d', join(dir, 'file'), s.url('/x', 'a.test')])
+    expect(local.code).toBe(7)
+  })
+
+  it('with several URLs the good ones complete and the first failure decides the exit code', async () => {
+    const dir = await tmp()
+    const r = await runCli([
+      'get',
+      ...resolveA(),
+      '--cacert',
+      pki.caPath,
+      '-d',
+      dir,
+      s.url('/one.txt', 'a.test'),
+      s.url('/missing', 'a.test'),
+      s.url('/two.txt', 'a.test'),
+    ])
+    expect(r.code).toBe(3)
+    expect((await readdir(dir)).sort()).toEqual(['one.txt', 'two.txt'])
+  })
+})
+
+describe('npx pinpoint', () => {
+  it('works from the project root with no build step, on Node 24', async () => {
+    const { stdout } = await promisify(execFile)('npx', ['--no-install', 'pinpoint', '--help'], {
+      cwd: new URL('../../..', import.meta.url),
+    })
+    expect(stdout).toContain('Usage: pinpoint')
+    expect(process.versions.node.split('.')[0]).toBe('24')
+  })
+})
