@@ -21,34 +21,20 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError('(run with --help for usage)')
 
-  program
-    .command('probe')
+  withConnectOptions(program.command('probe'))
     .description('connect, verify, and show what the server presents (addresses tried, chain, SPKI pins)')
     .argument('<url>', 'an https URL')
     .option('--json', 'print one JSON object')
-    .addOption(connectOptions().resolve)
-    .addOption(connectOptions().sni)
-    .addOption(connectOptions().pinnedpubkey)
-    .addOption(connectOptions().trust)
-    .addOption(connectOptions().cacert)
-    .addOption(connectOptions().connectTimeout)
     .action(async (url: string, opts) => {
       exit = await probeCommand(url, opts, io)
     })
 
-  program
-    .command('get')
+  withConnectOptions(program.command('get'))
     .description('download; the file appears only when it is complete')
     .argument('<url...>', 'http or https URLs')
     .option('-o, --output <file>', 'the output file (one URL only)')
     .option('-d, --dir <dir>', 'the output folder (default: the current folder)')
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
-    .addOption(connectOptions().resolve)
-    .addOption(connectOptions().sni)
-    .addOption(connectOptions().pinnedpubkey)
-    .addOption(connectOptions().trust)
-    .addOption(connectOptions().cacert)
-    .addOption(connectOptions().connectTimeout)
     .action(async (urls: string[], opts) => {
       exit = await getCommand(urls, opts, io)
     })
@@ -69,20 +55,20 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   return exit
 }
 
-/** The connection flags, curl-compatible where curl has them. */
-function connectOptions() {
+/** The connection flags, curl-compatible where curl has them, shared by every command that connects. */
+function withConnectOptions(cmd: Command): Command {
   const collect = (v: string, prev: string[] = []) => [...prev, v]
-  return {
-    resolve: new Option('--resolve <host:port:addr[,addr]...>', 'use these addresses for host:port (repeatable)')
-      .argParser(collect)
-      .default(undefined),
-    sni: new Option('--sni <name>', 'for an IP-address URL: the server name to present and verify'),
-    pinnedpubkey: new Option(
-      '--pinnedpubkey <sha256//b64[;sha256//b64]...>',
-      'SPKI pins; any chain certificate may match',
-    ),
-    trust: new Option('--trust <ca|pin>', 'pin: accept an unverified chain whose leaf key matches a pin'),
-    cacert: new Option('--cacert <file>', 'trust these PEM anchors instead of the bundled roots'),
-    connectTimeout: new Option('--connect-timeout <seconds>', 'per address: TCP connect and TLS handshake'),
-  }
+  return cmd
+    .addOption(
+      new Option('--resolve <host:port:addr[,addr]...>', 'use these addresses for host:port (repeatable)').argParser(
+        collect,
+      ),
+    )
+    .addOption(new Option('--sni <name>', 'for an IP-address URL: the server name to present and verify'))
+    .addOption(
+      new Option('--pinnedpubkey <sha256//b64[;sha256//b64]...>', 'SPKI pins; any chain certificate may match'),
+    )
+    .addOption(new Option('--trust <ca|pin>', 'pin: accept an unverified chain whose leaf key matches a pin'))
+    .addOption(new Option('--cacert <file>', 'trust these PEM anchors instead of the bundled roots'))
+    .addOption(new Option('--connect-timeout <seconds>', 'per address: TCP connect and TLS handshake'))
 }

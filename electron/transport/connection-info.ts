@@ -17,8 +17,20 @@ export interface AttemptRecord {
   elapsedMs?: number
 }
 
+/** What a finished handshake tells about the server; empty for plain http. */
+export interface TlsFacts {
+  protocol: string | null
+  cipher: string | null
+  alpn: string | null
+  chain: ChainCert[]
+  verified: boolean
+  verifyError?: string
+  /** true: a pin matched; false: pins were set and none matched (only report mode gets this far); absent: no pins. */
+  pinned?: boolean
+}
+
 /** What is recorded for every connection the transport makes (design §2.6). */
-export interface ConnectionInfo {
+export interface ConnectionInfo extends TlsFacts {
   url: string
   host: string
   address: string
@@ -26,13 +38,6 @@ export interface ConnectionInfo {
   /** The SNI sent, or null when none was (an IP-literal URL without an override). */
   servername: string | null
   hostHeader: string
-  protocol: string | null
-  cipher: string | null
-  alpn: string | null
-  chain: ChainCert[]
-  verified: boolean
-  verifyError?: string
-  pinned?: boolean
   pinMode?: PinMode
   trust: TrustMode
   connectMs: number

@@ -6,7 +6,7 @@ import {
   type TLSSocket,
 } from 'node:tls'
 
-import type { PinMode, TrustMode } from './connection-info.ts'
+import type { PinMode, TlsFacts, TrustMode } from './connection-info.ts'
 import { chainOf, type ChainCert } from './chain.ts'
 import { PinpointError, type FailureContext } from '../../shared/pinpoint-error.ts'
 import { codeForNodeError } from './node-errors.ts'
@@ -28,16 +28,8 @@ export interface TlsAttempt {
   signal: AbortSignal
 }
 
-export interface TlsResult {
+export interface TlsResult extends TlsFacts {
   socket: TLSSocket
-  protocol: string | null
-  cipher: string | null
-  alpn: string | null
-  chain: ChainCert[]
-  verified: boolean
-  verifyError?: string
-  /** true: a pin matched; false: pins were set and none matched (report mode only gets here); absent: no pins. */
-  pinned?: boolean
   connectMs: number
   handshakeMs: number
 }
