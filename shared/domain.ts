@@ -69,3 +69,23 @@ function normalizePin(s: string): string {
 function isBracketlessIpv6(s: string): boolean {
   return z.ipv6().safeParse(s).success
 }
+
+/**
+ * Where a transfer stands.
+ *
+ * The store keeps these strings in its `state` column and the UI, the CLI and `ls --json` show them, so a
+ * state is never renamed. The happy path is `queued → connecting → downloading → verifying → finalizing →
+ * completed`; `paused`, `failed` (with an error code) and `canceled` are where a transfer rests otherwise.
+ */
+export const TransferState = z.enum([
+  'queued',
+  'connecting',
+  'downloading',
+  'verifying',
+  'finalizing',
+  'completed',
+  'paused',
+  'failed',
+  'canceled',
+])
+export type TransferState = z.infer<typeof TransferState>

@@ -34,6 +34,8 @@ export const errorExitCodes = {
   FILE_ERROR: 7,
   STATE_LOCKED: 7,
   INTERRUPTED: 8,
+  /** A bug, not an expected failure: shown with its message so it can be reported. */
+  INTERNAL: 1,
 } as const
 
 export type ErrorCode = keyof typeof errorExitCodes

@@ -1,66 +1,126 @@
-import { mkdir, stat } from 'node:fs/promises'
+import { lstat, mkdir, stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 
-import { exitCodeFor } from '../../shared/errors.ts'
-import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
-import { downloadOnce } from '../engine/single-download.ts'
-import { createTransport } from '../transport/transport.ts'
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
+import { sanitizeName } from '../engine/file-names.ts'
+import { parseRate } from '../engine/token-bucket.ts'
+import type { TransferRow } from '../store/transfers-repo.ts'
 import { connectSetup, parseUrl, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
+import { openEngine } from './open-engine.ts'
+import { runToEnd } from './run-to-end.ts'
+import { readStdin, readUrlList } from './url-list.ts'
 
 export interface GetFlags extends ConnectFlags {
   output?: string
   dir?: string
   stateDir?: string
+  inputFile?: string
+  split?: string
+  maxConcurrent?: string
+  limitRate?: string
+  checksum?: string
+  json?: boolean
 }
 
 /**
- * `pinpoint get`: download each URL in turn; the first failure in input order decides the exit code.
+ * `pinpoint get`: queue each URL (or find it already queued by an earlier run of the same command, which then
+ * resumes), run them, and exit with the first failure in input order.
  *
- * All input is checked before anything is fetched, so a typo in the third URL does not leave two files behind
- * and a usage error.
+ * All input is checked before anything is fetched, so a typo on line 3 of a list does not leave two
+ * downloads behind and a usage error.
  */
 export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo): Promise<number> {
-  const urls = urlTexts.map(parseUrl)
+  const listed = flags.inputFile ? await readUrlList(flags.inputFile, io.stdin ?? readStdin) : []
+  const urls = [
+    ...urlTexts.map((t) => parseUrl(t)),
+    ...listed.map((l) => {
+      try {
+        return parseUrl(l.text)
+      } catch (err) {
+        throw new PinpointError('BAD_URL', `${l.where}: ${(err as Error).message}`)
+      }
+    }),
+  ]
+  if (urls.length === 0) throw new PinpointError('BAD_INPUT', 'no URL given (as arguments or with -i FILE)')
   if (flags.output !== undefined && urls.length > 1) {
     throw new PinpointError('BAD_INPUT', '-o/--output names one file: give one URL, or use -d/--dir for several')
   }
   if (flags.output !== undefined && flags.dir !== undefined) {
     throw new PinpointError('BAD_INPUT', 'use either -o/--output or -d/--dir, not both')
   }
+  if (flags.checksum !== undefined && urls.length > 1) {
+    throw new PinpointError('BAD_INPUT', '--checksum is for one URL')
+  }
+  const checksum = flags.checksum === undefined ? undefined : formatChecksum(parseChecksum(flags.checksum))
+  const split = positiveInt(flags.split, '-s/--split', 1, 64) ?? 1
+  const maxConcurrent = positiveInt(flags.maxConcurrent, '-j/--max-concurrent', 1, 256) ?? 3
+  const limitRate = flags.limitRate === undefined ? undefined : parseRate(flags.limitRate)
+  if (flags.limitRate !== undefined && limitRate === undefined) {
+    throw new PinpointError('BAD_INPUT', `--limit-rate "${flags.limitRate}": expected a rate such as 500K or 2M`)
+  }
   const setup = await connectSetup(flags, urls)
-  const stateDir = flags.stateDir ?? io.env.PINPOINT_STATE_DIR
-  if (stateDir !== undefined) await ensureDir(resolve(io.cwd, stateDir), '--state-dir')
 
   const outPath = flags.output === undefined ? undefined : resolve(io.cwd, flags.output)
   const dir = outPath ? dirname(outPath) : resolve(io.cwd, flags.dir ?? '.')
   await ensureDir(dir, outPath ? '--output' : '--dir')
+  const name = outPath ? sanitizeName(basename(outPath)) : undefined
+  if (outPath && !name) throw new PinpointError('BAD_INPUT', `-o ${flags.output}: not a usable file name`)
 
-  const transport = createTransport({
-    rules: () => setup.rules,
-    ...(setup.ca ? { ca: setup.ca } : {}),
-    ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
-  })
-  let exit = 0
+  const engine = await openEngine(
+    setup,
+    { maxConcurrent, ...(flags.stateDir ? { stateDir: flags.stateDir } : {}), ...(limitRate ? { limitRate } : {}) },
+    io,
+  )
+  const rows: TransferRow[] = []
+  const already: TransferRow[] = []
   for (const url of urls) {
-    try {
-      const result = await downloadOnce({
-        transport,
-        url,
-        dir,
-        ...(outPath ? { fileName: basename(outPath) } : {}),
-      })
-      const c = result.connection
-      io.stderr(
-        `saved ${result.path} (${result.bytes} bytes) from ${c.servername ?? c.host} at ${c.address}:${c.port}\n`,
+    const found = engine.store.transfers.findResumable(url.href, dir, name ?? null)
+    const done = engine.store.transfers.findCompleted(url.href, dir, name ?? null)
+    if (!found && done && done.savedPath && (await exists(done.savedPath))) {
+      already.push(done)
+      rows.push(done)
+      continue
+    }
+    if (found) {
+      engine.queue.resume([found.id])
+      rows.push(found)
+    } else {
+      rows.push(
+        engine.queue.add({
+          url: url.href,
+          dir,
+          split,
+          ...(name === undefined ? {} : { name }),
+          ...(checksum === undefined ? {} : { checksum }),
+        }),
       )
-    } catch (err) {
-      if (!isPinpointError(err)) throw err
-      io.stderr(`pinpoint: ${err.message}\n`)
-      if (exit === 0) exit = exitCodeFor(err.code)
     }
   }
-  return exit
+  for (const row of already) io.stderr(`already downloaded: ${row.savedPath}\n`)
+  return runToEnd(
+    engine,
+    rows.filter((r) => !already.includes(r)).map((r) => r.id),
+    flags.json ?? false,
+    io,
+  )
+}
+
+function positiveInt(text: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new PinpointError('BAD_INPUT', `${flag} "${text}": expected a whole number from ${min} to ${max}`)
+  }
+  return n
+}
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  )
 }
 
 async function ensureDir(dir: string, flag: string): Promise<void> {

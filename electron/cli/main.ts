@@ -3,6 +3,8 @@ import { Command, CommanderError, Option } from 'commander'
 import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
 import { getCommand } from './get-command.ts'
+import { lsCommand } from './ls-command.ts'
+import { resumeCommand } from './resume-command.ts'
 import { probeCommand } from './probe-command.ts'
 import type { CliIo } from './io.ts'
 import { processIo } from './io.ts'
@@ -30,13 +32,37 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     })
 
   withConnectOptions(program.command('get'))
-    .description('download; the file appears only when it is complete')
-    .argument('<url...>', 'http or https URLs')
+    .description('download; re-running the same command resumes, and a file appears only when complete')
+    .argument('[url...]', 'http or https URLs')
     .option('-o, --output <file>', 'the output file (one URL only)')
     .option('-d, --dir <dir>', 'the output folder (default: the current folder)')
+    .option('-i, --input-file <file>', 'URLs one per line ("-" reads stdin); # comments and blank lines skipped')
+    .option('-s, --split <n>', 'connections per download (default 1)')
+    .option('-j, --max-concurrent <n>', 'downloads at once (default 3)')
+    .option('--limit-rate <rate>', 'a global rate limit, e.g. 500K or 2M')
+    .option('--checksum <algo=hex>', 'verify before completing: sha256, sha512, sha1 or md5')
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
+    .option('--json', 'newline-delimited JSON events on stdout instead of the progress display')
     .action(async (urls: string[], opts) => {
       exit = await getCommand(urls, opts, io)
+    })
+
+  withConnectOptions(program.command('resume'))
+    .description('resume every unfinished download in the state folder')
+    .option('-j, --max-concurrent <n>', 'downloads at once (default 3)')
+    .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
+    .option('--json', 'newline-delimited JSON events on stdout')
+    .action(async (opts) => {
+      exit = await resumeCommand(opts, io)
+    })
+
+  program
+    .command('ls')
+    .description('list the downloads in the state folder with their state')
+    .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
+    .option('--json', 'one JSON object per line')
+    .action(async (opts) => {
+      exit = await lsCommand(opts, io)
     })
 
   try {

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { link, open, unlink } from 'node:fs/promises'
+import { link, lstat, open, unlink } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
@@ -10,10 +10,19 @@ import { PinpointError } from '../../shared/pinpoint-error.ts'
  * `link()` fails with EEXIST instead of replacing, so it is the exclusive create that `rename()` is not; on a
  * clash the next free `name (n).ext` is taken. The folder is fsynced afterwards so the new name survives a
  * crash (a rename without it can come back as a missing or zero-length file on some filesystems).
+ *
+ * Crash safety: the caller records each candidate before it is linked. After a crash, a `.part` and a file at
+ * the recorded name with the same inode mean the link happened and only the unlink is left (`completeLink`).
  */
-export async function finalizePart(partPath: string, wantedPath: string): Promise<string> {
+export async function finalizePart(
+  partPath: string,
+  wantedPath: string,
+  /** Called with each name before it is tried, so a crash mid-rename can be finished from the store. */
+  onCandidate: (path: string) => void = () => {},
+): Promise<string> {
   for (let n = 0; n < 10_000; n++) {
     const candidate = n === 0 ? wantedPath : numbered(wantedPath, n)
+    onCandidate(candidate)
     try {
       await link(partPath, candidate)
     } catch (err) {
@@ -28,7 +37,8 @@ export async function finalizePart(partPath: string, wantedPath: string): Promis
   throw new PinpointError('FILE_ERROR', `no free name for ${wantedPath}`)
 }
 
-function numbered(path: string, n: number): string {
+/** `name (n).ext` beside `path`: the names tried, in order, when `path` is taken. */
+export function numbered(path: string, n: number): string {
   const ext = extname(path)
   const stem = basename(path, ext)
   return join(dirname(path), `${stem} (${n})${ext}`)
@@ -49,4 +59,23 @@ export function fileError(err: unknown, path: string): PinpointError {
   if (code === 'ENOSPC' || code === 'EDQUOT')
     return new PinpointError('DISK_FULL', `disk full writing ${path}`, { cause: code })
   return new PinpointError('FILE_ERROR', `${path}: ${code ?? (err as Error).message}`, { cause: code })
+}
+
+/**
+ * Finish an interrupted `finalizePart` at its recorded name: idempotent, and it never touches a file that is
+ * not ours (a different inode at that name means someone else's file, so the rename is redone elsewhere).
+ * Returns the final path, or undefined when the `.part` still needs linking.
+ */
+export async function completeLink(partPath: string, savedPath: string): Promise<string | undefined> {
+  const [part, saved] = await Promise.all([
+    lstat(partPath).catch(() => undefined),
+    lstat(savedPath).catch(() => undefined),
+  ])
+  if (part && saved && part.ino === saved.ino && part.dev === saved.dev) {
+    await unlink(partPath)
+    await fsyncDir(dirname(savedPath))
+    return savedPath
+  }
+  if (!part && saved?.isFile()) return savedPath
+  return undefined
 }

@@ -89,6 +89,7 @@ export function asPinpointError(err: unknown, host: string): unknown {
     case 'HPE_INVALID_CONSTANT':
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
     case 'HPE_HEADER_OVERFLOW':
+    case 'UND_ERR_HEADERS_OVERFLOW':
     case 'UND_ERR_INFO':
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
       return new PinpointError('PROTOCOL_ERROR', `${host}: malformed response (${e.message})`, { host, cause: e.code })

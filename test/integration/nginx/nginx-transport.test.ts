@@ -44,7 +44,7 @@ describe('against nginx', () => {
     expect(r.code).toBe(0)
     expect((await readFile(join(dir, 'whoami.txt'), 'utf8')).trim()).toBe('a.test')
     const entry = (await nginx.waitForAccessLog(1)).at(-1)
-    expect(entry).toMatchObject({ ssl_server_name: 'a.test', http_host: `a.test:${nginx.port}`, status: 200 })
+    expect(entry).toMatchObject({ ssl_server_name: 'a.test', http_host: `a.test:${nginx.port}`, status: 206 })
   })
 
   it('an IP URL with --sni reaches the b.test virtual host, verified as b.test', async () => {

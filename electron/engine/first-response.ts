@@ -1,0 +1,95 @@
+import { parse as parseDisposition } from 'content-disposition'
+
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+import type { HttpResponse } from '../transport/http-request.ts'
+import { checkContentRange } from './content-range.ts'
+import { nameFromUrl, sanitizeName } from './file-names.ts'
+
+/** What the first response says about the file. */
+export interface FileFacts {
+  /** Bytes, or undefined for a close-delimited body without Content-Length. */
+  total: number | undefined
+  rangeSupported: boolean
+  /** Only a strong ETag: RFC 9110 forbids weak validators in If-Range. */
+  etag: string | undefined
+  lastModified: string | undefined
+  /** The name the server suggests (Content-Disposition), else the one in the original URL's path. */
+  name: string
+}
+
+/**
+ * Read the answer to `GET` with `Range: bytes=0-` (HEAD is never trusted: servers answer it differently).
+ *
+ * A 206 must say `bytes 0-(n-1)/n`, which gives the total and proves range support; a 200 means the server
+ * ignores ranges, so the download runs on one connection and cannot resume.
+ */
+export function factsOf(res: HttpResponse, originalUrl: URL): FileFacts {
+  const host = res.connection.host
+  let total: number | undefined
+  let rangeSupported = false
+  if (res.status === 206) {
+    const range = checkContentRange(header(res, 'content-range'), { start: 0, end: undefined, total: undefined }, host)
+    total = range.total
+    rangeSupported = total !== undefined
+  } else if (res.status === 200) {
+    total = contentLength(res, host)
+  } else {
+    throw httpStatusError(res)
+  }
+  const etag = header(res, 'etag')
+  return {
+    total,
+    rangeSupported,
+    etag: etag && !etag.startsWith('W/') ? etag : undefined,
+    lastModified: header(res, 'last-modified'),
+    name: nameFromDisposition(header(res, 'content-disposition')) ?? nameFromUrl(originalUrl),
+  }
+}
+
+export function header(res: HttpResponse, name: string): string | undefined {
+  const v = res.headers[name]
+  return Array.isArray(v) ? v[0] : v
+}
+
+/** Content-Length, refusing conflicting duplicates (a request-smuggling shape, test-matrix A6). */
+export function contentLength(res: HttpResponse, host: string): number | undefined {
+  const v = res.headers['content-length']
+  if (v === undefined) return undefined
+  const values = (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim())
+  if (values.some((s) => !/^\d+$/.test(s)) || new Set(values).size > 1) {
+    throw new PinpointError('PROTOCOL_ERROR', `${host}: malformed Content-Length "${String(v)}"`, { host })
+  }
+  return Number(values[0])
+}
+
+export function httpStatusError(res: HttpResponse): PinpointError {
+  const host = res.connection.host
+  const err = new PinpointError('HTTP_STATUS', `${host}: HTTP ${res.status} for ${res.connection.url}`, {
+    host,
+    address: res.connection.address,
+  })
+  return Object.assign(err, { httpStatus: res.status, retryAfter: header(res, 'retry-after') })
+}
+
+function nameFromDisposition(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  try {
+    const filename = parseDisposition(utf8IfValid(value)).parameters.filename
+    return filename ? sanitizeName(filename) || undefined : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Header values arrive as latin1 (one char per byte), but many servers put raw UTF-8 in `filename="…"`.
+ * Browsers read such bytes as UTF-8 when they are valid UTF-8, and so do we; otherwise latin1 stands.
+ */
+function utf8IfValid(latin1: string): string {
+  if (!/[\u0080-\u00ff]/.test(latin1)) return latin1
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(latin1, 'latin1'))
+  } catch {
+    return latin1
+  }
+}

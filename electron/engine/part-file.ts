@@ -1,0 +1,83 @@
+import { constants } from 'node:fs'
+import { lstat, open, type FileHandle } from 'node:fs/promises'
+
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { fileError } from './finalize.ts'
+
+/**
+ * The `.part` file of one transfer: positional writes from every segment, and `datasync` as the durability
+ * barrier the checkpointer commits behind.
+ *
+ * It is created with O_EXCL and reopened with O_NOFOLLOW after an `lstat`, so a symlink planted at the
+ * `.part` path (CVE-2004-2014 style) is never followed and a file we did not create is never adopted.
+ */
+export class PartFile {
+  readonly path: string
+  readonly #fd: FileHandle
+
+  private constructor(path: string, fd: FileHandle) {
+    this.path = path
+    this.#fd = fd
+  }
+
+  /** A new, empty `.part`; fails if anything exists at that path. */
+  static async create(path: string): Promise<PartFile> {
+    try {
+      return new PartFile(path, await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o644))
+    } catch (err) {
+      throw fileError(err, path)
+    }
+  }
+
+  /** Reopen our own `.part` to resume; undefined when it is gone. */
+  static async reopen(path: string): Promise<PartFile | undefined> {
+    let st
+    try {
+      st = await lstat(path)
+    } catch {
+      return undefined
+    }
+    if (!st.isFile()) throw new PinpointError('FILE_ERROR', `${path} is not a regular file; not touching it`)
+    try {
+      return new PartFile(path, await open(path, constants.O_RDWR | constants.O_NOFOLLOW))
+    } catch (err) {
+      throw fileError(err, path)
+    }
+  }
+
+  async write(buf: Buffer, length: number, position: number): Promise<void> {
+    let off = 0
+    while (off < length) {
+      const { bytesWritten } = await this.#fd.write(buf, off, length - off, position + off).catch((err: unknown) => {
+        throw fileError(err, this.path)
+      })
+      off += bytesWritten
+    }
+  }
+
+  async datasync(): Promise<void> {
+    await this.#fd.datasync().catch((err: unknown) => {
+      throw fileError(err, this.path)
+    })
+  }
+
+  async sync(): Promise<void> {
+    await this.#fd.sync().catch((err: unknown) => {
+      throw fileError(err, this.path)
+    })
+  }
+
+  async truncate(size: number): Promise<void> {
+    await this.#fd.truncate(size).catch((err: unknown) => {
+      throw fileError(err, this.path)
+    })
+  }
+
+  async size(): Promise<number> {
+    return (await this.#fd.stat()).size
+  }
+
+  async close(): Promise<void> {
+    await this.#fd.close().catch(() => {})
+  }
+}

@@ -1,0 +1,38 @@
+import { isPermanent, type ErrorCode } from '../../shared/errors.ts'
+
+export interface RetryPolicy {
+  maxAttempts: number
+  baseMs: number
+  maxMs: number
+}
+
+export const defaultRetry: RetryPolicy = { maxAttempts: 6, baseMs: 1000, maxMs: 60_000 }
+
+/**
+ * The delay before retry number `attempt` (1-based): full-jitter exponential backoff, or the server's
+ * Retry-After when it gave one (capped, so a hostile header cannot park a download for a year).
+ */
+export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number, random = Math.random): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxMs * 5)
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1))
+  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+}
+
+/** Whether a failure with this code is worth another try; 404 and 410 are final, other statuses are not. */
+export function isRetryable(code: ErrorCode, httpStatus?: number): boolean {
+  if (isPermanent(code)) return false
+  if (code === 'DISK_FULL' || code === 'FILE_ERROR' || code === 'INTERRUPTED') return false
+  if (code === 'TOO_MANY_REDIRECTS' || code === 'REDIRECT_BLOCKED') return false
+  if (code === 'HTTP_STATUS' && httpStatus !== undefined) {
+    return httpStatus === 408 || httpStatus === 425 || httpStatus === 429 || httpStatus >= 500
+  }
+  return true
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}

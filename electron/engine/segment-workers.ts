@@ -1,0 +1,132 @@
+import type { TransferRow } from '../store/transfers-repo.ts'
+import type { HttpResponse } from '../transport/http-request.ts'
+import type { LiveSegment } from './checkpointer.ts'
+import type { PartFile } from './part-file.ts'
+import { defaultRetry } from './retry-policy.ts'
+import { retryMessage, retrying } from './retrying.ts'
+import { fetchSegment, type SegmentJob } from './segment-fetch.ts'
+import { MIN_SEGMENT } from './segment-plan.ts'
+import { TokenBucket } from './token-bucket.ts'
+import type { EngineEnv } from './transfer-runner.ts'
+
+export interface WorkerPlan {
+  env: EngineEnv
+  row: TransferRow
+  url: URL
+  part: PartFile
+  live: LiveSegment[]
+  /** The first response's body, which already covers segment 0 from its start. */
+  first: HttpResponse | undefined
+  signal: AbortSignal
+  validator: string | undefined
+  checkpoint: () => Promise<void>
+  split: (seg: LiveSegment, at: number) => void
+}
+
+const BATCH = 1 << 20
+
+/**
+ * Run up to `row.split` connections over the segments until every byte is in, checkpointing as they go.
+ *
+ * A connection that runs out of segments steals the second half of the largest remaining one (design §3), so
+ * a slow connection near the end does not hold the whole transfer. Each connection retries its own
+ * segment with backoff; a permanent failure stops all of them. Whatever happens, the last checkpoint runs
+ * before this returns or throws, so progress in the store is never behind what is durable for long and never
+ * ahead of it at all.
+ */
+export async function runWorkers(p: WorkerPlan): Promise<void> {
+  const inner = new AbortController()
+  const signal = AbortSignal.any([p.signal, inner.signal])
+  const minSegment = p.env.minSegment ?? MIN_SEGMENT
+  const perTransfer = p.row.limitRate ? new TokenBucket(p.row.limitRate) : undefined
+  const limiters = [p.env.limiter, perTransfer].filter((l): l is TokenBucket => l !== undefined)
+  let first = p.first
+  let failure: unknown
+
+  let chain = Promise.resolve()
+  const checkpointNow = () => (chain = chain.then(p.checkpoint))
+  const timer = setInterval(() => void checkpointNow().catch(fail), p.env.checkpointMs ?? 500)
+
+  function fail(err: unknown) {
+    failure ??= err
+    inner.abort(err)
+  }
+
+  const take = (): LiveSegment | undefined => {
+    const idle = p.live.find((s) => !s.busy && s.written < s.end - s.start)
+    if (idle || !p.row.rangeSupported) return idle
+    let best: LiveSegment | undefined
+    for (const s of p.live) {
+      if (s.busy && (!best || s.end - s.start - s.received > best.end - best.start - best.received)) best = s
+    }
+    if (!best) return undefined
+    const left = best.end - best.start - best.received
+    if (left < 2 * minSegment) return undefined
+    const at = best.start + best.received + Math.floor(left / 2)
+    const stolen: LiveSegment = { start: at, end: best.end, done: 0, written: 0, received: 0, busy: false }
+    p.split(best, at)
+    best.end = at
+    p.live.push(stolen)
+    return stolen
+  }
+
+  const worker = async () => {
+    const job: SegmentJob = {
+      transport: p.env.transport,
+      url: p.url,
+      part: p.part,
+      validator: p.validator,
+      total: p.row.total ?? undefined,
+      signal,
+      idleTimeoutMs: p.env.idleTimeoutMs ?? 30_000,
+      limiters,
+      batch: Buffer.allocUnsafe(BATCH),
+      onBytes: (n) => p.env.onBytes?.(p.row.id, n),
+    }
+    for (let seg = take(); seg && !signal.aborted; seg = take()) {
+      seg.busy = true
+      try {
+        await fetchWithRetries(job, seg)
+      } finally {
+        seg.busy = false
+      }
+      await checkpointNow()
+    }
+  }
+
+  const fetchWithRetries = async (job: SegmentJob, seg: LiveSegment) => {
+    let before = seg.written
+    await retrying(
+      p.env.retry ?? defaultRetry,
+      signal,
+      {
+        onRetry: (err, n, delay) => p.env.store.events.add(p.row.id, 'retry', retryMessage(err, n, delay)),
+        madeProgress: () => {
+          const moved = seg.written > before
+          before = seg.written
+          return moved
+        },
+        // Without range support a retry would have to start from zero: that is a restart, not a retry.
+        mayRetry: () => p.row.rangeSupported || seg.written === 0,
+      },
+      async () => {
+        const body = first
+        first = undefined
+        if (await fetchSegment(job, seg, body)) seg.end = seg.start + seg.written
+      },
+    )
+  }
+
+  const count = p.row.rangeSupported ? Math.max(1, p.row.split) : 1
+  try {
+    await Promise.all(Array.from({ length: count }, () => worker().catch(fail)))
+  } finally {
+    clearInterval(timer)
+    await first?.close()
+    await checkpointNow().catch((err: unknown) => {
+      failure ??= err
+    })
+  }
+  p.signal.throwIfAborted()
+  if (failure !== undefined) throw failure
+}

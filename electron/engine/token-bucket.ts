@@ -1,0 +1,42 @@
+/**
+ * A token bucket for byte rates: `take(n)` says how long to wait before `n` more bytes may be read.
+ *
+ * Reads are paused rather than buffered, so a limited download holds no more than one socket buffer in memory
+ * and TCP flow control slows the server down for us. The burst is one second's worth.
+ */
+export class TokenBucket {
+  #rate: number
+  #tokens: number
+  #last: number
+  readonly #now: () => number
+
+  constructor(bytesPerSecond: number, now: () => number = () => performance.now()) {
+    this.#rate = bytesPerSecond
+    this.#tokens = bytesPerSecond
+    this.#now = now
+    this.#last = now()
+  }
+
+  setRate(bytesPerSecond: number): void {
+    this.#rate = bytesPerSecond
+    this.#tokens = Math.min(this.#tokens, bytesPerSecond)
+  }
+
+  /** Spend `n` bytes; returns the milliseconds to wait before reading on (0 when within the rate). */
+  take(n: number): number {
+    const t = this.#now()
+    this.#tokens = Math.min(this.#rate, this.#tokens + ((t - this.#last) / 1000) * this.#rate)
+    this.#last = t
+    this.#tokens -= n
+    return this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens / this.#rate) * 1000)
+  }
+}
+
+/** `500K`, `2M`, `1.5G`, or plain bytes per second (curl's `--limit-rate` units, powers of 1024). */
+export function parseRate(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([kmg]?)$/i.exec(text.trim())
+  if (!m) return undefined
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g']
+  const rate = Math.floor(Number(m[1]) * unit)
+  return rate > 0 ? rate : undefined
+}

@@ -1,0 +1,332 @@
+import { statfs } from 'node:fs/promises'
+
+import { isPinpointError } from '../../shared/pinpoint-error.ts'
+import type { TransferView } from '../../shared/transfer.ts'
+import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
+import { removeTransferFiles } from './remove-files.ts'
+import { recover } from './recover.ts'
+import { etaSeconds, SpeedMeter } from './speed-meter.ts'
+import type { Store } from '../store/open-store.ts'
+import type { TransferRow } from '../store/transfers-repo.ts'
+import type { TransferState } from '../../shared/domain.ts'
+
+export interface QueueOptions {
+  env: EngineEnv
+  maxActive: number
+  /** Coalescing window for change events: at most one batch per listener per window. */
+  eventIntervalMs?: number
+  /**
+   * How often transfers paused for a full disk look for free space again, and resume once their remaining
+   * bytes fit; off when undefined (the CLI exits instead, and re-running it resumes).
+   */
+  diskRecheckMs?: number
+}
+
+export interface AddInput {
+  url: string
+  dir: string
+  name?: string
+  split: number
+  checksum?: string
+  limitRate?: number
+  paused?: boolean
+}
+
+export interface Changes {
+  seq: number
+  patches: TransferView[]
+  removed: number[]
+}
+
+type StopReason = 'pause' | 'stop' | 'cancel'
+
+const TERMINAL: ReadonlySet<TransferState> = new Set(['completed', 'failed', 'paused', 'canceled'])
+
+/**
+ * The download queue: which transfers run, in what order, and what every listener is told about them.
+ *
+ * The store is the truth; this object only holds what is running (an AbortController each) and the live
+ * byte counters. Change events are coalesced per `eventIntervalMs` and carry a sequence number, so a
+ * listener can take `snapshot()` and then apply only newer batches.
+ */
+export class Queue {
+  readonly #env: EngineEnv
+  readonly #store: Store
+  #maxActive: number
+  readonly #active = new Map<number, { ctl: AbortController; done: Promise<void> }>()
+  readonly #meters = new Map<number, SpeedMeter>()
+  readonly #received = new Map<number, number>()
+  readonly #listeners = new Set<(c: Changes) => void>()
+  readonly #dirty = new Set<number>()
+  readonly #removed = new Set<number>()
+  readonly #waiters = new Set<() => void>()
+  readonly #eventIntervalMs: number
+  #scope: Set<number> | 'all' = new Set()
+  #seq = 0
+  #timer: NodeJS.Timeout | undefined
+  #diskTimer: NodeJS.Timeout | undefined
+  #stopping = false
+
+  constructor(opts: QueueOptions) {
+    this.#store = opts.env.store
+    this.#maxActive = opts.maxActive
+    this.#eventIntervalMs = opts.eventIntervalMs ?? 100
+    this.#env = {
+      ...opts.env,
+      onBytes: (id, n) => {
+        this.#meters.get(id)?.add(n)
+        this.#received.set(id, (this.#received.get(id) ?? 0) + n)
+        this.#touch(id)
+        opts.env.onBytes?.(id, n)
+      },
+      onChange: (row) => {
+        this.#touch(row.id)
+        opts.env.onChange?.(row)
+      },
+    }
+    if (opts.diskRecheckMs) {
+      this.#diskTimer = setInterval(() => void this.#recheckDisk(), opts.diskRecheckMs)
+      this.#diskTimer.unref()
+    }
+  }
+
+  /** Open the queue over a store, first repairing what a crash left behind. */
+  static async open(opts: QueueOptions): Promise<Queue> {
+    await recover(opts.env.store)
+    return new Queue(opts)
+  }
+
+  add(input: AddInput): TransferRow {
+    const row = this.#store.transfers.insert({
+      url: input.url,
+      dir: input.dir,
+      split: input.split,
+      state: input.paused ? 'paused' : 'queued',
+      ...(input.name === undefined ? {} : { name: input.name }),
+      ...(input.checksum === undefined ? {} : { checksum: input.checksum }),
+      ...(input.limitRate === undefined ? {} : { limitRate: input.limitRate }),
+    })
+    this.#touch(row.id)
+    return row
+  }
+
+  /** Let these transfers (or every one) run, in queue order, up to `maxActive` at once. */
+  start(ids: number[] | 'all'): void {
+    if (ids === 'all') this.#scope = 'all'
+    else if (this.#scope !== 'all') for (const id of ids) this.#scope.add(id)
+    this.#pump()
+  }
+
+  setMaxActive(n: number): void {
+    this.#maxActive = n
+    this.#pump()
+  }
+
+  pause(ids: number[]): void {
+    for (const id of ids) {
+      if (this.#abort(id, 'pause')) continue
+      const row = this.#store.transfers.get(id)
+      if (row && (row.state === 'queued' || row.state === 'failed')) this.#set(id, 'paused')
+    }
+  }
+
+  resume(ids: number[]): void {
+    for (const id of ids) {
+      const row = this.#store.transfers.get(id)
+      if (row && (row.state === 'paused' || row.state === 'failed')) this.#set(id, 'queued')
+    }
+    this.start(ids)
+  }
+
+  retry(ids: number[]): void {
+    this.resume(ids)
+  }
+
+  /** Stop and forget the bytes: the `.part` file is removed, a finished file is kept. */
+  async cancel(ids: number[]): Promise<void> {
+    for (const id of ids) {
+      const running = this.#active.get(id)
+      if (running) {
+        running.ctl.abort('cancel' satisfies StopReason)
+        await running.done
+      }
+      const row = this.#store.transfers.get(id)
+      if (!row || row.state === 'completed') continue
+      await removeTransferFiles(row, false)
+      this.#store.segments.replace(id, [])
+      this.#set(id, 'canceled')
+    }
+  }
+
+  /** Drop transfers from the list; `deleteFile` also removes a finished file (the `.part` always goes). */
+  async remove(ids: number[], deleteFile: boolean): Promise<void> {
+    for (const id of ids) {
+      const running = this.#active.get(id)
+      if (running) {
+        running.ctl.abort('cancel' satisfies StopReason)
+        await running.done
+      }
+      const row = this.#store.transfers.get(id)
+      if (!row) continue
+      await removeTransferFiles(row, deleteFile)
+      this.#store.transfers.remove(id)
+      this.#removed.add(id)
+      this.#schedule()
+    }
+  }
+
+  reorder(ids: number[]): void {
+    this.#store.transfers.reorder(ids)
+    for (const id of ids) this.#touch(id)
+    this.#pump()
+  }
+
+  view(row: TransferRow): TransferView {
+    const durable = this.#store.segments.durableBytes(row.id)
+    const live = this.#active.has(row.id)
+    const done = Math.max(durable, live ? (this.#received.get(row.id) ?? 0) : durable)
+    const speed = live ? Math.round(this.#meters.get(row.id)?.rate() ?? 0) : 0
+    return {
+      id: row.id,
+      url: row.url,
+      name: row.name,
+      dir: row.dir,
+      savedPath: row.savedPath,
+      state: row.state,
+      error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
+      total: row.total,
+      done: row.total !== null ? (row.state === 'completed' ? row.total : Math.min(done, row.total)) : done,
+      speed,
+      eta: live ? (etaSeconds(row.total, done, speed) ?? null) : null,
+      position: row.position,
+    }
+  }
+
+  snapshot(): { seq: number; transfers: TransferView[] } {
+    return { seq: this.#seq, transfers: this.#store.transfers.list().map((r) => this.view(r)) }
+  }
+
+  subscribe(listener: (c: Changes) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /** Resolves when none of `ids` is queued or running any more. */
+  async settled(ids: number[]): Promise<TransferRow[]> {
+    const rows = () => ids.map((id) => this.#store.transfers.get(id)).filter((r): r is TransferRow => r !== undefined)
+    while (rows().some((r) => !TERMINAL.has(r.state) || this.#active.has(r.id))) {
+      await new Promise<void>((resolve) => this.#waiters.add(resolve))
+    }
+    return rows()
+  }
+
+  /** Graceful stop: every running transfer commits its durable progress and is left `queued` to resume. */
+  async stop(): Promise<void> {
+    this.#stopping = true
+    for (const { ctl } of this.#active.values()) ctl.abort('stop' satisfies StopReason)
+    await Promise.all([...this.#active.values()].map((a) => a.done))
+    this.#flush()
+    if (this.#timer) clearTimeout(this.#timer)
+    if (this.#diskTimer) clearInterval(this.#diskTimer)
+  }
+
+  async #recheckDisk(): Promise<void> {
+    const waiting = this.#store.transfers.listByState(['paused']).filter((r) => r.errorCode === 'DISK_FULL')
+    for (const row of waiting) {
+      const left = row.total === null ? 1 : row.total - this.#store.segments.durableBytes(row.id)
+      const st = await statfs(row.dir).catch(() => undefined)
+      if (st && Number(st.bavail) * Number(st.bsize) >= left) {
+        this.#store.events.add(row.id, 'resumed', 'disk space is back')
+        this.resume([row.id])
+      }
+    }
+  }
+
+  #pump(): void {
+    if (this.#stopping) return
+    if (this.#active.size >= this.#maxActive) return
+    const next = this.#store.transfers
+      .listByState(['queued'])
+      .filter((r) => !this.#active.has(r.id) && (this.#scope === 'all' || this.#scope.has(r.id)))
+    for (const row of next) {
+      if (this.#active.size >= this.#maxActive) break
+      this.#run(row.id)
+    }
+  }
+
+  #run(id: number): void {
+    const ctl = new AbortController()
+    this.#meters.set(id, new SpeedMeter())
+    this.#received.set(id, this.#store.segments.durableBytes(id))
+    const done = runTransfer(this.#env, id, ctl.signal)
+      .then(
+        () => undefined,
+        (err: unknown) => this.#settle(id, ctl.signal, err),
+      )
+      .finally(() => {
+        this.#active.delete(id)
+        this.#received.delete(id)
+        this.#touch(id)
+        this.#wake()
+        this.#pump()
+      })
+    this.#active.set(id, { ctl, done })
+  }
+
+  #settle(id: number, signal: AbortSignal, err: unknown): void {
+    if (signal.aborted) {
+      const reason = signal.reason as StopReason
+      if (reason === 'pause') this.#set(id, 'paused')
+      else if (reason === 'stop') this.#set(id, 'queued')
+      return
+    }
+    const code = isPinpointError(err) ? err.code : 'INTERNAL'
+    const message = isPinpointError(err) ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`
+    this.#store.events.add(id, 'error', `${code}: ${message}`)
+    // A full disk pauses rather than fails: the bytes so far are kept and the transfer resumes once freed.
+    this.#set(id, code === 'DISK_FULL' ? 'paused' : 'failed', { errorCode: code, errorMessage: message })
+  }
+
+  #set(id: number, state: TransferState, extra: Partial<TransferRow> = {}): void {
+    const clear = state === 'queued' ? { errorCode: null, errorMessage: null } : {}
+    this.#store.transfers.update(id, { state, ...clear, ...extra })
+    this.#touch(id)
+    this.#wake()
+  }
+
+  #abort(id: number, reason: StopReason): boolean {
+    const running = this.#active.get(id)
+    if (!running) return false
+    running.ctl.abort(reason)
+    return true
+  }
+
+  #touch(id: number): void {
+    this.#dirty.add(id)
+    this.#schedule()
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#listeners.size === 0) return
+    this.#timer = setTimeout(() => this.#flush(), this.#eventIntervalMs)
+  }
+
+  #flush(): void {
+    this.#timer = undefined
+    if (this.#dirty.size === 0 && this.#removed.size === 0) return
+    const patches: TransferView[] = []
+    for (const id of this.#dirty) {
+      const row = this.#store.transfers.get(id)
+      if (row) patches.push(this.view(row))
+    }
+    const changes: Changes = { seq: ++this.#seq, patches, removed: [...this.#removed] }
+    this.#dirty.clear()
+    this.#removed.clear()
+    for (const l of this.#listeners) l(changes)
+  }
+
+  #wake(): void {
+    for (const w of this.#waiters) w()
+    this.#waiters.clear()
+  }
+}

@@ -1,0 +1,20 @@
+import { lstat, unlink } from 'node:fs/promises'
+
+import { partPathOf } from '../engine/target-path.ts'
+import type { TransferRow } from '../store/transfers-repo.ts'
+
+/**
+ * Delete a transfer's `.part` (always) and its finished file (only when asked).
+ *
+ * Only regular files are unlinked, and only at paths the store recorded for this transfer, so a symlink or a
+ * folder planted at those names is never followed or removed.
+ */
+export async function removeTransferFiles(row: TransferRow, deleteFinished: boolean): Promise<void> {
+  const paths = [row.targetPath ? partPathOf(row.targetPath) : undefined]
+  if (deleteFinished && row.state === 'completed') paths.push(row.savedPath ?? undefined)
+  for (const path of paths) {
+    if (!path) continue
+    const st = await lstat(path).catch(() => undefined)
+    if (st?.isFile()) await unlink(path).catch(() => {})
+  }
+}

@@ -1,0 +1,49 @@
+import type { DatabaseSync } from 'node:sqlite'
+
+/** One line of a transfer's history: a retry, a restart and why, a recovery after a crash. */
+export interface EventRow {
+  id: number
+  transferId: number
+  at: number
+  kind: string
+  message: string
+}
+
+export interface EventsRepo {
+  add(transferId: number, kind: string, message: string): void
+  /** The latest `limit` events, oldest first. */
+  list(transferId: number, limit?: number): EventRow[]
+}
+
+/**
+ * The log is for people, so it is bounded: a transfer retrying for days keeps its latest events, and a message
+ * carrying a stack trace is cut to what a screen shows.
+ */
+const MAX_EVENTS_PER_TRANSFER = 1_000
+const MAX_MESSAGE_CHARS = 4_096
+
+export function eventsRepo(db: DatabaseSync, now: () => number): EventsRepo {
+  const s = {
+    add: db.prepare('INSERT INTO events (transfer_id, at, kind, message) VALUES (?, ?, ?, ?)'),
+    prune: db.prepare(`
+      DELETE FROM events WHERE transfer_id = :id AND id <= (
+        SELECT id FROM events WHERE transfer_id = :id ORDER BY id DESC LIMIT 1 OFFSET :keep)`),
+    list: db.prepare(`
+      SELECT * FROM (SELECT * FROM events WHERE transfer_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id`),
+  }
+  return {
+    add(transferId, kind, message) {
+      const text = message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…` : message
+      s.add.run(transferId, now(), kind, text)
+      s.prune.run({ id: transferId, keep: MAX_EVENTS_PER_TRANSFER })
+    },
+    list: (transferId, limit = 200) =>
+      s.list.all(transferId, limit).map((r) => ({
+        id: r['id'] as number,
+        transferId: r['transfer_id'] as number,
+        at: r['at'] as number,
+        kind: r['kind'] as string,
+        message: r['message'] as string,
+      })),
+  }
+}

@@ -1,0 +1,115 @@
+import type { DatabaseSync } from 'node:sqlite'
+
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { transactionRunner } from './transaction.ts'
+
+/**
+ * The schema, one step per version; `PRAGMA user_version` says how many steps a database has had.
+ *
+ * A step is never edited once released: databases in the field have already run it. Change the schema by
+ * appending a step. Each runs in its own transaction together with the version bump, so a crash mid-migration
+ * leaves the database at the previous version, never half-way.
+ */
+const migrations: readonly string[] = [
+  // v1
+  `
+  CREATE TABLE transfers (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    dir TEXT NOT NULL,
+    name TEXT,
+    -- UNIQUE: two transfers never write one file. NULLs (no name chosen yet) do not collide.
+    target_path TEXT UNIQUE,
+    saved_path TEXT,
+    state TEXT NOT NULL,
+    error_code TEXT,
+    error_message TEXT,
+    total INTEGER,
+    range_supported INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    split INTEGER NOT NULL DEFAULT 1,
+    checksum TEXT,
+    limit_rate INTEGER,
+    position INTEGER NOT NULL,
+    restarts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    completed_at INTEGER
+  );
+  CREATE INDEX transfers_position ON transfers(position);
+  CREATE INDEX transfers_state ON transfers(state);
+
+  -- end is exclusive; done counts the durable bytes from start. The CHECK is the last line of defence for
+  -- "progress never runs ahead of the data": a bad figure fails loudly instead of being resumed from.
+  CREATE TABLE segments (
+    transfer_id INTEGER NOT NULL REFERENCES transfers(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (transfer_id, start),
+    CHECK (start >= 0 AND "end" >= start AND done >= 0 AND done <= "end" - start)
+  );
+
+  -- port 0 = every port; rule is the JSON of a HostRule.
+  CREATE TABLE host_rules (
+    pattern TEXT NOT NULL,
+    port INTEGER NOT NULL DEFAULT 0,
+    rule TEXT NOT NULL,
+    PRIMARY KEY (pattern, port)
+  );
+
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    transfer_id INTEGER NOT NULL REFERENCES transfers(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL
+  );
+  CREATE INDEX events_transfer ON events(transfer_id);
+  `,
+]
+
+/** The version this code reads and writes. */
+export const SCHEMA_VERSION = migrations.length
+
+export function schemaVersion(db: DatabaseSync): number {
+  const row = db.prepare('PRAGMA user_version').get()
+  return Number(row?.['user_version'] ?? 0)
+}
+
+/**
+ * Bring the database up to SCHEMA_VERSION.
+ *
+ * A database from a newer pinpoint is refused rather than written: this code does not know what the newer steps
+ * mean, and older code writing rows a newer schema constrains could corrupt them.
+ */
+export function migrate(db: DatabaseSync, dbPath: string): void {
+  const transaction = transactionRunner(db, 'BEGIN IMMEDIATE')
+  for (;;) {
+    const done = transaction(() => {
+      // Read inside the transaction: the version cannot move between the check and the step.
+      const version = schemaVersion(db)
+      if (version > SCHEMA_VERSION) throw newerSchema(dbPath, version)
+      const step = migrations[version]
+      if (step === undefined) return true
+      db.exec(step)
+      db.exec(`PRAGMA user_version = ${version + 1}`)
+      return false
+    })
+    if (done) return
+  }
+}
+
+export function newerSchema(dbPath: string, version: number): PinpointError {
+  return new PinpointError(
+    'FILE_ERROR',
+    `state database ${dbPath} was written by a newer pinpoint (schema v${version}; this one knows v${SCHEMA_VERSION})`,
+  )
+}

@@ -1,0 +1,207 @@
+import { mkdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+
+import { PinpointError, isPinpointError } from '../../shared/pinpoint-error.ts'
+import { eventsRepo, type EventsRepo } from './events-repo.ts'
+import { hostRulesRepo, type HostRulesRepo } from './host-rules-repo.ts'
+import { SCHEMA_VERSION, migrate, newerSchema, schemaVersion } from './migrations.ts'
+import { segmentsRepo, type SegmentsRepo } from './segments-repo.ts'
+import { settingsRepo, type SettingsRepo } from './settings-repo.ts'
+import { isDamaged } from './sqlite-errors.ts'
+import { acquireStateLock, type StateLock } from './state-lock.ts'
+import { transactionRunner, type Transaction } from './transaction.ts'
+import { transfersRepo, type TransfersRepo } from './transfers-repo.ts'
+
+export const DB_FILE = 'pinpoint.db'
+const BUSY_TIMEOUT_MS = 5_000
+
+export interface StoreOptions {
+  /** The state folder: the database and the lock live here. Created (mode 0700) unless read-only. */
+  dir: string
+  /** Milliseconds since the epoch, for created/updated/event times; tests pass a fake one. */
+  now?: () => number
+  /** Open without the lock and never write (`pinpoint ls` while an engine runs). */
+  readOnly?: boolean
+}
+
+export interface Store {
+  readonly dir: string
+  readonly dbPath: string
+  readonly readOnly: boolean
+  readonly transfers: TransfersRepo
+  readonly segments: SegmentsRepo
+  readonly events: EventsRepo
+  readonly settings: SettingsRepo
+  readonly hostRules: HostRulesRepo
+  /** Run `fn` atomically; calls nest (as savepoints). `fn` must be synchronous. */
+  transaction: Transaction
+  /** Close the database and release the lock. Safe to call more than once. */
+  close(): void
+}
+
+/**
+ * Open the state folder's database, the one place transfers, segments, host rules and settings persist.
+ *
+ * A writer takes the folder's lock first, so one engine owns a folder at a time. Before anything is written the
+ * database passes `PRAGMA integrity_check` on a read-only connection: a damaged file is reported as FILE_ERROR
+ * and left byte for byte as it was (not even SQLite's checkpoint-on-close touches it), because it may be all
+ * that is left of the user's queue.
+ *
+ * `synchronous=NORMAL` under WAL can lose the last commits on power loss, never consistency. That is safe here
+ * because the engine fsyncs file data before it commits the progress that covers it: a lost commit only means
+ * re-downloading bytes that are already on disk, and positional writes make that idempotent.
+ *
+ * Read-only mode takes no lock and creates nothing when there is nothing yet: with no database file (or one
+ * whose creator has not finished its first migration), it returns an empty, read-only view backed by an
+ * in-memory database with the current schema, so callers need no special case. SQLite itself may still create
+ * the `-wal`/`-shm` companions of an existing WAL database; that is how a reader joins a live writer.
+ */
+export function openStore(opts: StoreOptions): Store {
+  const dbPath = join(opts.dir, DB_FILE)
+  const now = opts.now ?? Date.now
+  return opts.readOnly ? openReader(opts.dir, dbPath, now) : openWriter(opts.dir, dbPath, now)
+}
+
+function openWriter(dir: string, dbPath: string, now: () => number): Store {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+  } catch (err) {
+    throw new PinpointError('FILE_ERROR', `cannot create the state folder ${dir}: ${(err as Error).message}`)
+  }
+  const lock = acquireStateLock(dir)
+  let db: DatabaseSync | undefined
+  try {
+    if (hasContent(dbPath)) checkReadOnly(dbPath)
+    db = new DatabaseSync(dbPath, { timeout: BUSY_TIMEOUT_MS })
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON')
+    migrate(db, dbPath)
+    return assemble({ db, dir, dbPath, now, readOnly: false, lock })
+  } catch (err) {
+    closeQuietly(db)
+    lock.release()
+    throw asFileError(err, dbPath)
+  }
+}
+
+function openReader(dir: string, dbPath: string, now: () => number): Store {
+  if (!hasContent(dbPath)) return emptyView(dir, dbPath, now)
+  let db: DatabaseSync | undefined
+  try {
+    db = new DatabaseSync(dbPath, { readOnly: true, timeout: BUSY_TIMEOUT_MS })
+    checkIntegrity(db, dbPath)
+    db.exec('PRAGMA foreign_keys = ON')
+    const version = schemaVersion(db)
+    if (version === 0) {
+      db.close()
+      return emptyView(dir, dbPath, now)
+    }
+    if (version > SCHEMA_VERSION) throw newerSchema(dbPath, version)
+    if (version < SCHEMA_VERSION) {
+      throw new PinpointError(
+        'FILE_ERROR',
+        `state database ${dbPath} has schema v${version} and needs upgrading to v${SCHEMA_VERSION}; ` +
+          'run any pinpoint command that downloads once',
+      )
+    }
+    return assemble({ db, dir, dbPath, now, readOnly: true })
+  } catch (err) {
+    closeQuietly(db)
+    throw asFileError(err, dbPath)
+  }
+}
+
+/** The current schema in memory, then made query-only, so a read-only caller sees "no transfers" and cannot write. */
+function emptyView(dir: string, dbPath: string, now: () => number): Store {
+  const db = new DatabaseSync(':memory:')
+  migrate(db, dbPath)
+  db.exec('PRAGMA query_only = ON')
+  return assemble({ db, dir, dbPath, now, readOnly: true })
+}
+
+function checkReadOnly(dbPath: string): void {
+  const db = new DatabaseSync(dbPath, { readOnly: true, timeout: BUSY_TIMEOUT_MS })
+  try {
+    checkIntegrity(db, dbPath)
+  } finally {
+    db.close()
+  }
+}
+
+function checkIntegrity(db: DatabaseSync, dbPath: string): void {
+  const problems = db
+    .prepare('PRAGMA integrity_check')
+    .all()
+    .map((r) => String(r['integrity_check']))
+  if (problems.length === 1 && problems[0] === 'ok') return
+  throw damaged(dbPath, problems.slice(0, 3).join('; '))
+}
+
+function assemble(p: {
+  db: DatabaseSync
+  dir: string
+  dbPath: string
+  now: () => number
+  readOnly: boolean
+  lock?: StateLock
+}): Store {
+  const { db, now, lock } = p
+  const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE')
+  let closed = false
+  return {
+    dir: p.dir,
+    dbPath: p.dbPath,
+    readOnly: p.readOnly,
+    transfers: transfersRepo(db, now, transaction),
+    segments: segmentsRepo(db, transaction),
+    events: eventsRepo(db, now),
+    settings: settingsRepo(db),
+    hostRules: hostRulesRepo(db),
+    transaction,
+    close() {
+      if (closed) return
+      closed = true
+      try {
+        // Cheap, and what SQLite recommends before a long-lived connection closes: keeps query plans good.
+        if (!p.readOnly) db.exec('PRAGMA optimize')
+      } catch {
+        // Only statistics; never a reason to keep the database or the lock open.
+      }
+      try {
+        db.close()
+      } finally {
+        lock?.release()
+      }
+    },
+  }
+}
+
+/** A zero-byte file is what an interrupted first open leaves: SQLite treats it as a new, empty database. */
+function hasContent(path: string): boolean {
+  try {
+    return statSync(path).size > 0
+  } catch {
+    return false
+  }
+}
+
+function damaged(dbPath: string, detail: string): PinpointError {
+  return new PinpointError(
+    'FILE_ERROR',
+    `state database ${dbPath} is damaged: ${detail}. It was left untouched; move it aside to start a new queue`,
+  )
+}
+
+function asFileError(err: unknown, dbPath: string): unknown {
+  if (isPinpointError(err)) return err
+  if (isDamaged(err)) return damaged(dbPath, (err as Error).message)
+  return new PinpointError('FILE_ERROR', `cannot open state database ${dbPath}: ${(err as Error)?.message ?? err}`)
+}
+
+function closeQuietly(db: DatabaseSync | undefined): void {
+  try {
+    if (db?.isOpen) db.close()
+  } catch {
+    // Already failing; the first error is the one to report.
+  }
+}

@@ -1,0 +1,54 @@
+import type { DatabaseSync } from 'node:sqlite'
+
+/**
+ * Settings as key → JSON value. The store does not know their shape: the caller parses them with its schema,
+ * so a setting written by another version is its problem to accept or default.
+ */
+export interface SettingsRepo {
+  /** undefined when the key is absent, or when its stored value is not JSON (hand-edited); never throws. */
+  get<T = unknown>(key: string): T | undefined
+  /** Store `value` as JSON; `undefined` removes the key. */
+  set(key: string, value: unknown): void
+  /** Every setting whose value parses. */
+  all(): Record<string, unknown>
+}
+
+export function settingsRepo(db: DatabaseSync): SettingsRepo {
+  const s = {
+    get: db.prepare('SELECT value FROM settings WHERE key = ?'),
+    set: db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    remove: db.prepare('DELETE FROM settings WHERE key = ?'),
+    all: db.prepare('SELECT key, value FROM settings ORDER BY key'),
+  }
+  return {
+    get<T>(key: string): T | undefined {
+      const row = s.get.get(key)
+      return row === undefined ? undefined : (parse(row['value'] as string) as T | undefined)
+    },
+    set(key, value) {
+      const json = JSON.stringify(value)
+      // JSON.stringify gives undefined for undefined (and functions): nothing to store, so the key goes.
+      if (json === undefined) s.remove.run(key)
+      else s.set.run(key, json)
+    },
+    all() {
+      // fromEntries defines own properties, so a key named "__proto__" stays data instead of a prototype.
+      return Object.fromEntries(
+        s.all
+          .all()
+          .map((row) => [row['key'] as string, parse(row['value'] as string)] as const)
+          .filter(([, value]) => value !== undefined),
+      )
+    },
+  }
+}
+
+function parse(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,47 @@
+import type { DatabaseSync } from 'node:sqlite'
+
+export type Transaction = <T>(fn: () => T) => T
+
+/**
+ * A transaction runner for one connection: `BEGIN` … `COMMIT`, or `ROLLBACK` and rethrow.
+ *
+ * Calls nest: inside a running transaction a call becomes a SAVEPOINT, so a repository method that is atomic on
+ * its own (segments.replace, say) still composes into a caller's larger transaction. The depth is tracked here
+ * rather than asked of the connection, because this runner is the only one that opens transactions on it.
+ *
+ * Writers begin IMMEDIATE: the write lock is taken up front, so a transaction that reads and then writes waits
+ * for `busy_timeout` instead of failing with SQLITE_BUSY when it tries to upgrade.
+ *
+ * `fn` must be synchronous. A promise would commit before its work ran, so one is rolled back and refused.
+ */
+export function transactionRunner(db: DatabaseSync, begin: 'BEGIN IMMEDIATE' | 'BEGIN'): Transaction {
+  let depth = 0
+  return <T>(fn: () => T): T => {
+    const nested = depth > 0
+    db.exec(nested ? 'SAVEPOINT nested' : begin)
+    depth++
+    try {
+      const result = fn()
+      if (isThenable(result)) throw new TypeError('store transactions are synchronous; the function returned a promise')
+      db.exec(nested ? 'RELEASE nested' : 'COMMIT')
+      return result
+    } catch (err) {
+      rollback(db, nested)
+      throw err
+    } finally {
+      depth--
+    }
+  }
+}
+
+function rollback(db: DatabaseSync, nested: boolean): void {
+  try {
+    db.exec(nested ? 'ROLLBACK TO nested; RELEASE nested' : 'ROLLBACK')
+  } catch {
+    // Some errors (SQLITE_FULL, SQLITE_IOERR) roll back on their own; the original error is the one to report.
+  }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as PromiseLike<unknown> | null)?.then === 'function'
+}

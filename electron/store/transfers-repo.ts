@@ -1,0 +1,248 @@
+import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite'
+
+import type { TransferState } from '../../shared/domain.ts'
+import type { ErrorCode } from '../../shared/errors.ts'
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { isUniqueViolation } from './sqlite-errors.ts'
+import type { Transaction } from './transaction.ts'
+
+/** One download as stored. Times are milliseconds since the epoch from the store's clock. */
+export interface TransferRow {
+  id: number
+  url: string
+  /** Where the redirects ended, when that differs from `url`. */
+  finalUrl: string | null
+  dir: string
+  /** The file name: the user's choice, or the server's once the first response is in. */
+  name: string | null
+  /** The file this transfer writes (its `.part` sits next to it); unique across transfers. */
+  targetPath: string | null
+  /** Where the finished file went, which differs from targetPath when that name was taken at finish. */
+  savedPath: string | null
+  state: TransferState
+  errorCode: ErrorCode | null
+  errorMessage: string | null
+  total: number | null
+  rangeSupported: boolean
+  etag: string | null
+  lastModified: string | null
+  split: number
+  checksum: string | null
+  limitRate: number | null
+  position: number
+  restarts: number
+  createdAt: number
+  updatedAt: number
+  completedAt: number | null
+}
+
+export type TransferPatch = Partial<Omit<TransferRow, 'id' | 'createdAt'>>
+
+export interface NewTransfer {
+  url: string
+  dir: string
+  name?: string | null
+  targetPath?: string | null
+  split?: number
+  checksum?: string | null
+  limitRate?: number | null
+  state?: TransferState
+}
+
+export interface TransfersRepo {
+  /** Append to the end of the queue (position = max + 1), `queued` unless told otherwise. */
+  insert(input: NewTransfer): TransferRow
+  get(id: number): TransferRow | undefined
+  /** In queue order. */
+  list(): TransferRow[]
+  listByState(states: readonly TransferState[]): TransferRow[]
+  /** Set only the keys given (undefined ones are skipped, null clears) and `updatedAt`; throws for an unknown id. */
+  update(id: number, patch: TransferPatch): TransferRow
+  remove(id: number): boolean
+  /** The newest unfinished (not completed, not canceled) transfer of `url` into `dir` (named `name`, if given). */
+  findResumable(url: string, dir: string, name: string | null): TransferRow | undefined
+  /** The newest completed transfer of `url` into `dir` (named `name`, if given). */
+  findCompleted(url: string, dir: string, name: string | null): TransferRow | undefined
+  /** Whether a transfer already holds this target path, i.e. whether setting it would break uniqueness. */
+  isTargetTaken(path: string): boolean
+  /** Move `ids` to the front of the queue in the given order; the rest follow in their current order. */
+  reorder(ids: readonly number[]): void
+  count(): number
+}
+
+/** camelCase key → column, for every key update() may set. `satisfies` keeps it complete as TransferRow grows. */
+const COLUMNS = {
+  url: 'url',
+  finalUrl: 'final_url',
+  dir: 'dir',
+  name: 'name',
+  targetPath: 'target_path',
+  savedPath: 'saved_path',
+  state: 'state',
+  errorCode: 'error_code',
+  errorMessage: 'error_message',
+  total: 'total',
+  rangeSupported: 'range_supported',
+  etag: 'etag',
+  lastModified: 'last_modified',
+  split: 'split',
+  checksum: 'checksum',
+  limitRate: 'limit_rate',
+  position: 'position',
+  restarts: 'restarts',
+  updatedAt: 'updated_at',
+  completedAt: 'completed_at',
+} as const satisfies Record<keyof TransferPatch, string>
+
+const FIND = `SELECT * FROM transfers WHERE url = :url AND dir = :dir AND (:name IS NULL OR name = :name)`
+
+export function transfersRepo(db: DatabaseSync, now: () => number, transaction: Transaction): TransfersRepo {
+  const s = {
+    insert: db.prepare(`
+      INSERT INTO transfers (url, dir, name, target_path, state, split, checksum, limit_rate, position,
+                             created_at, updated_at)
+      VALUES (:url, :dir, :name, :targetPath, :state, :split, :checksum, :limitRate,
+              (SELECT COALESCE(MAX(position), 0) + 1 FROM transfers), :now, :now)
+      RETURNING *`),
+    get: db.prepare('SELECT * FROM transfers WHERE id = ?'),
+    list: db.prepare('SELECT * FROM transfers ORDER BY position, id'),
+    // One statement for any set of states: the list goes in as a JSON array.
+    listByState: db.prepare(
+      'SELECT * FROM transfers WHERE state IN (SELECT value FROM json_each(?)) ORDER BY position, id',
+    ),
+    remove: db.prepare('DELETE FROM transfers WHERE id = ?'),
+    findResumable: db.prepare(`${FIND} AND state NOT IN ('completed', 'canceled') ORDER BY id DESC LIMIT 1`),
+    findCompleted: db.prepare(`${FIND} AND state = 'completed' ORDER BY id DESC LIMIT 1`),
+    targetTaken: db.prepare('SELECT 1 FROM transfers WHERE target_path = ? LIMIT 1'),
+    ids: db.prepare('SELECT id FROM transfers ORDER BY position, id'),
+    setPosition: db.prepare('UPDATE transfers SET position = ? WHERE id = ?'),
+    count: db.prepare('SELECT COUNT(*) AS n FROM transfers'),
+  }
+  // update() sets whichever keys it is given; one statement per key set, and code uses only a handful.
+  const updates = new Map<string, StatementSync>()
+
+  return {
+    insert(input) {
+      const params = {
+        url: input.url,
+        dir: input.dir,
+        name: input.name ?? null,
+        targetPath: input.targetPath ?? null,
+        state: input.state ?? 'queued',
+        split: input.split ?? 1,
+        checksum: input.checksum ?? null,
+        limitRate: input.limitRate ?? null,
+        now: now(),
+      }
+      const row = guardTarget(input.targetPath, () => s.insert.get(params))
+      if (!row) throw new Error('transfers.insert: INSERT … RETURNING gave no row')
+      return toRow(row)
+    },
+    get: (id) => maybeRow(s.get.get(id)),
+    list: () => s.list.all().map(toRow),
+    listByState: (states) => s.listByState.all(JSON.stringify(states)).map(toRow),
+    update(id, patch) {
+      const keys = (Object.keys(patch) as Array<keyof TransferPatch>).filter((k) => patch[k] !== undefined)
+      for (const k of keys) if (!Object.hasOwn(COLUMNS, k)) throw new TypeError(`transfers.update: unknown key ${k}`)
+      if (!keys.includes('updatedAt')) keys.push('updatedAt')
+      const sql = `UPDATE transfers SET ${keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')} WHERE id = ? RETURNING *`
+      let stmt = updates.get(sql)
+      if (!stmt) updates.set(sql, (stmt = db.prepare(sql)))
+      const values = keys.map((k) => (k === 'updatedAt' ? (patch.updatedAt ?? now()) : toSql(patch[k])))
+      const row = guardTarget(patch.targetPath, () => (stmt as StatementSync).get(...values, id))
+      if (!row) throw new Error(`transfers.update: no transfer ${id}`)
+      return toRow(row)
+    },
+    remove: (id) => s.remove.run(id).changes > 0,
+    findResumable: (url, dir, name) => maybeRow(s.findResumable.get({ url, dir, name })),
+    findCompleted: (url, dir, name) => maybeRow(s.findCompleted.get({ url, dir, name })),
+    isTargetTaken: (path) => s.targetTaken.get(path) !== undefined,
+    reorder(ids) {
+      transaction(() => {
+        const all = s.ids.all().map((r) => Number(r['id']))
+        const known = new Set(all)
+        const front = [...new Set(ids)].filter((id) => known.has(id))
+        const moved = new Set(front)
+        const order = [...front, ...all.filter((id) => !moved.has(id))]
+        order.forEach((id, i) => s.setPosition.run(i + 1, id))
+      })
+    },
+    count: () => Number(s.count.get()?.['n'] ?? 0),
+  }
+}
+
+/** The UNIQUE constraint is the backstop for a race on one name; say which file, as data the CLI can show. */
+function guardTarget<T>(targetPath: string | null | undefined, run: () => T): T {
+  try {
+    return run()
+  } catch (err) {
+    if (targetPath && isUniqueViolation(err, 'transfers.target_path')) {
+      throw new PinpointError('FILE_ERROR', `another download already writes ${targetPath}`)
+    }
+    throw err
+  }
+}
+
+/** Booleans go in as 0/1 explicitly: not every node:sqlite version binds them. */
+function toSql(v: TransferPatch[keyof TransferPatch]): SQLInputValue {
+  if (typeof v === 'boolean') return v ? 1 : 0
+  return v ?? null
+}
+
+/** A row as SQLite returns it: the schema's columns, snake_case, booleans as 0/1. */
+interface Row {
+  id: number
+  url: string
+  final_url: string | null
+  dir: string
+  name: string | null
+  target_path: string | null
+  saved_path: string | null
+  state: string
+  error_code: string | null
+  error_message: string | null
+  total: number | null
+  range_supported: number
+  etag: string | null
+  last_modified: string | null
+  split: number
+  checksum: string | null
+  limit_rate: number | null
+  position: number
+  restarts: number
+  created_at: number
+  updated_at: number
+  completed_at: number | null
+}
+
+function maybeRow(r: Record<string, SQLOutputValue> | undefined): TransferRow | undefined {
+  return r === undefined ? undefined : toRow(r)
+}
+
+function toRow(raw: Record<string, SQLOutputValue> | Row): TransferRow {
+  const r = raw as Row
+  return {
+    id: r.id,
+    url: r.url,
+    finalUrl: r.final_url,
+    dir: r.dir,
+    name: r.name,
+    targetPath: r.target_path,
+    savedPath: r.saved_path,
+    state: r.state as TransferState,
+    errorCode: r.error_code as ErrorCode | null,
+    errorMessage: r.error_message,
+    total: r.total,
+    rangeSupported: r.range_supported !== 0,
+    etag: r.etag,
+    lastModified: r.last_modified,
+    split: r.split,
+    checksum: r.checksum,
+    limitRate: r.limit_rate,
+    position: r.position,
+    restarts: r.restarts,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    completedAt: r.completed_at,
+  }
+}
