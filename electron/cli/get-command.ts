@@ -6,7 +6,7 @@ import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
 import { sanitizeName } from '../engine/file-names.ts'
 import { parseRate } from '../engine/token-bucket.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
-import { connectSetup, parseUrl, type ConnectFlags } from './connect-options.ts'
+import { connectSetup, parseUrl, serializeSetup, withStored, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
 import { openEngine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'
@@ -73,6 +73,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     { maxConcurrent, ...(flags.stateDir ? { stateDir: flags.stateDir } : {}), ...(limitRate ? { limitRate } : {}) },
     io,
   )
+  const connection = serializeSetup(setup)
   const rows: TransferRow[] = []
   const already: TransferRow[] = []
   for (const url of urls) {
@@ -84,7 +85,6 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
       continue
     }
     if (found) {
-      engine.queue.resume([found.id])
       rows.push(found)
     } else {
       rows.push(
@@ -94,10 +94,19 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
           split,
           ...(name === undefined ? {} : { name }),
           ...(checksum === undefined ? {} : { checksum }),
+          connection,
         }),
       )
     }
   }
+  // Before anything runs: resumed transfers keep the rules (and pins) they started with.
+  engine.useSetup(
+    withStored(
+      setup,
+      rows.map((r) => r.connection),
+    ),
+  )
+  engine.queue.resume(rows.filter((r) => !already.includes(r) && r.state !== 'queued').map((r) => r.id))
   for (const row of already) io.stderr(`already downloaded: ${row.savedPath}\n`)
   return runToEnd(
     engine,

@@ -13,6 +13,8 @@ import { defaultStateDir } from './state-dir.ts'
 export interface Engine {
   store: Store
   queue: Queue
+  /** The connection set-up in force; replaced by `useSetup` once the transfers of the run are known. */
+  useSetup(setup: ConnectSetup): void
   /** Stop every transfer gracefully, commit, close the store. */
   shutdown(): Promise<void>
 }
@@ -37,10 +39,11 @@ export function stateDirOf(flags: { stateDir?: string }, io: CliIo): string {
  */
 export async function openEngine(setup: ConnectSetup, flags: EngineFlags, io: CliIo): Promise<Engine> {
   const store = openStore({ dir: stateDirOf(flags, io) })
-  const rules = (): HostRule[] => [...setup.rules, ...store.hostRules.list()]
+  let current = setup
+  const rules = (): HostRule[] => [...current.rules, ...store.hostRules.list()]
   const transport = createTransport({
     rules,
-    ...(setup.ca ? { ca: setup.ca } : {}),
+    ca: () => current.ca,
     ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
   })
   const hold = io.env.PINPOINT_TEST_HOLD_FINALIZE
@@ -55,6 +58,9 @@ export async function openEngine(setup: ConnectSetup, flags: EngineFlags, io: Cl
   return {
     store,
     queue,
+    useSetup(next) {
+      current = next
+    },
     async shutdown() {
       if (closed) return
       closed = true

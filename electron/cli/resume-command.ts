@@ -1,5 +1,5 @@
 import type { TransferState } from '../../shared/domain.ts'
-import { connectSetup, type ConnectFlags } from './connect-options.ts'
+import { connectSetup, withStored, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
 import { openEngine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'
@@ -32,6 +32,12 @@ export async function resumeCommand(
     io.stderr('nothing to resume\n')
     return 0
   }
+  engine.useSetup(
+    withStored(
+      setup,
+      rows.map((r) => r.connection),
+    ),
+  )
   engine.queue.resume(rows.map((r) => r.id))
   return runToEnd(
     engine,

@@ -2,7 +2,7 @@ import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { asPinpointError, type HttpResponse } from '../transport/http-request.ts'
 import type { Transport } from '../transport/transport.ts'
 import type { LiveSegment } from './checkpointer.ts'
-import { checkContentRange } from './content-range.ts'
+import { checkContentRange, parseContentRange } from './content-range.ts'
 import { httpStatusError } from './first-response.ts'
 import { getFollowing } from './follow-redirects.ts'
 import type { PartFile } from './part-file.ts'
@@ -105,6 +105,12 @@ async function requestRange(job: SegmentJob, from: number, end: number): Promise
     idleTimeoutMs: job.idleTimeoutMs,
   })
   if (res.status === 206) {
+    const got = parseContentRange(res.headers['content-range'] as string | undefined)
+    if (got?.total !== undefined && job.total !== undefined && got.total !== job.total) {
+      await res.close()
+      // Same validator, different size (a growing file): the bytes we hold may not be this file's (A17).
+      throw new RestartNeeded('restarted: the file size changed on the server')
+    }
     try {
       checkContentRange(
         res.headers['content-range'] as string | undefined,

@@ -29,6 +29,8 @@ export interface AddInput {
   split: number
   checksum?: string
   limitRate?: number
+  /** JSON of how to connect for this transfer, kept for resumes (see the CLI's connect options). */
+  connection?: string | null
   paused?: boolean
 }
 
@@ -105,6 +107,7 @@ export class Queue {
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.checksum === undefined ? {} : { checksum: input.checksum }),
       ...(input.limitRate === undefined ? {} : { limitRate: input.limitRate }),
+      ...(input.connection ? { connection: input.connection } : {}),
     })
     this.#touch(row.id)
     return row

@@ -74,6 +74,13 @@ const migrations: readonly string[] = [
   );
   CREATE INDEX events_transfer ON events(transfer_id);
   `,
+  // v2: how the user said to connect for this transfer (the CLI's --resolve, --sni, pins, --cacert), as JSON,
+  // so a resume days later connects the same way and, above all, still checks the same pins.
+  `
+  ALTER TABLE transfers ADD COLUMN connection TEXT;
+  -- "re-running the same command resumes" looks transfers up by URL and folder, once per URL of a list.
+  CREATE INDEX transfers_url ON transfers(url, dir);
+  `,
 ]
 
 /** The version this code reads and writes. */

@@ -29,6 +29,8 @@ export interface TransferRow {
   split: number
   checksum: string | null
   limitRate: number | null
+  /** JSON of the connection set-up given with this transfer (see electron/cli/connect-options.ts), or null. */
+  connection: string | null
   position: number
   restarts: number
   createdAt: number
@@ -46,6 +48,7 @@ export interface NewTransfer {
   split?: number
   checksum?: string | null
   limitRate?: number | null
+  connection?: string | null
   state?: TransferState
 }
 
@@ -88,6 +91,7 @@ const COLUMNS = {
   split: 'split',
   checksum: 'checksum',
   limitRate: 'limit_rate',
+  connection: 'connection',
   position: 'position',
   restarts: 'restarts',
   updatedAt: 'updated_at',
@@ -99,9 +103,9 @@ const FIND = `SELECT * FROM transfers WHERE url = :url AND dir = :dir AND (:name
 export function transfersRepo(db: DatabaseSync, now: () => number, transaction: Transaction): TransfersRepo {
   const s = {
     insert: db.prepare(`
-      INSERT INTO transfers (url, dir, name, target_path, state, split, checksum, limit_rate, position,
+      INSERT INTO transfers (url, dir, name, target_path, state, split, checksum, limit_rate, connection, position,
                              created_at, updated_at)
-      VALUES (:url, :dir, :name, :targetPath, :state, :split, :checksum, :limitRate,
+      VALUES (:url, :dir, :name, :targetPath, :state, :split, :checksum, :limitRate, :connection,
               (SELECT COALESCE(MAX(position), 0) + 1 FROM transfers), :now, :now)
       RETURNING *`),
     get: db.prepare('SELECT * FROM transfers WHERE id = ?'),
@@ -132,6 +136,7 @@ export function transfersRepo(db: DatabaseSync, now: () => number, transaction: 
         split: input.split ?? 1,
         checksum: input.checksum ?? null,
         limitRate: input.limitRate ?? null,
+        connection: input.connection ?? null,
         now: now(),
       }
       const row = guardTarget(input.targetPath, () => s.insert.get(params))
@@ -208,6 +213,7 @@ interface Row {
   split: number
   checksum: string | null
   limit_rate: number | null
+  connection: string | null
   position: number
   restarts: number
   created_at: number
@@ -239,6 +245,7 @@ function toRow(raw: Record<string, SQLOutputValue> | Row): TransferRow {
     split: r.split,
     checksum: r.checksum,
     limitRate: r.limit_rate,
+    connection: r.connection,
     position: r.position,
     restarts: r.restarts,
     createdAt: r.created_at,

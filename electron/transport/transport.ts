@@ -14,8 +14,8 @@ import { mostTelling } from './node-errors.ts'
 export interface TransportConfig {
   /** The host rules in force; read at every connect, so a changed rule applies to the next connection. */
   rules: () => readonly HostRule[]
-  /** Trust anchors for every host, replacing the bundled roots (curl's `--cacert`). */
-  ca?: string[]
+  /** Trust anchors for every host, replacing the bundled roots (curl's `--cacert`); read at every connect. */
+  ca?: string[] | (() => string[] | undefined)
   lookup?: Lookup
   /** RFC 8305's "Connection Attempt Delay". */
   staggerMs?: number
@@ -51,8 +51,9 @@ export function createTransport(config: TransportConfig): Transport {
   const winners = new Map<string, string>()
 
   const caFor = (rule: HostRule | undefined): string[] | undefined => {
-    if (!rule?.ca) return config.ca
-    return [...(config.ca ?? rootCertificates), rule.ca]
+    const base = typeof config.ca === 'function' ? config.ca() : config.ca
+    if (!rule?.ca) return base
+    return [...(base ?? rootCertificates), rule.ca]
   }
 
   async function connect(url: URL, signal?: AbortSignal): Promise<Connection> {

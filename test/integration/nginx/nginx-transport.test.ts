@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,16 +10,18 @@ import { httpRequest } from '../../../electron/transport/http-request.ts'
 import { createTransport } from '../../../electron/transport/transport.ts'
 import { startNginx, type NginxServer } from '../../fixtures/nginx.ts'
 import { makePki, type Pki } from '../../fixtures/pki.ts'
-import { runCli } from '../../fixtures/run-cli.ts'
+import { makePayload, sha256 } from '../../fixtures/payload.ts'
+import { BIN, runCli } from '../../fixtures/run-cli.ts'
 
 // A real server: nginx from Debian with two SNI virtual hosts and a default one, on 127.0.0.1.
 let pki: Pki
 let nginx: NginxServer
 const payload = Buffer.from('0123456789abcdef'.repeat(65536))
+const big = makePayload(8 * 1024 * 1024, 21)
 
 beforeAll(async () => {
   pki = await makePki()
-  nginx = await startNginx({ pki, files: { 'data.bin': payload } })
+  nginx = await startNginx({ pki, files: { 'data.bin': payload, 'big.bin': big } })
 }, 30_000)
 afterAll(async () => {
   await nginx?.stop()
@@ -110,5 +113,37 @@ describe('against nginx', () => {
     } finally {
       await h2.stop()
     }
+  })
+
+  it('segments a download over four connections to a real server, byte-identical', async () => {
+    const dir = await tmp()
+    const before = nginx.accessLog().length
+    const args = ['get', '-s', '4', '--resolve', `a.test:${nginx.port}:127.0.0.1`, '--cacert', pki.caPath, '-d', dir]
+    const r = await runCli([...args, `https://a.test:${nginx.port}/big.bin`])
+    expect(r.code).toBe(0)
+    expect(sha256(await readFile(join(dir, 'big.bin')))).toBe(sha256(big))
+    const log = (await nginx.waitForAccessLog(before + 4)).slice(before)
+    expect(log.every((e) => e.status === 206)).toBe(true)
+    expect(new Set(log.map((e) => e.connection)).size).toBeGreaterThanOrEqual(4)
+  })
+
+  it('resumes from nginx after an interruption, with If-Range carrying its ETag', async () => {
+    const dir = await tmp()
+    const state = await tmp()
+    const args = ['get', '--state-dir', state, '--limit-rate', '2M', '-d', dir]
+    const conn = ['--resolve', `a.test:${nginx.port}:127.0.0.1`, '--cacert', pki.caPath]
+    const url = `https://a.test:${nginx.port}/big.bin`
+    const child = spawn(process.execPath, [BIN, ...args, ...conn, url], { stdio: 'ignore' })
+    const exited = new Promise<number | null>((r) => child.once('exit', r))
+    await new Promise((r) => setTimeout(r, 1500))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(8)
+    const before = nginx.accessLog().length
+    const again = await runCli(['get', '--state-dir', state, '-d', dir, ...conn, url])
+    expect(again.code).toBe(0)
+    expect(sha256(await readFile(join(dir, 'big.bin')))).toBe(sha256(big))
+    const resumed = (await nginx.waitForAccessLog(before + 1)).slice(before)
+    expect(resumed.every((e) => e.status === 206 && /^"[0-9a-f-]+"$/.test(e.http_if_range))).toBe(true)
+    expect(resumed.every((e) => e.http_range !== 'bytes=0-')).toBe(true)
   })
 })
