@@ -148,11 +148,7 @@ export class Queue {
   /** Stop and forget the bytes: the `.part` file is removed, a finished file is kept. */
   async cancel(ids: number[]): Promise<void> {
     for (const id of ids) {
-      const running = this.#active.get(id)
-      if (running) {
-        running.ctl.abort('cancel' satisfies StopReason)
-        await running.done
-      }
+      await this.#halt(id)
       const row = this.#store.transfers.get(id)
       if (!row || row.state === 'completed') continue
       await removeTransferFiles(row, false)
@@ -164,11 +160,7 @@ export class Queue {
   /** Drop transfers from the list; `deleteFile` also removes a finished file (the `.part` always goes). */
   async remove(ids: number[], deleteFile: boolean): Promise<void> {
     for (const id of ids) {
-      const running = this.#active.get(id)
-      if (running) {
-        running.ctl.abort('cancel' satisfies StopReason)
-        await running.done
-      }
+      await this.#halt(id)
       const row = this.#store.transfers.get(id)
       if (!row) continue
       await removeTransferFiles(row, deleteFile)
@@ -295,6 +287,14 @@ export class Queue {
     this.#store.transfers.update(id, { state, ...clear, ...extra })
     this.#touch(id)
     this.#wake()
+  }
+
+  /** Stop a running transfer for good and wait until its last checkpoint is committed. */
+  async #halt(id: number): Promise<void> {
+    const running = this.#active.get(id)
+    if (!running) return
+    running.ctl.abort('cancel' satisfies StopReason)
+    await running.done
   }
 
   #abort(id: number, reason: StopReason): boolean {

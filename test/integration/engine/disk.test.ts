@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeHarness } from '../../fixtures/engine-harness.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
+import { waitFor } from '../../fixtures/wait-for.ts'
 import { runCli } from '../../fixtures/run-cli.ts'
 
 // test-matrix D5/D6 and A16 on a real small filesystem (tmpfs, needs root) and with libfiu's fault injection.
@@ -32,13 +33,6 @@ afterAll(async () => {
   if (mnt) await run('umount', [mnt]).catch(() => {})
 })
 
-async function waitFor(cond: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 describe('a full disk', () => {
   it('A16 a file larger than the free space is refused up front, before any byte is written', async (ctx) => {

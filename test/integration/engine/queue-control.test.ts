@@ -7,6 +7,7 @@ import type { Changes } from '../../../electron/queue/queue.ts'
 import { makeHarness, type Harness } from '../../fixtures/engine-harness.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
+import { waitFor } from '../../fixtures/wait-for.ts'
 
 let server: FaultServer
 let h: Harness
@@ -23,13 +24,6 @@ afterEach(async () => {
   server.reset()
 })
 
-async function waitFor(cond: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 describe('verification', () => {
   it('a matching checksum completes; a mismatch fails, keeps the .part and makes no final file', async () => {

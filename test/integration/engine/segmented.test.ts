@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { makeHarness, type Harness } from '../../fixtures/engine-harness.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
+import { waitFor } from '../../fixtures/wait-for.ts'
 
 let server: FaultServer
 let h: Harness
@@ -25,13 +26,6 @@ afterEach(async () => {
 const fileSha = async (path: string | null) => sha256(await readFile(path as string))
 const ranges = () => server.log.filter((e) => e.method === 'GET').map((e) => e.rangeHeader)
 
-async function waitFor(cond: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 describe('segmented downloads', () => {
   it('splits into N range connections, validates each 206, and ends byte-identical with no .part', async () => {
