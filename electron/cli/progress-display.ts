@@ -1,6 +1,6 @@
 import { formatBytes, formatEta, formatPercent, formatSpeed } from '../../shared/format.ts'
 import type { TransferView } from '../../shared/transfer.ts'
-import type { Changes } from '../queue/queue.ts'
+import type { Changes } from '../queue/change-feed.ts'
 
 export type DisplayMode = 'tty' | 'plain' | 'json'
 

@@ -3,6 +3,7 @@ import { statfs } from 'node:fs/promises'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
+import { ChangeFeed, type Changes } from './change-feed.ts'
 import { removeTransferFiles } from './remove-files.ts'
 import { recover } from './recover.ts'
 import { etaSeconds, SpeedMeter } from './speed-meter.ts'
@@ -34,12 +35,6 @@ export interface AddInput {
   paused?: boolean
 }
 
-export interface Changes {
-  seq: number
-  patches: TransferView[]
-  removed: number[]
-}
-
 type StopReason = 'pause' | 'stop' | 'cancel'
 
 const TERMINAL: ReadonlySet<TransferState> = new Set(['completed', 'failed', 'paused', 'canceled'])
@@ -58,21 +53,19 @@ export class Queue {
   readonly #active = new Map<number, { ctl: AbortController; done: Promise<void> }>()
   readonly #meters = new Map<number, SpeedMeter>()
   readonly #received = new Map<number, number>()
-  readonly #listeners = new Set<(c: Changes) => void>()
-  readonly #dirty = new Set<number>()
-  readonly #removed = new Set<number>()
+  readonly #feed: ChangeFeed
   readonly #waiters = new Set<() => void>()
-  readonly #eventIntervalMs: number
   #scope: Set<number> | 'all' = new Set()
-  #seq = 0
-  #timer: NodeJS.Timeout | undefined
   #diskTimer: NodeJS.Timeout | undefined
   #stopping = false
 
   constructor(opts: QueueOptions) {
     this.#store = opts.env.store
     this.#maxActive = opts.maxActive
-    this.#eventIntervalMs = opts.eventIntervalMs ?? 100
+    this.#feed = new ChangeFeed(opts.eventIntervalMs ?? 100, (id) => {
+      const row = this.#store.transfers.get(id)
+      return row ? this.view(row) : undefined
+    })
     this.#env = {
       ...opts.env,
       onBytes: (id, n) => {
@@ -165,8 +158,7 @@ export class Queue {
       if (!row) continue
       await removeTransferFiles(row, deleteFile)
       this.#store.transfers.remove(id)
-      this.#removed.add(id)
-      this.#schedule()
+      this.#feed.removed(id)
     }
   }
 
@@ -198,12 +190,11 @@ export class Queue {
   }
 
   snapshot(): { seq: number; transfers: TransferView[] } {
-    return { seq: this.#seq, transfers: this.#store.transfers.list().map((r) => this.view(r)) }
+    return { seq: this.#feed.seq, transfers: this.#store.transfers.list().map((r) => this.view(r)) }
   }
 
   subscribe(listener: (c: Changes) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#feed.subscribe(listener)
   }
 
   /** Resolves when none of `ids` is queued or running any more. */
@@ -220,8 +211,7 @@ export class Queue {
     this.#stopping = true
     for (const { ctl } of this.#active.values()) ctl.abort('stop' satisfies StopReason)
     await Promise.all([...this.#active.values()].map((a) => a.done))
-    this.#flush()
-    if (this.#timer) clearTimeout(this.#timer)
+    this.#feed.flush()
     if (this.#diskTimer) clearInterval(this.#diskTimer)
   }
 
@@ -305,27 +295,7 @@ export class Queue {
   }
 
   #touch(id: number): void {
-    this.#dirty.add(id)
-    this.#schedule()
-  }
-
-  #schedule(): void {
-    if (this.#timer || this.#listeners.size === 0) return
-    this.#timer = setTimeout(() => this.#flush(), this.#eventIntervalMs)
-  }
-
-  #flush(): void {
-    this.#timer = undefined
-    if (this.#dirty.size === 0 && this.#removed.size === 0) return
-    const patches: TransferView[] = []
-    for (const id of this.#dirty) {
-      const row = this.#store.transfers.get(id)
-      if (row) patches.push(this.view(row))
-    }
-    const changes: Changes = { seq: ++this.#seq, patches, removed: [...this.#removed] }
-    this.#dirty.clear()
-    this.#removed.clear()
-    for (const l of this.#listeners) l(changes)
+    this.#feed.touch(id)
   }
 
   #wake(): void {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
-import type { Changes } from '../../../electron/queue/queue.ts'
+import type { Changes } from '../../../electron/queue/change-feed.ts'
 import { makeHarness, type Harness } from '../../fixtures/engine-harness.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
