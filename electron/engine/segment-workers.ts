@@ -90,7 +90,8 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
       } finally {
         seg.busy = false
       }
-      await checkpointNow()
+      // A finished segment is made durable at once, unless nothing is left: then finishing fsyncs anyway.
+      if (p.live.some((s) => s.written < s.end - s.start)) await checkpointNow()
     }
   }
 
@@ -123,9 +124,16 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
   } finally {
     clearInterval(timer)
     await first?.close()
-    await checkpointNow().catch((err: unknown) => {
-      failure ??= err
-    })
+    // On success the caller's final fsync and commit cover everything; otherwise save what is durable now.
+    if (failure !== undefined || p.signal.aborted) {
+      await checkpointNow().catch((err: unknown) => {
+        failure ??= err
+      })
+    } else {
+      await chain.catch((err: unknown) => {
+        failure ??= err
+      })
+    }
   }
   p.signal.throwIfAborted()
   if (failure !== undefined) throw failure

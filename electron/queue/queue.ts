@@ -54,7 +54,7 @@ export class Queue {
   readonly #meters = new Map<number, SpeedMeter>()
   readonly #received = new Map<number, number>()
   readonly #feed: ChangeFeed
-  readonly #waiters = new Set<() => void>()
+  readonly #waiters = new Set<(id: number) => void>()
   #scope: Set<number> | 'all' = new Set()
   #diskTimer: NodeJS.Timeout | undefined
   #stopping = false
@@ -199,11 +199,25 @@ export class Queue {
 
   /** Resolves when none of `ids` is queued or running any more. */
   async settled(ids: number[]): Promise<TransferRow[]> {
-    const rows = () => ids.map((id) => this.#store.transfers.get(id)).filter((r): r is TransferRow => r !== undefined)
-    while (rows().some((r) => !TERMINAL.has(r.state) || this.#active.has(r.id))) {
-      await new Promise<void>((resolve) => this.#waiters.add(resolve))
+    // Only the transfer that changed is looked at again, so waiting on a list of thousands stays O(1) per event.
+    const isOpen = (id: number) => {
+      const row = this.#store.transfers.get(id)
+      return row !== undefined && (!TERMINAL.has(row.state) || this.#active.has(id))
     }
-    return rows()
+    const open = new Set(ids.filter(isOpen))
+    if (open.size > 0) {
+      await new Promise<void>((resolve) => {
+        const listener = (id: number) => {
+          if (!open.has(id) || isOpen(id)) return
+          open.delete(id)
+          if (open.size > 0) return
+          this.#waiters.delete(listener)
+          resolve()
+        }
+        this.#waiters.add(listener)
+      })
+    }
+    return ids.map((id) => this.#store.transfers.get(id)).filter((r): r is TransferRow => r !== undefined)
   }
 
   /** Graceful stop: every running transfer commits its durable progress and is left `queued` to resume. */
@@ -230,9 +244,8 @@ export class Queue {
   #pump(): void {
     if (this.#stopping) return
     if (this.#active.size >= this.#maxActive) return
-    const next = this.#store.transfers
-      .listByState(['queued'])
-      .filter((r) => !this.#active.has(r.id) && (this.#scope === 'all' || this.#scope.has(r.id)))
+    const scope = this.#scope === 'all' ? undefined : [...this.#scope]
+    const next = this.#store.transfers.nextQueued(this.#maxActive, scope).filter((r) => !this.#active.has(r.id))
     for (const row of next) {
       if (this.#active.size >= this.#maxActive) break
       this.#run(row.id)
@@ -252,7 +265,7 @@ export class Queue {
         this.#active.delete(id)
         this.#received.delete(id)
         this.#touch(id)
-        this.#wake()
+        this.#wake(id)
         this.#pump()
       })
     this.#active.set(id, { ctl, done })
@@ -276,7 +289,7 @@ export class Queue {
     const clear = state === 'queued' ? { errorCode: null, errorMessage: null } : {}
     this.#store.transfers.update(id, { state, ...clear, ...extra })
     this.#touch(id)
-    this.#wake()
+    this.#wake(id)
   }
 
   /** Stop a running transfer for good and wait until its last checkpoint is committed. */
@@ -298,8 +311,7 @@ export class Queue {
     this.#feed.touch(id)
   }
 
-  #wake(): void {
-    for (const w of this.#waiters) w()
-    this.#waiters.clear()
+  #wake(id: number): void {
+    for (const w of [...this.#waiters]) w(id)
   }
 }

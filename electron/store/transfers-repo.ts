@@ -59,6 +59,8 @@ export interface TransfersRepo {
   /** In queue order. */
   list(): TransferRow[]
   listByState(states: readonly TransferState[]): TransferRow[]
+  /** The first `limit` queued transfers in queue order, among `ids` when given: what the scheduler runs next. */
+  nextQueued(limit: number, ids?: readonly number[]): TransferRow[]
   /** Set only the keys given (undefined ones are skipped, null clears) and `updatedAt`; throws for an unknown id. */
   update(id: number, patch: TransferPatch): TransferRow
   remove(id: number): boolean
@@ -114,6 +116,10 @@ export function transfersRepo(db: DatabaseSync, now: () => number, transaction: 
     listByState: db.prepare(
       'SELECT * FROM transfers WHERE state IN (SELECT value FROM json_each(?)) ORDER BY position, id',
     ),
+    nextQueued: db.prepare(`
+      SELECT * FROM transfers WHERE state = 'queued'
+        AND (:ids IS NULL OR id IN (SELECT value FROM json_each(:ids)))
+      ORDER BY position, id LIMIT :limit`),
     remove: db.prepare('DELETE FROM transfers WHERE id = ?'),
     findResumable: db.prepare(`${FIND} AND state NOT IN ('completed', 'canceled') ORDER BY id DESC LIMIT 1`),
     findCompleted: db.prepare(`${FIND} AND state = 'completed' ORDER BY id DESC LIMIT 1`),
@@ -146,6 +152,8 @@ export function transfersRepo(db: DatabaseSync, now: () => number, transaction: 
     get: (id) => maybeRow(s.get.get(id)),
     list: () => s.list.all().map(toRow),
     listByState: (states) => s.listByState.all(JSON.stringify(states)).map(toRow),
+    nextQueued: (limit, ids) =>
+      s.nextQueued.all({ limit, ids: ids === undefined ? null : JSON.stringify(ids) }).map(toRow),
     update(id, patch) {
       const keys = (Object.keys(patch) as Array<keyof TransferPatch>).filter((k) => patch[k] !== undefined)
       for (const k of keys) if (!Object.hasOwn(COLUMNS, k)) throw new TypeError(`transfers.update: unknown key ${k}`)

@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { promisify } from 'node:util'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +11,7 @@ import { makeHarness } from '../../fixtures/engine-harness.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
 import { waitFor } from '../../fixtures/wait-for.ts'
-import { runCli } from '../../fixtures/run-cli.ts'
+import { BIN, runCli } from '../../fixtures/run-cli.ts'
 
 // test-matrix D5/D6 and A16 on a real small filesystem (tmpfs, needs root) and with libfiu's fault injection.
 const run = promisify(execFile)
@@ -32,7 +33,6 @@ afterAll(async () => {
   await server.close()
   if (mnt) await run('umount', [mnt]).catch(() => {})
 })
-
 
 describe('a full disk', () => {
   it('A16 a file larger than the free space is refused up front, before any byte is written', async (ctx) => {
@@ -83,23 +83,67 @@ describe('a full disk', () => {
 })
 
 describe('fsync failures (libfiu)', () => {
-  it('D6 a failed fdatasync commits nothing: no range is marked done, exit 7', async (ctx) => {
+  it('D6 a failed fdatasync commits nothing more: progress stays at the last good sync, exit 7', async (ctx) => {
     const fiu = await run('fiu-run', ['-x', 'true']).then(
       () => true,
       () => false,
     )
     if (!fiu) return ctx.skip('fiu-run (Debian fiu-utils) is not installed')
-    const body = makePayload(512 * 1024, 6)
-    server.serve('/sync', { body })
+    // Throttled, so the checkpointer's fdatasync runs while the download is under way.
+    const body = makePayload(4 * 1024 * 1024, 6)
+    server.serve('/sync', { body, faults: { rateBytesPerSec: 1024 * 1024 } })
+    server.reset()
     const state = await mkdtemp(join(tmpdir(), 'pinpoint-fiu-state-'))
     const dir = await mkdtemp(join(tmpdir(), 'pinpoint-fiu-dl-'))
-    const r = await runCli(['get', '--state-dir', state, '-d', dir, server.url('/sync')], {
-      wrap: ['fiu-run', '-x', '-c', 'enable name=posix/io/sync/fdatasync,failinfo=5'],
-    })
-    expect(r.code).toBe(7)
-    expect(r.stderr).toMatch(/EIO/)
-    const ls = await runCli(['ls', '--json', '--state-dir', state])
-    const row = JSON.parse(ls.stdout.trim().split('\n')[0] ?? '{}')
-    expect(row).toMatchObject({ state: 'failed', done: 0, error: { code: 'FILE_ERROR' } })
+    const ctl = join(state, 'fiu')
+    const child = spawn('fiu-run', [
+      '-x',
+      '-f',
+      ctl,
+      process.execPath,
+      BIN,
+      'get',
+      '--state-dir',
+      state,
+      '-d',
+      dir,
+      server.url('/sync'),
+    ])
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<number | null>((r) => child.once('exit', r))
+    // Faults go on only once the store is open (SQLite syncs its own files while it sets up).
+    await waitFor(() => server.log.some((e) => e.path === '/sync'))
+    const before = committed(state)
+    await run('fiu-ctrl', ['-f', ctl, '-c', 'enable name=posix/io/sync/fdatasync,failinfo=5', String(child.pid)])
+    expect(await exited).toBe(7)
+    expect(stderr).toMatch(/sync\.part: EIO/)
+    const after = await durable(state)
+    expect(after.state).toBe('failed')
+    expect(after.error?.code).toBe('FILE_ERROR')
+    // No commit after the failed sync (the window between reading `before` and enabling the fault is a few ms of
+    // a 500 ms checkpoint interval).
+    expect(after.done).toBe(before)
+    expect(after.done).toBeLessThan(body.length)
   })
 })
+
+async function durable(state: string) {
+  const ls = await runCli(['ls', '--json', '--state-dir', state])
+  return JSON.parse(ls.stdout.trim().split('\n')[0] ?? '{}') as {
+    state: string
+    done: number
+    error?: { code: string }
+  }
+}
+
+/** The committed bytes, read straight from the database (a quick read-only look, as a second process would). */
+function committed(state: string): number {
+  const db = new DatabaseSync(join(state, 'pinpoint.db'), { readOnly: true })
+  try {
+    const row = db.prepare('SELECT COALESCE(SUM(done), 0) AS n FROM segments').get() as { n: number }
+    return row.n
+  } finally {
+    db.close()
+  }
+}

@@ -24,7 +24,6 @@ afterEach(async () => {
   server.reset()
 })
 
-
 describe('verification', () => {
   it('a matching checksum completes; a mismatch fails, keeps the .part and makes no final file', async () => {
     server.serve('/sum.bin', { body })

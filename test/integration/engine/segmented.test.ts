@@ -26,7 +26,6 @@ afterEach(async () => {
 const fileSha = async (path: string | null) => sha256(await readFile(path as string))
 const ranges = () => server.log.filter((e) => e.method === 'GET').map((e) => e.rangeHeader)
 
-
 describe('segmented downloads', () => {
   it('splits into N range connections, validates each 206, and ends byte-identical with no .part', async () => {
     server.serve('/f.bin', { body })
