@@ -1,42 +1,157 @@
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
-import { app, type BrowserWindow } from 'electron'
+import { app, dialog, powerMonitor, powerSaveBlocker, shell, type BrowserWindow } from 'electron'
 
+import type { TransferView } from '../shared/transfer.ts'
+import { startCore, type Core } from './app-core.ts'
+import { emit } from './ipc/emit.ts'
+import { serve } from './ipc/serve.ts'
+import { DEEP_LINK_SCHEME, urlsFromLaunch } from './launch-args.ts'
+import { showFirstCloseNotice, showNotices } from './notifications.ts'
+import { createNotifyPlanner } from './notify-plan.ts'
+import { startPower } from './power.ts'
+import { progressFraction, setTaskbarProgress } from './taskbar-progress.ts'
+import { createTray } from './tray.ts'
+import { trayIconPaths } from './tray-state.ts'
 import { createMainWindow } from './window.ts'
 
 /**
- * Composition root of the main process.
+ * Composition root of the main process: the core (store, transport, queue, IPC) from app-core.ts, plus the
+ * window, the tray, notifications and the OS hooks. Everything with logic in it lives in plain, tested modules.
  *
- * Only one Pinpoint runs at a time: a second launch quits at once and the first one comes to the front.
+ * Closing the window only hides it: downloads go on in the tray until Quit, which (like an OS shutdown) first
+ * flushes, fsyncs and commits every transfer.
  */
 
-// Built layout: dist/electron/main.js beside dist/electron/preload.cjs, and dist/renderer/index.html.
+// Built layout: dist/electron/{main.js,preload.cjs}, dist/renderer/index.html, build/icons beside dist/.
 const paths = {
   preload: join(import.meta.dirname, 'preload.cjs'),
   page: join(import.meta.dirname, '..', 'renderer', 'index.html'),
+  icons: join(import.meta.dirname, '..', '..', 'build', 'icons'),
 }
+const FIRST_CLOSE_SEEN = 'shell.firstCloseNoticeShown'
 
-let mainWindow: BrowserWindow | undefined
+let core: Core | undefined
+let win: BrowserWindow | undefined
+let quitting = false
+let shutDown = false
 
-function showMainWindow(): void {
-  if (mainWindow === undefined || mainWindow.isDestroyed()) {
-    mainWindow = createMainWindow(paths)
+function showWindow(): void {
+  if (!win || win.isDestroyed()) {
+    win = createMainWindow(paths)
+    win.on('close', onClose)
+    win.webContents.on('render-process-gone', () => win?.reload())
     return
   }
-  if (mainWindow.isMinimized()) mainWindow.restore()
-  mainWindow.show()
-  mainWindow.focus()
+  if (win.isMinimized()) win.restore()
+  win.show()
+  win.focus()
+}
+
+function onClose(event: Electron.Event): void {
+  if (quitting || !core || !core.ipc.settings.get().closeToTray) return
+  event.preventDefault()
+  win?.hide()
+  if (!core.store.settings.get<boolean>(FIRST_CLOSE_SEEN)) {
+    core.store.settings.set(FIRST_CLOSE_SEEN, true)
+    showFirstCloseNotice({ icon: join(paths.icons, 'app', '256x256.png'), onClick: showWindow })
+  }
+}
+
+async function start(): Promise<void> {
+  const c = await startCore({
+    stateDir: app.getPath('userData'),
+    defaultDownloadDir: app.getPath('downloads'),
+    appUrl: pathToFileURL(paths.page).href,
+    desktop: {
+      chooseFolder: async () => {
+        const options = {
+          properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
+        }
+        const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+        return result.canceled ? undefined : result.filePaths[0]
+      },
+      reveal: (path) => shell.showItemInFolder(path),
+      open: (path) => shell.openPath(path),
+    },
+    emit: (channel, payload) => {
+      if (win && !win.isDestroyed()) emit(win.webContents, channel, payload)
+    },
+  })
+  core = c
+  serve(c.ipc.dispatcher)
+  c.addUrls(urlsFromLaunch(process.argv))
+
+  const tray = createTray({
+    icons: trayIconPaths(join(paths.icons, 'tray'), process.platform),
+    onShow: showWindow,
+    onPauseAll: () => c.pauseAll(),
+    onResumeAll: () => c.resumeAll(),
+    onQuit: () => app.quit(),
+  })
+  const power = startPower({ powerSaveBlocker, powerMonitor, onResume: () => c.queue.retryStalled() })
+  app.once('will-quit', () => {
+    power.dispose()
+    tray.destroy()
+  })
+  const views = new Map<number, TransferView>(c.transfers().map((v) => [v.id, v]))
+  const planner = createNotifyPlanner(views.values())
+  const refresh = () => {
+    const all = [...views.values()]
+    tray.update(all)
+    power.update(all)
+    if (win && !win.isDestroyed()) setTaskbarProgress(win, progressFraction(all))
+  }
+  c.queue.subscribe((changes) => {
+    for (const v of changes.patches) views.set(v.id, v)
+    for (const id of changes.removed) views.delete(id)
+    refresh()
+    showNotices(planner.plan(changes.patches, changes.removed), {
+      allowed: () => c.ipc.settings.get().notifications,
+      icon: join(paths.icons, 'app', '256x256.png'),
+      onClick: showWindow,
+    })
+  })
+  refresh()
+  showWindow()
+}
+
+/** Quit and OS shutdown: stop every transfer gracefully before the process ends. */
+function shutdownThenQuit(event: Electron.Event): void {
+  if (shutDown || !core) return
+  event.preventDefault()
+  quitting = true
+  void core.shutdown().finally(() => {
+    shutDown = true
+    app.quit()
+  })
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
-  app.on('second-instance', () => showMainWindow())
-  app.on('window-all-closed', () => app.quit())
-  app.on('activate', () => showMainWindow())
+  app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME)
+  // Linux launchers match the taskbar progress bar to the app by its .desktop file.
+  if (process.platform === 'linux') app.setDesktopName('pinpoint.desktop')
+  app.on('second-instance', (_event, argv) => {
+    core?.addUrls(urlsFromLaunch(argv))
+    showWindow()
+  })
+  app.on('open-url', (event, url) => {
+    event.preventDefault()
+    core?.addUrls(urlsFromLaunch([url]))
+  })
+  // With the window closed, downloads go on in the tray: only Quit ends the app.
+  app.on('window-all-closed', () => {})
+  app.on('activate', () => showWindow())
+  app.on('before-quit', shutdownThenQuit)
+  // Electron's docs: calling preventDefault on this event delays the OS shutdown until the app quits (the
+  // typings omit the event argument).
+  ;(powerMonitor as unknown as NodeJS.EventEmitter).on('shutdown', (event: Electron.Event) => shutdownThenQuit(event))
   app
     .whenReady()
-    .then(() => showMainWindow())
+    .then(start)
     .catch((error: unknown) => {
       console.error('pinpoint: startup failed', error)
       app.exit(1)

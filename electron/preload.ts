@@ -1,10 +1,31 @@
-import { contextBridge } from 'electron'
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+
+import { eventChannels, requestChannels, type Api } from '../shared/ipc.ts'
 
 /**
- * The bridge between the sandboxed page and the main process.
+ * The bridge between the sandboxed page and the main process: generic, with its allow-list taken from the
+ * contract, and no logic of its own (main validates every input and checks the sender).
  *
- * Bundled into one CommonJS file: a sandboxed preload can only `require` Electron and a few built-ins.
+ * The Electron event object is dropped before a listener sees a payload, as Electron's docs advise: it would
+ * hand the page `sender`, an IpcRenderer. Bundled into one CommonJS file, because a sandboxed preload can only
+ * `require` Electron and a few built-ins.
  */
-contextBridge.exposeInMainWorld('api', {
-  version: __PINPOINT_VERSION__,
-})
+const requests = new Set<string>(requestChannels)
+const events = new Set<string>(eventChannels)
+
+const api: Api = {
+  invoke: (channel, input) => {
+    if (!requests.has(channel)) return Promise.reject(new Error(`unknown channel ${String(channel)}`))
+    return ipcRenderer.invoke(channel, input)
+  },
+  on: (channel, listener) => {
+    if (!events.has(channel)) throw new Error(`unknown event ${String(channel)}`)
+    const wrapped = (_event: IpcRendererEvent, payload: unknown) => listener(payload as never)
+    ipcRenderer.on(channel, wrapped)
+    return () => {
+      ipcRenderer.off(channel, wrapped)
+    }
+  },
+}
+
+contextBridge.exposeInMainWorld('api', api)

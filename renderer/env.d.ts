@@ -1,14 +1,6 @@
 /// <reference types="vite/client" />
 
-/**
- * What the preload exposes as `window.api`.
- *
- * A placeholder until the typed IPC contract (`Api` from shared/ipc.ts) replaces it.
- */
-interface PinpointApi {
-  readonly version: string
-}
-
+/** What the preload exposes as `window.api`: the typed contract of shared/ipc.ts, nothing else. */
 interface Window {
-  readonly api: PinpointApi
+  readonly api: import('../shared/ipc.ts').Api
 }

@@ -4,6 +4,7 @@ import { isIP } from 'node:net'
 import { z } from 'zod'
 
 import { HostRule, type HostRuleInput } from '../../shared/domain.ts'
+import { checkDownloadUrl } from '../../shared/links.ts'
 import { parsePins } from '../../shared/pins.ts'
 import { normalizeHost } from '../transport/host-rules.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
@@ -136,19 +137,11 @@ async function readCa(path: string): Promise<string> {
   return pem
 }
 
-/** A URL the user typed: http(s) only, with a host. */
+/** A URL the user typed: the same rule as the app's forms (shared/links.ts), failing as BAD_URL (exit 2). */
 export function parseUrl(text: string): URL {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw new PinpointError('BAD_URL', `"${text}" is not a URL`)
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new PinpointError('BAD_URL', `"${text}": only http and https URLs are supported`)
-  }
-  if (!url.hostname) throw new PinpointError('BAD_URL', `"${text}" has no host`)
-  return url
+  const checked = checkDownloadUrl(text)
+  if (!checked.ok) throw new PinpointError('BAD_URL', `"${text}": ${checked.reason}`)
+  return new URL(checked.url)
 }
 
 /** What is stored with a transfer so that a later `resume` connects the same way (the schema guards old rows). */

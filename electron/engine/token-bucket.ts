@@ -17,6 +17,7 @@ export class TokenBucket {
     this.#last = now()
   }
 
+  /** A new rate; 0 (or less) lifts the limit, so a settings change needs no new bucket. */
   setRate(bytesPerSecond: number): void {
     this.#rate = bytesPerSecond
     this.#tokens = Math.min(this.#tokens, bytesPerSecond)
@@ -24,6 +25,7 @@ export class TokenBucket {
 
   /** Spend `n` bytes; returns the milliseconds to wait before reading on (0 when within the rate). */
   take(n: number): number {
+    if (this.#rate <= 0) return 0
     const t = this.#now()
     this.#tokens = Math.min(this.#rate, this.#tokens + ((t - this.#last) / 1000) * this.#rate)
     this.#last = t

@@ -1,5 +1,6 @@
 import { statfs } from 'node:fs/promises'
 
+import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
@@ -103,6 +104,7 @@ export class Queue {
       ...(input.connection ? { connection: input.connection } : {}),
     })
     this.#touch(row.id)
+    this.#pump()
     return row
   }
 
@@ -160,6 +162,18 @@ export class Queue {
       this.#store.transfers.remove(id)
       this.#feed.removed(id)
     }
+  }
+
+  /**
+   * After sleep or a network change: reconnect what is running (its sockets may be dead without knowing it)
+   * and retry what failed for network reasons. Durable progress is kept; each resumes from its checkpoint.
+   */
+  retryStalled(): void {
+    for (const { ctl } of this.#active.values()) ctl.abort('stop' satisfies StopReason)
+    const network = this.#store.transfers
+      .listByState(['failed'])
+      .filter((r) => r.errorCode !== null && exitCodeFor(r.errorCode) === 3)
+    this.resume(network.map((r) => r.id))
   }
 
   reorder(ids: number[]): void {

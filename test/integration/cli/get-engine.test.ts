@@ -76,7 +76,8 @@ describe('pinpoint get, the engine behind it', () => {
     const r = await runCli(['get', '-s', '4', '--json', '-d', dir, server.url('/big.bin')])
     expect(r.code).toBe(0)
     expect(sha256(await readFile(join(dir, 'big.bin')))).toBe(sha256(big))
-    expect(server.log.filter((e) => e.status === 206)).toHaveLength(4)
+    // Four connections, and perhaps a steal or two when one finishes early.
+    expect(server.log.filter((e) => e.status === 206).length).toBeGreaterThanOrEqual(4)
     const events = r.stdout
       .trim()
       .split('\n')

@@ -1,0 +1,104 @@
+import type { Emit } from '../shared/ipc.ts'
+import { checkDownloadUrl } from '../shared/links.ts'
+import type { TransferView } from '../shared/transfer.ts'
+import { TokenBucket } from './engine/token-bucket.ts'
+import { createConnectionLog } from './ipc/connection-log.ts'
+import { createIpc, type Ipc } from './ipc/create-ipc.ts'
+import type { Desktop } from './ipc/desktop.ts'
+import { Queue } from './queue/queue.ts'
+import { openStore, type Store } from './store/open-store.ts'
+import { createTransport } from './transport/transport.ts'
+
+export interface CoreOptions {
+  /** Where the queue database lives (`app.getPath('userData')` in the app). */
+  stateDir: string
+  /** The OS's Downloads folder, until the user picks another. */
+  defaultDownloadDir: string
+  /** The page the window loads: the only sender IPC trusts. */
+  appUrl: string
+  desktop: Desktop
+  emit: Emit
+}
+
+export interface Core {
+  store: Store
+  queue: Queue
+  ipc: Ipc
+  /** Every transfer as views show it, for the tray, the taskbar and notifications. */
+  transfers(): TransferView[]
+  /** URLs from a second launch or a `pinpoint://add` link: queued into the download folder and started. */
+  addUrls(urls: readonly string[]): number
+  pauseAll(): void
+  resumeAll(): void
+  /** Flush, fsync and commit every transfer, then close the store: the graceful quit. */
+  shutdown(): Promise<void>
+}
+
+/**
+ * Everything the desktop app runs, without Electron: the store, the download transport (fed by the saved host
+ * rules), the queue and the IPC handlers, with the user's settings applied and kept applied.
+ *
+ * main.ts only adds windows, the tray and OS integration around it, so all of this is tested under Node.
+ */
+export async function startCore(opts: CoreOptions): Promise<Core> {
+  const store = openStore({ dir: opts.stateDir })
+  const connections = createConnectionLog()
+  const limiter = new TokenBucket(0)
+  const transport = createTransport({
+    rules: () => store.hostRules.list(),
+    onConnection: (info) => connections.record(info),
+  })
+  const queue = await Queue.open({
+    env: { store, transport, limiter },
+    maxActive: 3,
+    // The app stays up, so a download paused by a full disk resumes by itself once there is room again.
+    diskRecheckMs: 30_000,
+  })
+  const ipc = createIpc({
+    store,
+    queue,
+    connections,
+    appUrl: opts.appUrl,
+    defaultDownloadDir: opts.defaultDownloadDir,
+    desktop: opts.desktop,
+    emit: opts.emit,
+  })
+  const apply = () => {
+    const s = ipc.settings.get()
+    queue.setMaxActive(s.maxActive)
+    limiter.setRate(s.limitRate ?? 0)
+  }
+  apply()
+  const unwatch = ipc.settings.onChange(apply)
+  queue.start('all')
+
+  const views = () => store.transfers.list().map((r) => queue.view(r))
+  let closed = false
+  return {
+    store,
+    queue,
+    ipc,
+    transfers: views,
+    addUrls(urls) {
+      const { downloadDir, split } = ipc.settings.get()
+      let added = 0
+      for (const text of urls) {
+        const checked = checkDownloadUrl(text)
+        if (!checked.ok) continue
+        queue.add({ url: checked.url, dir: downloadDir, split })
+        added++
+      }
+      return added
+    },
+    pauseAll: () => queue.pause(store.transfers.listByState(['queued', 'connecting', 'downloading']).map((r) => r.id)),
+    resumeAll: () => queue.resume(store.transfers.listByState(['paused', 'failed']).map((r) => r.id)),
+    async shutdown() {
+      if (closed) return
+      closed = true
+      unwatch()
+      ipc.close()
+      await queue.stop()
+      store.close()
+    },
+  }
+}

@@ -1,0 +1,58 @@
+import type { Emit } from '../../shared/ipc.ts'
+import type { Queue } from '../queue/queue.ts'
+import type { Store } from '../store/open-store.ts'
+import type { ConnectionLog } from './connection-log.ts'
+import type { Desktop } from './desktop.ts'
+import { createDispatcher, type Dispatcher } from './dispatch.ts'
+import { createFolderTokens, type FolderTokens } from './folder-tokens.ts'
+import { forwardQueueChanges } from './forward-changes.ts'
+import { createHandlers } from './handlers.ts'
+import type { Probe } from './host-handlers.ts'
+import { createProber } from './prober.ts'
+import { createSettingsService, type SettingsService } from './settings-service.ts'
+import { isTrustedSender } from './trusted-sender.ts'
+
+export interface IpcSetup {
+  store: Store
+  queue: Queue
+  desktop: Desktop
+  /** The log the download transport's `onConnection` feeds. */
+  connections: ConnectionLog
+  /** The page the window loads (`pathToFileURL(page).href`, or the dev server's URL): the only trusted sender. */
+  appUrl: string
+  /** The OS's Downloads folder, used until the user picks another. */
+  defaultDownloadDir: string
+  /** Push to the window; main points it at `emit(win.webContents, …)` for whichever window is open. */
+  emit: Emit
+  /** Defaults to a probe over the saved host rules. */
+  probe?: Probe
+}
+
+export interface Ipc {
+  dispatcher: Dispatcher
+  settings: SettingsService
+  folders: FolderTokens
+  /** Stop forwarding queue changes. */
+  close(): void
+}
+
+/** Everything behind the IPC channels, from the core objects main already has; `serve(ipc.dispatcher)` exposes it. */
+export function createIpc(setup: IpcSetup): Ipc {
+  const { store, queue, emit } = setup
+  const folders = createFolderTokens()
+  const settings = createSettingsService({ store, defaultDownloadDir: setup.defaultDownloadDir, emit })
+  const probe = setup.probe ?? createProber({ rules: () => store.hostRules.list() })
+  const handlers = createHandlers({
+    queue,
+    store,
+    settings,
+    folders,
+    desktop: setup.desktop,
+    connections: setup.connections,
+    probe,
+    emit,
+  })
+  const dispatcher = createDispatcher(handlers, (url) => isTrustedSender(url, setup.appUrl))
+  const unforward = forwardQueueChanges(queue, emit)
+  return { dispatcher, settings, folders, close: unforward }
+}

@@ -1,0 +1,34 @@
+import type { Emit, Handlers } from '../../shared/ipc.ts'
+import type { Queue } from '../queue/queue.ts'
+import type { Store } from '../store/open-store.ts'
+import type { ConnectionLog } from './connection-log.ts'
+import type { Desktop } from './desktop.ts'
+import { dialogHandlers } from './dialog-handlers.ts'
+import type { FolderTokens } from './folder-tokens.ts'
+import { hostHandlers, type Probe } from './host-handlers.ts'
+import { linkHandlers } from './link-handlers.ts'
+import type { SettingsService } from './settings-service.ts'
+import { settingsHandlers } from './settings-handlers.ts'
+import { transferHandlers } from './transfer-handlers.ts'
+
+export interface HandlerDeps {
+  queue: Queue
+  store: Store
+  settings: SettingsService
+  folders: FolderTokens
+  desktop: Desktop
+  connections: ConnectionLog
+  probe: Probe
+  emit: Emit
+}
+
+/** Every channel's handler. `satisfies` makes a channel added to the contract without a handler a compile error. */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  return {
+    ...transferHandlers(deps),
+    ...linkHandlers(deps),
+    ...hostHandlers(deps),
+    ...settingsHandlers(deps),
+    ...dialogHandlers(deps),
+  } satisfies Handlers
+}

@@ -1,0 +1,39 @@
+import type { HostRule } from '../../shared/domain.ts'
+import type { Emit, Handlers, RequestChannel } from '../../shared/ipc.ts'
+import type { Store } from '../store/open-store.ts'
+import type { ProbeReport } from '../transport/probe.ts'
+
+export type HostHandlers = Pick<Handlers, Extract<RequestChannel, `hosts:${string}`>>
+
+/** Connect to `url` (with `rule` tried ahead of the saved rules) and report; see prober.ts. */
+export type Probe = (url: URL, rule?: HostRule) => Promise<ProbeReport>
+
+/**
+ * The host rules: where to connect and what to trust per host. Saved in the store, which the transport reads
+ * at every connect, so a change applies to the next connection without a restart.
+ */
+export function hostHandlers(deps: { store: Store; emit: Emit; probe: Probe }): HostHandlers {
+  const { store, emit } = deps
+  const changed = (): void => emit('hosts:changed', store.hostRules.list())
+  return {
+    async 'hosts:list'() {
+      // A saved rule this version cannot read is skipped by the transport too; for a pin rule that weakens
+      // the host's checks, so the user is told rather than left to notice.
+      return store.hostRules.list((bad) => {
+        const where = bad.port ? `${bad.pattern}:${bad.port}` : bad.pattern
+        const message = `the saved rule for ${where} is ignored: ${bad.error}`
+        emit('notice', { level: 'warning', code: 'BAD_INPUT', message: message.slice(0, 4096) })
+      })
+    },
+    async 'hosts:upsert'({ rule }) {
+      const saved = store.hostRules.upsert(rule)
+      changed()
+      return saved
+    },
+    async 'hosts:remove'({ pattern, port }) {
+      if (store.hostRules.remove(pattern, port)) changed()
+      return null
+    },
+    'hosts:probe': ({ url, rule }) => deps.probe(new URL(url), rule),
+  }
+}

@@ -1,0 +1,108 @@
+import { LinkifyIt, type SchemaOpts } from 'linkify-it'
+
+import type { Output, Rejected } from '../../shared/ipc.ts'
+import { checkDownloadUrl, MAX_URL_CHARS, MAX_URLS } from '../../shared/links.ts'
+import { scanHtml } from './html-scan.ts'
+
+export type LinkKind = 'text' | 'html' | 'uri-list'
+export type ParsedLinks = Output<'links:parse'>
+
+/** Rejections listed at most; a pasted megabyte of junk gets a count, not a megabyte of reasons. */
+const MAX_REJECTED = 1_000
+
+/**
+ * Find the download links in dropped or pasted text, HTML or a `text/uri-list` (RFC 2483).
+ *
+ * Only http and https links are kept. Links with other schemes are reported with the reason rather than
+ * silently dropped, so a user who dropped a `file:` or `javascript:` link sees why nothing was added. Bare
+ * names such as `example.com/a.zip` are not guessed at: `.zip` is a real top-level domain, and a download
+ * manager that invents URLs from prose fetches things nobody asked for.
+ *
+ * @param isQueued whether a normalized URL is in the queue already (flagged in `duplicates`).
+ */
+export function parseLinks(text: string, kind: LinkKind, isQueued: (url: string) => boolean): ParsedLinks {
+  const result: ParsedLinks = { urls: [], rejected: [], duplicates: [] }
+  const seen = new Set<string>()
+  const flagged = new Set<string>()
+  let hidden = 0
+  const reject = (input: string, reason: string): void => {
+    if (result.rejected.length < MAX_REJECTED) result.rejected.push({ input: clip(input), reason })
+    else hidden++
+  }
+  const flag = (url: string): void => {
+    if (flagged.has(url)) return
+    flagged.add(url)
+    result.duplicates.push(url)
+  }
+  const take = (candidate: string): void => {
+    const checked = checkDownloadUrl(candidate)
+    if (!checked.ok) return reject(candidate, checked.reason)
+    if (seen.has(checked.url)) return flag(checked.url)
+    if (result.urls.length >= MAX_URLS) return reject(candidate, `more than ${MAX_URLS} links at once`)
+    seen.add(checked.url)
+    result.urls.push(checked.url)
+    if (isQueued(checked.url)) flag(checked.url)
+  }
+
+  if (kind === 'uri-list') uriList(text).forEach(take)
+  else if (kind === 'text') linksInText(text).forEach(take)
+  else linksInHtml(text).forEach(take)
+
+  if (hidden > 0) result.rejected.push({ input: '…', reason: `${hidden} more rejected links not listed` })
+  return result
+}
+
+/** RFC 2483: one URI per line, CRLF (LF tolerated), lines starting with `#` are comments. */
+function uriList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+}
+
+function linksInText(text: string): string[] {
+  return (linkify.match(text) ?? []).map((m) => m.url)
+}
+
+/** Every `<a href>`, then links written out in the text; an anchor's text that repeats its href counts once. */
+function linksInHtml(html: string): string[] {
+  const found: string[] = []
+  for (const piece of scanHtml(html)) {
+    if (piece.kind === 'href') {
+      // In-page anchors (`#top`) and empty hrefs are navigation, not links anyone meant to download.
+      if (piece.value.trim() !== '' && !piece.value.trim().startsWith('#')) found.push(piece.value)
+      continue
+    }
+    const own = piece.anchorHref === undefined ? undefined : normalized(piece.anchorHref)
+    for (const url of linksInText(piece.value)) if (own === undefined || normalized(url) !== own) found.push(url)
+  }
+  return found
+}
+
+/** Schemes recognized only to be rejected by name; the tail runs to the next space, quote or angle bracket. */
+const REJECTED_SCHEMES = ['javascript:', 'vbscript:', 'file:', 'data:', 'blob:']
+const TAIL = /[^\s<>"'`]*/y
+const anyTail: SchemaOpts = {
+  validate(text, pos) {
+    TAIL.lastIndex = pos
+    return TAIL.exec(text)?.[0].length ?? 0
+  },
+}
+
+const linkify = (() => {
+  const l = new LinkifyIt({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false })
+  // Protocol-relative `//host/path` has no scheme to check; `mailto:` is never a download.
+  l.add('//', null).add('mailto:', null)
+  for (const schema of REJECTED_SCHEMES) l.add(schema, anyTail)
+  return l
+})()
+
+function normalized(url: string): string {
+  const checked = checkDownloadUrl(url)
+  return checked.ok ? checked.url : url
+}
+
+function clip(input: string): Rejected['input'] {
+  const s = input.trim()
+  return s.length > MAX_URL_CHARS ? `${s.slice(0, MAX_URL_CHARS - 1)}…` : s
+}

@@ -1,0 +1,143 @@
+import { stat } from 'node:fs/promises'
+
+import type { Handlers, Rejected, RequestChannel } from '../../shared/ipc.ts'
+import { checkDownloadUrl } from '../../shared/links.ts'
+import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
+import type { Queue } from '../queue/queue.ts'
+import type { Store } from '../store/open-store.ts'
+import type { TransferRow } from '../store/transfers-repo.ts'
+import type { ConnectionLog } from './connection-log.ts'
+import type { Desktop } from './desktop.ts'
+import type { FolderTokens } from './folder-tokens.ts'
+import type { SettingsService } from './settings-service.ts'
+
+export type TransferHandlers = Pick<Handlers, Extract<RequestChannel, `transfers:${string}`>>
+
+export interface TransferDeps {
+  queue: Queue
+  store: Store
+  settings: SettingsService
+  folders: FolderTokens
+  desktop: Desktop
+  connections: ConnectionLog
+}
+
+/** Events shown in a transfer's details, newest last. */
+const DETAIL_EVENTS = 200
+
+/**
+ * The transfer commands. Ids are all the renderer names: paths come from the store (files) or from folder
+ * tokens (where to save), never from the page.
+ */
+export function transferHandlers(deps: TransferDeps): TransferHandlers {
+  const { queue, store } = deps
+  return {
+    'transfers:list': async () => queue.snapshot(),
+
+    async 'transfers:add'({ urls, folder, options }) {
+      const dir = folder === undefined ? deps.settings.get().downloadDir : deps.folders.resolve(folder)
+      if (dir === undefined) throw new Error('transfers:add: folder: not a known folder token; choose the folder again')
+      const rejected: Rejected[] = []
+      let checksum: string | undefined
+      try {
+        checksum = options.checksum === undefined ? undefined : formatChecksum(parseChecksum(options.checksum))
+      } catch (err) {
+        // One bad checksum applies to every URL of the request, so each is returned with the reason.
+        const reason = `bad checksum: ${(err as Error).message.replace(/^--checksum /, '')}`
+        return { added: [], rejected: urls.map((input) => ({ input, reason })) }
+      }
+      const good: string[] = []
+      for (const input of urls) {
+        const checked = checkDownloadUrl(input)
+        if (checked.ok) good.push(checked.url)
+        else rejected.push({ input, reason: checked.reason })
+      }
+      const split = options.split ?? deps.settings.get().split
+      // One transaction: ten thousand single-row commits would each wait for the WAL.
+      const rows = store.transaction(() =>
+        good.map((url) =>
+          queue.add({
+            url,
+            dir,
+            split,
+            ...(checksum === undefined ? {} : { checksum }),
+            ...(options.limitRate === undefined ? {} : { limitRate: options.limitRate }),
+            paused: options.startPaused === true,
+          }),
+        ),
+      )
+      if (!options.startPaused && rows.length > 0) queue.start(rows.map((r) => r.id))
+      // Read back: starting may already have moved a transfer on from `queued`.
+      const added = rows.map((r) => queue.view(store.transfers.get(r.id) ?? r))
+      return { added, rejected }
+    },
+
+    async 'transfers:pause'({ ids }) {
+      queue.pause(ids)
+      return null
+    },
+    async 'transfers:resume'({ ids }) {
+      queue.resume(ids)
+      return null
+    },
+    async 'transfers:retry'({ ids }) {
+      queue.retry(ids)
+      return null
+    },
+    async 'transfers:cancel'({ ids }) {
+      await queue.cancel(ids)
+      return null
+    },
+    async 'transfers:reorder'({ ids }) {
+      queue.reorder(ids)
+      return null
+    },
+    async 'transfers:remove'({ ids, deleteFile }) {
+      await queue.remove(ids, deleteFile)
+      return null
+    },
+
+    async 'transfers:reveal'({ id }) {
+      const row = store.transfers.get(id)
+      if (!row) return { ok: false, reason: 'no such transfer' }
+      const file = finishedFile(row)
+      if (file && (await kind(file)) === 'file') {
+        deps.desktop.reveal(file)
+        return { ok: true }
+      }
+      if ((await kind(row.dir)) !== 'dir') return { ok: false, reason: `the folder ${row.dir} no longer exists` }
+      const error = await deps.desktop.open(row.dir)
+      return error === '' ? { ok: true } : { ok: false, reason: error }
+    },
+
+    async 'transfers:open'({ id }) {
+      const row = store.transfers.get(id)
+      if (!row) return { ok: false, reason: 'no such transfer' }
+      const file = finishedFile(row)
+      if (!file) return { ok: false, reason: 'only a completed download can be opened' }
+      if ((await kind(file)) !== 'file') return { ok: false, reason: `${file} was moved or deleted` }
+      const error = await deps.desktop.open(file)
+      return error === '' ? { ok: true } : { ok: false, reason: error }
+    },
+
+    async 'transfers:details'({ id }) {
+      const row = store.transfers.get(id)
+      // Gone already (removed from another view): nothing to show is an answer, not an error.
+      if (!row) return { segments: [], events: [], connections: [] }
+      return {
+        segments: store.segments.list(id).map(({ start, end, done }) => ({ start, end, done })),
+        events: store.events.list(id, DETAIL_EVENTS).map(({ at, kind, message }) => ({ at, kind, message })),
+        connections: deps.connections.forUrls([row.url, row.finalUrl]),
+      }
+    },
+  }
+}
+
+function finishedFile(row: TransferRow): string | undefined {
+  return row.state === 'completed' && row.savedPath !== null ? row.savedPath : undefined
+}
+
+async function kind(path: string): Promise<'file' | 'dir' | undefined> {
+  const st = await stat(path).catch(() => undefined)
+  return st?.isFile() ? 'file' : st?.isDirectory() ? 'dir' : undefined
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod'
+
+import { PinMode, TrustMode } from './domain.ts'
+
+/**
+ * What the transport records about a connection, and what `probe` reports, as they cross IPC.
+ *
+ * These mirror the main-side interfaces (electron/transport/connection-info.ts, probe.ts); a type-level test
+ * keeps each pair identical, so a field added there and forgotten here fails to compile instead of failing
+ * the output check at run time.
+ */
+
+export const AttemptRecord = z.strictObject({
+  address: z.string(),
+  port: z.number().int(),
+  source: z.enum(['rule', 'literal', 'dns']),
+  startedMs: z.number(),
+  outcome: z.enum(['won', 'failed', 'abandoned']),
+  error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+  elapsedMs: z.number().optional(),
+})
+export type AttemptRecord = z.output<typeof AttemptRecord>
+
+const certFields = {
+  subject: z.string(),
+  issuer: z.string(),
+  validFrom: z.string(),
+  validTo: z.string(),
+}
+
+/** One certificate of a presented chain; `spki` is the bare base64 pin. */
+export const ChainCert = z.strictObject({ ...certFields, spki: z.string(), fingerprint256: z.string() })
+export type ChainCert = z.output<typeof ChainCert>
+
+export const ConnectionInfo = z.strictObject({
+  url: z.string(),
+  host: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  servername: z.string().nullable(),
+  hostHeader: z.string(),
+  protocol: z.string().nullable(),
+  cipher: z.string().nullable(),
+  alpn: z.string().nullable(),
+  chain: z.array(ChainCert),
+  verified: z.boolean(),
+  verifyError: z.string().optional(),
+  pinned: z.boolean().optional(),
+  pinMode: PinMode.optional(),
+  trust: TrustMode,
+  connectMs: z.number(),
+  handshakeMs: z.number(),
+  attempts: z.array(AttemptRecord),
+  at: z.string(),
+})
+export type ConnectionInfo = z.output<typeof ConnectionInfo>
+
+/** What `hosts:probe` (and `pinpoint probe --json`) reports; chain pins are in curl's `sha256//…` form. */
+export const ProbeReport = z.strictObject({
+  url: z.string(),
+  address: z.string().nullable(),
+  port: z.number().int(),
+  servername: z.string().nullable(),
+  hostHeader: z.string(),
+  protocol: z.string().nullable(),
+  cipher: z.string().nullable(),
+  alpn: z.string().nullable(),
+  verified: z.boolean(),
+  verifyError: z.string().optional(),
+  error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+  pinned: z.boolean().optional(),
+  chain: z.array(z.strictObject({ ...certFields, spki: z.string() })),
+  attempts: z.array(AttemptRecord),
+})
+export type ProbeReport = z.output<typeof ProbeReport>

@@ -1,0 +1,160 @@
+import { z } from 'zod'
+
+import { ConnectionInfo, ProbeReport } from './connection.ts'
+import { HostRule } from './domain.ts'
+import { ErrorCode } from './errors.ts'
+import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
+import { FolderToken, Rate, Settings, SettingsPatch } from './settings.ts'
+import { TransferView } from './transfer.ts'
+
+/**
+ * The one IPC contract between the renderer and main (style §3.2).
+ *
+ * Every request takes one input object, parsed in main by the channel's schema where trust ends: unknown keys
+ * are rejected, and every string and list has a cap, so a page cannot make main parse or store without bound.
+ * Outputs are parsed too, which turns a handler's bug into an error here instead of a wrong shape in the UI.
+ * The renderer never sends a path: folders are tokens from `dialog:chooseFolder`, files are transfer ids.
+ */
+
+/** Most text the link parser takes at once: 1 MiB of characters. */
+export const MAX_PASTE_CHARS = 1024 * 1024
+
+const Id = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
+const Ids = z.strictObject({ ids: z.array(Id).max(MAX_URLS) })
+const Empty = z.strictObject({})
+/** "Done": the void-ish result of commands, null so it survives structured cloning as itself. */
+const Done = z.null()
+
+const UrlText = z.string().max(MAX_URL_CHARS)
+const HttpUrl = UrlText.refine(isDownloadUrl, { error: 'expected an http:// or https:// URL' })
+
+/** A line that was not used, and why; the input is cut to a URL's length so a rejected blob stays small. */
+export const Rejected = z.strictObject({ input: z.string().max(MAX_URL_CHARS), reason: z.string().max(1024) })
+export type Rejected = z.output<typeof Rejected>
+
+export const AddOptions = z.strictObject({
+  split: z.number().int().min(1).max(16).optional(),
+  /** `sha256=<hex>` (also sha512, sha1, md5); checked in main, a bad one rejects the URLs with the reason. */
+  checksum: z.string().max(256).optional(),
+  startPaused: z.boolean().optional(),
+  /** Bytes per second for each of these transfers, on top of the global limit. */
+  limitRate: Rate.optional(),
+})
+
+export const OpenResult = z.strictObject({ ok: z.boolean(), reason: z.string().max(4096).optional() })
+
+export const TransferDetails = z.strictObject({
+  segments: z.array(z.strictObject({ start: z.number(), end: z.number(), done: z.number() })),
+  events: z.array(z.strictObject({ at: z.number(), kind: z.string(), message: z.string() })),
+  connections: z.array(ConnectionInfo),
+})
+
+export const TransferChanges = z.strictObject({
+  seq: z.number().int(),
+  patches: z.array(TransferView),
+  removed: z.array(Id),
+})
+
+export const Notice = z.strictObject({
+  level: z.enum(['info', 'warning', 'error']),
+  code: ErrorCode.optional(),
+  message: z.string().max(4096),
+})
+
+/** Renderer → main. One entry per channel: what goes in, what comes back. */
+export const requests = {
+  'transfers:list': {
+    input: Empty,
+    output: z.strictObject({ seq: z.number().int(), transfers: z.array(TransferView) }),
+  },
+  'transfers:add': {
+    input: z.strictObject({
+      urls: z.array(UrlText).min(1).max(MAX_URLS),
+      /** Omitted: the default download folder from the settings. */
+      folder: FolderToken.optional(),
+      options: AddOptions.default({}),
+    }),
+    output: z.strictObject({ added: z.array(TransferView), rejected: z.array(Rejected) }),
+  },
+  'links:parse': {
+    input: z.strictObject({
+      text: z.string().max(MAX_PASTE_CHARS),
+      kind: z.enum(['text', 'html', 'uri-list']),
+    }),
+    /**
+     * `urls`: each accepted link once, normalized, in order of appearance (at most MAX_URLS). `duplicates`: those
+     * of `urls` that the text held more than once or that are in the queue already.
+     */
+    output: z.strictObject({
+      urls: z.array(z.string()).max(MAX_URLS),
+      rejected: z.array(Rejected),
+      duplicates: z.array(z.string()),
+    }),
+  },
+  'transfers:pause': { input: Ids, output: Done },
+  'transfers:resume': { input: Ids, output: Done },
+  'transfers:retry': { input: Ids, output: Done },
+  'transfers:cancel': { input: Ids, output: Done },
+  /** Move these to the front of the queue, in this order. */
+  'transfers:reorder': { input: Ids, output: Done },
+  'transfers:remove': {
+    input: z.strictObject({ ids: Ids.shape.ids, deleteFile: z.boolean() }),
+    output: Done,
+  },
+  /** Show a finished file in its folder, else open the transfer's folder. */
+  'transfers:reveal': { input: z.strictObject({ id: Id }), output: OpenResult },
+  /** Open a finished file with its default application. */
+  'transfers:open': { input: z.strictObject({ id: Id }), output: OpenResult },
+  'transfers:details': { input: z.strictObject({ id: Id }), output: TransferDetails },
+  'hosts:list': { input: Empty, output: z.array(HostRule) },
+  'hosts:upsert': { input: z.strictObject({ rule: HostRule }), output: HostRule },
+  'hosts:remove': {
+    input: z.strictObject({
+      pattern: z.string().trim().min(1).max(260),
+      port: z.number().int().min(1).max(65535).optional(),
+    }),
+    output: Done,
+  },
+  /** Connect and report what the server presents; `rule` tries a rule before it is saved. */
+  'hosts:probe': { input: z.strictObject({ url: HttpUrl, rule: HostRule.optional() }), output: ProbeReport },
+  'settings:get': { input: Empty, output: Settings },
+  'settings:update': { input: SettingsPatch, output: Settings },
+  /** null when the user closed the dialog; `label` is the folder as shown to the user. */
+  'dialog:chooseFolder': {
+    input: Empty,
+    output: z.strictObject({ token: FolderToken, label: z.string() }).nullable(),
+  },
+} as const
+
+/** Main → renderer pushes. */
+export const events = {
+  'transfers:changed': TransferChanges,
+  'hosts:changed': z.array(HostRule),
+  'settings:changed': Settings,
+  notice: Notice,
+} as const
+
+type Req = typeof requests
+export type RequestChannel = keyof Req
+export type Input<C extends RequestChannel> = z.input<Req[C]['input']>
+export type Output<C extends RequestChannel> = z.output<Req[C]['output']>
+export type EventChannel = keyof typeof events
+export type Payload<C extends EventChannel> = z.output<(typeof events)[C]>
+
+export interface Api {
+  invoke<C extends RequestChannel>(channel: C, input: Input<C>): Promise<Output<C>>
+  on<C extends EventChannel>(channel: C, listener: (payload: Payload<C>) => void): () => void
+}
+
+/** Main's side: one handler per channel, given the parsed input. A missing handler is a compile error. */
+export type Handlers = { [C in RequestChannel]: (input: z.output<Req[C]['input']>) => Promise<Output<C>> }
+
+/** Main's typed push to the renderer. */
+export type Emit = <C extends EventChannel>(channel: C, payload: Payload<C>) => void
+
+export const requestChannels = Object.keys(requests) as RequestChannel[]
+export const eventChannels = Object.keys(events) as EventChannel[]
+
+export function isRequestChannel(channel: string): channel is RequestChannel {
+  return Object.hasOwn(requests, channel)
+}

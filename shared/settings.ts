@@ -1,0 +1,68 @@
+import { z } from 'zod'
+
+/**
+ * A folder the user picked in main's folder dialog, as the renderer may name it.
+ *
+ * The renderer never sends a path: it gets an opaque token from `dialog:chooseFolder` and hands it back, and
+ * main maps it to the path it chose. So a compromised page can only ever save where the user pointed.
+ */
+export const FolderToken = z
+  .string()
+  .regex(/^folder-[A-Za-z0-9_-]{22}$/, { error: 'expected a folder token from dialog:chooseFolder, not a path' })
+export type FolderToken = z.output<typeof FolderToken>
+
+/** The highest rate limit accepted: 1 TiB/s, far above any link; it only keeps the number sane. */
+export const MAX_RATE = 1024 ** 4
+
+/** Bytes per second, a whole number above zero. */
+export const Rate = z.number().int().min(1).max(MAX_RATE)
+
+// The fields without defaults, so the patch below does not invent values the user did not send.
+const fields = {
+  maxActive: z.number().int().min(1).max(20),
+  split: z.number().int().min(1).max(16),
+  /** The global limit for all transfers together; null = unlimited. */
+  limitRate: Rate.nullable(),
+  notifications: z.boolean(),
+  startAtLogin: z.boolean(),
+  closeToTray: z.boolean(),
+}
+
+export const settingDefaults = {
+  maxActive: 3,
+  split: 4,
+  limitRate: null,
+  notifications: true,
+  startAtLogin: false,
+  closeToTray: true,
+} as const satisfies { [K in keyof typeof fields]: z.output<(typeof fields)[K]> }
+
+/** The app's settings. `downloadDir` is shown to the user; only main sets it (from a folder the dialog chose). */
+export const Settings = z.strictObject({
+  downloadDir: z.string().min(1).max(4096),
+  maxActive: fields.maxActive.default(settingDefaults.maxActive),
+  split: fields.split.default(settingDefaults.split),
+  limitRate: fields.limitRate.default(settingDefaults.limitRate),
+  notifications: fields.notifications.default(settingDefaults.notifications),
+  startAtLogin: fields.startAtLogin.default(settingDefaults.startAtLogin),
+  closeToTray: fields.closeToTray.default(settingDefaults.closeToTray),
+})
+export type Settings = z.output<typeof Settings>
+
+/** The keys of Settings that are stored one by one, in the order they are read. */
+export const settingKeys = Object.keys(Settings.shape) as Array<keyof Settings>
+
+/** The schema of one setting's value (without its default), for reading a stored value back. */
+export const settingFields = { downloadDir: Settings.shape.downloadDir, ...fields }
+
+/** What the renderer may change: any field but the folder, which it names by a token instead of a path. */
+export const SettingsPatch = z.strictObject({
+  downloadFolder: FolderToken.optional(),
+  maxActive: fields.maxActive.optional(),
+  split: fields.split.optional(),
+  limitRate: fields.limitRate.optional(),
+  notifications: fields.notifications.optional(),
+  startAtLogin: fields.startAtLogin.optional(),
+  closeToTray: fields.closeToTray.optional(),
+})
+export type SettingsPatch = z.output<typeof SettingsPatch>
