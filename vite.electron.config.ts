@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 import { defineConfig } from 'vite'
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
-const pkg = JSON.parse(readFileSync(fromRoot('./package.json'), 'utf8')) as { version: string }
 
 const outDir = fromRoot('./dist/electron')
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
@@ -19,7 +17,6 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
  *   built-ins, so everything else (zod, shared/) is bundled in and nothing is split into chunks.
  */
 export default defineConfig({
-  define: { __PINPOINT_VERSION__: JSON.stringify(pkg.version) },
   environments: {
     main: {
       consumer: 'server',
