@@ -1,9 +1,33 @@
-/** The window's top-level component; for now a placeholder until the transfer list lands. */
+import { AddDialog } from './components/add-dialog.tsx'
+import { DropOverlay } from './components/drop-overlay.tsx'
+import { HostsView } from './components/hosts-view.tsx'
+import { NoticeArea } from './components/notice-area.tsx'
+import { RemoveDialog } from './components/remove-dialog.tsx'
+import { SettingsForm } from './components/settings-form.tsx'
+import { Tabs } from './components/tabs.tsx'
+import { TransfersView } from './components/transfers-view.tsx'
+import { useBootstrap } from './hooks/use-bootstrap.ts'
+import { useDrop } from './hooks/use-drop.ts'
+import { useStore } from './store/index.ts'
+
+/** The window: tabs, the open tab's view, notices, and the dialogs and drop target that span every tab. */
 export function App() {
+  useBootstrap()
+  const dragging = useDrop()
+  const tab = useStore((s) => s.ui.tab)
+  const dialog = useStore((s) => s.ui.dialog?.kind)
   return (
-    <main className="app">
-      <h1>Pinpoint</h1>
-      <p className="tagline">Connects where you say, trusts only what you pin.</p>
-    </main>
+    <div className="app">
+      <Tabs />
+      <NoticeArea />
+      <main className="tab-panel" id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
+        {tab === 'transfers' && <TransfersView />}
+        {tab === 'hosts' && <HostsView />}
+        {tab === 'settings' && <SettingsForm />}
+      </main>
+      {dialog === 'add' && <AddDialog />}
+      {dialog === 'remove' && <RemoveDialog />}
+      {dragging && <DropOverlay />}
+    </div>
   )
 }

@@ -33,12 +33,3 @@ export class TokenBucket {
     return this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens / this.#rate) * 1000)
   }
 }
-
-/** `500K`, `2M`, `1.5G`, or plain bytes per second (curl's `--limit-rate` units, powers of 1024). */
-export function parseRate(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)([kmg]?)$/i.exec(text.trim())
-  if (!m) return undefined
-  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g']
-  const rate = Math.floor(Number(m[1]) * unit)
-  return rate > 0 ? rate : undefined
-}

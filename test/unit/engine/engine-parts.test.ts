@@ -5,7 +5,8 @@ import { parseChecksum } from '../../../electron/engine/checksum.ts'
 import { checkContentRange, parseContentRange } from '../../../electron/engine/content-range.ts'
 import { isRetryable, parseRetryAfter, retryDelay } from '../../../electron/engine/retry-policy.ts'
 import { planSegments, stealPoint } from '../../../electron/engine/segment-plan.ts'
-import { parseRate, TokenBucket } from '../../../electron/engine/token-bucket.ts'
+import { parseRate } from '../../../shared/rate.ts'
+import { TokenBucket } from '../../../electron/engine/token-bucket.ts'
 
 describe('Content-Range', () => {
   it('parses bytes a-b/total and a-b/*', () => {

@@ -53,7 +53,6 @@ describe('renderer CSP (renderer/index.html)', () => {
     ['object-src', ["'none'"]],
     ['base-uri', ["'none'"]],
     ['form-action', ["'none'"]],
-    ['frame-ancestors', ["'none'"]],
   ])('sets %s to exactly %j', (directive, sources) => {
     expect(policy.get(directive)).toEqual(sources)
   })

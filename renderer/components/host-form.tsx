@@ -1,0 +1,82 @@
+import { useId } from 'react'
+
+import type { HostDraft } from '../host-form-model.ts'
+import { ProbePanel } from './probe-panel.tsx'
+
+interface Props {
+  draft: HostDraft
+  isNew: boolean
+  errors: readonly string[]
+  setErrors: (errors: string[]) => void
+  onChange: (draft: HostDraft) => void
+  onSave: () => void
+  onDelete: () => void
+}
+
+/** One rule's fields; checked with the shared HostRule schema on save, and probed as typed. */
+export function HostForm({ draft, isNew, errors, setErrors, onChange, onSave, onDelete }: Props) {
+  const id = useId()
+  const field = <K extends keyof HostDraft>(key: K) => ({
+    id: `${id}-${key}`,
+    value: draft[key] ?? '',
+    onChange: (e: { target: { value: string } }) => onChange({ ...draft, [key]: e.target.value }),
+  })
+  return (
+    <section className="host-editor" aria-label={isNew ? 'New host rule' : `Rule for ${draft.pattern}`}>
+      <form
+        className="form host-form"
+        data-testid="host-form"
+        onSubmit={(e) => {
+          e.preventDefault()
+          onSave()
+        }}
+      >
+        <h2>{isNew ? 'New rule' : `Rule for ${draft.pattern}`}</h2>
+        <div className="field-grid">
+          <label htmlFor={`${id}-pattern`}>Host</label>
+          <input data-testid="host-pattern" placeholder="example.com or *.example.com" {...field('pattern')} />
+          <label htmlFor={`${id}-port`}>Port</label>
+          <input data-testid="host-port" inputMode="numeric" placeholder="any" {...field('port')} />
+          <label htmlFor={`${id}-addresses`}>Connect to</label>
+          <input data-testid="host-addresses" placeholder="203.0.113.7, 2001:db8::7" {...field('addresses')} />
+          <label htmlFor={`${id}-sni`}>SNI</label>
+          <input data-testid="host-sni" placeholder="name sent in TLS (default: the host)" {...field('sni')} />
+          <label htmlFor={`${id}-pins`}>Pins</label>
+          <textarea data-testid="host-pins" rows={3} spellCheck={false} placeholder="sha256//…" {...field('pins')} />
+          <label htmlFor={`${id}-pinMode`}>Pin mode</label>
+          <select data-testid="host-mode" {...field('pinMode')}>
+            <option value="enforce">enforce: refuse on mismatch</option>
+            <option value="report">report: log a mismatch only</option>
+          </select>
+          <label htmlFor={`${id}-trust`}>Trust</label>
+          <select data-testid="host-trust" {...field('trust')}>
+            <option value="ca">CAs (system plus the ones below)</option>
+            <option value="pin">pin only (self-signed or private servers)</option>
+          </select>
+          <label htmlFor={`${id}-ca`}>Extra CA (PEM)</label>
+          <textarea
+            data-testid="host-ca"
+            rows={4}
+            spellCheck={false}
+            placeholder="-----BEGIN CERTIFICATE-----"
+            {...field('ca')}
+          />
+        </div>
+        <div className="host-error" data-testid="host-error" role="alert">
+          {errors.map((e) => (
+            <p key={e}>{e}</p>
+          ))}
+        </div>
+        <div className="dialog-buttons">
+          <button type="submit" className="primary" data-testid="host-save">
+            Save
+          </button>
+          <button type="button" className="danger" data-testid="host-delete" onClick={onDelete}>
+            {isNew ? 'Discard' : 'Delete'}
+          </button>
+        </div>
+      </form>
+      <ProbePanel draft={draft} onChange={onChange} setErrors={setErrors} />
+    </section>
+  )
+}

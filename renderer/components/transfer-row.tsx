@@ -1,0 +1,71 @@
+import { memo, type MouseEvent } from 'react'
+
+import { formatBytes, formatEta, formatPercent, formatSpeed } from '../../shared/format.ts'
+import { errorText } from '../error-text.ts'
+import { appStore, useStore } from '../store/index.ts'
+import { displayName } from '../store/visible.ts'
+import { ConnectionBadge } from './connection-badge.tsx'
+
+interface RowProps {
+  id: number
+  /** Pixel offset from the virtualizer; set through CSSOM (the CSP forbids style attributes in markup). */
+  top: number
+  ids: readonly number[]
+}
+
+/** One transfer; it subscribes to its own view and selection flag only, so other rows' progress skips it. */
+export const TransferRow = memo(function TransferRow({ id, top, ids }: RowProps) {
+  const view = useStore((s) => s.transfers.byId[id])
+  const selected = useStore((s) => s.ui.selected.has(id))
+  const focused = useStore((s) => s.ui.focus === id)
+  if (view === undefined) return null
+
+  const onClick = (e: MouseEvent) => {
+    const mode = e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'replace'
+    appStore.getState().select(id, mode, ids)
+  }
+  const name = displayName(view)
+  const percent = formatPercent(view.done, view.total)
+  const running = view.state === 'downloading' || view.state === 'connecting'
+  return (
+    <div
+      id={`transfer-${id}`}
+      className={`transfer-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
+      data-testid="transfer-row"
+      data-id={id}
+      data-state={view.state}
+      role="option"
+      aria-selected={selected}
+      style={{ transform: `translateY(${top}px)` }}
+      onMouseDown={(e) => e.shiftKey && e.preventDefault()}
+      onClick={onClick}
+    >
+      <div className="row-main">
+        <span className="row-name" title={view.url}>
+          {name}
+        </span>
+        <span className={`state-chip state-${view.state}`}>{view.state}</span>
+      </div>
+      <progress
+        className="row-progress"
+        max={view.total ?? 1}
+        value={view.total === null ? undefined : Math.min(view.done, view.total)}
+        aria-label={`${name}: ${percent}`}
+      />
+      <div className="row-figures">
+        <span className="row-size">
+          {view.total === null ? formatBytes(view.done) : `${formatBytes(view.done)} of ${formatBytes(view.total)}`}
+        </span>
+        <span className="row-percent">{percent}</span>
+        <span className="row-speed">{running ? formatSpeed(view.speed) : ''}</span>
+        <span className="row-eta">{running ? formatEta(view.eta) : ''}</span>
+        <ConnectionBadge id={id} />
+        {view.error !== null && (
+          <span className="transfer-error" data-testid="transfer-error" title={view.error.message}>
+            {errorText(view.error)}
+          </span>
+        )}
+      </div>
+    </div>
+  )
+})

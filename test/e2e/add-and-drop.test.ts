@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+
+import type { Output } from '../../shared/ipc.ts'
+import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts'
+import { makePayload, sha256 } from '../fixtures/payload.ts'
+import { openApp, type App } from './harness/open-app.ts'
+import { byId, dropOnWindow, expectRowState, openAddDialog, row, transferIdFor, visible } from './harness/ui.ts'
+
+// Adding downloads the ways a user does: pasting a list into the add dialog, dropping links, dropping a .txt
+// file. Every URL points at a real loopback server, and each added transfer must finish with the right bytes.
+let server: FaultServer
+let app: App | undefined
+const files = new Map<string, Buffer>()
+
+beforeAll(async () => {
+  server = await startFaultServer()
+  let seed = 60
+  for (const name of ['one.bin', 'two.bin', 'dropped-a.bin', 'dropped-b.bin', 'listed-a.bin', 'listed-b.bin']) {
+    const body = makePayload(384 * 1024, seed++)
+    files.set(name, body)
+    server.serve(`/${name}`, { body })
+  }
+})
+afterAll(async () => {
+  await server.close()
+})
+afterEach(async () => {
+  // An uncaught exception in the page fails the test that caused it, whatever it asserted.
+  const errors = app?.pageErrors ?? []
+  await app?.close()
+  app = undefined
+  expect(errors).toEqual([])
+})
+
+/** Wait for `name`'s transfer to complete in the UI, then check the file on disk against what was served. */
+async function expectDownloaded(a: App, name: string): Promise<void> {
+  const id = await transferIdFor(a.core, server.url(`/${name}`))
+  await expectRowState(a.page, id, 'completed')
+  const saved = a.core.store.transfers.get(id)?.savedPath
+  expect(saved).toBe(join(a.downloadDir, name))
+  expect(sha256(await readFile(saved as string))).toBe(sha256(files.get(name) as Buffer))
+}
+
+describe('adding downloads', () => {
+  it('a pasted list: bad lines are shown with their reasons, good ones are added and complete', async () => {
+    app = await openApp()
+    const { page } = app
+    const bad = ['ftp://mirror.test/pub/file.iso', 'file:///etc/passwd']
+    const text = [server.url('/one.bin'), ...bad, 'see the notes below', server.url('/two.bin')].join('\n')
+    await openAddDialog(page, text)
+
+    // The reasons the UI must show are the core's own, for exactly these lines.
+    const parsed = (await app.core.ipc.dispatcher.handle(
+      'links:parse',
+      { text, kind: 'text' },
+      app.pageUrl,
+    )) as Output<'links:parse'>
+    expect(parsed.rejected.map((r) => r.input)).toEqual(bad)
+    const rejected = await visible(byId(page, 'add-rejected'))
+    const shown = async (): Promise<string> => (await rejected.allInnerTexts()).join('\n')
+    await expect.poll(() => rejected.count()).toBe(bad.length)
+    for (const { input, reason } of parsed.rejected) {
+      expect(await shown()).toContain(input)
+      expect(await shown()).toContain(reason)
+    }
+    await app.screenshot('add-dialog')
+
+    await byId(page, 'add-submit').click()
+    await byId(page, 'add-dialog').waitFor({ state: 'hidden' })
+    await expectDownloaded(app, 'one.bin')
+    await expectDownloaded(app, 'two.bin')
+    expect(app.core.store.transfers.count()).toBe(2)
+    // Progress ends visibly at completion, and the list is the one on screen.
+    await visible(byId(page, 'transfer-list'))
+    expect(await byId(page, 'transfer-row').count()).toBe(2)
+    expect(app.pageErrors).toEqual([])
+  }, 60_000)
+
+  it('dropping a link list opens the add dialog pre-filled; confirming downloads them; the window stays put', async () => {
+    app = await openApp()
+    const { page } = app
+    const urls = [server.url('/dropped-a.bin'), server.url('/dropped-b.bin')]
+    const drop = await dropOnWindow(page, { uriList: `# from a browser\r\n${urls.join('\r\n')}\r\n` })
+    // Cancelling dragover and drop is what keeps Chromium from opening the dropped link in the window.
+    expect(drop).toEqual({ dragoverPrevented: true, dropPrevented: true, overlayShown: true })
+
+    await visible(byId(page, 'add-dialog'))
+    for (const url of urls) await expect.poll(() => byId(page, 'add-urls').inputValue()).toContain(url)
+    expect(app.core.store.transfers.count()).toBe(0)
+    await byId(page, 'add-submit').click()
+    for (const name of ['dropped-a.bin', 'dropped-b.bin']) await expectDownloaded(app, name)
+    expect(page.url()).toBe(app.pageUrl)
+    expect(app.navigations).toEqual([])
+  }, 60_000)
+
+  it('dropping a .txt file of links opens the add dialog with its links; the window stays put', async () => {
+    app = await openApp()
+    const { page } = app
+    const urls = [server.url('/listed-a.bin'), server.url('/listed-b.bin')]
+    const text = `Mirrors for this week:\n${urls.join('\n')}\n`
+    const drop = await dropOnWindow(page, { file: { name: 'links.txt', type: 'text/plain', text } })
+    expect(drop).toEqual({ dragoverPrevented: true, dropPrevented: true, overlayShown: true })
+
+    await visible(byId(page, 'add-dialog'))
+    for (const url of urls) await expect.poll(() => byId(page, 'add-urls').inputValue()).toContain(url)
+    await byId(page, 'add-submit').click()
+    for (const name of ['listed-a.bin', 'listed-b.bin']) await expectDownloaded(app, name)
+    expect(await row(page, await transferIdFor(app.core, urls[0] as string)).isVisible()).toBe(true)
+    expect(page.url()).toBe(app.pageUrl)
+    expect(app.navigations).toEqual([])
+  }, 60_000)
+})

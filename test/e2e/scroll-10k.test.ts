@@ -1,0 +1,122 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { openApp, screenshotDir, type App } from './harness/open-app.ts'
+import { byId, visible } from './harness/ui.ts'
+
+// Ten thousand transfers, put straight into the store before the page loads (paused, so nothing downloads),
+// then the list is scrolled top to bottom in the page while requestAnimationFrame measures each frame.
+// Only rendering and reaching the last row are asserted; the timings are reported, since a shared CI machine
+// makes any threshold flaky.
+const COUNT = 10_000
+let app: App | undefined
+
+type Viewport = { innerHeight: number }
+
+afterEach(async () => {
+  // An uncaught exception in the page fails the test that caused it, whatever it asserted.
+  const errors = app?.pageErrors ?? []
+  await app?.close()
+  app = undefined
+  expect(errors).toEqual([])
+})
+
+/**
+ * Scrolls the list's scroll container to the bottom in steps, one per animation frame, recording the time
+ * between frames. Runs in the page; a string so it needs no DOM types here.
+ */
+const scrollAndMeasure = `(async () => {
+  const list = document.querySelector('[data-testid="transfer-list"]')
+  const scrollable = (el) => el && el.scrollHeight > el.clientHeight + 1 && getComputedStyle(el).overflowY !== 'visible'
+  let box = list
+  while (box && !scrollable(box)) box = box.parentElement
+  if (!box) box = [...list.querySelectorAll('*')].find(scrollable) ?? null
+  if (!box) return { error: 'no scrollable container around transfer-list' }
+  const frames = []
+  const step = Math.max(200, Math.ceil(box.scrollHeight / 600))
+  let last = await new Promise((r) => requestAnimationFrame(r))
+  while (box.scrollTop + box.clientHeight < box.scrollHeight - 1) {
+    box.scrollTop += step
+    const now = await new Promise((r) => requestAnimationFrame(r))
+    frames.push(now - last)
+    last = now
+  }
+  // A few more frames at the bottom, so the last rows have rendered before the test looks for them.
+  for (let i = 0; i < 5; i++) await new Promise((r) => requestAnimationFrame(r))
+  return { frames, scrollHeight: box.scrollHeight, step }
+})()`
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+}
+
+describe('a long list', () => {
+  it(`renders ${COUNT.toLocaleString('en')} transfers and scrolls to the last row`, async () => {
+    const ids: number[] = []
+    app = await openApp({
+      seed: (core) => {
+        const dir = core.ipc.settings.get().downloadDir
+        core.store.transaction(() => {
+          for (let i = 1; i <= COUNT; i++) {
+            const url = `http://127.0.0.1:9/archive/part-${String(i).padStart(5, '0')}.bin`
+            ids.push(core.store.transfers.insert({ url, dir, split: 1, state: 'paused' }).id)
+          }
+        })
+      },
+    })
+    const { page } = app
+    const list = await visible(byId(page, 'transfer-list'), 20_000)
+    await visible(list.getByTestId('transfer-row'), 20_000)
+
+    const shownIds = async (): Promise<number[]> =>
+      list
+        .getByTestId('transfer-row')
+        // In the window's viewport, not merely mounted: a virtual list keeps a few rows beyond the edges.
+        .evaluateAll((rows) =>
+          rows
+            .filter((r) => {
+              const box = r.getBoundingClientRect()
+              return box.height > 0 && box.bottom > 0 && box.top < (globalThis as unknown as Viewport).innerHeight
+            })
+            .map((r) => Number(r.getAttribute('data-id'))),
+        )
+    const firstId = ids[0] as number
+    const lastId = ids.at(-1) as number
+    const top = await shownIds()
+    expect(top.includes(firstId) !== top.includes(lastId)).toBe(true)
+    // A list of 10,000 that mounted every row would take seconds per frame; report how many are in the DOM.
+    const mounted = await list.getByTestId('transfer-row').count()
+
+    const started = Date.now()
+    const result = (await page.evaluate(scrollAndMeasure)) as
+      { frames: number[]; scrollHeight: number; step: number } | { error: string }
+    if ('error' in result) throw new Error(result.error)
+    const sorted = [...result.frames].sort((a, b) => a - b)
+    const report = {
+      transfers: COUNT,
+      frames: sorted.length,
+      scrollPxPerFrame: result.step,
+      scrollHeight: result.scrollHeight,
+      medianMs: Number(percentile(sorted, 50).toFixed(2)),
+      p95Ms: Number(percentile(sorted, 95).toFixed(2)),
+      maxMs: Number((sorted.at(-1) ?? NaN).toFixed(2)),
+      wallMs: Date.now() - started,
+      rowsInDom: mounted,
+      chromium: app.page.context().browser()?.version(),
+      measuredAt: new Date().toISOString(),
+    }
+    console.log(`frame times over ${report.frames} frames: median ${report.medianMs} ms, p95 ${report.p95Ms} ms`)
+    await mkdir(screenshotDir, { recursive: true })
+    await writeFile(join(screenshotDir, 'frame-times.json'), `${JSON.stringify(report, null, 2)}\n`)
+
+    // The list's far end is on screen now: the UI may list the queue either way round, so the end that was not
+    // at the top before scrolling is the last row.
+    const lastRow = top.includes(firstId) ? lastId : firstId
+    expect(top).not.toContain(lastRow)
+    expect(await shownIds()).toContain(lastRow)
+    expect(await list.locator(`[data-testid="transfer-row"][data-id="${lastRow}"]`).isVisible()).toBe(true)
+    await app.screenshot('transfers-10k-bottom')
+  }, 120_000)
+})
