@@ -6,6 +6,7 @@ import { getCommand } from './get-command.ts'
 import { lsCommand } from './ls-command.ts'
 import { resumeCommand } from './resume-command.ts'
 import { probeCommand } from './probe-command.ts'
+import { serveCommand } from './serve-command.ts'
 import type { CliIo } from './io.ts'
 import { processIo } from './io.ts'
 
@@ -65,6 +66,19 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       exit = await lsCommand(opts, io)
     })
 
+  program
+    .command('serve')
+    .description('run the queue as a daemon and serve the app to a browser at a tokened URL')
+    .option('--port <n>', 'the port (default 7878; 0 picks a free one)')
+    .option('--host <addr>', 'the address to listen on (default 127.0.0.1; anything else is reachable remotely)')
+    .option('--root <dir>', 'a folder downloads may go to (repeatable; default: ~/Downloads)', collect)
+    .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'the PEM private key for --tls-cert')
+    .action(async (opts) => {
+      exit = await serveCommand(opts, io)
+    })
+
   try {
     await program.parseAsync(argv, { from: 'user' })
   } catch (err) {
@@ -79,6 +93,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return 1
   }
   return exit
+}
+
+function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v]
 }
 
 /** The connection flags, curl-compatible where curl has them, shared by every command that connects. */

@@ -1,0 +1,170 @@
+import { readFile } from 'node:fs/promises'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { Duplex } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+
+import { WebSocketServer, type WebSocket } from 'ws'
+
+import type { Emit } from '../../shared/ipc.ts'
+import { startCore, type Core } from '../app-core.ts'
+import { confineToRoots } from './roots.ts'
+import { check, cookieName, makeToken, SECURITY_HEADERS, type Gate } from './security.ts'
+import { NOT_OFFERED, serveDesktop } from './serve-desktop.ts'
+import { serveStatic } from './static-files.ts'
+import { HARD_MAX_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from './ws-protocol.ts'
+
+export interface ServeOptions {
+  port: number
+  host: string
+  /** Folders downloads may go to; the first is the default download folder. At least one. */
+  roots: string[]
+  stateDir: string
+  /** The built renderer; defaults to dist/renderer of this checkout. */
+  rendererDir?: string
+  tls?: { cert: string; key: string }
+}
+
+export interface Daemon {
+  /** The URL to open, token included. */
+  url: string
+  token: string
+  port: number
+  core: Core
+  clients(): number
+  /** Cut every WebSocket as a network failure would (tests check that browsers reconnect and resync). */
+  dropClients(): void
+  /** Close every socket and the server, then flush, fsync and commit every transfer and close the store. */
+  close(): Promise<void>
+}
+
+const defaultRendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url))
+
+/**
+ * `pinpoint serve`: the same core and IPC handlers as the app, behind an HTTP server for the built renderer and
+ * a WebSocket at /ws for the IPC contract. Every request passes `check` (Host, Origin, token) first.
+ */
+export async function startServe(opts: ServeOptions): Promise<Daemon> {
+  if (opts.roots.length === 0) throw new Error('at least one --root folder is needed')
+  const roots = await Promise.all(opts.roots.map((r) => confineToRoots(r, [r])))
+  const rendererDir = opts.rendererDir ?? defaultRendererDir
+  const token = makeToken()
+  const tls = opts.tls !== undefined
+  const server: Server = tls
+    ? createHttpsServer({ cert: await readFile(opts.tls!.cert), key: await readFile(opts.tls!.key) })
+    : createHttpServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, opts.host, () => resolve())
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : opts.port
+  const gate: Gate = { token, port, host: opts.host, tls }
+  const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host
+  const origin = `${tls ? 'https' : 'http'}://${shownHost === '0.0.0.0' || shownHost === '[::]' ? '127.0.0.1' : shownHost}:${port}`
+  const appUrl = `${origin}/`
+
+  const sockets = new Set<WebSocket>()
+  const send = (ws: WebSocket, message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+  }
+  const emit: Emit = (event, payload) => {
+    for (const ws of sockets) send(ws, { event, payload })
+  }
+  const core = await startCore({
+    stateDir: opts.stateDir,
+    defaultDownloadDir: roots[0]!,
+    appUrl,
+    desktop: serveDesktop(roots[0]!),
+    emit,
+  })
+
+  /** The app's dispatcher, with what only a daemon must add: reveal/open refused, folders kept inside the roots. */
+  const handle = async (channel: string, raw: unknown): Promise<unknown> => {
+    if (channel === 'transfers:reveal' || channel === 'transfers:open') return { ok: false, reason: NOT_OFFERED }
+    if (channel === 'transfers:add' && typeof raw === 'object' && raw !== null) {
+      const folder = (raw as { folder?: unknown }).folder
+      const dir = typeof folder === 'string' ? core.ipc.folders.resolve(folder) : core.ipc.settings.get().downloadDir
+      if (dir !== undefined) {
+        try {
+          await confineToRoots(dir, roots)
+        } catch (err) {
+          throw new Error(`transfers:add: folder: ${(err as Error).message}`)
+        }
+      }
+    }
+    return core.ipc.dispatcher.handle(channel, raw, appUrl)
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_MESSAGE_BYTES })
+  wss.on('connection', (ws) => {
+    sockets.add(ws)
+    ws.on('close', () => sockets.delete(ws))
+    ws.on('error', () => sockets.delete(ws))
+    ws.on('message', (data, isBinary) => {
+      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)
+      const msg = parseClientMessage(buf, isBinary)
+      if ('error' in msg) return send(ws, { id: null, ok: false, error: msg.error })
+      handle(msg.channel, msg.input).then(
+        (result) => send(ws, { id: msg.id, ok: true, result }),
+        (err: unknown) => send(ws, { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+      )
+    })
+  })
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const verdict = check(req, gate)
+    if (!verdict.ok) return refuse(res, verdict.status, verdict.reason)
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed')
+    const url = new URL(req.url ?? '/', 'http://x')
+    if (verdict.viaQuery) {
+      // The page's own assets and socket then carry the token without it in every URL.
+      const secure = tls ? '; Secure' : ''
+      res.setHeader('set-cookie', `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/${secure}`)
+    }
+    void serveStatic(rendererDir, url.pathname, res)
+  })
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client that resets mid-handshake must not take the daemon down.
+    socket.on('error', () => socket.destroy())
+    const verdict = check(req, gate)
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    if (!verdict.ok || path !== '/ws') {
+      const status = verdict.ok ? 404 : verdict.status
+      const body = `${verdict.ok ? 'not found' : verdict.reason}\n`
+      const head = `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}`
+      socket.end(
+        `${head}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      )
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+
+  let closing: Promise<void> | undefined
+  return {
+    url: `${appUrl}?token=${token}`,
+    token,
+    port,
+    core,
+    clients: () => sockets.size,
+    dropClients() {
+      for (const ws of sockets) ws.terminate()
+    },
+    close() {
+      closing ??= (async () => {
+        for (const ws of sockets) ws.close(1001, 'server shutting down')
+        wss.close()
+        server.closeAllConnections()
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+        await core.shutdown()
+      })()
+      return closing
+    },
+  }
+}
+
+function refuse(res: ServerResponse, status: number, reason: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' })
+  res.end(`${reason}\n`)
+}

@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { describe, expect, it } from 'vitest'
+
+import { makeTempDir } from '../../fixtures/temp-dir.ts'
+import { rawRequest } from './serve-client.ts'
+
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const hasElectron = existsSync(join(root, 'node_modules', 'electron', 'path.txt'))
+
+describe('npm start without Electron', () => {
+  it.skipIf(hasElectron)('says so in one line, runs pinpoint serve and prints the URL', async () => {
+    const dir = await makeTempDir('serve-start')
+    await mkdir(join(dir, 'root'))
+    const args = ['--port', '0', '--root', join(dir, 'root'), '--state-dir', join(dir, 'state')]
+    const child = spawn(process.execPath, [join(root, 'scripts', 'start.ts'), ...args], {
+      env: { ...process.env, PINPOINT_NO_BROWSER: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout.on('data', (c: Buffer) => (out += String(c)))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    await expect.poll(() => /\?token=\S+\n/.test(out), { timeout: 15_000 }).toBe(true)
+    expect(out.split('\n')[0]).toMatch(/Electron's binary is not installed here/)
+    const url = new URL(/http:\S+/.exec(out)![0])
+    expect((await rawRequest(Number(url.port), `/${url.search}`, {})).status).toBe(200)
+    child.kill('SIGTERM')
+    expect(await exited).toBe(8)
+  })
+})
