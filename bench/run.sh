@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run bench: start the shared nginx reference server on loopback and time Pinpoint beside curl, aria2c and wget.
 # Needs nginx, curl, aria2c, wget and GNU time (Debian: apt-get install -y nginx curl aria2 wget time).
-# Env: BENCH_DIR (default /tmp/pinpoint-bench), RUNS, CASES (passed to reference.sh).
+# Then bench/queue-scale.sh times engine start and `pinpoint ls` over 10,000 queued transfers.
+# Env: BENCH_DIR (default /tmp/pinpoint-bench), RUNS, CASES (passed to reference.sh), QUEUE=0 skips the queue case.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${PINPOINT_SHARED:-$root/../shared}
@@ -13,3 +14,4 @@ trap 'bash "$shared/bench/setup-servers.sh" "$dir" stop >/dev/null 2>&1 || true'
 # The project's own Node 24 runs the CLI; reference.sh's plain-Node cases use it too.
 export PATH="$root/node_modules/.bin:$PATH"
 PINPOINT="node $root/bin/pinpoint.js" NODE="$root/node_modules/.bin/node" bash "$shared/bench/reference.sh" "$dir"
+[[ ${QUEUE:-1} == 0 ]] || NODE="$root/node_modules/.bin/node" bash "$root/bench/queue-scale.sh" "$dir"
