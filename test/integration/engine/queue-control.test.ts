@@ -92,6 +92,28 @@ describe('control', () => {
   })
 })
 
+describe('after sleep or a network change', () => {
+  it('retryStalled reconnects a running transfer from its checkpoint and retries network failures', async () => {
+    server.serve('/wake.bin', { body, faults: { rateBytesPerSec: 512 * 1024 } })
+    server.serve('/down.bin', { body, faults: { status: 503, failTimes: 100 } })
+    h = await makeHarness({ env: { retry: { maxAttempts: 2, baseMs: 10, maxMs: 20 } } })
+    const running = h.queue.add({ url: server.url('/wake.bin'), dir: h.dir, split: 1 })
+    const failed = await h.download(server.url('/down.bin'))
+    expect(failed).toMatchObject({ state: 'failed', errorCode: 'HTTP_STATUS' })
+    h.queue.start([running.id])
+    await waitFor(() => h.store.segments.durableBytes(running.id) > 100_000)
+    server.setFaults('/wake.bin', {})
+    server.setFaults('/down.bin', {})
+    h.queue.retryStalled()
+    const done = await h.queue.settled([running.id, failed.id])
+    expect(done.map((r) => r.state)).toEqual(['completed', 'completed'])
+    const wake = server.log.filter((e) => e.path === '/wake.bin')
+    expect(wake.length).toBeGreaterThanOrEqual(2)
+    expect(wake.at(-1)?.ifRange).toBeDefined()
+    expect(Number(/bytes=(\d+)-/.exec(wake.at(-1)?.rangeHeader ?? '')?.[1])).toBeGreaterThan(0)
+  })
+})
+
 describe('events', () => {
   it('are coalesced, carry increasing seq numbers, and end with the completed state', async () => {
     server.serve('/ev.bin', { body, faults: { rateBytesPerSec: 2 * 1024 * 1024 } })
