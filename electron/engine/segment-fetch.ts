@@ -1,13 +1,13 @@
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
-import { asPinpointError, type HttpResponse } from '../transport/http-request.ts'
+import { asPinpointError, type HttpResponse, type ResponseBody } from '../transport/http-request.ts'
 import type { Transport } from '../transport/transport.ts'
 import type { LiveSegment } from './checkpointer.ts'
 import { checkContentRange, parseContentRange } from './content-range.ts'
 import { httpStatusError } from './first-response.ts'
 import { getFollowing } from './follow-redirects.ts'
 import type { PartFile } from './part-file.ts'
-import { sleep } from './sleep.ts'
 import type { TokenBucket } from './token-bucket.ts'
+import { Batches } from './write-batches.ts'
 
 /** The server's copy is not the one our bytes came from (or it stopped honouring ranges): start over. */
 export class RestartNeeded extends Error {
@@ -38,8 +38,8 @@ export interface SegmentJob {
  *
  * `first` is the body of the transfer's first response, which already starts at this segment's offset. Every
  * other response must be a 206 whose Content-Range matches the request exactly (test-matrix A8/A9); a 200
- * never lands at an offset (A7). The loop re-reads `seg.end` on every chunk, because another connection may
- * steal the tail of this segment while it runs; bytes past the end are dropped and the connection closed.
+ * never lands at an offset (A7). Every chunk re-reads `seg.end`, because another connection may steal the tail
+ * of this segment while it runs; bytes past the end are dropped and the connection closed.
  * Returns true when the body ended before `seg.end` on a download of unknown length (that is its end).
  */
 export async function fetchSegment(job: SegmentJob, seg: LiveSegment, first?: HttpResponse): Promise<boolean> {
@@ -47,43 +47,15 @@ export async function fetchSegment(job: SegmentJob, seg: LiveSegment, first?: Ht
   const from = seg.start + seg.written
   const res = first ?? (await requestRange(job, from, seg.end))
   const host = res.connection.host
-  let filled = 0
-  let pending: Promise<void> | undefined
-  const write = async () => {
-    if (filled === 0) return
-    await job.part.write(job.batch, filled, seg.start + seg.written)
-    seg.written += filled
-    filled = 0
-  }
-  // One write of the batch at a time, whoever asks: this loop when the batch is full, or the checkpointer,
-  // which flushes every batch before it syncs so that durable progress keeps up on slow links.
-  const flush = () => (pending ??= write().finally(() => (pending = undefined)))
-  seg.flush = flush
+  const out = new Batches(job, seg)
+  // The checkpointer flushes every batch before it syncs, so that durable progress keeps up on slow links.
+  seg.flush = () => out.flush()
   try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      if (pending) await pending
-      // `received` counts from the segment's start; `end` is absolute and may shrink while we run.
-      const room = seg.end - seg.start - seg.received
-      const n = Math.min(chunk.length, room)
-      let off = 0
-      while (off < n) {
-        const k = Math.min(n - off, job.batch.length - filled)
-        chunk.copy(job.batch, filled, off, off + k)
-        filled += k
-        off += k
-        seg.received += k
-        if (filled === job.batch.length) await flush()
-      }
-      job.onBytes(n)
-      if (seg.received >= seg.end - seg.start) break
-      let wait = 0
-      for (const l of job.limiters) wait = Math.max(wait, l.take(n))
-      if (wait > 0) await sleep(wait, job.signal)
-    }
-    await flush()
+    await pump(job, seg, res.body, out)
+    await out.flush()
   } catch (err) {
-    await pending?.catch(() => {})
-    await flush().catch(() => {})
+    // Keep what arrived before the failure; the failure itself is what gets reported.
+    await out.flush().catch(() => {})
     throw isPinpointError(err) || err instanceof RestartNeeded ? err : asPinpointError(err, host)
   } finally {
     seg.flush = undefined
@@ -93,6 +65,101 @@ export async function fetchSegment(job: SegmentJob, seg: LiveSegment, first?: Ht
   if (job.total === undefined) return true
   throw new PinpointError('CONNECTION_RESET', `${host}: connection closed at byte ${seg.start + seg.received}`, {
     host,
+  })
+}
+
+/**
+ * Move the body into the batches until the segment is complete or the body ends, with no promise per chunk:
+ * each piece is counted and copied as the parser hands it over. The flow stops while both batches are full
+ * (the rest of the piece is held until a write finishes) and while a rate limit asks to wait, so TCP flow
+ * control slows the server down rather than memory filling up.
+ */
+function pump(job: SegmentJob, seg: LiveSegment, body: ResponseBody, out: Batches): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    /** The part of a piece that did not fit yet: `held[heldOff, heldEnd)`, already counted as received. */
+    let held: Buffer | undefined
+    let heldOff = 0
+    let heldEnd = 0
+    let ended = false
+    let paused = false
+    let sleeping: NodeJS.Timeout | undefined
+    let settled = false
+
+    const settle = (err?: unknown) => {
+      if (settled) return
+      settled = true
+      out.onWritten = undefined
+      if (sleeping) clearTimeout(sleeping)
+      job.signal.removeEventListener('abort', onAbort)
+      if (err === undefined) resolve()
+      else reject(err)
+    }
+    const complete = () => seg.received >= seg.end - seg.start
+    // Never from inside `data`: resuming may deliver the next piece synchronously.
+    const proceed = () => {
+      if (held || sleeping || settled) return
+      if (complete() || ended) return settle()
+      if (paused) {
+        paused = false
+        body.resume()
+      }
+    }
+
+    const data = (chunk: Buffer): boolean => {
+      if (settled) return false
+      // `received` counts from the segment's start; `end` is absolute and may shrink while we run. Bytes count
+      // as received when they arrive, held ones included, so a steal never splits what is already in hand.
+      const n = Math.min(chunk.length, seg.end - seg.start - seg.received)
+      seg.received += n
+      const got = out.copy(chunk, 0, n)
+      if (got < n) {
+        held = chunk
+        heldOff = got
+        heldEnd = n
+        paused = true
+      }
+      job.onBytes(n)
+      if (complete()) {
+        paused = true
+        if (!held) settle()
+        return false
+      }
+      let wait = 0
+      for (const l of job.limiters) wait = Math.max(wait, l.take(n))
+      if (wait > 0) {
+        paused = true
+        if (job.signal.aborted) {
+          settle(job.signal.reason)
+          return false
+        }
+        job.signal.addEventListener('abort', onAbort, { once: true })
+        sleeping = setTimeout(() => {
+          job.signal.removeEventListener('abort', onAbort)
+          sleeping = undefined
+          proceed()
+        }, wait)
+      }
+      return !paused
+    }
+    // Only a rate-limit wait listens to the signal itself; otherwise the aborted request errors the body.
+    const onAbort = () => settle(job.signal.reason)
+    out.onWritten = () => {
+      if (out.failure) return settle(out.failure.err)
+      if (!held) return
+      heldOff = out.copy(held, heldOff, heldEnd)
+      if (heldOff < heldEnd) return
+      held = undefined
+      proceed()
+    }
+
+    body.read({
+      data,
+      end: () => {
+        ended = true
+        proceed()
+      },
+      error: settle,
+    })
   })
 }
 

@@ -1,0 +1,148 @@
+import type { LiveSegment } from './checkpointer.ts'
+import type { SegmentJob } from './segment-fetch.ts'
+
+/**
+ * Second batches, one per connection like `job.batch`, so the network is read while the other one is written.
+ * Made only once a body fills a whole batch: a small file never needs one.
+ */
+const spares = new WeakMap<SegmentJob, Buffer>()
+
+/**
+ * The write batches of one segment: pieces are copied into one batch while the other is being written, and
+ * batches go to the file in order, one write at a time, so `seg.written` only ever covers bytes on disk.
+ *
+ * The copy and the bookkeeping are synchronous, per piece; the only promise is the write of a batch. Reading
+ * waits only while both batches are full (the disk is slower than the network), or while the first batch is
+ * being written before a second one exists (a checkpoint flush early in a body, or the end of a small one).
+ */
+export class Batches {
+  readonly #job: SegmentJob
+  readonly #seg: LiveSegment
+  /** The batch being filled, and how much of it is. */
+  #fill: Buffer
+  #filled = 0
+  /** The other batch: being written, or holding `#spareLen` bytes a failed write left behind. */
+  #spare: Buffer | undefined
+  #spareLen = 0
+  /** The write in flight is of `#fill` itself, which must not change until it finishes. */
+  #inPlace = false
+  #writing: Promise<void> | undefined
+  #failure: { err: unknown } | undefined
+  #flushing: Promise<void> | undefined
+  /** Called when a write finishes (or fails): there may be room again. */
+  onWritten: (() => void) | undefined
+
+  constructor(job: SegmentJob, seg: LiveSegment) {
+    this.#job = job
+    this.#seg = seg
+    this.#fill = job.batch
+    this.#spare = spares.get(job)
+  }
+
+  get failure(): { err: unknown } | undefined {
+    return this.#failure
+  }
+
+  /**
+   * Copy `chunk[off, end)` in as far as it fits, starting the write of each batch that fills. Returns how far it
+   * got: short of `end` when there is no room (or a write failed), and the caller must wait for `onWritten`.
+   */
+  copy(chunk: Buffer, off: number, end: number): number {
+    while (off < end) {
+      if (this.#inPlace) return off
+      if (this.#filled === this.#fill.length) {
+        if (this.#writing || this.#failure) return off
+        this.#swapAndWrite()
+      }
+      const k = Math.min(end - off, this.#fill.length - this.#filled)
+      chunk.copy(this.#fill, this.#filled, off, off + k)
+      this.#filled += k
+      off += k
+    }
+    return off
+  }
+
+  /**
+   * Write out every byte copied in so far; resolves once they are all written (not synced). Calls queue up
+   * rather than share a flush already running: that one may have looked before the latest bytes came in.
+   */
+  flush(): Promise<void> {
+    const prev = this.#flushing
+    const run = prev ? prev.then(this.#flushAll, this.#flushAll) : this.#flushAll()
+    this.#flushing = run
+    const clear = () => {
+      if (this.#flushing === run) this.#flushing = undefined
+    }
+    run.then(clear, clear)
+    return run
+  }
+
+  readonly #flushAll = async (): Promise<void> => {
+    // A write that finishes may let the reader start the next one before we get here again, hence the loop.
+    while (this.#writing) await this.#writing
+    if (this.#failure) {
+      // One more try, as a fresh flush would, for what the failed write left behind (in the spare batch, or
+      // still in `#fill` after an in-place write); those bytes come first, so nothing after them goes out unless
+      // they do.
+      if (this.#spare && this.#spareLen > 0) {
+        await this.#job.part.write(this.#spare, this.#spareLen, this.#seg.start + this.#seg.written)
+        this.#seg.written += this.#spareLen
+        this.#spareLen = 0
+      }
+      this.#failure = undefined
+    }
+    if (this.#filled > 0) {
+      if (this.#spare) this.#swapAndWrite()
+      else this.#writeInPlace()
+    }
+    while (this.#writing) await this.#writing
+    // Through the getter: a write that failed during the awaits above set it anew.
+    const failed = this.failure
+    if (failed) throw failed.err
+  }
+
+  /** Swap the batches and start writing the full one at the next offset. Only when no write is running. */
+  #swapAndWrite(): void {
+    let spare = this.#spare
+    if (!spare) {
+      spare = Buffer.allocUnsafe(this.#fill.length)
+      spares.set(this.#job, spare)
+    }
+    const buf = this.#fill
+    const len = this.#filled
+    this.#fill = spare
+    this.#filled = 0
+    this.#spare = buf
+    this.#spareLen = len
+    this.#start(buf, len, () => {
+      this.#spareLen = 0
+    })
+  }
+
+  /** Write `#fill` where it is; copying waits until it is done. Only when no write is running. */
+  #writeInPlace(): void {
+    this.#inPlace = true
+    this.#start(this.#fill, this.#filled, () => {
+      this.#filled = 0
+    })
+  }
+
+  #start(buf: Buffer, len: number, written: () => void): void {
+    const seg = this.#seg
+    this.#writing = this.#job.part.write(buf, len, seg.start + seg.written).then(
+      () => {
+        seg.written += len
+        written()
+        this.#inPlace = false
+        this.#writing = undefined
+        this.onWritten?.()
+      },
+      (err: unknown) => {
+        this.#failure = { err }
+        this.#inPlace = false
+        this.#writing = undefined
+        this.onWritten?.()
+      },
+    )
+  }
+}
