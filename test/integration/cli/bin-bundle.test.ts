@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { copyFile, mkdir, rm, utimes, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { beforeEach, describe, expect, it } from 'vitest'
+
+import { BIN } from '../../fixtures/run-cli.ts'
+import { makeTempDir } from '../../fixtures/temp-dir.ts'
+
+/** Run a copy of bin/pinpoint.js inside `root`, a tree shaped like the project's. */
+function runBin(root: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [join(root, 'bin', 'pinpoint.js')], { env: { ...process.env, ...env } }, (err, out) =>
+      err ? reject(err) : resolve(out.trim()),
+    )
+  })
+}
+
+const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds))
+
+describe('bin/pinpoint.js picks the bundle only when it is newer than every source', () => {
+  let root: string
+  beforeEach(async () => {
+    root = await makeTempDir('bin')
+    await mkdir(join(root, 'bin'))
+    await mkdir(join(root, 'electron', 'cli'), { recursive: true })
+    await mkdir(join(root, 'shared'))
+    await mkdir(join(root, 'dist', 'cli'), { recursive: true })
+    await copyFile(BIN, join(root, 'bin', 'pinpoint.js'))
+    await writeFile(join(root, 'package.json'), '{"type":"module"}')
+    await writeFile(join(root, 'electron', 'cli', 'bin-entry.ts'), "console.log('source')\n")
+    await writeFile(join(root, 'shared', 'a.ts'), 'export {}\n')
+    await writeFile(join(root, 'dist', 'cli', 'pinpoint.mjs'), "console.log('bundle')\n")
+    for (const f of ['package.json', 'electron/cli/bin-entry.ts', 'shared/a.ts']) {
+      await utimes(join(root, f), at(0), at(0))
+    }
+    await utimes(join(root, 'dist', 'cli', 'pinpoint.mjs'), at(10), at(10))
+  })
+
+  it('runs the bundle when it is the newest file', async () => {
+    expect(await runBin(root)).toBe('bundle')
+  })
+
+  it('runs the sources when any source file, however deep, is newer', async () => {
+    await utimes(join(root, 'electron', 'cli', 'bin-entry.ts'), at(20), at(20))
+    expect(await runBin(root)).toBe('source')
+  })
+
+  it('runs the sources when shared/ changed, or package-lock.json (the bundled dependencies)', async () => {
+    await utimes(join(root, 'shared', 'a.ts'), at(20), at(20))
+    expect(await runBin(root)).toBe('source')
+    await utimes(join(root, 'shared', 'a.ts'), at(0), at(0))
+    await writeFile(join(root, 'package-lock.json'), '{}')
+    expect(await runBin(root)).toBe('source')
+  })
+
+  it('runs the sources when there is no bundle, or when PINPOINT_FROM_SOURCE=1', async () => {
+    expect(await runBin(root, { PINPOINT_FROM_SOURCE: '1' })).toBe('source')
+    await rm(join(root, 'dist'), { recursive: true })
+    expect(await runBin(root)).toBe('source')
+  })
+})
+
+const builtBundle = fileURLToPath(new URL('../../../dist/cli/pinpoint.mjs', import.meta.url))
+
+// `npm test` builds before it runs vitest, so there the real bundle exists; a bare `vitest run` may not have one.
+describe.skipIf(!existsSync(builtBundle))('the built bundle', () => {
+  it('is a working CLI on its own: help lists every command', async () => {
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [builtBundle, '--help'], (err, stdout) => (err ? reject(err) : resolve(stdout)))
+    })
+    for (const cmd of ['probe', 'get', 'resume', 'ls', 'serve']) expect(out).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'))
+  })
+})
