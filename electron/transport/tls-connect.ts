@@ -1,6 +1,8 @@
 import {
   checkServerIdentity,
   connect,
+  createSecureContext,
+  type SecureContext,
   type DetailedPeerCertificate,
   type PeerCertificate,
   type TLSSocket,
@@ -35,6 +37,26 @@ export interface TlsResult extends TlsFacts {
 }
 
 /**
+ * Secure contexts by trust anchors. Building one parses every CA certificate (Node's whole root store when `ca`
+ * is undefined), about a millisecond each time: too much to pay per connection when a list of 1000 small files
+ * makes 1000 of them. A context holds no session for reuse (Node's client cache is off unless a `session` is
+ * passed, and we never pass one), so sharing it cannot skip the pin check.
+ */
+const contexts = new Map<string, SecureContext>()
+const MAX_CONTEXTS = 32
+
+function secureContextFor(ca: readonly string[] | undefined): SecureContext {
+  const key = ca === undefined ? '' : ca.join('\n')
+  let ctx = contexts.get(key)
+  if (ctx === undefined) {
+    ctx = createSecureContext({ ...(ca === undefined ? {} : { ca: [...ca] }), minVersion: 'TLSv1.2' })
+    if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value as string)
+    contexts.set(key, ctx)
+  }
+  return ctx
+}
+
+/**
  * One TLS connection to one address, with every check done before the caller may write a byte.
  *
  * - `trust: 'ca'` keeps `rejectUnauthorized` on, so Node itself refuses a chain that does not verify and a
@@ -63,9 +85,8 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
       host: a.address,
       port: a.port,
       servername: a.servername,
-      ca: a.ca,
+      secureContext: secureContextFor(a.ca),
       ALPNProtocols: ['http/1.1'],
-      minVersion: 'TLSv1.2',
       rejectUnauthorized: a.trust === 'ca',
       // Node hands this callback getPeerCertificate(true), i.e. the detailed form with issuer links.
       checkServerIdentity: (_host: string, cert: PeerCertificate) => {
