@@ -113,9 +113,10 @@ function pump(job: SegmentJob, seg: LiveSegment, body: ResponseBody, out: Batche
       seg.received += n
       const got = out.copy(chunk, 0, n)
       if (got < n) {
-        held = chunk
-        heldOff = got
-        heldEnd = n
+        // Copied: the piece is a view of the socket's read buffer, which the next read overwrites.
+        held = Buffer.from(chunk.subarray(got, n))
+        heldOff = 0
+        heldEnd = n - got
         paused = true
       }
       job.onBytes(n)

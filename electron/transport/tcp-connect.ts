@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { codeForNodeError } from './node-errors.ts'
+import type { ReadRelay } from './read-relay.ts'
 
 export interface TcpAttempt {
   address: string
@@ -9,6 +10,8 @@ export interface TcpAttempt {
   host: string
   timeoutMs: number
   signal: AbortSignal
+  /** Where the socket's reads go (the socket emits no 'data' events). */
+  relay: ReadRelay
 }
 
 /** A plain TCP connection for http:// URLs: the same candidates and racing as TLS, without the TLS checks. */
@@ -18,7 +21,7 @@ export function connectTcp(a: TcpAttempt): Promise<{ socket: Socket; connectMs: 
     const where = `${a.host} at ${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`
     const ctx = { host: a.host, address: a.address, port: a.port }
     let done = false
-    const socket = connect({ host: a.address, port: a.port })
+    const socket = connect({ host: a.address, port: a.port, onread: a.relay.onread })
     const fail = (err: PinpointError) => {
       if (done) return
       done = true

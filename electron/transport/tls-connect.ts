@@ -2,17 +2,21 @@ import {
   checkServerIdentity,
   connect,
   createSecureContext,
+  type ConnectionOptions,
   type SecureContext,
   type DetailedPeerCertificate,
   type PeerCertificate,
   type TLSSocket,
 } from 'node:tls'
 
+import type { OnReadOpts } from 'node:net'
+
 import type { PinMode, TlsFacts, TrustMode } from './connection-info.ts'
 import { chainOf, type ChainCert } from './chain.ts'
 import { PinpointError, type FailureContext } from '../../shared/pinpoint-error.ts'
 import { codeForNodeError } from './node-errors.ts'
 import { formatPin } from '../../shared/pins.ts'
+import type { ReadRelay } from './read-relay.ts'
 
 export interface TlsAttempt {
   address: string
@@ -28,6 +32,8 @@ export interface TlsAttempt {
   ca: string[] | undefined
   timeoutMs: number
   signal: AbortSignal
+  /** Where the socket's decrypted reads go (the socket emits no 'data' events). */
+  relay: ReadRelay
 }
 
 export interface TlsResult extends TlsFacts {
@@ -81,12 +87,13 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
       servername: a.servername ?? null,
     })
 
-    const socket = connect({
+    const options: ConnectionOptions & { onread: OnReadOpts } = {
       host: a.address,
       port: a.port,
       servername: a.servername,
       secureContext: secureContextFor(a.ca),
       ALPNProtocols: ['http/1.1'],
+      onread: a.relay.onread,
       rejectUnauthorized: a.trust === 'ca',
       // Node hands this callback getPeerCertificate(true), i.e. the detailed form with issuer links.
       checkServerIdentity: (_host: string, cert: PeerCertificate) => {
@@ -94,7 +101,9 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
         nameError = checkServerIdentity(a.logicalName, cert)
         return nameError
       },
-    })
+    }
+    // tls.connect takes net's `onread` (Node's docs say so; @types/node's ConnectionOptions omits it).
+    const socket = connect(options)
 
     const fail = (err: PinpointError) => {
       if (done) return

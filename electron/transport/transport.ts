@@ -5,6 +5,7 @@ import type { HostRule } from '../../shared/domain.ts'
 import { candidatesFor, preferAddress, systemLookup, type Candidate, type Lookup } from './candidates.ts'
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
 import { race } from './race.ts'
+import { ReadRelay } from './read-relay.ts'
 import { targetFor, type Target } from './target.ts'
 import { connectTcp } from './tcp-connect.ts'
 import { connectTls, type TlsResult } from './tls-connect.ts'
@@ -27,12 +28,14 @@ export interface TransportConfig {
 
 export interface Connection {
   socket: Duplex
+  /** The socket's reads: attach to it to read, since the socket emits no 'data' events. */
+  relay: ReadRelay
   info: ConnectionInfo
   target: Target
 }
 
 /** The winning attempt: a TLS result, or the same shape for plain TCP with the TLS fields empty. */
-type Won = Omit<TlsResult, 'socket'> & { socket: Duplex; address: string }
+type Won = Omit<TlsResult, 'socket'> & { socket: Duplex; address: string; relay: ReadRelay }
 
 export interface Transport {
   target(url: URL): Target
@@ -129,14 +132,22 @@ export function createTransport(config: TransportConfig): Transport {
       at: now().toISOString(),
     }
     config.onConnection?.(info)
-    return { socket: won.socket, info, target }
+    return { socket: won.socket, relay: won.relay, info, target }
   }
 
   async function attemptOne(target: Target, c: Candidate, signal: AbortSignal): Promise<Won> {
+    const relay = new ReadRelay()
     if (!target.secure) {
-      const tcp = await connectTcp({ address: c.address, port: target.port, host: target.host, timeoutMs, signal })
+      const tcp = await connectTcp({
+        address: c.address,
+        port: target.port,
+        host: target.host,
+        timeoutMs,
+        signal,
+        relay,
+      })
       const plain = { protocol: null, cipher: null, alpn: null, chain: [], verified: false, handshakeMs: 0 }
-      return { ...plain, ...tcp, address: c.address }
+      return { ...plain, ...tcp, address: c.address, relay }
     }
     const rule = target.rule
     const result = await connectTls({
@@ -150,8 +161,9 @@ export function createTransport(config: TransportConfig): Transport {
       ca: caFor(rule),
       timeoutMs,
       signal,
+      relay,
     })
-    return { ...result, address: c.address }
+    return { ...result, address: c.address, relay }
   }
 
   return { target: (url) => targetFor(url, config.rules()), connect }

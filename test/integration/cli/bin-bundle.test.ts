@@ -12,8 +12,11 @@ import { makeTempDir } from '../../fixtures/temp-dir.ts'
 /** Run a copy of bin/pinpoint.js inside `root`, a tree shaped like the project's. */
 function runBin(root: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(root, 'bin', 'pinpoint.js')], { env: { ...process.env, ...env } }, (err, out) =>
-      err ? reject(err) : resolve(out.trim()),
+    execFile(
+      process.execPath,
+      [join(root, 'bin', 'pinpoint.js')],
+      { env: { ...process.env, PINPOINT_FROM_SOURCE: '', ...env } },
+      (err, out) => (err ? reject(err) : resolve(out.trim())),
     )
   })
 }
