@@ -28,6 +28,7 @@ export const errorTitles: Record<ErrorCode, string> = {
   DISK_FULL: 'The disk is full',
   FILE_ERROR: 'The file could not be written',
   STATE_LOCKED: 'Another Pinpoint is using this download',
+  OUTSIDE_ROOTS: 'The folder is outside the folders this server may write to',
   INTERRUPTED: 'The download was interrupted',
   INTERNAL: 'Internal error (please report it)',
 }

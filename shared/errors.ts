@@ -33,6 +33,8 @@ export const errorExitCodes = {
   DISK_FULL: 7,
   FILE_ERROR: 7,
   STATE_LOCKED: 7,
+  /** A folder whose real path is outside every folder the server may write to (`pinpoint serve --root`). */
+  OUTSIDE_ROOTS: 7,
   INTERRUPTED: 8,
   /** A bug, not an expected failure: shown with its message so it can be reported. */
   INTERNAL: 1,

@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 import { ConnectionInfo, ProbeReport } from './connection.ts'
 import { HostRule } from './domain.ts'
-import { ErrorCode } from './errors.ts'
+import { ErrorCode, FailureInfo } from './errors.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
@@ -13,7 +13,8 @@ import { TransferView } from './transfer.ts'
  * Every request takes one input object, parsed in main by the channel's schema where trust ends: unknown keys
  * are rejected, and every string and list has a cap, so a page cannot make main parse or store without bound.
  * Outputs are parsed too, which turns a handler's bug into an error here instead of a wrong shape in the UI.
- * The renderer never sends a path: folders are tokens from `dialog:chooseFolder`, files are transfer ids.
+ * The renderer never sends a path that main has not confined: folders are tokens from `dialog:chooseFolder` (the
+ * app) or `folders:name` (a browser, inside the server's roots), and files are transfer ids.
  */
 
 /** Most text the link parser takes at once: 1 MiB of characters. */
@@ -54,6 +55,32 @@ export const TransferChanges = z.strictObject({
   patches: z.array(TransferView),
   removed: z.array(Id),
 })
+
+/** Most `--root` folders one `pinpoint serve` takes. */
+export const MAX_ROOTS = 64
+/** Longest sub-folder text `folders:name` takes; main also caps each folder name at 255 bytes. */
+export const MAX_SUB_FOLDER_CHARS = 1024
+
+/** What kind of shell the renderer runs in, so it offers what works there (asked once, at start-up). */
+export const AppInfo = z.strictObject({
+  /**
+   * `desktop`: the Electron app; folders come from main's dialog (`dialog:chooseFolder`). `serve`: a browser
+   * on `pinpoint serve`, which has no dialog the user could see; folders are named inside `roots`.
+   */
+  shell: z.enum(['desktop', 'serve']),
+  /** The folders a browser may name sub-folders of (`folders:name`, by index): serve's --root; none in the app. */
+  roots: z.array(z.string().max(4096)).max(MAX_ROOTS),
+  /** Why "show in folder" and "open" cannot work here (the file is on another machine); null where they do. */
+  revealUnavailable: z.string().max(1024).nullable(),
+})
+export type AppInfo = z.output<typeof AppInfo>
+
+/** A folder named by `folders:name`, or why it was refused (expected failures are data, not exceptions). */
+export const NamedFolder = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), token: FolderToken, label: z.string().max(4096) }),
+  z.strictObject({ ok: z.literal(false), error: FailureInfo }),
+])
+export type NamedFolder = z.output<typeof NamedFolder>
 
 export const Notice = z.strictObject({
   level: z.enum(['info', 'warning', 'error']),
@@ -119,6 +146,26 @@ export const requests = {
   'hosts:probe': { input: z.strictObject({ url: HttpUrl, rule: HostRule.optional() }), output: ProbeReport },
   'settings:get': { input: Empty, output: Settings },
   'settings:update': { input: SettingsPatch, output: Settings },
+  'app:info': { input: Empty, output: AppInfo },
+  /**
+   * A folder named by text, for a browser (no folder dialog): `sub`, a relative path ('' = the root itself),
+   * inside `app:info`'s root number `root`. Main refuses `..`, absolute paths, NUL and control characters,
+   * names over 255 bytes and any real path outside every root (a symlink leading out), creates the missing
+   * folders inside the root (as a download manager does for a new download folder), and answers a token that
+   * `transfers:add` and `settings:update` take like one from the dialog. The desktop app has no roots, so there
+   * every call answers BAD_INPUT: its folders come from `dialog:chooseFolder`.
+   */
+  'folders:name': {
+    input: z.strictObject({
+      root: z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_ROOTS - 1),
+      sub: z.string().max(MAX_SUB_FOLDER_CHARS),
+    }),
+    output: NamedFolder,
+  },
   /** null when the user closed the dialog; `label` is the folder as shown to the user. */
   'dialog:chooseFolder': {
     input: Empty,

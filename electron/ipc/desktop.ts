@@ -10,4 +10,9 @@ export interface Desktop {
   reveal(path: string): void
   /** Open a file or folder with the system's default application: '' = done, else the error (`shell.openPath`). */
   open(path: string): Promise<string>
+  /**
+   * Set by `pinpoint serve`, whose user sits at a browser that may be on another machine: no dialog they could
+   * see, so they name folders inside `roots` (real paths) instead, and reveal/open cannot work, for `notOffered`.
+   */
+  headless?: { roots: readonly string[]; notOffered: string }
 }

@@ -4,6 +4,7 @@ import type { Store } from '../store/open-store.ts'
 import type { ConnectionLog } from './connection-log.ts'
 import type { Desktop } from './desktop.ts'
 import { dialogHandlers } from './dialog-handlers.ts'
+import { folderHandlers } from './folder-handlers.ts'
 import type { FolderTokens } from './folder-tokens.ts'
 import { hostHandlers, type Probe } from './host-handlers.ts'
 import { linkHandlers } from './link-handlers.ts'
@@ -30,5 +31,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...hostHandlers(deps),
     ...settingsHandlers(deps),
     ...dialogHandlers(deps),
+    ...folderHandlers(deps),
   } satisfies Handlers
 }

@@ -1,5 +1,13 @@
-import { realpath } from 'node:fs/promises'
-import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { lstat, mkdir, realpath, stat } from 'node:fs/promises'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+
+import { MAX_SUB_FOLDER_CHARS } from '../../shared/ipc.ts'
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+
+/** Most folder levels a named sub-folder may have: deeper is a typo or an attack, not a download folder. */
+const MAX_DEPTH = 32
+/** The longest folder name common file systems take (ext4, APFS, NTFS). */
+const MAX_NAME_BYTES = 255
 
 /**
  * The folder's real path if it lies inside one of the roots (themselves resolved), else an error.
@@ -11,13 +19,77 @@ export async function confineToRoots(path: string, roots: readonly string[]): Pr
   try {
     real = await realpath(resolve(path))
   } catch {
-    throw new Error(`the folder ${path} does not exist`)
+    throw new PinpointError('FILE_ERROR', `the folder ${path} does not exist`)
   }
   for (const root of roots) {
     const base = await realpath(root).catch(() => undefined)
     if (base !== undefined && inside(real, base)) return real
   }
-  throw new Error(`the folder ${path} is outside every --root folder of this server`)
+  throw new PinpointError('OUTSIDE_ROOTS', `the folder ${path} is outside every --root folder of this server`)
+}
+
+/**
+ * The folder names of `sub`, a path relative to a root as a person types it, or BAD_INPUT saying what is wrong.
+ *
+ * Both `/` and `\` separate names (the server may be Windows, the typist may be used to it); empty names and
+ * `.` are dropped and names are trimmed, so `a//b/` and ` a / b` mean `a/b`. Anything that could step out of
+ * the root or confuse a file system is refused rather than cleaned, so what is created is what was typed.
+ */
+export function splitSubFolder(sub: string): string[] {
+  const refuse = (message: string): never => {
+    throw new PinpointError('BAD_INPUT', message)
+  }
+  if (sub.length > MAX_SUB_FOLDER_CHARS) refuse(`a sub-folder is at most ${MAX_SUB_FOLDER_CHARS} characters long`)
+  if (sub.includes('\0')) refuse('a folder name cannot contain a NUL byte')
+  if (/[\u0001-\u001f\u007f]/.test(sub)) refuse('a folder name cannot contain control characters (tabs, line breaks)')
+  const trimmed = sub.trim()
+  if (isAbsolute(trimmed) || /^[\\/]/.test(trimmed) || /^[A-Za-z]:/.test(trimmed)) {
+    refuse('give a folder inside the root (like isos/2024), not an absolute path')
+  }
+  const names = trimmed
+    .split(/[\\/]+/)
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== '.')
+  for (const name of names) {
+    if (name === '..') refuse('".." is not allowed: the folder must stay inside the root')
+    if (Buffer.byteLength(name) > MAX_NAME_BYTES) {
+      refuse(`the folder name "${name.slice(0, 24)}…" is longer than ${MAX_NAME_BYTES} bytes`)
+    }
+  }
+  if (names.length > MAX_DEPTH) refuse(`a sub-folder is at most ${MAX_DEPTH} folders deep`)
+  return names
+}
+
+/**
+ * The real path of `sub` inside `root`, creating the folders that are missing: how a browser names a download
+ * folder on the server.
+ *
+ * The path is walked one name at a time. A name that exists is followed to its real path, which must lie inside
+ * a root before anything is created under it, so a symlink leading out never gets a folder made at its far end;
+ * a symlink to another root is fine, as `confineToRoots` allows it for downloads too.
+ */
+export async function nameSubFolder(root: string, sub: string, roots: readonly string[]): Promise<string> {
+  const names = splitSubFolder(sub)
+  let here = await confineToRoots(root, roots)
+  for (const name of names) {
+    const next = join(here, name)
+    let info = await lstat(next).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined
+      throw new PinpointError('FILE_ERROR', `cannot look at the folder ${next}: ${err.code ?? err.message}`)
+    })
+    if (info === undefined) {
+      await mkdir(next).catch((err: NodeJS.ErrnoException) => {
+        // Someone else made it in between: fine, it is checked like any existing one below.
+        if (err.code !== 'EEXIST') {
+          throw new PinpointError('FILE_ERROR', `cannot create the folder ${next}: ${err.code ?? err.message}`)
+        }
+      })
+      info = await lstat(next)
+    }
+    here = info.isSymbolicLink() ? await confineToRoots(next, roots) : next
+    if (!(await stat(here)).isDirectory()) throw new PinpointError('FILE_ERROR', `${next} is a file, not a folder`)
+  }
+  return confineToRoots(here, roots)
 }
 
 function inside(path: string, root: string): boolean {

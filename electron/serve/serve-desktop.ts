@@ -6,12 +6,13 @@ export const NOT_OFFERED =
 
 /**
  * The desktop a daemon has: no native dialog, so "choose a folder" answers with the first --root (already
- * confined), and reveal/open do nothing but say why.
+ * confined) and the page names other folders inside the roots; reveal/open do nothing but say why.
  */
-export function serveDesktop(firstRoot: string): Desktop {
+export function serveDesktop(roots: readonly string[]): Desktop {
   return {
-    chooseFolder: () => Promise.resolve(firstRoot),
+    chooseFolder: () => Promise.resolve(roots[0]),
     reveal: () => {},
     open: () => Promise.resolve(NOT_OFFERED),
+    headless: { roots, notOffered: NOT_OFFERED },
   }
 }

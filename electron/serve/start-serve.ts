@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 
 import { WebSocketServer, type WebSocket } from 'ws'
 
-import type { Emit } from '../../shared/ipc.ts'
+import { MAX_ROOTS, type Emit } from '../../shared/ipc.ts'
 import { startCore, type Core } from '../app-core.ts'
 import { confineToRoots } from './roots.ts'
 import { check, cookieName, makeToken, SECURITY_HEADERS, type Gate } from './security.ts'
@@ -46,6 +46,7 @@ const defaultRendererDir = fileURLToPath(new URL('../../dist/renderer', import.m
  */
 export async function startServe(opts: ServeOptions): Promise<Daemon> {
   if (opts.roots.length === 0) throw new Error('at least one --root folder is needed')
+  if (opts.roots.length > MAX_ROOTS) throw new Error(`at most ${MAX_ROOTS} --root folders`)
   const roots = await Promise.all(opts.roots.map((r) => confineToRoots(r, [r])))
   const rendererDir = opts.rendererDir ?? defaultRendererDir
   const token = makeToken()
@@ -75,7 +76,7 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
     stateDir: opts.stateDir,
     defaultDownloadDir: roots[0]!,
     appUrl,
-    desktop: serveDesktop(roots[0]!),
+    desktop: serveDesktop(roots),
     emit,
   })
 

@@ -5,6 +5,7 @@ import { appStore, useStore } from '../store/index.ts'
 import type { ParsedLinks } from '../store/ui-slice.ts'
 import { AddCheckResult } from './add-check-result.tsx'
 import { Modal } from './modal.tsx'
+import { nameFolder, RootFolderPicker, type RootChoice } from './root-folder-picker.tsx'
 
 /** How long typing pauses before the list is checked on its own. */
 const CHECK_DELAY_MS = 300
@@ -21,13 +22,19 @@ async function check(text: string): Promise<ParsedLinks | undefined> {
  * The list is checked by `links:parse` (the same parser drops use) while typing, so rejected lines and
  * duplicates are on screen before anything is added. Adding an unchecked list checks it first; if that turns up
  * anything to look at, the dialog stops and shows it, and a second click adds.
+ *
+ * The folder comes from main's dialog in the app; a browser names one inside the server's roots instead.
  */
 export function AddDialog() {
   const draft = useStore((s) => s.ui.addDraft)
   const defaultDir = useStore((s) => s.settings?.downloadDir ?? '')
   const defaultSplit = useStore((s) => s.settings?.split ?? 4)
+  const shell = useStore((s) => s.appInfo)
   const close = appStore.getState().closeDialog
   const [folder, setFolder] = useState<{ token: string; label: string } | null>(null)
+  // In a browser on `pinpoint serve`: a root and a sub-folder, named (checked, created) only when adding.
+  const [place, setPlace] = useState<RootChoice | null>(null)
+  const [folderError, setFolderError] = useState('')
   const [split, setSplit] = useState(String(defaultSplit))
   const [checksum, setChecksum] = useState('')
   const [paused, setPaused] = useState(false)
@@ -61,9 +68,15 @@ export function AddDialog() {
         if (parsed.rejected.length > 0 || parsed.duplicates.length > 0) return
       }
       if (parsed.urls.length === 0) return setError('There are no http or https links to add.')
+      let token = folder?.token
+      if (shell?.shell === 'serve' && place !== null) {
+        const named = await nameFolder(place)
+        if ('error' in named) return setFolderError(named.error)
+        token = named.token
+      }
       const result = await command('transfers:add', {
         urls: parsed.urls,
-        ...(folder === null ? {} : { folder: folder.token }),
+        ...(token === undefined ? {} : { folder: token }),
         options: {
           split: splitN,
           ...(checksum.trim() === '' ? {} : { checksum: checksum.trim() }),
@@ -87,6 +100,7 @@ export function AddDialog() {
   }
 
   const count = current?.urls.length ?? 0
+  const defaultLabel = defaultDir === '' ? 'Default folder' : `${defaultDir} (default)`
   return (
     <Modal testId="add-dialog" title="Add downloads" onClose={close} className="add-dialog">
       <form
@@ -125,15 +139,29 @@ export function AddDialog() {
         </div>
         <AddCheckResult parsed={current} addRejected={addRejected} />
 
-        <div className="field-row">
-          <button type="button" data-testid="choose-folder" onClick={() => void chooseFolder()}>
-            Folder…
-          </button>
-          <span className="folder-label" data-testid="folder-label">
-            {folder?.label ?? (defaultDir === '' ? 'Default folder' : `${defaultDir} (default)`)}
-          </span>
-        </div>
+        {shell?.shell !== 'serve' && (
+          <div className="field-row">
+            <button type="button" data-testid="choose-folder" onClick={() => void chooseFolder()}>
+              Folder…
+            </button>
+            <span className="folder-label" data-testid="folder-label">
+              {folder?.label ?? defaultLabel}
+            </span>
+          </div>
+        )}
         <div className="field-grid">
+          {shell?.shell === 'serve' && (
+            <RootFolderPicker
+              roots={shell.roots}
+              value={place}
+              onChange={(next) => {
+                setFolderError('')
+                setPlace(next)
+              }}
+              error={folderError}
+              defaultLabel={defaultLabel}
+            />
+          )}
           <label htmlFor={ids.split}>Connections</label>
           <input
             id={ids.split}

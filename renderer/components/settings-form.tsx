@@ -4,6 +4,7 @@ import type { SettingsPatch } from '../../shared/settings.ts'
 import { command } from '../commands.ts'
 import { formatRateText, parseRateText } from '../../shared/rate.ts'
 import { useStore } from '../store/index.ts'
+import { RootFolderSetting } from './root-folder-picker.tsx'
 
 const update = (patch: SettingsPatch) => command('settings:update', patch)
 
@@ -13,6 +14,7 @@ const update = (patch: SettingsPatch) => command('settings:update', patch)
  */
 export function SettingsForm() {
   const settings = useStore((s) => s.settings)
+  const headless = useStore((s) => s.appInfo?.shell === 'serve')
   const id = useId()
   if (settings === null) {
     return (
@@ -29,19 +31,27 @@ export function SettingsForm() {
     <form className="form settings-form" data-testid="settings-form" onSubmit={(e) => e.preventDefault()}>
       <h2>Settings</h2>
       <div className="field-grid">
-        <span id={`${id}-folder`}>Download folder</span>
-        <div className="field-row">
-          <span className="folder-label" data-testid="set-folder-label">
-            {settings.downloadDir}
-          </span>
-          <button
-            type="button"
-            data-testid="set-folder"
-            aria-describedby={`${id}-folder`}
-            onClick={() => void chooseFolder()}
-          >
-            Change…
-          </button>
+        <span id={`${id}-folder`} className={headless ? 'label-top' : undefined}>
+          Download folder
+        </span>
+        <div className="folder-setting">
+          <div className="field-row">
+            <span className="folder-label" data-testid="set-folder-label" title={settings.downloadDir}>
+              {settings.downloadDir}
+            </span>
+            {!headless && (
+              <button
+                type="button"
+                data-testid="set-folder"
+                aria-describedby={`${id}-folder`}
+                onClick={() => void chooseFolder()}
+              >
+                Change…
+              </button>
+            )}
+          </div>
+          {/* A browser has no dialog on the server's machine: it names a folder inside the server's roots. */}
+          {headless && <RootFolderSetting downloadDir={settings.downloadDir} />}
         </div>
         <label htmlFor={`${id}-max`}>Downloads at once</label>
         <NumberSetting

@@ -56,6 +56,11 @@ export function bootstrap(api: Api, store: AppStore): () => void {
     if (!disposed && !settingsSeen) state().setSettings(settings)
   }, failed('the settings'))
 
+  // Asked again on every reconnect: a restarted daemon may have other roots.
+  api.invoke('app:info', {}).then((info) => {
+    if (!disposed) state().setAppInfo(info)
+  }, failed('what this app offers'))
+
   return () => {
     disposed = true
     for (const off of offs) off()

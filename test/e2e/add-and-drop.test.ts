@@ -3,14 +3,26 @@ import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
+import { NOT_OFFERED } from '../../electron/serve/serve-desktop.ts'
 import type { Output } from '../../shared/ipc.ts'
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
-import { openApp, type App } from './harness/open-app.ts'
-import { byId, dropOnWindow, expectRowState, openAddDialog, row, transferIdFor, visible } from './harness/ui.ts'
+import { openApp, transports, type App } from './harness/open-app.ts'
+import {
+  byId,
+  dropOnWindow,
+  expectNotOffered,
+  expectRowState,
+  openAddDialog,
+  row,
+  setField,
+  transferIdFor,
+  visible,
+} from './harness/ui.ts'
 
 // Adding downloads the ways a user does: pasting a list into the add dialog, dropping links, dropping a .txt
-// file. Every URL points at a real loopback server, and each added transfer must finish with the right bytes.
+// file, choosing the folder. Every URL points at a real loopback server, and each added transfer must finish
+// with the right bytes. Each scenario runs in the app's bridge and in a browser on `pinpoint serve`.
 let server: FaultServer
 let app: App | undefined
 const files = new Map<string, Buffer>()
@@ -18,7 +30,8 @@ const files = new Map<string, Buffer>()
 beforeAll(async () => {
   server = await startFaultServer()
   let seed = 60
-  for (const name of ['one.bin', 'two.bin', 'dropped-a.bin', 'dropped-b.bin', 'listed-a.bin', 'listed-b.bin']) {
+  const names = ['one.bin', 'two.bin', 'dropped-a.bin', 'dropped-b.bin', 'listed-a.bin', 'listed-b.bin', 'placed.bin']
+  for (const name of names) {
     const body = makePayload(384 * 1024, seed++)
     files.set(name, body)
     server.serve(`/${name}`, { body })
@@ -36,17 +49,18 @@ afterEach(async () => {
 })
 
 /** Wait for `name`'s transfer to complete in the UI, then check the file on disk against what was served. */
-async function expectDownloaded(a: App, name: string): Promise<void> {
+async function expectDownloaded(a: App, name: string, dir = a.downloadDir): Promise<number> {
   const id = await transferIdFor(a.core, server.url(`/${name}`))
   await expectRowState(a.page, id, 'completed')
   const saved = a.core.store.transfers.get(id)?.savedPath
-  expect(saved).toBe(join(a.downloadDir, name))
+  expect(saved).toBe(join(dir, name))
   expect(sha256(await readFile(saved as string))).toBe(sha256(files.get(name) as Buffer))
+  return id
 }
 
-describe('adding downloads', () => {
+describe.each(transports)('adding downloads (%s)', (transport) => {
   it('a pasted list: bad lines are shown with their reasons, good ones are added and complete', async () => {
-    app = await openApp()
+    app = await openApp({ transport })
     const { page } = app
     const bad = ['ftp://mirror.test/pub/file.iso', 'file:///etc/passwd']
     const text = [server.url('/one.bin'), ...bad, 'see the notes below', server.url('/two.bin')].join('\n')
@@ -70,17 +84,61 @@ describe('adding downloads', () => {
 
     await byId(page, 'add-submit').click()
     await byId(page, 'add-dialog').waitFor({ state: 'hidden' })
-    await expectDownloaded(app, 'one.bin')
+    const one = await expectDownloaded(app, 'one.bin')
     await expectDownloaded(app, 'two.bin')
     expect(app.core.store.transfers.count()).toBe(2)
     // Progress ends visibly at completion, and the list is the one on screen.
     await visible(byId(page, 'transfer-list'))
     expect(await byId(page, 'transfer-row').count()).toBe(2)
+
+    // A finished file can be shown and opened where the app runs; a browser on the daemon is told why not.
+    await row(page, one).click()
+    const saved = app.core.store.transfers.get(one)?.savedPath
+    if (transport === 'bridge') {
+      await byId(page, 'action-reveal').click()
+      await expect.poll(() => app?.desktop.reveal).toEqual([saved])
+      await byId(page, 'action-open').click()
+      await expect.poll(() => app?.desktop.open).toEqual([saved])
+    } else {
+      await expectNotOffered(page, 'action-reveal', NOT_OFFERED)
+      await expectNotOffered(page, 'action-open', NOT_OFFERED)
+    }
     expect(app.pageErrors).toEqual([])
   }, 60_000)
 
+  it('the folder: the app asks its dialog; a browser names a sub-folder of a root, and it is checked', async () => {
+    app = await openApp({ transport })
+    const { page, pickedDir } = app
+    const url = server.url('/placed.bin')
+    await openAddDialog(page, url)
+    let dir = pickedDir
+    if (transport === 'bridge') {
+      await byId(page, 'choose-folder').click()
+      await expect.poll(() => byId(page, 'folder-label').innerText()).toBe(pickedDir)
+      expect(await byId(page, 'folder-root').count()).toBe(0)
+    } else {
+      // No dialog the user could see on the server's machine: a root and a sub-folder instead of "Folder…".
+      expect(await byId(page, 'choose-folder').count()).toBe(0)
+      await setField(byId(page, 'folder-root'), '1')
+      await setField(byId(page, 'folder-sub'), '../escape')
+      await byId(page, 'add-submit').click()
+      await expect.poll(() => byId(page, 'folder-hint').innerText()).toContain('".." is not allowed')
+      expect(await byId(page, 'folder-sub').getAttribute('aria-invalid')).toBe('true')
+      await app.screenshot('add-dialog-folder-error')
+      expect(app.core.store.transfers.count()).toBe(0)
+
+      await setField(byId(page, 'folder-sub'), 'isos/2024')
+      expect(await byId(page, 'folder-sub').getAttribute('aria-invalid')).toBe('false')
+      await app.screenshot('add-dialog-folder')
+      dir = join(pickedDir, 'isos', '2024')
+    }
+    await byId(page, 'add-submit').click()
+    await byId(page, 'add-dialog').waitFor({ state: 'hidden' })
+    await expectDownloaded(app, 'placed.bin', dir)
+  }, 60_000)
+
   it('dropping a link list opens the add dialog pre-filled; confirming downloads them; the window stays put', async () => {
-    app = await openApp()
+    app = await openApp({ transport })
     const { page } = app
     const urls = [server.url('/dropped-a.bin'), server.url('/dropped-b.bin')]
     const drop = await dropOnWindow(page, { uriList: `# from a browser\r\n${urls.join('\r\n')}\r\n` })
@@ -97,7 +155,7 @@ describe('adding downloads', () => {
   }, 60_000)
 
   it('dropping a .txt file of links opens the add dialog with its links; the window stays put', async () => {
-    app = await openApp()
+    app = await openApp({ transport })
     const { page } = app
     const urls = [server.url('/listed-a.bin'), server.url('/listed-b.bin')]
     const text = `Mirrors for this week:\n${urls.join('\n')}\n`

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
 import { makePki, type Pki } from '../fixtures/pki.ts'
 import { startTlsHttpServer, type RequestHandler, type TlsHttpServer } from '../fixtures/tls-http-server.ts'
-import { openApp, type App } from './harness/open-app.ts'
+import { openApp, transports, type App } from './harness/open-app.ts'
 import { byId, expectRowState, openAddDialog, row, setField, transferIdFor, visible } from './harness/ui.ts'
 
 // Host rules made in the UI and used by real TLS downloads. The server speaks only under names in the test's
@@ -85,9 +85,9 @@ async function download(a: App, url: string): Promise<number> {
   return transferIdFor(a.core, url)
 }
 
-describe('host rules', () => {
+describe.each(transports)('host rules (%s)', (transport) => {
   it('a rule with an address and an SNI is used by a download', async () => {
-    app = await openApp()
+    app = await openApp({ transport })
     await fillRule(app, { pattern: 'files.test', addresses: '127.0.0.1', sni: 'a.test', ca: pki.rootPem })
     await saveRule(app, 'files.test')
     expect(app.core.store.hostRules.list()[0]).toMatchObject({ addresses: ['127.0.0.1'], sni: 'a.test' })
@@ -113,7 +113,7 @@ describe('host rules', () => {
   }, 60_000)
 
   it('a pin that does not match fails the transfer with an error that says so', async () => {
-    app = await openApp()
+    app = await openApp({ transport })
     // b.test's key, while the server presents a.test's: a mismatch under an otherwise valid chain.
     await fillRule(app, {
       pattern: 'pinned.test',
@@ -135,7 +135,7 @@ describe('host rules', () => {
   }, 60_000)
 
   it('probe, then pin the key shown, then save: the next download passes under the pin', async () => {
-    app = await openApp()
+    app = await openApp({ transport })
     const { page } = app
     // No CA for this host: the user trusts the key they saw, which is what trust "pin" is for.
     await fillRule(app, { pattern: 'probe.test', addresses: '127.0.0.1', sni: 'a.test' })

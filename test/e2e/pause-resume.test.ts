@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
-import { openApp, type App } from './harness/open-app.ts'
+import { openApp, transports, type App } from './harness/open-app.ts'
 import { byId, expectRowState, openAddDialog, row, transferIdFor } from './harness/ui.ts'
 
 // A throttled download the user watches, pauses and resumes from the UI; the resumed request must continue
@@ -27,10 +27,10 @@ afterEach(async () => {
   expect(errors).toEqual([])
 })
 
-describe('pause and resume', () => {
+describe.each(transports)('pause and resume (%s)', (transport) => {
   it('shows progress, pauses, resumes from where it was and completes', async () => {
     server.serve('/slow.bin', { body, faults: { rateBytesPerSec: 256 * 1024 } })
-    app = await openApp()
+    app = await openApp({ transport })
     const { page, core } = app
     await openAddDialog(page, server.url('/slow.bin'))
     // One connection, so "resumed from the saved bytes" is a single Range request to look for.

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { openApp, screenshotDir, type App } from './harness/open-app.ts'
+import { openApp, screenshotDir, transports, type App } from './harness/open-app.ts'
 import { byId, visible } from './harness/ui.ts'
 
 // Ten thousand transfers, put straight into the store before the page loads (paused, so nothing downloads),
@@ -52,10 +52,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 }
 
-describe('a long list', () => {
+describe.each(transports)('a long list (%s)', (transport) => {
   it(`renders ${COUNT.toLocaleString('en')} transfers and scrolls to the last row`, async () => {
     const ids: number[] = []
     app = await openApp({
+      transport,
       seed: (core) => {
         const dir = core.ipc.settings.get().downloadDir
         core.store.transaction(() => {
@@ -109,7 +110,8 @@ describe('a long list', () => {
     }
     console.log(`frame times over ${report.frames} frames: median ${report.medianMs} ms, p95 ${report.p95Ms} ms`)
     await mkdir(screenshotDir, { recursive: true })
-    await writeFile(join(screenshotDir, 'frame-times.json'), `${JSON.stringify(report, null, 2)}\n`)
+    const file = transport === 'serve' ? 'serve-frame-times.json' : 'frame-times.json'
+    await writeFile(join(screenshotDir, file), `${JSON.stringify(report, null, 2)}\n`)
 
     // The list's far end is on screen now: the UI may list the queue either way round, so the end that was not
     // at the top before scrolling is the last row.

@@ -78,7 +78,6 @@ describe('the app in Chromium against pinpoint serve', () => {
     expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'")
     await visible(byId(page, 'add-button'))
     await openAddDialog(page, [server.url('/serve-one.bin'), server.url('/serve-two.bin')].join('\n'))
-    await screenshot('serve-add-dialog')
     await byId(page, 'add-submit').click()
     await byId(page, 'add-dialog').waitFor({ state: 'hidden' })
     await expectDownloaded('serve-one.bin')

@@ -1,9 +1,11 @@
+import { join } from 'node:path'
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts'
 import { makePayload } from '../fixtures/payload.ts'
-import { openApp, type App } from './harness/open-app.ts'
-import { byId, expectRowState, row, setField, transferIdFor, visible } from './harness/ui.ts'
+import { openApp, transports, type App } from './harness/open-app.ts'
+import { byId, expectRowState, openAddDialog, row, setField, transferIdFor, visible } from './harness/ui.ts'
 
 // The main views with real content, saved as screenshots in light and dark, plus what each view must do with
 // the core behind it: the transfer list shows real states, settings reach the running queue.
@@ -27,20 +29,20 @@ afterEach(async () => {
   expect(errors).toEqual([])
 })
 
-describe('the main views', () => {
+describe.each(transports)('the main views (%s)', (transport) => {
   it('an empty queue shows the empty state', async () => {
-    app = await openApp()
+    app = await openApp({ transport })
     await visible(byId(app.page, 'empty-state'))
     await app.screenshot('transfers-empty')
   }, 60_000)
 
   it('the transfer list shows completed, failed and paused transfers, and filters them', async () => {
-    app = await openApp()
+    app = await openApp({ transport })
     const { page, core } = app
     core.addUrls([server.url('/done.iso'), server.url('/broken.iso')])
-    await page.evaluate(
-      `window.api.invoke('transfers:add', { urls: [${JSON.stringify(server.url('/later.iso'))}], options: { startPaused: true } })`,
-    )
+    await openAddDialog(page, server.url('/later.iso'))
+    await setField(byId(page, 'add-paused'), true)
+    await byId(page, 'add-submit').click()
     const done = await transferIdFor(core, server.url('/done.iso'))
     const broken = await transferIdFor(core, server.url('/broken.iso'))
     const later = await transferIdFor(core, server.url('/later.iso'))
@@ -58,7 +60,7 @@ describe('the main views', () => {
   }, 60_000)
 
   it('settings show the current values and a change reaches the running core', async () => {
-    app = await openApp()
+    app = await openApp({ transport })
     const { page, core } = app
     await byId(page, 'tab-settings').click()
     await visible(byId(page, 'settings-form'))
@@ -66,9 +68,25 @@ describe('the main views', () => {
     await setField(byId(page, 'set-max-active'), '2')
     await byId(page, 'set-max-active').blur()
     await expect.poll(() => core.ipc.settings.get().maxActive).toBe(2)
-    await byId(page, 'choose-folder').or(byId(page, 'set-folder')).first().click()
-    await expect.poll(() => core.ipc.settings.get().downloadDir).toBe(app.pickedDir)
-    expect(app.desktop.chooseFolder).toBe(1)
+    if (transport === 'bridge') {
+      expect(await byId(page, 'folder-root').count()).toBe(0)
+      await byId(page, 'set-folder').click()
+      await expect.poll(() => core.ipc.settings.get().downloadDir).toBe(app.pickedDir)
+      expect(app.desktop.chooseFolder).toBe(1)
+    } else {
+      // A browser names the folder inside the daemon's roots; the second root is where the dialog would point.
+      expect(await byId(page, 'set-folder').count()).toBe(0)
+      await setField(byId(page, 'folder-root'), '1')
+      await setField(byId(page, 'folder-sub'), '/etc')
+      await byId(page, 'set-folder-apply').click()
+      await expect.poll(() => byId(page, 'folder-hint').innerText()).toContain('not an absolute path')
+      expect(core.ipc.settings.get().downloadDir).toBe(app.downloadDir)
+      await setField(byId(page, 'folder-sub'), 'incoming')
+      await byId(page, 'set-folder-apply').click()
+      await expect.poll(() => core.ipc.settings.get().downloadDir).toBe(join(app.pickedDir, 'incoming'))
+      await expect.poll(() => byId(page, 'set-folder-label').innerText()).toBe(join(app.pickedDir, 'incoming'))
+      expect(await byId(page, 'folder-hint').getAttribute('class')).not.toContain('form-error')
+    }
     await app.screenshot('settings')
   }, 60_000)
 })

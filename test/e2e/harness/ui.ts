@@ -100,3 +100,20 @@ export async function setField(locator: Locator, value: string | boolean): Promi
   else if (kind.startsWith('select:')) await locator.selectOption(value)
   else await locator.fill(value)
 }
+
+/**
+ * Under `pinpoint serve`, "show in folder" and "open" must not be offered, and the user must be told why:
+ * either the button is disabled and carries the reason (its title), or using it shows the reason as a notice.
+ */
+export async function expectNotOffered(page: Page, testId: string, reason: string): Promise<void> {
+  const button = byId(page, testId)
+  if (await button.isDisabled()) {
+    expect(await button.getAttribute('title')).toContain(reason)
+    return
+  }
+  const before = await page.locator('.notice-text').count()
+  await button.click()
+  const notices = page.locator('.notice-text')
+  await expect.poll(() => notices.count()).toBeGreaterThan(before)
+  expect(await notices.last().innerText()).toContain(reason)
+}

@@ -73,6 +73,18 @@ describe('bootstrap', () => {
     expect(store.getState().hosts.loaded).toBe(true)
   })
 
+  it('keeps what the shell offers (app:info), which decides between the folder dialog and the roots', async () => {
+    const fake = fakeApi()
+    const store = createAppStore()
+    bootstrap(fake.api, store)
+    expect(fake.calls.map((c) => c.channel)).toContain('app:info')
+    expect(store.getState().appInfo).toBeNull()
+    const info = { shell: 'serve', roots: ['/srv/dl'], revealUnavailable: 'not here' } as const
+    fake.answer('app:info', { ...info, roots: [...info.roots] })
+    await flush()
+    expect(store.getState().appInfo).toEqual(info)
+  })
+
   it('turns a failed snapshot into a notice and still applies the buffered batches', async () => {
     const fake = fakeApi()
     const store = createAppStore()
