@@ -55,6 +55,20 @@ export const ConnectionInfo = z.strictObject({
 })
 export type ConnectionInfo = z.output<typeof ConnectionInfo>
 
+/**
+ * The little of a connection every row shows: where it went, the name it presented, the TLS version, and
+ * whether the chain verified and a pin matched (`pinned` absent: no pins were set).
+ */
+export const ConnectionSummary = ConnectionInfo.pick({
+  address: true,
+  port: true,
+  servername: true,
+  protocol: true,
+  verified: true,
+  pinned: true,
+})
+export type ConnectionSummary = z.output<typeof ConnectionSummary>
+
 /** What `hosts:probe` (and `pinpoint probe --json`) reports; chain pins are in curl's `sha256//…` form. */
 export const ProbeReport = z.strictObject({
   url: z.string(),

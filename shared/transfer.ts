@@ -1,5 +1,6 @@
 import { z } from 'zod'
 
+import { ConnectionSummary } from './connection.ts'
 import { TransferState } from './domain.ts'
 import { FailureInfo } from './errors.ts'
 
@@ -20,5 +21,7 @@ export const TransferView = z.strictObject({
   /** Seconds left, when the total and the speed are known. */
   eta: z.number().nullable(),
   position: z.number(),
+  /** The transfer's latest connection that completed its handshake; null until it has one. */
+  connection: ConnectionSummary.nullable(),
 })
 export type TransferView = z.infer<typeof TransferView>

@@ -5,12 +5,14 @@ import { isPinpointError } from '../../shared/pinpoint-error.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
 import { ChangeFeed, type Changes } from './change-feed.ts'
+import { readSummary, reportingTransport, summarize } from './connection-summary.ts'
 import { removeTransferFiles } from './remove-files.ts'
 import { recover } from './recover.ts'
 import { etaSeconds, SpeedMeter } from './speed-meter.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import type { TransferState } from '../../shared/domain.ts'
+import type { ConnectionInfo } from '../transport/connection-info.ts'
 
 export interface QueueOptions {
   env: EngineEnv
@@ -177,8 +179,8 @@ export class Queue {
   }
 
   reorder(ids: number[]): void {
-    this.#store.transfers.reorder(ids)
-    for (const id of ids) this.#touch(id)
+    // Every row that moved, not just `ids`: a view whose position is stale would sort wrongly in the mirror.
+    for (const id of this.#store.transfers.reorder(ids)) this.#touch(id)
     this.#pump()
   }
 
@@ -200,6 +202,7 @@ export class Queue {
       speed,
       eta: live ? (etaSeconds(row.total, done, speed) ?? null) : null,
       position: row.position,
+      connection: readSummary(row.lastConnection),
     }
   }
 
@@ -270,7 +273,8 @@ export class Queue {
     const ctl = new AbortController()
     this.#meters.set(id, new SpeedMeter())
     this.#received.set(id, this.#store.segments.durableBytes(id))
-    const done = runTransfer(this.#env, id, ctl.signal)
+    const transport = reportingTransport(this.#env.transport, (info) => this.#connected(id, info))
+    const done = runTransfer({ ...this.#env, transport }, id, ctl.signal)
       .then(
         () => undefined,
         (err: unknown) => this.#settle(id, ctl.signal, err),
@@ -297,6 +301,15 @@ export class Queue {
     this.#store.events.add(id, 'error', `${code}: ${message}`)
     // A full disk pauses rather than fails: the bytes so far are kept and the transfer resumes once freed.
     this.#set(id, code === 'DISK_FULL' ? 'paused' : 'failed', { errorCode: code, errorMessage: message })
+  }
+
+  /** Keep the transfer's latest connection; split downloads repeat one summary, which is written only once. */
+  #connected(id: number, info: ConnectionInfo): void {
+    const json = JSON.stringify(summarize(info))
+    const row = this.#store.transfers.get(id)
+    if (!row || row.lastConnection === json) return
+    this.#store.transfers.update(id, { lastConnection: json })
+    this.#touch(id)
   }
 
   #set(id: number, state: TransferState, extra: Partial<TransferRow> = {}): void {

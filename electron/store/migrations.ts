@@ -81,6 +81,17 @@ const migrations: readonly string[] = [
   -- "re-running the same command resumes" looks transfers up by URL and folder, once per URL of a list.
   CREATE INDEX transfers_url ON transfers(url, dir);
   `,
+  // v3: the latest connection a transfer made (JSON of a ConnectionSummary), so each row can show where it went
+  // and what it trusted, after a restart too.
+  `
+  ALTER TABLE transfers ADD COLUMN last_connection TEXT;
+  `,
+  // v4: the queue asks for the next queued transfers in order every time one settles; with 10,000 queued that
+  // was a sort of every queued row each time. This index answers it by walking the first few entries.
+  `
+  CREATE INDEX transfers_queue ON transfers(state, position, id);
+  DROP INDEX transfers_state;
+  `,
 ]
 
 /** The version this code reads and writes. */

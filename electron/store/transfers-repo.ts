@@ -31,6 +31,8 @@ export interface TransferRow {
   limitRate: number | null
   /** JSON of the connection set-up given with this transfer (see electron/cli/connect-options.ts), or null. */
   connection: string | null
+  /** JSON of the latest connection's ConnectionSummary (shared/connection.ts), or null before the first one. */
+  lastConnection: string | null
   position: number
   restarts: number
   createdAt: number
@@ -70,8 +72,11 @@ export interface TransfersRepo {
   findCompleted(url: string, dir: string, name: string | null): TransferRow | undefined
   /** Whether a transfer already holds this target path, i.e. whether setting it would break uniqueness. */
   isTargetTaken(path: string): boolean
-  /** Move `ids` to the front of the queue in the given order; the rest follow in their current order. */
-  reorder(ids: readonly number[]): void
+  /**
+   * Move `ids` to the front of the queue in the given order; the rest follow in their current order. Returns
+   * every transfer whose position changed, which is more than `ids` when others shift down to make room.
+   */
+  reorder(ids: readonly number[]): number[]
   count(): number
 }
 
@@ -94,6 +99,7 @@ const COLUMNS = {
   checksum: 'checksum',
   limitRate: 'limit_rate',
   connection: 'connection',
+  lastConnection: 'last_connection',
   position: 'position',
   restarts: 'restarts',
   updatedAt: 'updated_at',
@@ -124,7 +130,7 @@ export function transfersRepo(db: DatabaseSync, now: () => number, transaction: 
     findResumable: db.prepare(`${FIND} AND state NOT IN ('completed', 'canceled') ORDER BY id DESC LIMIT 1`),
     findCompleted: db.prepare(`${FIND} AND state = 'completed' ORDER BY id DESC LIMIT 1`),
     targetTaken: db.prepare('SELECT 1 FROM transfers WHERE target_path = ? LIMIT 1'),
-    ids: db.prepare('SELECT id FROM transfers ORDER BY position, id'),
+    positions: db.prepare('SELECT id, position FROM transfers ORDER BY position, id'),
     setPosition: db.prepare('UPDATE transfers SET position = ? WHERE id = ?'),
     count: db.prepare('SELECT COUNT(*) AS n FROM transfers'),
   }
@@ -171,13 +177,19 @@ export function transfersRepo(db: DatabaseSync, now: () => number, transaction: 
     findCompleted: (url, dir, name) => maybeRow(s.findCompleted.get({ url, dir, name })),
     isTargetTaken: (path) => s.targetTaken.get(path) !== undefined,
     reorder(ids) {
-      transaction(() => {
-        const all = s.ids.all().map((r) => Number(r['id']))
-        const known = new Set(all)
-        const front = [...new Set(ids)].filter((id) => known.has(id))
+      return transaction(() => {
+        const was = new Map(s.positions.all().map((r) => [Number(r['id']), Number(r['position'])]))
+        const all = [...was.keys()]
+        const front = [...new Set(ids)].filter((id) => was.has(id))
         const moved = new Set(front)
         const order = [...front, ...all.filter((id) => !moved.has(id))]
-        order.forEach((id, i) => s.setPosition.run(i + 1, id))
+        const changed: number[] = []
+        order.forEach((id, i) => {
+          if (was.get(id) === i + 1) return
+          s.setPosition.run(i + 1, id)
+          changed.push(id)
+        })
+        return changed
       })
     },
     count: () => Number(s.count.get()?.['n'] ?? 0),
@@ -222,6 +234,7 @@ interface Row {
   checksum: string | null
   limit_rate: number | null
   connection: string | null
+  last_connection: string | null
   position: number
   restarts: number
   created_at: number
@@ -254,6 +267,7 @@ function toRow(raw: Record<string, SQLOutputValue> | Row): TransferRow {
     checksum: r.checksum,
     limitRate: r.limit_rate,
     connection: r.connection,
+    lastConnection: r.last_connection,
     position: r.position,
     restarts: r.restarts,
     createdAt: r.created_at,

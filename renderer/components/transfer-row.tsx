@@ -1,9 +1,10 @@
-import { memo, type MouseEvent } from 'react'
+import { memo, type DragEvent, type MouseEvent } from 'react'
 
 import { formatBytes, formatEta, formatPercent, formatSpeed } from '../../shared/format.ts'
 import { errorText } from '../error-text.ts'
+import { ROW_DRAG_TYPE, type Edge } from '../queue-order.ts'
 import { appStore, useStore } from '../store/index.ts'
-import { displayName } from '../store/visible.ts'
+import { displayName, selectedIds } from '../store/visible.ts'
 import { ConnectionBadge } from './connection-badge.tsx'
 
 interface RowProps {
@@ -11,10 +12,15 @@ interface RowProps {
   /** Pixel offset from the virtualizer; set through CSSOM (the CSP forbids style attributes in markup). */
   top: number
   ids: readonly number[]
+  /** Where dragged rows would land if dropped now, relative to this row. */
+  dropEdge?: Edge | undefined
 }
 
+/** Rows that wait their turn: only these are dragged, as the queue order decides only what runs next. */
+const WAITING = new Set(['queued', 'paused'])
+
 /** One transfer; it subscribes to its own view and selection flag only, so other rows' progress skips it. */
-export const TransferRow = memo(function TransferRow({ id, top, ids }: RowProps) {
+export const TransferRow = memo(function TransferRow({ id, top, ids, dropEdge }: RowProps) {
   const view = useStore((s) => s.transfers.byId[id])
   const selected = useStore((s) => s.ui.selected.has(id))
   const focused = useStore((s) => s.ui.focus === id)
@@ -24,13 +30,22 @@ export const TransferRow = memo(function TransferRow({ id, top, ids }: RowProps)
     const mode = e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'replace'
     appStore.getState().select(id, mode, ids)
   }
+  // A drag carries the selection when it starts on a selected row, else just this row (which becomes selected).
+  const onDragStart = (e: DragEvent) => {
+    const s = appStore.getState()
+    const moving = s.ui.selected.has(id) ? selectedIds(s) : [id]
+    if (!s.ui.selected.has(id)) s.select(id, 'replace', ids)
+    e.dataTransfer.setData(ROW_DRAG_TYPE, JSON.stringify(moving))
+    e.dataTransfer.effectAllowed = 'move'
+  }
   const name = displayName(view)
+  const draggable = WAITING.has(view.state)
   const percent = formatPercent(view.done, view.total)
   const running = view.state === 'downloading' || view.state === 'connecting'
   return (
     <div
       id={`transfer-${id}`}
-      className={`transfer-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
+      className={`transfer-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}${dropEdge ? ` drop-${dropEdge}` : ''}`}
       data-testid="transfer-row"
       data-id={id}
       data-state={view.state}
@@ -39,6 +54,8 @@ export const TransferRow = memo(function TransferRow({ id, top, ids }: RowProps)
       style={{ transform: `translateY(${top}px)` }}
       onMouseDown={(e) => e.shiftKey && e.preventDefault()}
       onClick={onClick}
+      draggable={draggable}
+      onDragStart={draggable ? onDragStart : undefined}
     >
       <div className="row-main">
         <span className="row-name" title={view.url}>

@@ -5,12 +5,16 @@ import { api } from '../api.ts'
 import { messageOf } from '../store/bootstrap.ts'
 import { appStore } from '../store/index.ts'
 import { mergeParsed, readDrop, readFiles } from '../drop-links.ts'
+import { isRowDrag } from '../queue-order.ts'
 
 /**
  * Accept drops anywhere on the window; returns whether something is being dragged over it.
  *
  * dragover and drop are always cancelled, so a dropped link or file never navigates the window away. A drop
  * opens the add dialog with what main found, so nothing is added before the user confirms.
+ *
+ * Rows dragged within the list are not links: those drags are left alone here (no overlay, no add dialog), and
+ * the list takes their drop. Outside the list nothing accepts them, so they cannot navigate the window either.
  */
 export function useDrop(): boolean {
   const [dragging, setDragging] = useState(false)
@@ -18,20 +22,24 @@ export function useDrop(): boolean {
     // dragenter/dragleave fire for every child crossed; a counter tells when the pointer really left.
     let depth = 0
     const enter = (e: DragEvent) => {
+      if (isRowDrag(e.dataTransfer)) return
       e.preventDefault()
       depth++
       // Drag events render at continuous priority, i.e. later; the overlay should be there as the pointer enters.
       if (depth === 1) flushSync(() => setDragging(true))
     }
     const over = (e: DragEvent) => {
+      if (isRowDrag(e.dataTransfer)) return
       e.preventDefault()
       if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'
     }
-    const leave = () => {
+    const leave = (e: DragEvent) => {
+      if (isRowDrag(e.dataTransfer)) return
       depth = Math.max(0, depth - 1)
       if (depth === 0) setDragging(false)
     }
     const drop = (e: DragEvent) => {
+      if (isRowDrag(e.dataTransfer)) return
       e.preventDefault()
       depth = 0
       setDragging(false)

@@ -74,12 +74,20 @@ function sortedIds(byId: Readonly<Record<number, TransferView>>): number[] {
     .map((v) => v.id)
 }
 
-/** Field-by-field equality of two views; `error` is the only nested value. */
+/** Field-by-field equality of two views; `error` and `connection` are the nested values, each one level deep. */
 export function sameView(a: TransferView, b: TransferView): boolean {
   for (const key of Object.keys(b) as Array<keyof TransferView>) {
-    if (key === 'error') {
-      if (a.error?.code !== b.error?.code || a.error?.message !== b.error?.message) return false
+    if (key === 'error' || key === 'connection') {
+      if (!shallowEqual(a[key], b[key])) return false
     } else if (a[key] !== b[key]) return false
   }
   return true
+}
+
+function shallowEqual(a: object | null, b: object | null): boolean {
+  if (a === b) return true
+  if (a === null || b === null) return false
+  const keys = Object.keys(b)
+  if (Object.keys(a).length !== keys.length) return false
+  return keys.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k])
 }

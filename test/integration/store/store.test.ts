@@ -81,11 +81,24 @@ describe('opening', () => {
         'settings',
         'events',
         'transfers_position',
-        'transfers_state',
+        'transfers_queue',
         'events_transfer',
       ]),
     )
     expect(version).toBe(SCHEMA_VERSION)
+  })
+
+  it('finds the next queued transfers by walking an index, with no sort of every queued row', async () => {
+    const dir = await tempDir()
+    open({ dir }).close()
+    const plan = inspect(dir, (db) =>
+      db
+        .prepare(`EXPLAIN QUERY PLAN SELECT * FROM transfers WHERE state = 'queued' ORDER BY position, id LIMIT 8`)
+        .all()
+        .map((r) => String(r['detail'])),
+    )
+    expect(plan.join('\n')).toMatch(/USING INDEX transfers_queue/)
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/)
   })
 
   it('keeps data across a reopen, in WAL mode', async () => {
@@ -260,7 +273,8 @@ describe('transfers', () => {
       (n) => store.transfers.insert({ url: `https://example.com/${n}`, dir: '/d' }).id,
     )
     const [a, b, c, d] = ids as [number, number, number, number]
-    store.transfers.reorder([d, b, 999, d])
+    // b keeps position 2, so it is not among the rows reported as moved.
+    expect(store.transfers.reorder([d, b, 999, d])).toEqual([d, a, c])
     expect(store.transfers.list().map((r) => r.id)).toEqual([d, b, a, c])
     expect(store.transfers.list().map((r) => r.position)).toEqual([1, 2, 3, 4])
     expect(store.transfers.insert({ url: 'https://example.com/e', dir: '/d' }).position).toBe(5)

@@ -16,6 +16,7 @@ const view = (patch: Partial<TransferView>): TransferView => ({
   speed: 512 * 1024,
   eta: 6,
   position: 1,
+  connection: null,
   ...patch,
 })
 

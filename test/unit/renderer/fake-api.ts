@@ -72,6 +72,7 @@ export function view(id: number, over: Partial<TransferView> = {}): TransferView
     speed: 0,
     eta: null,
     position: id,
+    connection: null,
     ...over,
   }
 }

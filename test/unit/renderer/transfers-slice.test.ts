@@ -68,6 +68,20 @@ describe('transfers slice', () => {
     expect(store.getState().transfers.byId[1]).toBe(failed)
   })
 
+  it('compares connections by value, and a changed connection replaces the row', () => {
+    const conn = { address: '127.0.0.1', port: 443, servername: 'a.test', protocol: 'TLSv1.3', verified: true }
+    const store = createAppStore()
+    const done = view(1, { state: 'completed', connection: conn })
+    store.getState().loadTransfers({ seq: 1, transfers: [done] })
+    store.getState().applyTransferChanges({ seq: 2, patches: [{ ...done, connection: { ...conn } }], removed: [] })
+    expect(store.getState().transfers.byId[1]).toBe(done)
+    const other = { ...conn, address: '::1', pinned: false }
+    store.getState().applyTransferChanges({ seq: 3, patches: [{ ...done, connection: other }], removed: [] })
+    expect(store.getState().transfers.byId[1]?.connection).toEqual(other)
+    store.getState().applyTransferChanges({ seq: 4, patches: [{ ...done, connection: null }], removed: [] })
+    expect(store.getState().transfers.byId[1]?.connection).toBeNull()
+  })
+
   it('adds new rows and removes gone ones, re-sorting the order', () => {
     const store = loaded(1, 2, 3)
     store.getState().applyTransferChanges({ seq: 6, patches: [view(4, { position: 0 })], removed: [2] })

@@ -19,6 +19,7 @@ export function view(overrides: Partial<TransferView> = {}): TransferView {
     speed: 0,
     eta: null,
     position: id,
+    connection: null,
     ...overrides,
   }
 }
