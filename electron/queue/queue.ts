@@ -261,7 +261,7 @@ export class Queue {
   #pump(): void {
     if (this.#stopping) return
     if (this.#active.size >= this.#maxActive) return
-    const scope = this.#scope === 'all' ? undefined : [...this.#scope]
+    const scope = this.#scope === 'all' ? undefined : this.#scope
     const next = this.#store.transfers.nextQueued(this.#maxActive, scope).filter((r) => !this.#active.has(r.id))
     for (const row of next) {
       if (this.#active.size >= this.#maxActive) break

@@ -62,7 +62,7 @@ export interface TransfersRepo {
   list(): TransferRow[]
   listByState(states: readonly TransferState[]): TransferRow[]
   /** The first `limit` queued transfers in queue order, among `ids` when given: what the scheduler runs next. */
-  nextQueued(limit: number, ids?: readonly number[]): TransferRow[]
+  nextQueued(limit: number, ids?: ReadonlySet<number>): TransferRow[]
   /** Set only the keys given (undefined ones are skipped, null clears) and `updatedAt`; throws for an unknown id. */
   update(id: number, patch: TransferPatch): TransferRow
   remove(id: number): boolean
@@ -122,10 +122,8 @@ export function transfersRepo(db: DatabaseSync, now: () => number, transaction: 
     listByState: db.prepare(
       'SELECT * FROM transfers WHERE state IN (SELECT value FROM json_each(?)) ORDER BY position, id',
     ),
-    nextQueued: db.prepare(`
-      SELECT * FROM transfers WHERE state = 'queued'
-        AND (:ids IS NULL OR id IN (SELECT value FROM json_each(:ids)))
-      ORDER BY position, id LIMIT :limit`),
+    // Walks the (state, position, id) index in order; the caller stops once it has enough.
+    nextQueued: db.prepare(`SELECT * FROM transfers WHERE state = 'queued' ORDER BY position, id`),
     remove: db.prepare('DELETE FROM transfers WHERE id = ?'),
     findResumable: db.prepare(`${FIND} AND state NOT IN ('completed', 'canceled') ORDER BY id DESC LIMIT 1`),
     findCompleted: db.prepare(`${FIND} AND state = 'completed' ORDER BY id DESC LIMIT 1`),
@@ -158,8 +156,19 @@ export function transfersRepo(db: DatabaseSync, now: () => number, transaction: 
     get: (id) => maybeRow(s.get.get(id)),
     list: () => s.list.all().map(toRow),
     listByState: (states) => s.listByState.all(JSON.stringify(states)).map(toRow),
-    nextQueued: (limit, ids) =>
-      s.nextQueued.all({ limit, ids: ids === undefined ? null : JSON.stringify(ids) }).map(toRow),
+    nextQueued(limit, ids) {
+      // The scope is filtered here rather than in SQL: an `IN (json_each(...))` list is rebuilt on every call,
+      // which with a 1000-URL list made each scheduling step cost as much as the whole list.
+      const next: TransferRow[] = []
+      // An empty scope (a CLI adding its list before it starts any) would otherwise walk every queued row.
+      if (limit <= 0 || ids?.size === 0) return next
+      for (const r of s.nextQueued.iterate()) {
+        if (ids !== undefined && !ids.has(Number(r['id']))) continue
+        next.push(toRow(r))
+        if (next.length >= limit) break
+      }
+      return next
+    },
     update(id, patch) {
       const keys = (Object.keys(patch) as Array<keyof TransferPatch>).filter((k) => patch[k] !== undefined)
       for (const k of keys) if (!Object.hasOwn(COLUMNS, k)) throw new TypeError(`transfers.update: unknown key ${k}`)
