@@ -92,27 +92,43 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
       first = opened.res
       const facts = opened.facts
       const name = row.name ?? facts.name
-      row = update(env, id, {
+      const learned = {
         name,
         finalUrl: opened.finalUrl === row.url ? null : opened.finalUrl,
         total: facts.total ?? null,
         rangeSupported: facts.rangeSupported,
         etag: facts.etag ?? null,
         lastModified: facts.lastModified ?? null,
-      })
-      const targetPath = row.targetPath ?? (await claimTarget(env, id, row.dir, name))
-      row = must(env, id)
-      if (facts.total !== undefined) await checkFreeSpace(row.dir, facts.total)
-      part = (await PartFile.reopen(partPathOf(targetPath))) ?? (await PartFile.create(partPathOf(targetPath)))
-      await part.truncate(0)
+      }
+      if (facts.total !== undefined) {
+        // A transfer paused for disk space keeps its size, so the queue knows how much room to wait for.
+        await checkFreeSpace(row.dir, facts.total).catch((err: unknown) => {
+          update(env, id, learned)
+          throw err
+        })
+      }
       segments =
         facts.rangeSupported && facts.total !== undefined
           ? planSegments(facts.total, row.split, env.minSegment ?? MIN_SEGMENT)
           : [{ start: 0, end: facts.total ?? OPEN_END, done: 0 }]
-      env.store.segments.replace(id, segments)
+      // What the first response told us, the file's name and the segment plan are one commit, not four: with a
+      // list of small files the store's commits are a good part of each file's cost. Until the `.part` exists
+      // the plan has nothing done, so a crash in between only means creating it on the next attempt.
+      const plan = segments
+      row = await claimTarget(env, row.dir, name, row.targetPath, (targetPath) =>
+        env.store.transaction(() => {
+          env.store.segments.replace(id, plan)
+          return env.store.transfers.update(id, { ...learned, targetPath, state: 'downloading' })
+        }),
+      )
+      env.onChange?.(row)
+      const targetPath = row.targetPath as string
+      part = (await PartFile.reopen(partPathOf(targetPath))) ?? (await PartFile.create(partPathOf(targetPath)))
+      await part.truncate(0)
+    } else {
+      row = update(env, id, { state: 'downloading' })
     }
 
-    row = update(env, id, { state: 'downloading' })
     const live: LiveSegment[] = segments.map((s) => ({ ...s, written: s.done, received: s.done, busy: false }))
     const commit = (updates: Array<{ start: number; done: number }>) => env.store.segments.commitProgress(id, updates)
     await runWorkers({
@@ -156,7 +172,10 @@ async function finish(
     throw new PinpointError('SIZE_MISMATCH', `got ${got} bytes of ${row.total}`)
   }
   await part.sync()
-  commit(live.map((s) => ({ start: s.start, done: s.written })))
+  const durable = live.map((s) => ({ start: s.start, done: s.written }))
+  if (row.checksum) commit(durable)
+  // Without a checksum to verify, the last progress and "finalizing" are one commit.
+  else row = env.store.transaction(() => (commit(durable), update(env, id, { state: 'finalizing' })))
   live.forEach((s) => (s.done = s.written))
 
   if (row.checksum) {
@@ -166,15 +185,17 @@ async function finish(
     if (have !== want.hex) {
       throw new PinpointError('CHECKSUM_MISMATCH', `${want.algo} mismatch: expected ${want.hex}, got ${have}`)
     }
+    row = update(env, id, { state: 'finalizing' })
   }
-  row = update(env, id, { state: 'finalizing' })
   await env.beforeFinalize?.(row)
   await part.close()
   const saved = await finalizePart(part.path, row.targetPath as string, (candidate) => {
     env.store.transfers.update(id, { savedPath: candidate })
   })
-  env.store.events.add(id, 'completed', `saved as ${saved}`)
-  return update(env, id, { state: 'completed', savedPath: saved, completedAt: Date.now() })
+  return env.store.transaction(() => {
+    env.store.events.add(id, 'completed', `saved as ${saved}`)
+    return update(env, id, { state: 'completed', savedPath: saved, completedAt: Date.now() })
+  })
 }
 
 export function update(env: EngineEnv, id: number, patch: Partial<Omit<TransferRow, 'id' | 'createdAt'>>): TransferRow {
@@ -202,12 +223,18 @@ async function openFirst(env: EngineEnv, url: URL, signal: AbortSignal) {
  * Pick and record a free target name. Two transfers can pick the same free name at once (the check is on disk,
  * the claim in the store); the store's UNIQUE constraint lets one win, and the other takes the next name.
  */
-async function claimTarget(env: EngineEnv, id: number, dir: string, name: string): Promise<string> {
+async function claimTarget(
+  env: EngineEnv,
+  dir: string,
+  name: string,
+  claimed: string | null,
+  commit: (targetPath: string) => TransferRow,
+): Promise<TransferRow> {
+  if (claimed !== null) return commit(claimed)
   for (let tries = 0; ; tries++) {
     const candidate = await chooseTarget(dir, name, (p) => env.store.transfers.isTargetTaken(p))
     try {
-      env.store.transfers.update(id, { targetPath: candidate })
-      return candidate
+      return commit(candidate)
     } catch (err) {
       if (tries > 100 || !(err instanceof PinpointError && err.code === 'FILE_ERROR')) throw err
     }
