@@ -37,10 +37,11 @@ export function readSummary(json: string | null): ConnectionSummary | null {
 export function reportingTransport(transport: Transport, onConnection: (info: ConnectionInfo) => void): Transport {
   return {
     target: (url) => transport.target(url),
-    async connect(url, signal) {
-      const connection = await transport.connect(url, signal)
+    async connect(url, signal, opts) {
+      const connection = await transport.connect(url, signal, opts)
       onConnection(connection.info)
       return connection
     },
+    release: (conn) => transport.release(conn),
   }
 }

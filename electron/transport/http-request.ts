@@ -65,27 +65,33 @@ export async function httpRequest(transport: Transport, req: HttpRequest): Promi
   const path = `${req.url.pathname}${req.url.search}`
   // The URL parser percent-encodes spaces and controls; this is the line of defence for the request line.
   if (!/^[\x21-\x7e]+$/.test(path)) throw new PinpointError('BAD_URL', `cannot request ${JSON.stringify(path)}`)
-  req.signal?.throwIfAborted()
-  const conn = await transport.connect(req.url, req.signal)
-  const exchange = new Exchange(conn, req, method, target.host)
-  try {
-    const headers: Record<string, string> = {
-      host: target.hostHeader,
-      'accept-encoding': 'identity',
-      'user-agent': 'pinpoint/0.1',
-      ...req.headers,
+  const headers: Record<string, string> = {
+    host: target.hostHeader,
+    'accept-encoding': 'identity',
+    'user-agent': 'pinpoint/0.1',
+    ...req.headers,
+  }
+  let head = `${method} ${path} HTTP/1.1\r\n`
+  for (const [name, value] of Object.entries(headers)) {
+    if (/[\r\n\0]/.test(value)) throw new PinpointError('BAD_URL', `the ${name} header cannot carry a line break`)
+    head += `${name}: ${value}\r\n`
+  }
+  head += '\r\n'
+  for (let fresh = false; ; fresh = true) {
+    req.signal?.throwIfAborted()
+    const conn = await transport.connect(req.url, req.signal, { fresh })
+    const exchange = new Exchange(conn, req, method, target.host, () => transport.release(conn))
+    try {
+      conn.socket.write(head)
+      const { status, headers: resHeaders } = await exchange.started
+      return { status, headers: resHeaders, body: exchange, connection: conn.info, close: () => exchange.close() }
+    } catch (err) {
+      await exchange.close()
+      // A kept-alive connection the server closed as we picked it answers nothing at all; a GET may be sent
+      // again, once, on a new connection (RFC 9112 §9.3.1). Any answer at all is the server's and stands.
+      if (conn.reused && !exchange.heardFrom && !req.signal?.aborted) continue
+      throw asPinpointError(err, target.host)
     }
-    let head = `${method} ${path} HTTP/1.1\r\n`
-    for (const [name, value] of Object.entries(headers)) {
-      if (/[\r\n\0]/.test(value)) throw new PinpointError('BAD_URL', `the ${name} header cannot carry a line break`)
-      head += `${name}: ${value}\r\n`
-    }
-    conn.socket.write(`${head}\r\n`)
-    const { status, headers: resHeaders } = await exchange.started
-    return { status, headers: resHeaders, body: exchange, connection: conn.info, close: () => exchange.close() }
-  } catch (err) {
-    await exchange.close()
-    throw asPinpointError(err, target.host)
   }
 }
 
@@ -117,8 +123,16 @@ class Exchange implements ResponseBody {
   #failure: { err: unknown } | undefined
   #done = false
   #closed = false
+  /** Bytes came after the response: the connection is out of step and must not carry another request. */
+  #trailing = false
+  readonly #release: () => void
+  readonly #onSocketError: (err: NodeJS.ErrnoException) => void
+  readonly #onSocketClose = () => this.#onClose()
+  readonly #onIdle: () => void
+  /** Any byte arrived on this connection for this request. */
+  heardFrom = false
 
-  constructor(conn: Connection, req: HttpRequest, method: string, host: string) {
+  constructor(conn: Connection, req: HttpRequest, method: string, host: string, release: () => void) {
     this.started = new Promise((resolve, reject) => {
       this.#resolveStart = resolve
       this.#rejectStart = reject
@@ -127,6 +141,7 @@ class Exchange implements ResponseBody {
     this.started.catch(() => {})
     this.#socket = conn.socket
     this.#host = host
+    this.#release = release
     this.#signal = req.signal
     this.#parser = new Http1Parser(
       {
@@ -142,22 +157,28 @@ class Exchange implements ResponseBody {
     conn.relay.attach((buf, n) => this.#onRead(buf, n))
     const socket = conn.socket as Socket
     // `on`, not `once`: a destroyed socket can emit a second error, which must not go unhandled.
-    socket.on('error', (err: NodeJS.ErrnoException) => this.#fail(socketError(err, host)))
-    socket.on('end', () => this.#onClose())
-    socket.on('close', () => this.#onClose())
-    const idleMs = req.idleTimeoutMs ?? 30_000
+    this.#onSocketError = (err) => this.#fail(socketError(err, host))
+    socket.on('error', this.#onSocketError)
+    socket.on('end', this.#onSocketClose)
+    socket.on('close', this.#onSocketClose)
     // Only while we want bytes: a reader that stopped the flow (a slow disk) has not been kept waiting.
-    socket.setTimeout(idleMs, () => {
+    this.#onIdle = () => {
       if (this.#socketStopped || this.#done) return
       this.#fail(new PinpointError('IDLE_TIMEOUT', `${host}: the server stopped sending`, { host }))
-    })
+    }
+    socket.setTimeout(req.idleTimeoutMs ?? 30_000)
+    socket.on('timeout', this.#onIdle)
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true })
   }
 
   // ---- the socket's side ----
 
   #onRead(buf: Buffer, n: number): boolean {
-    if (this.#failure || this.#done) return false
+    this.heardFrom = true
+    if (this.#failure || this.#done) {
+      this.#trailing = true
+      return false
+    }
     try {
       this.#parser.feed(buf, 0, n)
     } catch (err) {
@@ -181,7 +202,9 @@ class Exchange implements ResponseBody {
 
   #onEnd(): void {
     this.#ended = true
-    if (!this.#paused && this.#queue.length === 0) this.#finish()
+    // A reader that stopped the flow after the last piece (it had all it wanted) still hears of the end, and
+    // the connection is then free for the next request.
+    if (this.#queue.length === 0) this.#finish()
   }
 
   #onClose(): void {
@@ -242,16 +265,30 @@ class Exchange implements ResponseBody {
     await new Promise<void>((resolve, reject) => this.read({ data: () => true, end: resolve, error: reject }))
   }
 
-  /** Release the connection. The body's framing already told us where it ended; the socket is not reused. */
+  /**
+   * Done with the response. A connection whose response ended by its own framing, with nothing after it, goes
+   * back to the transport for the next request to the same place; any other is closed.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
     this.#detach()
+    const socket = this.#socket as Socket
+    socket.off('error', this.#onSocketError)
+    socket.off('end', this.#onSocketClose)
+    socket.off('close', this.#onSocketClose)
+    socket.off('timeout', this.#onIdle)
+    socket.setTimeout(0)
+    if (this.#done && !this.#failure && !this.#trailing && this.#parser.reusable && !socket.destroyed) {
+      return this.#release()
+    }
     if (!this.#done && !this.#failure) {
       this.#failure = { err: new PinpointError('CONNECT_FAILED', `${this.#host}: request closed`) }
       if (!this.#responded) this.#rejectStart(this.#failure.err)
     }
-    this.#socket.destroy()
+    // Errors after this are of no interest, but an 'error' with no listener would be thrown.
+    socket.on('error', () => {})
+    socket.destroy()
   }
 
   // ---- both ----

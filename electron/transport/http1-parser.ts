@@ -46,6 +46,8 @@ export class Http1Parser {
   #pending: Buffer | undefined
   #left = 0
   #status = 0
+  #keepAlive = false
+  #extra = false
 
   constructor(events: ParserEvents, opts: { host: string; method: string }) {
     this.#events = events
@@ -55,6 +57,14 @@ export class Http1Parser {
 
   get done(): boolean {
     return this.#state === 'done'
+  }
+
+  /**
+   * Whether the connection may carry another request: the response was HTTP/1.1 without `Connection: close`,
+   * its body ended by its own framing (not by a close), and nothing followed it.
+   */
+  get reusable(): boolean {
+    return this.#state === 'done' && this.#keepAlive && !this.#extra
   }
 
   /** Whether the body runs until the connection closes, so a close is its normal end. */
@@ -94,11 +104,15 @@ export class Http1Parser {
           break
       }
     }
+    if (i < end) this.#extra = true
   }
 
   /** The connection closed: the end of a close-delimited body, or a response cut short. */
   close(): void {
-    if (this.#state === 'close') return this.#finish()
+    if (this.#state === 'close') {
+      this.#keepAlive = false
+      return this.#finish()
+    }
     if (this.#state === 'done') return
     const what = this.#state === 'head' ? 'before the response headers' : 'before the end of the body'
     throw new PinpointError('CONNECTION_RESET', `${this.#host}: connection closed early (${what})`, {
@@ -150,9 +164,9 @@ export class Http1Parser {
     const lines = text.split('\r\n')
     // The split leaves two empty strings after the final CRLF CRLF.
     lines.length -= 2
-    const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0] ?? '')
+    const m = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/.exec(lines[0] ?? '')
     if (!m) throw this.#malformed(`bad status line ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`)
-    const status = Number(m[1])
+    const status = Number(m[2])
     const headers: ResponseHeaders = {}
     for (let k = 1; k < lines.length; k++) {
       const line = lines[k] as string
@@ -171,6 +185,8 @@ export class Http1Parser {
       return
     }
     this.#status = status
+    const connection = String(headers['connection'] ?? '').toLowerCase()
+    this.#keepAlive = m[1] === '1' && !/(^|,)\s*close\s*(,|$)/.test(connection)
     this.#frame(headers)
     this.#events.head(status, headers)
     if (this.#state === 'done') this.#events.end()
@@ -185,6 +201,8 @@ export class Http1Parser {
     if (te !== undefined) {
       const codings = (Array.isArray(te) ? te.join(',') : te).split(',').map((s) => s.trim().toLowerCase())
       this.#state = codings.at(-1) === 'chunked' ? 'chunk-size' : 'close'
+      // With both headers, the message was framed in a way some hop may have read differently: do not reuse.
+      if (headers['content-length'] !== undefined) this.#keepAlive = false
       return
     }
     const cl = headers['content-length']

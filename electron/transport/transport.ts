@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import { rootCertificates } from 'node:tls'
 
 import type { HostRule } from '../../shared/domain.ts'
 import { candidatesFor, preferAddress, systemLookup, type Candidate, type Lookup } from './candidates.ts'
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
+import { IdlePool } from './idle-pool.ts'
 import { race } from './race.ts'
 import { ReadRelay } from './read-relay.ts'
 import { targetFor, type Target } from './target.ts'
@@ -24,6 +26,8 @@ export interface TransportConfig {
   connectTimeoutMs?: number
   onConnection?: (info: ConnectionInfo) => void
   now?: () => Date
+  /** How long a connection whose response ended cleanly waits for the next request to the same place; 0: never. */
+  keepAliveMs?: number
 }
 
 export interface Connection {
@@ -32,6 +36,11 @@ export interface Connection {
   relay: ReadRelay
   info: ConnectionInfo
   target: Target
+  /** Taken from the idle pool: its server may have closed it just now, so a request that got no answer on it
+   * may be sent once more on a fresh connection. */
+  reused: boolean
+  /** Everything that made this connection acceptable; a released connection is only reused under the same key. */
+  key: string
 }
 
 /** The winning attempt: a TLS result, or the same shape for plain TCP with the TLS fields empty. */
@@ -39,7 +48,10 @@ type Won = Omit<TlsResult, 'socket'> & { socket: Duplex; address: string; relay:
 
 export interface Transport {
   target(url: URL): Target
-  connect(url: URL, signal?: AbortSignal): Promise<Connection>
+  /** A verified connection for `url`: an idle one made under the same rules, unless `fresh`, else a new one. */
+  connect(url: URL, signal?: AbortSignal, opts?: { fresh?: boolean }): Promise<Connection>
+  /** Hand back a connection whose last response ended cleanly, for the next request to the same place. */
+  release(conn: Connection): void
 }
 
 /** Failures that say something about the server itself, so trying another address would only hide them. */
@@ -52,6 +64,8 @@ export function createTransport(config: TransportConfig): Transport {
   const now = config.now ?? (() => new Date())
   // The node that answered last per host:port, so later segments and resumes go to the same server.
   const winners = new Map<string, string>()
+  const keepAliveMs = config.keepAliveMs ?? 2000
+  const pool = new IdlePool({ idleMs: keepAliveMs, maxPerKey: 16 })
 
   const caFor = (rule: HostRule | undefined): string[] | undefined => {
     const base = typeof config.ca === 'function' ? config.ca() : config.ca
@@ -59,8 +73,15 @@ export function createTransport(config: TransportConfig): Transport {
     return [...(base ?? rootCertificates), rule.ca]
   }
 
-  async function connect(url: URL, signal?: AbortSignal): Promise<Connection> {
+  async function connect(url: URL, signal?: AbortSignal, opts?: { fresh?: boolean }): Promise<Connection> {
     const target = targetFor(url, config.rules())
+    const poolKey = keyOf(target, target.secure ? caFor(target.rule) : undefined)
+    const idle = opts?.fresh ? undefined : pool.take(poolKey)
+    if (idle) {
+      const reused = { ...idle, info: { ...idle.info, url: url.href }, target, reused: true }
+      config.onConnection?.(reused.info)
+      return reused
+    }
     const key = `${target.host}:${target.port}`
     const candidates = preferAddress(await candidatesFor(target.host, target.rule, lookup), winners.get(key))
     const records: AttemptRecord[] = []
@@ -132,7 +153,7 @@ export function createTransport(config: TransportConfig): Transport {
       at: now().toISOString(),
     }
     config.onConnection?.(info)
-    return { socket: won.socket, relay: won.relay, info, target }
+    return { socket: won.socket, relay: won.relay, info, target, reused: false, key: poolKey }
   }
 
   async function attemptOne(target: Target, c: Candidate, signal: AbortSignal): Promise<Won> {
@@ -166,7 +187,24 @@ export function createTransport(config: TransportConfig): Transport {
     return { ...result, address: c.address, relay }
   }
 
-  return { target: (url) => targetFor(url, config.rules()), connect }
+  return {
+    target: (url) => targetFor(url, config.rules()),
+    connect,
+    release: (conn) => (keepAliveMs > 0 ? pool.put(conn.key, conn) : conn.socket.destroy()),
+  }
+}
+
+const caKeys = new WeakMap<readonly string[], string>()
+
+/** The pool key: the target as the rules made it (address rule, SNI, pins, pin mode, trust) and the anchors. */
+function keyOf(target: Target, ca: readonly string[] | undefined): string {
+  let anchors = ''
+  if (ca !== undefined) {
+    anchors = caKeys.get(ca) ?? createHash('sha256').update(ca.join('\n')).digest('base64')
+    caKeys.set(ca, anchors)
+  }
+  const { secure, host, port, servername, logicalName, rule } = target
+  return JSON.stringify([secure, host, port, servername ?? null, logicalName, rule ?? null, anchors])
 }
 
 function round(ms: number): number {

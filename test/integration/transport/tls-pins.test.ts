@@ -244,7 +244,8 @@ describe('pins', () => {
       const s = await server({ minVersion: v, maxVersion: v })
       const rules: HostRuleInput[] = [{ pattern: 'a.test', addresses: ['127.0.0.1'], pins: [pki.aTest.pin] }]
       let current = rules.map((r) => HostRule.parse(r))
-      const t = createTransport({ rules: () => current, ca: [pki.rootPem] })
+      // No keep-alive: the second request must make a handshake of its own for there to be a session to resume.
+      const t = createTransport({ rules: () => current, ca: [pki.rootPem], keepAliveMs: 0 })
       await get(t, s.url('/', 'a.test'))
       await get(t, s.url('/', 'a.test'))
       current = [HostRule.parse({ ...rules[0], pins: [pki.bTest.pin] })]

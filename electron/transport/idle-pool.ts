@@ -1,0 +1,86 @@
+import type { Connection } from './transport.ts'
+
+interface Idle {
+  conn: Connection
+  timer: NodeJS.Timeout
+  onGone: () => void
+}
+
+/**
+ * Connections whose last response ended cleanly, kept for the next request to the same place (HTTP/1.1
+ * keep-alive). A list of small files from one server then costs one TCP and TLS handshake per connection
+ * slot instead of one per file.
+ *
+ * The key says everything that made the connection acceptable (the address rule, SNI, trust anchors, pins and
+ * pin mode), so a connection is only ever reused where a new one would have been checked exactly the same way;
+ * a changed rule means a new key and a new handshake. An idle connection is dropped after `idleMs` (servers
+ * close theirs after a few seconds too, and we would rather close first), when its server closes it, and when
+ * it says anything at all: a server has no business sending bytes nobody asked for.
+ */
+export class IdlePool {
+  readonly #idle = new Map<string, Idle[]>()
+  readonly #idleMs: number
+  readonly #maxPerKey: number
+
+  constructor(opts: { idleMs: number; maxPerKey: number }) {
+    this.#idleMs = opts.idleMs
+    this.#maxPerKey = opts.maxPerKey
+  }
+
+  /** The most recently released live connection for `key`, taken out of the pool. */
+  take(key: string): Connection | undefined {
+    const list = this.#idle.get(key)
+    while (list && list.length > 0) {
+      const idle = list.pop() as Idle
+      this.#forget(idle)
+      const socket = idle.conn.socket as Connection['socket'] & { ref(): void }
+      if (!socket.destroyed && socket.writable) {
+        socket.ref()
+        return idle.conn
+      }
+    }
+    return undefined
+  }
+
+  put(key: string, conn: Connection): void {
+    const socket = conn.socket as Connection['socket'] & { unref(): void }
+    if (socket.destroyed || !socket.writable) return void socket.destroy()
+    const list = this.#idle.get(key) ?? []
+    if (list.length >= this.#maxPerKey) return void socket.destroy()
+    const drop = () => {
+      const at = list.indexOf(idle)
+      if (at !== -1) list.splice(at, 1)
+      if (list.length === 0 && this.#idle.get(key) === list) this.#idle.delete(key)
+      this.#forget(idle)
+      socket.destroy()
+    }
+    const idle: Idle = { conn, timer: setTimeout(drop, this.#idleMs).unref(), onGone: drop }
+    socket.on('close', drop)
+    socket.on('end', drop)
+    socket.on('error', drop)
+    conn.relay.attach(() => {
+      drop()
+      return false
+    })
+    // Read while idle (the last reader may have stopped the flow), or a close would go unnoticed; and an idle
+    // connection must not keep a finished CLI run alive.
+    socket.resume()
+    socket.unref()
+    list.push(idle)
+    this.#idle.set(key, list)
+  }
+
+  /** Close every idle connection. */
+  clear(): void {
+    for (const list of this.#idle.values()) for (const idle of [...list]) idle.onGone()
+    this.#idle.clear()
+  }
+
+  #forget(idle: Idle): void {
+    clearTimeout(idle.timer)
+    const socket = idle.conn.socket
+    socket.off('close', idle.onGone)
+    socket.off('end', idle.onGone)
+    socket.off('error', idle.onGone)
+  }
+}
