@@ -20,15 +20,22 @@ describe('npm start without Electron', () => {
     const child = spawn(process.execPath, [join(root, 'scripts', 'start.ts'), ...args], {
       env: { ...process.env, PINPOINT_NO_BROWSER: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a failed test can take down start.ts and the daemon it started together.
+      detached: true,
     })
     let out = ''
     child.stdout.on('data', (c: Buffer) => (out += String(c)))
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-    await expect.poll(() => /\?token=\S+\n/.test(out), { timeout: 15_000 }).toBe(true)
-    expect(out.split('\n')[0]).toMatch(/Electron's binary is not installed here/)
-    const url = new URL(/http:\S+/.exec(out)![0])
-    expect((await rawRequest(Number(url.port), `/${url.search}`, {})).status).toBe(200)
-    child.kill('SIGTERM')
-    expect(await exited).toBe(8)
+    try {
+      await expect.poll(() => /\?token=\S+\n/.test(out), { timeout: 15_000 }).toBe(true)
+      expect(out.split('\n')[0]).toMatch(/Electron's binary is not installed here/)
+      const url = new URL(/http:\S+/.exec(out)![0])
+      expect((await rawRequest(Number(url.port), `/${url.search}`, {})).status).toBe(200)
+      child.kill('SIGTERM')
+      expect(await exited).toBe(8)
+    } finally {
+      // A failed check must not leave the daemon (start.ts's child) running after the test.
+      if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+    }
   })
 })
