@@ -13,5 +13,7 @@ bash "$shared/bench/setup-servers.sh" "$dir"
 trap 'bash "$shared/bench/setup-servers.sh" "$dir" stop >/dev/null 2>&1 || true' EXIT
 # The project's own Node 24 runs the CLI; reference.sh's plain-Node cases use it too.
 export PATH="$root/node_modules/.bin:$PATH"
+# The CLI as users run it: bin/pinpoint.js picks the one-file bundle when it is newer than the sources.
+(cd "$root" && vite build --config vite.cli.config.ts --logLevel warn)
 PINPOINT="node $root/bin/pinpoint.js" NODE="$root/node_modules/.bin/node" bash "$shared/bench/reference.sh" "$dir"
 [[ ${QUEUE:-1} == 0 ]] || NODE="$root/node_modules/.bin/node" bash "$root/bench/queue-scale.sh" "$dir"
