@@ -63,8 +63,8 @@ export class Batches {
   }
 
   /**
-   * Write out every byte copied in so far; resolves once they are all written (not synced). Calls queue up
-   * rather than share a flush already running: that one may have looked before the latest bytes came in.
+   * Write out every byte copied in before this call; resolves once they are written (not synced). Calls queue
+   * up rather than share a flush already running: that one may have looked before the latest bytes came in.
    */
   flush(): Promise<void> {
     const prev = this.#flushing
@@ -78,8 +78,11 @@ export class Batches {
   }
 
   readonly #flushAll = async (): Promise<void> => {
-    // A write that finishes may let the reader start the next one before we get here again, hence the loop.
-    while (this.#writing) await this.#writing
+    // Only the bytes copied in before this call must be written, never "everything until the flow stops":
+    // with data streaming in, that moment may not come until the segment ends, and checkpoints would starve.
+    // Those bytes are in the write in flight, or in `#fill`, which the next write (ours, or one the reader
+    // starts when it fills up while we wait) takes from its start.
+    if (this.#writing) await this.#writing
     if (this.#failure) {
       // One more try, as a fresh flush would, for what the failed write left behind (in the spare batch, or
       // still in `#fill` after an in-place write); those bytes come first, so nothing after them goes out unless
@@ -91,11 +94,11 @@ export class Batches {
       }
       this.#failure = undefined
     }
-    if (this.#filled > 0) {
+    if (!this.#writing && this.#filled > 0) {
       if (this.#spare) this.#swapAndWrite()
       else this.#writeInPlace()
     }
-    while (this.#writing) await this.#writing
+    if (this.#writing) await this.#writing
     // Through the getter: a write that failed during the awaits above set it anew.
     const failed = this.failure
     if (failed) throw failed.err
