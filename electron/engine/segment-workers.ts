@@ -5,6 +5,7 @@ import type { PartFile } from './part-file.ts'
 import { defaultRetry } from './retry-policy.ts'
 import { retryMessage, retrying } from './retrying.ts'
 import { fetchSegment, type SegmentJob } from './segment-fetch.ts'
+import { releaseBatches, takeBatch } from './write-batches.ts'
 import { MIN_SEGMENT } from './segment-plan.ts'
 import { TokenBucket } from './token-bucket.ts'
 import type { EngineEnv } from './transfer-runner.ts'
@@ -80,18 +81,23 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
       signal,
       idleTimeoutMs: p.env.idleTimeoutMs ?? 30_000,
       limiters,
-      batch: Buffer.allocUnsafe(BATCH),
+      batch: takeBatch(BATCH),
       onBytes: (n) => p.env.onBytes?.(p.row.id, n),
     }
-    for (let seg = take(); seg && !signal.aborted; seg = take()) {
-      seg.busy = true
-      try {
-        await fetchWithRetries(job, seg)
-      } finally {
-        seg.busy = false
+    try {
+      for (let seg = take(); seg && !signal.aborted; seg = take()) {
+        seg.busy = true
+        try {
+          await fetchWithRetries(job, seg)
+        } finally {
+          seg.busy = false
+        }
+        // A finished segment is made durable at once, unless nothing is left: then finishing fsyncs anyway.
+        if (p.live.some((s) => s.written < s.end - s.start)) await checkpointNow()
       }
-      // A finished segment is made durable at once, unless nothing is left: then finishing fsyncs anyway.
-      if (p.live.some((s) => s.written < s.end - s.start)) await checkpointNow()
+    } finally {
+      // fetchSegment has flushed (and so awaited) every write of these batches before it returned or threw.
+      releaseBatches(job)
     }
   }
 
