@@ -44,7 +44,33 @@ export function numbered(path: string, n: number): string {
   return join(dirname(path), `${stem} (${n})${ext}`)
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
+/** Per folder: the fsync running now, and the one queued to run after it. */
+const dirSyncs = new Map<string, { running: Promise<void>; next?: Promise<void> }>()
+
+/**
+ * Make the folder's entries durable. Calls for one folder share fsyncs (a group commit): a call made while one
+ * runs waits for the next, which starts after the running one ends and so after every name the callers linked;
+ * everyone who calls meanwhile shares that next one. With eight downloads finishing together into one folder,
+ * that is two fsyncs instead of eight, each of which commits the journal.
+ */
+export function fsyncDir(dir: string): Promise<void> {
+  const entry = dirSyncs.get(dir)
+  if (entry?.next) return entry.next
+  const start = (): Promise<void> => {
+    const running = syncDirOnce(dir).finally(() => {
+      const now = dirSyncs.get(dir)
+      if (now?.running === running && now.next === undefined) dirSyncs.delete(dir)
+    })
+    dirSyncs.set(dir, { running })
+    return running
+  }
+  if (!entry) return start()
+  const next = entry.running.then(start, start)
+  entry.next = next
+  return next
+}
+
+async function syncDirOnce(dir: string): Promise<void> {
   const fd = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY)
   try {
     await fd.sync()

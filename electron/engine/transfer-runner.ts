@@ -115,16 +115,23 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
       // list of small files the store's commits are a good part of each file's cost. Until the `.part` exists
       // the plan has nothing done, so a crash in between only means creating it on the next attempt.
       const plan = segments
-      row = await claimTarget(env, row.dir, name, row.targetPath, (targetPath) =>
+      const claimed = row.targetPath
+      row = await claimTarget(env, row.dir, name, claimed, (targetPath) =>
         env.store.transaction(() => {
           env.store.segments.replace(id, plan)
           return env.store.transfers.update(id, { ...learned, targetPath, state: 'downloading' })
         }),
       )
       env.onChange?.(row)
-      const targetPath = row.targetPath as string
-      part = (await PartFile.reopen(partPathOf(targetPath))) ?? (await PartFile.create(partPathOf(targetPath)))
-      await part.truncate(0)
+      const partPath = partPathOf(row.targetPath as string)
+      if (claimed === null) {
+        // A name just chosen had no file and no `.part`: create it, empty, and fail rather than adopt one that
+        // appeared since.
+        part = await PartFile.create(partPath)
+      } else {
+        part = (await PartFile.reopen(partPath)) ?? (await PartFile.create(partPath))
+        await part.truncate(0)
+      }
     } else {
       row = update(env, id, { state: 'downloading' })
     }

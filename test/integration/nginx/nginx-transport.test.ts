@@ -79,7 +79,7 @@ describe('against nginx', () => {
       `sha256//${pki.bTest.pin}`,
       `https://a.test:${nginx.port}/data.bin`,
     ])
-    expect(bad.code).toBe(5)
+    expect(bad.code, bad.stderr).toBe(5)
     // A good request afterwards proves the log is live; it must be the only new line.
     const good = await runCli([
       'get',
@@ -88,7 +88,7 @@ describe('against nginx', () => {
       `sha256//${pki.intermediate.pin}`,
       `https://a.test:${nginx.port}/data.bin`,
     ])
-    expect(good.code).toBe(0)
+    expect(good.code, good.stderr).toBe(0)
     const log = await nginx.waitForAccessLog(before + 1)
     expect(log.slice(before).map((e) => e.request)).toEqual(['GET /data.bin HTTP/1.1'])
     expect(await readdir(dir)).toEqual(['data.bin'])
