@@ -62,6 +62,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .description('list the downloads in the state folder with their state')
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
     .option('--json', 'one JSON object per line')
+    .option('--remove-orphans', 'delete the .part files in download folders that no download owns')
     .action(async (opts) => {
       exit = await lsCommand(opts, io)
     })
