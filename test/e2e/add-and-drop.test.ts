@@ -7,7 +7,7 @@ import { NOT_OFFERED } from '../../electron/serve/serve-desktop.ts'
 import type { Output } from '../../shared/ipc.ts'
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
-import { openApp, transports, type App } from './harness/open-app.ts'
+import { openApp, transports, type App, closeApp } from './harness/open-app.ts'
 import {
   byId,
   dropOnWindow,
@@ -41,11 +41,9 @@ afterAll(async () => {
   await server.close()
 })
 afterEach(async () => {
-  // An uncaught exception in the page fails the test that caused it, whatever it asserted.
-  const errors = app?.pageErrors ?? []
-  await app?.close()
+  const closing = app
   app = undefined
-  expect(errors).toEqual([])
+  await closeApp(closing)
 })
 
 /** Wait for `name`'s transfer to complete in the UI, then check the file on disk against what was served. */

@@ -6,7 +6,7 @@ import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts'
 import { makePayload } from '../fixtures/payload.ts'
 import { makePki, type Pki } from '../fixtures/pki.ts'
 import { startTlsHttpServer, type RequestHandler, type TlsHttpServer } from '../fixtures/tls-http-server.ts'
-import { openApp, type App } from './harness/open-app.ts'
+import { openApp, type App, closeApp } from './harness/open-app.ts'
 import { byId, expectRowState, row, transferIdFor, visible } from './harness/ui.ts'
 
 // Every row shows its own connection without being selected, and rows of the queue can be put in another order
@@ -37,11 +37,9 @@ afterAll(async () => {
   await server.close()
 })
 afterEach(async () => {
-  // An uncaught exception in the page fails the test that caused it, whatever it asserted.
-  const errors = app?.pageErrors ?? []
-  await app?.close()
+  const closing = app
   app = undefined
-  expect(errors).toEqual([])
+  await closeApp(closing)
 })
 
 /** The ids of the rows on screen, top to bottom (the list is virtualized: rows are placed by transform). */

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 import type { Core } from '../../../electron/app-core.ts'
 import type { Backend, Transport } from './backend.ts'
@@ -122,4 +123,11 @@ export async function openApp(opts: OpenAppOptions = {}): Promise<App> {
     await backend.close()
     throw err
   }
+}
+
+/** Close the app after a test; an uncaught exception in its page fails that test, whatever it asserted. */
+export async function closeApp(app: App | undefined): Promise<void> {
+  const errors = app?.pageErrors ?? []
+  await app?.close()
+  expect(errors).toEqual([])
 }
