@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 import { BIN } from '../../fixtures/run-cli.ts'
 import { makeTempDir } from '../../fixtures/temp-dir.ts'
+import { spawnServe } from './serve-process.ts'
 
 // A network namespace of the test's own, whose loopback device also carries 10.203.0.1: an address that is not
 // loopback, so `serve` treats it as reachable from other machines, while no packet ever leaves the namespace.
@@ -34,19 +35,12 @@ describe.skipIf(!made)('pinpoint serve on a non-loopback --host (in a network na
     const dir = await makeTempDir('serve-remote')
     await mkdir(join(dir, 'root'))
     const args = ['--host', ADDRESS, '--port', '0', '--root', join(dir, 'root'), '--state-dir', join(dir, 'state')]
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, 'serve', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (c: Buffer) => (out += String(c)))
-    child.stderr.on('data', (c: Buffer) => (err += String(c)))
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const serve = spawnServe('ip', ['netns', 'exec', ns, process.execPath, BIN, 'serve', ...args])
+    const { child, exited } = serve
     try {
-      await expect.poll(() => /\?token=\S+\n/.test(out), { timeout: 15_000 }).toBe(true)
-      const url = new URL(/http:\S+/.exec(out)![0])
+      const url = await serve.url()
       expect(url.hostname).toBe(ADDRESS)
-      expect(err).toContain(`listening on ${ADDRESS}, reachable from other machines without TLS`)
+      expect(serve.stderr()).toContain(`listening on ${ADDRESS}, reachable from other machines without TLS`)
       const bare = `${url.origin}/`
       expect(status(url.href)).toBe('200')
       expect(status(bare)).toBe('401')

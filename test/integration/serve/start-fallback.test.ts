@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -8,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 
 import { makeTempDir } from '../../fixtures/temp-dir.ts'
 import { rawRequest } from './serve-client.ts'
+import { spawnServe } from './serve-process.ts'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const hasElectron = existsSync(join(root, 'node_modules', 'electron', 'path.txt'))
@@ -17,19 +17,15 @@ describe('npm start without Electron', () => {
     const dir = await makeTempDir('serve-start')
     await mkdir(join(dir, 'root'))
     const args = ['--port', '0', '--root', join(dir, 'root'), '--state-dir', join(dir, 'state')]
-    const child = spawn(process.execPath, [join(root, 'scripts', 'start.ts'), ...args], {
+    // Its own process group, so a failed test can take down start.ts and the daemon it started together.
+    const serve = spawnServe(process.execPath, [join(root, 'scripts', 'start.ts'), ...args], {
       env: { ...process.env, PINPOINT_NO_BROWSER: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so a failed test can take down start.ts and the daemon it started together.
       detached: true,
     })
-    let out = ''
-    child.stdout.on('data', (c: Buffer) => (out += String(c)))
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const { child, exited } = serve
     try {
-      await expect.poll(() => /\?token=\S+\n/.test(out), { timeout: 15_000 }).toBe(true)
-      expect(out.split('\n')[0]).toMatch(/Electron's binary is not installed here/)
-      const url = new URL(/http:\S+/.exec(out)![0])
+      const url = await serve.url()
+      expect(serve.stdout().split('\n')[0]).toMatch(/Electron's binary is not installed here/)
       expect((await rawRequest(Number(url.port), `/${url.search}`, {})).status).toBe(200)
       child.kill('SIGTERM')
       expect(await exited).toBe(8)
