@@ -5,10 +5,11 @@ import { isPinpointError } from '../../shared/pinpoint-error.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
 import { ChangeFeed, type Changes } from './change-feed.ts'
-import { readSummary, reportingTransport, summarize } from './connection-summary.ts'
+import { reportingTransport, summarize } from './connection-summary.ts'
 import { removeTransferFiles } from './remove-files.ts'
 import { recover } from './recover.ts'
-import { etaSeconds, SpeedMeter } from './speed-meter.ts'
+import { SpeedMeter } from './speed-meter.ts'
+import { transferView } from './transfer-view.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import type { TransferState } from '../../shared/domain.ts'
@@ -185,25 +186,10 @@ export class Queue {
   }
 
   view(row: TransferRow): TransferView {
-    const durable = this.#store.segments.durableBytes(row.id)
     const live = this.#active.has(row.id)
-    const done = Math.max(durable, live ? (this.#received.get(row.id) ?? 0) : durable)
-    const speed = live ? Math.round(this.#meters.get(row.id)?.rate() ?? 0) : 0
-    return {
-      id: row.id,
-      url: row.url,
-      name: row.name,
-      dir: row.dir,
-      savedPath: row.savedPath,
-      state: row.state,
-      error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
-      total: row.total,
-      done: row.total !== null ? (row.state === 'completed' ? row.total : Math.min(done, row.total)) : done,
-      speed,
-      eta: live ? (etaSeconds(row.total, done, speed) ?? null) : null,
-      position: row.position,
-      connection: readSummary(row.lastConnection),
-    }
+      ? { received: this.#received.get(row.id), rate: this.#meters.get(row.id)?.rate() ?? 0 }
+      : undefined
+    return transferView(row, this.#store.segments.durableBytes(row.id), live)
   }
 
   snapshot(): { seq: number; transfers: TransferView[] } {
