@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { link, lstat, open, unlink } from 'node:fs/promises'
+import { link, lstat, open, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
@@ -11,8 +11,12 @@ import { PinpointError } from '../../shared/pinpoint-error.ts'
  * clash the next free `name (n).ext` is taken. The folder is fsynced afterwards so the new name survives a
  * crash (a rename without it can come back as a missing or zero-length file on some filesystems).
  *
+ * Where the filesystem has no hard links (FAT and exFAT drives, some shares), the name is claimed with an
+ * O_EXCL placeholder and the `.part` renamed over it instead (`reserveAndRename`).
+ *
  * Crash safety: the caller records each candidate before it is linked. After a crash, a `.part` and a file at
- * the recorded name with the same inode mean the link happened and only the unlink is left (`completeLink`).
+ * the recorded name with the same inode mean the link happened and only the unlink is left (`completeLink`);
+ * an empty file there is our placeholder, and the rename is finished.
  */
 export async function finalizePart(
   partPath: string,
@@ -20,21 +24,45 @@ export async function finalizePart(
   /** Called with each name before it is tried, so a crash mid-rename can be finished from the store. */
   onCandidate: (path: string) => void = () => {},
 ): Promise<string> {
+  let hardLinks = true
   for (let n = 0; n < 10_000; n++) {
     const candidate = n === 0 ? wantedPath : numbered(wantedPath, n)
     onCandidate(candidate)
     try {
-      await link(partPath, candidate)
+      if (hardLinks) {
+        await link(partPath, candidate)
+        await unlink(partPath)
+      } else {
+        await reserveAndRename(partPath, candidate)
+      }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'EEXIST') continue
+      if (hardLinks && code !== undefined && NO_HARD_LINKS.has(code)) {
+        hardLinks = false
+        n--
+        continue
+      }
       throw fileError(err, candidate)
     }
-    await unlink(partPath)
     await fsyncDir(dirname(candidate))
     return candidate
   }
   throw new PinpointError('FILE_ERROR', `no free name for ${wantedPath}`)
+}
+
+/** What `link()` answers on a filesystem without hard links (FAT and exFAT drives, some network shares). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'])
+
+/**
+ * The exclusive create without hard links: claim the name with an empty file made by O_EXCL, then rename the
+ * `.part` over that placeholder of our own. Nothing but our placeholder is ever replaced; after a crash between
+ * the two steps, `completeLink` finds the empty placeholder at the recorded name and finishes the rename.
+ */
+async function reserveAndRename(partPath: string, candidate: string): Promise<void> {
+  const placeholder = await open(candidate, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644)
+  await placeholder.close()
+  await rename(partPath, candidate)
 }
 
 /** `name (n).ext` beside `path`: the names tried, in order, when `path` is taken. */
@@ -99,6 +127,13 @@ export async function completeLink(partPath: string, savedPath: string): Promise
   ])
   if (part && saved && part.ino === saved.ino && part.dev === saved.dev) {
     await unlink(partPath)
+    await fsyncDir(dirname(savedPath))
+    return savedPath
+  }
+  // Without hard links: an empty file at the recorded name is the placeholder we reserved (the name is recorded
+  // before it is reserved, and a name someone else held would have failed O_EXCL and moved us to the next one).
+  if (part?.isFile() && saved?.isFile() && saved.size === 0 && part.dev === saved.dev) {
+    await rename(partPath, savedPath)
     await fsyncDir(dirname(savedPath))
     return savedPath
   }
