@@ -69,21 +69,25 @@ export const ConnectionSummary = ConnectionInfo.pick({
 })
 export type ConnectionSummary = z.output<typeof ConnectionSummary>
 
-/** What `hosts:probe` (and `pinpoint probe --json`) reports; chain pins are in curl's `sha256//…` form. */
-export const ProbeReport = z.strictObject({
-  url: z.string(),
+/**
+ * What `hosts:probe` (and `pinpoint probe --json`) reports: a connection's facts, except that a probe may fail
+ * before any address answers (`address` null, `error` set), and chain pins are in curl's `sha256//…` form.
+ */
+export const ProbeReport = ConnectionInfo.pick({
+  url: true,
+  port: true,
+  servername: true,
+  hostHeader: true,
+  protocol: true,
+  cipher: true,
+  alpn: true,
+  verified: true,
+  verifyError: true,
+  pinned: true,
+  attempts: true,
+}).extend({
   address: z.string().nullable(),
-  port: z.number().int(),
-  servername: z.string().nullable(),
-  hostHeader: z.string(),
-  protocol: z.string().nullable(),
-  cipher: z.string().nullable(),
-  alpn: z.string().nullable(),
-  verified: z.boolean(),
-  verifyError: z.string().optional(),
   error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
-  pinned: z.boolean().optional(),
   chain: z.array(z.strictObject({ ...certFields, spki: z.string() })),
-  attempts: z.array(AttemptRecord),
 })
 export type ProbeReport = z.output<typeof ProbeReport>
