@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, sep } from 'node:path'
+
+import { serveStatic } from '../../../electron/serve/static-files.ts'
 
 /**
- * Serves the built renderer (dist/renderer) over loopback HTTP, byte for byte.
+ * Serves the built renderer (dist/renderer) over loopback HTTP, byte for byte, with `pinpoint serve`'s own
+ * file server (its security headers included).
  *
  * index.html goes out unchanged, so its Content-Security-Policy meta tag is the one the app ships with: the
  * harness's own script runs through Playwright's init script and bindings, which CSP does not govern, and any
@@ -18,45 +19,20 @@ export interface StaticServer {
   close(): Promise<void>
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.map': 'application/json',
-}
-
 export async function startStaticServer(root: string): Promise<StaticServer> {
-  const base = normalize(root + sep)
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    const path = new URL(req.url ?? '/', 'http://x').pathname
     // Chromium asks an http page's server for a favicon; Electron's file: page never does, so say "none".
     if (path === '/favicon.ico') {
       res.writeHead(204).end()
       return
     }
-    const file = normalize(join(base, path === '/' ? 'index.html' : path))
-    // Nothing outside dist/renderer, whatever the request path says.
-    if (!file.startsWith(base) || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    if (req.method !== 'GET') {
       res.writeHead(404).end()
       return
     }
-    readFile(file).then(
-      (body) => {
-        res.writeHead(200, {
-          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-          'content-length': body.length,
-          'cache-control': 'no-store',
-        })
-        res.end(req.method === 'HEAD' ? undefined : body)
-      },
-      () => res.writeHead(404).end(),
-    )
+    // The same file server as `pinpoint serve`: nothing outside dist/renderer, whatever the path says.
+    void serveStatic(root, path, res)
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
