@@ -1,5 +1,6 @@
 import type { DetailedPeerCertificate } from 'node:tls'
 
+import { boundedMemo } from './memo.ts'
 import { spkiPin } from './spki.ts'
 
 /** One certificate of a presented chain, as shown by `probe` and recorded with every connection. */
@@ -18,18 +19,7 @@ export interface ChainCert {
  * key). Parsing and re-exporting the key costs a fraction of a millisecond per certificate, per connection; a
  * list of small files from one server presents the same chain a thousand times.
  */
-const pins = new Map<string, string>()
-const MAX_PINS = 256
-
-function pinOf(raw: Buffer, fingerprint256: string): string {
-  let pin = pins.get(fingerprint256)
-  if (pin === undefined) {
-    pin = spkiPin(raw)
-    if (pins.size >= MAX_PINS) pins.delete(pins.keys().next().value as string)
-    pins.set(fingerprint256, pin)
-  }
-  return pin
-}
+const pins = boundedMemo<string>(256)
 
 /**
  * The chain from the leaf up, following issuer links.
@@ -44,12 +34,13 @@ export function chainOf(leaf: DetailedPeerCertificate | undefined): ChainCert[] 
   let cert = leaf
   while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256)
+    const raw = cert.raw
     chain.push({
       subject: distinguishedName(cert.subject),
       issuer: distinguishedName(cert.issuer),
       validFrom: new Date(cert.valid_from).toISOString(),
       validTo: new Date(cert.valid_to).toISOString(),
-      spki: pinOf(cert.raw, cert.fingerprint256),
+      spki: pins(cert.fingerprint256, () => spkiPin(raw)),
       fingerprint256: cert.fingerprint256,
     })
     cert = cert.issuerCertificate

@@ -16,6 +16,7 @@ import { chainOf, type ChainCert } from './chain.ts'
 import { PinpointError, type FailureContext } from '../../shared/pinpoint-error.ts'
 import { codeForNodeError } from './node-errors.ts'
 import { formatPin } from '../../shared/pins.ts'
+import { anchorsKey, boundedMemo } from './memo.ts'
 import type { ReadRelay } from './read-relay.ts'
 
 export interface TlsAttempt {
@@ -48,18 +49,12 @@ export interface TlsResult extends TlsFacts {
  * makes 1000 of them. A context holds no session for reuse (Node's client cache is off unless a `session` is
  * passed, and we never pass one), so sharing it cannot skip the pin check.
  */
-const contexts = new Map<string, SecureContext>()
-const MAX_CONTEXTS = 32
+const contexts = boundedMemo<SecureContext>(32)
 
 function secureContextFor(ca: readonly string[] | undefined): SecureContext {
-  const key = ca === undefined ? '' : ca.join('\n')
-  let ctx = contexts.get(key)
-  if (ctx === undefined) {
-    ctx = createSecureContext({ ...(ca === undefined ? {} : { ca: [...ca] }), minVersion: 'TLSv1.2' })
-    if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value as string)
-    contexts.set(key, ctx)
-  }
-  return ctx
+  return contexts(anchorsKey(ca), () =>
+    createSecureContext({ ...(ca === undefined ? {} : { ca: [...ca] }), minVersion: 'TLSv1.2' }),
+  )
 }
 
 /**

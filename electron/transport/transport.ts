@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import { rootCertificates } from 'node:tls'
 
@@ -6,6 +5,7 @@ import type { HostRule } from '../../shared/domain.ts'
 import { candidatesFor, preferAddress, systemLookup, type Candidate, type Lookup } from './candidates.ts'
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
 import { IdlePool } from './idle-pool.ts'
+import { anchorsKey } from './memo.ts'
 import { race } from './race.ts'
 import { ReadRelay } from './read-relay.ts'
 import { targetFor, type Target } from './target.ts'
@@ -194,15 +194,9 @@ export function createTransport(config: TransportConfig): Transport {
   }
 }
 
-const caKeys = new WeakMap<readonly string[], string>()
-
 /** The pool key: the target as the rules made it (address rule, SNI, pins, pin mode, trust) and the anchors. */
 function keyOf(target: Target, ca: readonly string[] | undefined): string {
-  let anchors = ''
-  if (ca !== undefined) {
-    anchors = caKeys.get(ca) ?? createHash('sha256').update(ca.join('\n')).digest('base64')
-    caKeys.set(ca, anchors)
-  }
+  const anchors = anchorsKey(ca)
   const { secure, host, port, servername, logicalName, rule } = target
   return JSON.stringify([secure, host, port, servername ?? null, logicalName, rule ?? null, anchors])
 }
