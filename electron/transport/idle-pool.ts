@@ -30,16 +30,18 @@ export class IdlePool {
   /** The most recently released live connection for `key`, taken out of the pool. */
   take(key: string): Connection | undefined {
     const list = this.#idle.get(key)
-    while (list && list.length > 0) {
+    let found: Connection | undefined
+    while (list && list.length > 0 && !found) {
       const idle = list.pop() as Idle
       this.#forget(idle)
       const socket = idle.conn.socket as Connection['socket'] & { ref(): void }
       if (!socket.destroyed && socket.writable) {
         socket.ref()
-        return idle.conn
+        found = idle.conn
       }
     }
-    return undefined
+    if (list?.length === 0) this.#idle.delete(key)
+    return found
   }
 
   put(key: string, conn: Connection): void {
