@@ -15,6 +15,7 @@ export const IN_USE_MS = 60_000
 interface Owner {
   dir: string
   targetPath: string | null
+  savedPath: string | null
 }
 
 /**
@@ -22,12 +23,19 @@ interface Owner {
  * that was deleted, reset or lost to a crash leaves behind. A download's row, with its target name, is
  * committed before its `.part` is created, so a file listed here was not made by this state folder.
  *
- * Nothing is ever resumed into one: without its row there is no validator to prove the bytes are the current
- * file's, and it may belong to another program. Only regular files are listed (a symlink or a folder named
- * `*.part` is not ours to judge).
+ * Every path a download of any state names is owned, not only its `.part`: a file the user kept may itself end
+ * in `.part` (a server's or an older version's name, or a clash that numbered it), and a finished file is never
+ * an orphan. Nothing is ever resumed into one: without its row there is no validator to prove the bytes are the
+ * current file's, and it may belong to another program. Only regular files are listed (a symlink or a folder
+ * named `*.part` is not ours to judge).
  */
 export async function findOrphanParts(owners: readonly Owner[]): Promise<OrphanPart[]> {
-  const owned = new Set(owners.flatMap((o) => (o.targetPath ? [partPathOf(o.targetPath)] : [])))
+  const owned = new Set(
+    owners.flatMap((o) => [
+      ...(o.targetPath ? [o.targetPath, partPathOf(o.targetPath)] : []),
+      ...(o.savedPath ? [o.savedPath] : []),
+    ]),
+  )
   const orphans: OrphanPart[] = []
   for (const dir of new Set(owners.map((o) => o.dir))) {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload } from '../../fixtures/payload.ts'
 import { BIN, runCli } from '../../fixtures/run-cli.ts'
+import type { TransferState } from '../../../shared/domain.ts'
+import { openStore } from '../../../electron/store/open-store.ts'
 
 let server: FaultServer
 const body = makePayload(4 * 1024 * 1024, 21)
@@ -77,5 +79,61 @@ describe('.part files no download owns (test-matrix D4)', () => {
     expect(lines).toContainEqual(expect.objectContaining({ orphanPart: join(dir, 'fresh.part'), status: 'kept' }))
     expect(lines).toContainEqual(expect.objectContaining({ url: server.url('/own.bin') }))
     expect(await readFile(await readlink(join(dir, 'link.part')), 'utf8')).toBe('not ours')
+  })
+
+  it("a finished download the server named movie.mkv.part is the user's file, never an orphan", async () => {
+    const state = await tmp('orphan-state')
+    const dir = await tmp('orphan-dir')
+    server.serve('/movie', { body, contentDisposition: 'attachment; filename="movie.mkv.part"' })
+    const got = await runCli(['get', '--state-dir', state, '-d', dir, server.url('/movie')])
+    expect(got.code).toBe(0)
+    const [saved] = await readdir(dir)
+    // Kept for an hour: older than the minute in which ls leaves a file alone as maybe still being written.
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    await utimes(join(dir, saved as string), hourAgo, hourAgo)
+
+    const removed = await runCli(['ls', '--remove-orphans', '--state-dir', state])
+    expect(removed.code).toBe(0)
+    expect(await readdir(dir)).toEqual([saved])
+    expect((await readFile(join(dir, saved as string))).equals(body)).toBe(true)
+  })
+
+  it('never the target or saved path of a download in any state, even one whose name ends in .part', async () => {
+    const state = await tmp('orphan-state')
+    const dir = await tmp('orphan-dir')
+    // Rows as an older version left them, when a server's name could still end in `.part`.
+    const store = openStore({ dir: state })
+    const row = (name: string, state: TransferState, savedPath?: string) => {
+      const { id } = store.transfers.insert({ url: server.url(`/${name}`), dir, name, targetPath: join(dir, name) })
+      store.transfers.update(id, { state, savedPath: savedPath ? join(dir, savedPath) : null })
+    }
+    row('done.part', 'completed', 'done (1).part') // finished under a numbered name: done.part was taken
+    row('paused.part', 'paused')
+    row('failed.part', 'failed')
+    row('finalizing.part', 'finalizing', 'finalizing.part')
+    store.close()
+    const files = [
+      'done (1).part',
+      'done.part',
+      'failed.part',
+      'finalizing.part',
+      'finalizing.part.part',
+      'paused.part.part',
+      'stray.part',
+    ]
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    for (const f of files) {
+      await writeFile(join(dir, f), f)
+      await utimes(join(dir, f), hourAgo, hourAgo)
+    }
+
+    const listed = await runCli(['ls', '--state-dir', state])
+    expect(listed.stdout).toContain(join(dir, 'stray.part'))
+    expect(listed.stdout.match(/^ {2}\/.*$/gm)).toEqual([`  ${join(dir, 'stray.part')} (10 B)`])
+
+    const removed = await runCli(['ls', '--remove-orphans', '--state-dir', state])
+    expect(removed.code).toBe(0)
+    expect(removed.stdout).toContain(`removed ${join(dir, 'stray.part')}`)
+    expect((await readdir(dir)).sort()).toEqual(files.filter((f) => f !== 'stray.part'))
   })
 })
