@@ -2,10 +2,11 @@ import { lstat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { PART_SUFFIX } from './file-names.ts'
 import { numbered } from './finalize.ts'
 
 export function partPathOf(targetPath: string): string {
-  return `${targetPath}.part`
+  return `${targetPath}${PART_SUFFIX}`
 }
 
 /**

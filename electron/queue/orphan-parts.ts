@@ -1,6 +1,7 @@
 import { lstat, readdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import { PART_SUFFIX } from '../engine/file-names.ts'
 import { partPathOf } from '../engine/target-path.ts'
 
 export interface OrphanPart {
@@ -23,11 +24,11 @@ interface Owner {
  * that was deleted, reset or lost to a crash leaves behind. A download's row, with its target name, is
  * committed before its `.part` is created, so a file listed here was not made by this state folder.
  *
- * Every path a download of any state names is owned, not only its `.part`: a file the user kept may itself end
- * in `.part` (a server's or an older version's name, or a clash that numbered it), and a finished file is never
- * an orphan. Nothing is ever resumed into one: without its row there is no validator to prove the bytes are the
- * current file's, and it may belong to another program. Only regular files are listed (a symlink or a folder
- * named `*.part` is not ours to judge).
+ * Every path a download of any state names is owned, not only its `.part`: a finished file is never an orphan,
+ * even one whose name ends in `.part` (sanitizeName never gives such a name, but a store made by an earlier
+ * version may hold one, numbered on a clash or not). Nothing is ever resumed into an orphan: without its row
+ * there is no validator to prove the bytes are the current file's, and it may belong to another program. Only
+ * regular files are listed (a symlink or a folder named `*.part` is not ours to judge).
  */
 export async function findOrphanParts(owners: readonly Owner[]): Promise<OrphanPart[]> {
   const owned = new Set(
@@ -40,7 +41,7 @@ export async function findOrphanParts(owners: readonly Owner[]): Promise<OrphanP
   for (const dir of new Set(owners.map((o) => o.dir))) {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
     for (const e of entries) {
-      if (!e.name.endsWith('.part') || !e.isFile()) continue
+      if (!e.name.endsWith(PART_SUFFIX) || !e.isFile()) continue
       const path = join(dir, e.name)
       if (owned.has(path)) continue
       const st = await lstat(path).catch(() => undefined)

@@ -87,15 +87,17 @@ describe('.part files no download owns (test-matrix D4)', () => {
     server.serve('/movie', { body, contentDisposition: 'attachment; filename="movie.mkv.part"' })
     const got = await runCli(['get', '--state-dir', state, '-d', dir, server.url('/movie')])
     expect(got.code).toBe(0)
-    const [saved] = await readdir(dir)
+    // A final name never ends in `.part`, so the finished file cannot pass for an unfinished download.
+    const saved = 'movie.mkv.part.download'
+    expect(await readdir(dir)).toEqual([saved])
     // Kept for an hour: older than the minute in which ls leaves a file alone as maybe still being written.
     const hourAgo = new Date(Date.now() - 3_600_000)
-    await utimes(join(dir, saved as string), hourAgo, hourAgo)
+    await utimes(join(dir, saved), hourAgo, hourAgo)
 
     const removed = await runCli(['ls', '--remove-orphans', '--state-dir', state])
     expect(removed.code).toBe(0)
     expect(await readdir(dir)).toEqual([saved])
-    expect((await readFile(join(dir, saved as string))).equals(body)).toBe(true)
+    expect((await readFile(join(dir, saved))).equals(body)).toBe(true)
   })
 
   it('never the target or saved path of a download in any state, even one whose name ends in .part', async () => {

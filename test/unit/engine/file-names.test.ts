@@ -14,6 +14,7 @@ describe('nameFromUrl', () => {
     ['https://a.test/CON', '_CON'],
     ['https://a.test/.bashrc', 'bashrc'],
     ['https://a.test/bad%00name%0a.txt', 'bad_name_.txt'],
+    ['https://a.test/movie.mkv.part', 'movie.mkv.part.download'],
   ])('%s → %s', (url, name) => {
     expect(nameFromUrl(new URL(url))).toBe(name)
   })
@@ -27,5 +28,26 @@ describe('sanitizeName', () => {
     const name = sanitizeName(`${'é'.repeat(300)}.tar.gz`)
     expect(new TextEncoder().encode(name).length).toBeLessThanOrEqual(200)
     expect(name.endsWith('.gz')).toBe(true)
+  })
+  it.each([
+    ['movie.mkv.part', 'movie.mkv.part.download'],
+    ['MOVIE.MKV.PART', 'MOVIE.MKV.PART.download'],
+    ['setup.Part', 'setup.Part.download'],
+    ['movie.mkv.part. ', 'movie.mkv.part.download'],
+    ['dir/.part', 'part'],
+    ['movie.part.download', 'movie.part.download'],
+    ['movie.partial', 'movie.partial'],
+    ['movie.mkv', 'movie.mkv'],
+  ])('never a final name ending in .part, which would look like an unfinished download: %s → %s', (input, name) => {
+    expect(sanitizeName(input)).toBe(name)
+  })
+  it('keeps .part.download within 200 bytes, cutting the stem', () => {
+    const name = sanitizeName(`${'é'.repeat(300)}.part`)
+    expect(new TextEncoder().encode(name).length).toBeLessThanOrEqual(200)
+    expect(name).toMatch(/^é+\.part\.download$/)
+  })
+  it('changes a name that cutting leaves ending in .part', () => {
+    const name = sanitizeName(`${'a'.repeat(195)}.part${'b'.repeat(20)}`)
+    expect(name).toBe(`${'a'.repeat(186)}.part.download`)
   })
 })
