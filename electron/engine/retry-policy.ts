@@ -18,9 +18,21 @@ export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: 
   return Math.round(ceiling / 2 + random() * (ceiling / 2))
 }
 
-/** Whether a failure with this code is worth another try; 404 and 410 are final, other statuses are not. */
-export function isRetryable(code: ErrorCode, httpStatus?: number): boolean {
+/**
+ * The resolver's answers that the name does not exist (Node reports getaddrinfo's EAI_NONAME as ENOTFOUND):
+ * asking again gets the same answer, so a mistyped host fails at once. A resolver that failed for now
+ * (EAI_AGAIN: no network yet, a server timing out) is asked again.
+ */
+const NO_SUCH_NAME: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_NONAME'])
+
+/**
+ * Whether a failure with this code is worth another try; 404 and 410 are final, other statuses are not. `cause`
+ * is Node's own code, which tells a name that does not exist from a resolver that failed for now (both are
+ * DNS_FAILED).
+ */
+export function isRetryable(code: ErrorCode, httpStatus?: number, cause?: string): boolean {
   if (isPermanent(code)) return false
+  if (code === 'DNS_FAILED' && cause !== undefined && NO_SUCH_NAME.has(cause)) return false
   if (code === 'DISK_FULL' || code === 'FILE_ERROR' || code === 'INTERRUPTED') return false
   if (code === 'TOO_MANY_REDIRECTS' || code === 'REDIRECT_BLOCKED') return false
   if (code === 'HTTP_STATUS' && httpStatus !== undefined) {

@@ -31,7 +31,7 @@ export async function retrying<T>(
       if (signal.aborted || !isPinpointError(err)) throw err
       const extra = err as PinpointError & { httpStatus?: number; retryAfter?: string }
       failures = hooks.madeProgress?.() ? 1 : failures + 1
-      if (!isRetryable(err.code, extra.httpStatus) || failures >= policy.maxAttempts) throw err
+      if (!isRetryable(err.code, extra.httpStatus, err.context.cause) || failures >= policy.maxAttempts) throw err
       if (hooks.mayRetry && !hooks.mayRetry(err)) throw err
       const delay = retryDelay(policy, failures, parseRetryAfter(extra.retryAfter, Date.now()))
       hooks.onRetry(err, failures, delay)

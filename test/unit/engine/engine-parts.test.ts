@@ -75,6 +75,18 @@ describe('retries', () => {
     expect(isRetryable('CONNECTION_RESET')).toBe(true)
     expect(isRetryable('IDLE_TIMEOUT')).toBe(true)
   })
+  it('does not retry a name that does not exist, nor a certificate or pin failure; retries what may pass', () => {
+    // One code for every DNS failure; the resolver's own code says whether asking again can help.
+    expect(isRetryable('DNS_FAILED', undefined, 'ENOTFOUND')).toBe(false)
+    expect(isRetryable('DNS_FAILED', undefined, 'EAI_NONAME')).toBe(false)
+    expect(isRetryable('DNS_FAILED', undefined, 'EAI_AGAIN')).toBe(true)
+    expect(isRetryable('DNS_FAILED')).toBe(true)
+    for (const code of ['TLS_UNTRUSTED', 'TLS_NAME_MISMATCH', 'TLS_EXPIRED', 'PIN_MISMATCH'] as const) {
+      expect(isRetryable(code)).toBe(false)
+    }
+    expect(isRetryable('CONNECT_REFUSED', undefined, 'ECONNREFUSED')).toBe(true)
+    expect(isRetryable('CONNECT_TIMEOUT')).toBe(true)
+  })
 })
 
 describe('rates and checksums', () => {
