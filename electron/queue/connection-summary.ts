@@ -43,5 +43,6 @@ export function reportingTransport(transport: Transport, onConnection: (info: Co
       return connection
     },
     release: (conn) => transport.release(conn),
+    headTimeoutMs: transport.headTimeoutMs,
   }
 }

@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net'
+import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import type { BodySink, HttpRequest, ResponseBody } from './http-request.ts'
-import { Http1Parser, type ResponseHeaders } from './http1-parser.ts'
+import { Http1Parser, type ResponseHeaders, type TransferCoding } from './http1-parser.ts'
 import { codeForNodeError } from './node-errors.ts'
 import type { Connection } from './transport.ts'
 
@@ -14,6 +15,11 @@ import type { Connection } from './transport.ts'
  * deliver records it had already decrypted after the socket is told to stop, and the read buffer is reused, so
  * whatever arrives while stopped is copied into `#queue` and goes first on resume; the end waits behind it.
  * An error ends delivery at once, as a destroyed stream would: pieces still queued are dropped.
+ *
+ * Nothing here can wait without a bound: the head is read whatever its segmentation and must be complete
+ * within `headTimeoutMs` of the request (1xx responses included), a trailer section likewise from its start,
+ * and the idle timeout runs whenever we wait for the server, re-armed when a reader that stopped the flow
+ * lets it go again. Every way out settles `started` and the reader's sink.
  */
 export class Exchange implements ResponseBody {
   readonly started: Promise<{ status: number; headers: ResponseHeaders }>
@@ -40,10 +46,17 @@ export class Exchange implements ResponseBody {
   readonly #onSocketError: (err: NodeJS.ErrnoException) => void
   readonly #onSocketClose = () => this.#onClose()
   readonly #onIdle: () => void
+  readonly #idleMs: number
+  readonly #headTimeoutMs: number
+  /** The head's (then a trailer section's) time budget. */
+  #sectionTimer: NodeJS.Timeout | undefined
+  /** Undoes the transfer codings under the chunking (gzip, deflate): the first stage is written, the last read. */
+  #decoders: Array<Gunzip | Inflate> = []
   /** Any byte arrived on this connection for this request. */
   heardFrom = false
 
-  constructor(conn: Connection, req: HttpRequest, method: string, host: string, release: () => void) {
+  constructor(conn: Connection, req: HttpRequest, opts: ExchangeOptions) {
+    const { method, host, release } = opts
     this.started = new Promise((resolve, reject) => {
       this.#resolveStart = resolve
       this.#rejectStart = reject
@@ -54,14 +67,29 @@ export class Exchange implements ResponseBody {
     this.#host = host
     this.#release = release
     this.#signal = req.signal
+    this.#idleMs = req.idleTimeoutMs ?? 30_000
+    this.#headTimeoutMs = opts.headTimeoutMs
     this.#parser = new Http1Parser(
       {
-        head: (status, headers) => {
+        head: (status, headers, codings) => {
           this.#responded = true
+          this.#stopSectionTimer()
+          if (codings.length > 0) this.#decode(codings)
           this.#resolveStart({ status, headers })
         },
-        body: (buf, start, end) => this.#onBody(buf, start, end),
-        end: () => this.#onEnd(),
+        body: (buf, start, end) => {
+          const first = this.#decoders[0]
+          // Copied for the decoder, which reads its input later; the read buffer will have moved on.
+          if (first) first.write(Buffer.from(buf.subarray(start, end)))
+          else this.#onBody(buf, start, end)
+        },
+        end: () => {
+          this.#stopSectionTimer()
+          const first = this.#decoders[0]
+          if (first) first.end()
+          else this.#onEnd()
+        },
+        trailers: () => this.#startSectionTimer('trailer section'),
       },
       { host, method },
     )
@@ -77,9 +105,49 @@ export class Exchange implements ResponseBody {
       if (this.#socketStopped || this.#done) return
       this.#fail(new PinpointError('IDLE_TIMEOUT', `${host}: the server stopped sending`, { host }))
     }
-    socket.setTimeout(req.idleTimeoutMs ?? 30_000)
+    socket.setTimeout(this.#idleMs)
     socket.on('timeout', this.#onIdle)
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true })
+    this.#startSectionTimer('response head')
+  }
+
+  #startSectionTimer(what: string): void {
+    this.#stopSectionTimer()
+    const host = this.#host
+    const ms = this.#headTimeoutMs
+    this.#sectionTimer = setTimeout(() => {
+      this.#fail(new PinpointError('IDLE_TIMEOUT', `${host}: the ${what} did not complete within ${ms} ms`, { host }))
+    }, ms)
+  }
+
+  #stopSectionTimer(): void {
+    if (this.#sectionTimer) clearTimeout(this.#sectionTimer)
+    this.#sectionTimer = undefined
+  }
+
+  /**
+   * Undo transfer codings, last applied first. They are hop-by-hop (RFC 9112 section 7): the bytes beneath are
+   * the resource, so they are what lands in the file and what ranges count. A reader that stops the flow
+   * pauses the output, so a small compressed input cannot grow into an unbounded queue.
+   */
+  #decode(codings: readonly TransferCoding[]): void {
+    this.#decoders = codings.toReversed().map((c) => (c === 'gzip' ? createGunzip() : createInflate()))
+    this.#decoders.forEach((stage, k) => {
+      const coding = codings[codings.length - 1 - k] as TransferCoding
+      stage.on('error', (err: Error) => {
+        const host = this.#host
+        const why = `the ${coding} transfer coding does not decode: ${err.message}`
+        this.#fail(new PinpointError('PROTOCOL_ERROR', `${host}: malformed response (${why})`, { host }))
+      })
+      const next = this.#decoders[k + 1]
+      if (next) stage.pipe(next)
+    })
+    const last = this.#decoders.at(-1) as Gunzip | Inflate
+    last.on('data', (chunk: Buffer) => {
+      this.#onBody(chunk, 0, chunk.length)
+      if (this.#paused) last.pause()
+    })
+    last.on('end', () => this.#onEnd())
   }
 
   // ---- the socket's side ----
@@ -96,7 +164,8 @@ export class Exchange implements ResponseBody {
       this.#fail(err)
       return false
     }
-    if (this.#paused || this.#parser.done) {
+    // Until the head is complete nobody can have asked to stop: read on, or a head in pieces would wait forever.
+    if ((this.#paused && this.#responded) || this.#parser.done) {
       this.#socketStopped = true
       return false
     }
@@ -153,8 +222,11 @@ export class Exchange implements ResponseBody {
       if (this.#done) return
     }
     if (this.#ended) return this.#finish()
-    if (this.#socketStopped) {
+    this.#decoders.at(-1)?.resume()
+    if (this.#socketStopped && !this.#parser.done) {
       this.#socketStopped = false
+      // The timer may have fired, and been let pass, while we held the flow; it fires once, so arm it again.
+      ;(this.#socket as Socket).setTimeout(this.#idleMs)
       // May deliver more pieces synchronously, before it returns.
       this.#socket.resume()
     }
@@ -216,6 +288,7 @@ export class Exchange implements ResponseBody {
     this.#failure = { err }
     this.#queue = []
     this.#detach()
+    for (const stage of this.#decoders) stage.destroy()
     this.#socket.destroy()
     if (!this.#responded) return this.#rejectStart(err)
     if (this.#sink) {
@@ -225,11 +298,22 @@ export class Exchange implements ResponseBody {
   }
 
   #detach(): void {
+    this.#stopSectionTimer()
     this.#signal?.removeEventListener('abort', this.#onAbort)
   }
 
   /** As a fetch would: the signal's reason is the error, and the connection stops with it. */
   readonly #onAbort = () => this.#fail(this.#signal?.reason)
+}
+
+export interface ExchangeOptions {
+  method: string
+  /** The logical host name, for messages. */
+  host: string
+  /** How long the response head (1xx responses included), and then a trailer section, may take in all. */
+  headTimeoutMs: number
+  /** Hand the connection back for reuse. */
+  release: () => void
 }
 
 function socketError(err: NodeJS.ErrnoException, host: string): PinpointError {

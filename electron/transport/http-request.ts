@@ -79,7 +79,12 @@ export async function httpRequest(transport: Transport, req: HttpRequest): Promi
   for (let fresh = false; ; fresh = true) {
     req.signal?.throwIfAborted()
     const conn = await transport.connect(req.url, req.signal, { fresh })
-    const exchange = new Exchange(conn, req, method, target.host, () => transport.release(conn))
+    const exchange = new Exchange(conn, req, {
+      method,
+      host: target.host,
+      headTimeoutMs: transport.headTimeoutMs,
+      release: () => transport.release(conn),
+    })
     try {
       conn.socket.write(head)
       const { status, headers: resHeaders } = await exchange.started

@@ -4,6 +4,8 @@ interface Idle {
   conn: Connection
   timer: NodeJS.Timeout
   onGone: () => void
+  /** Settles once the event loop has polled the socket since it was put back: see `take`. */
+  settled: Promise<void>
 }
 
 /**
@@ -15,7 +17,8 @@ interface Idle {
  * pin mode), so a connection is only ever reused where a new one would have been checked exactly the same way;
  * a changed rule means a new key and a new handshake. An idle connection is dropped after `idleMs` (servers
  * close theirs after a few seconds too, and we would rather close first), when its server closes it, and when
- * it says anything at all: a server has no business sending bytes nobody asked for.
+ * it says anything at all: a server has no business sending bytes nobody asked for, and a late or duplicated
+ * response must never be read as the answer to the next request.
  */
 export class IdlePool {
   readonly #idle = new Map<string, Idle[]>()
@@ -27,21 +30,30 @@ export class IdlePool {
     this.#maxPerKey = opts.maxPerKey
   }
 
-  /** The most recently released live connection for `key`, taken out of the pool. */
-  take(key: string): Connection | undefined {
+  /**
+   * The most recently released live connection for `key`, taken out of the pool.
+   *
+   * Bytes the server sent after the last response may already wait in the kernel, unread: the socket stopped
+   * reading when the response ended. So a connection put back in this very turn is only handed out after the
+   * event loop has polled it once more; bytes found then retire it (`put` drops on any byte), and the request
+   * goes on another connection. Bytes still on the wire after the request is written cannot be told from its
+   * answer by HTTP/1.1 itself.
+   */
+  async take(key: string): Promise<Connection | undefined> {
     const list = this.#idle.get(key)
-    let found: Connection | undefined
-    while (list && list.length > 0 && !found) {
+    while (list && list.length > 0) {
       const idle = list.pop() as Idle
+      if (list.length === 0 && this.#idle.get(key) === list) this.#idle.delete(key)
+      // Out of the list, but still watched: a byte, a close or the idle timer destroys it meanwhile.
+      await idle.settled
       this.#forget(idle)
       const socket = idle.conn.socket as Connection['socket'] & { ref(): void }
       if (!socket.destroyed && socket.writable) {
         socket.ref()
-        found = idle.conn
+        return idle.conn
       }
     }
-    if (list?.length === 0) this.#idle.delete(key)
-    return found
+    return undefined
   }
 
   put(key: string, conn: Connection): void {
@@ -56,7 +68,7 @@ export class IdlePool {
       this.#forget(idle)
       socket.destroy()
     }
-    const idle: Idle = { conn, timer: setTimeout(drop, this.#idleMs).unref(), onGone: drop }
+    const idle: Idle = { conn, timer: setTimeout(drop, this.#idleMs).unref(), onGone: drop, settled: nextPoll() }
     socket.on('close', drop)
     socket.on('end', drop)
     socket.on('error', drop)
@@ -85,4 +97,12 @@ export class IdlePool {
     socket.off('end', idle.onGone)
     socket.off('error', idle.onGone)
   }
+}
+
+/**
+ * Resolves after the event loop's next poll phase: the first setImmediate runs in this iteration's check phase,
+ * the second in the next one's, after that iteration has polled every socket.
+ */
+function nextPoll(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)))
 }

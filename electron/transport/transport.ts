@@ -28,6 +28,11 @@ export interface TransportConfig {
   now?: () => Date
   /** How long a connection whose response ended cleanly waits for the next request to the same place; 0: never. */
   keepAliveMs?: number
+  /**
+   * How long a response head may take in all, from the request (1xx responses included), and likewise a
+   * trailer section: a server dripping one byte per idle period must not hold a request for ever.
+   */
+  headTimeoutMs?: number
 }
 
 export interface Connection {
@@ -52,6 +57,8 @@ export interface Transport {
   connect(url: URL, signal?: AbortSignal, opts?: { fresh?: boolean }): Promise<Connection>
   /** Hand back a connection whose last response ended cleanly, for the next request to the same place. */
   release(conn: Connection): void
+  /** The time budget of a response head, and of a trailer section. */
+  readonly headTimeoutMs: number
 }
 
 /** Failures that say something about the server itself, so trying another address would only hide them. */
@@ -76,7 +83,7 @@ export function createTransport(config: TransportConfig): Transport {
   async function connect(url: URL, signal?: AbortSignal, opts?: { fresh?: boolean }): Promise<Connection> {
     const target = targetFor(url, config.rules())
     const poolKey = keyOf(target, target.secure ? caFor(target.rule) : undefined)
-    const idle = opts?.fresh ? undefined : pool.take(poolKey)
+    const idle = opts?.fresh ? undefined : await pool.take(poolKey)
     if (idle) {
       const reused = { ...idle, info: { ...idle.info, url: url.href }, target, reused: true }
       config.onConnection?.(reused.info)
@@ -191,6 +198,7 @@ export function createTransport(config: TransportConfig): Transport {
     target: (url) => targetFor(url, config.rules()),
     connect,
     release: (conn) => (keepAliveMs > 0 ? pool.put(conn.key, conn) : conn.socket.destroy()),
+    headTimeoutMs: config.headTimeoutMs ?? 60_000,
   }
 }
 

@@ -71,10 +71,10 @@ describe('Http1Parser', () => {
     expect(got.body.toString()).toBe('ok')
   })
 
-  it('decodes chunked bodies with extensions and trailers; chunked wins over Content-Length', () => {
+  it('decodes chunked bodies with extensions and trailers', () => {
     const got = parse(
       wire(
-        'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 1\r\n\r\n' +
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n' +
           '4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nTrailer: t\r\n\r\n',
       ),
     )
@@ -104,6 +104,22 @@ describe('Http1Parser', () => {
 
   it.each([
     ['a bad status line', 'HTTP/2 200 OK\r\n\r\n'],
+    ['a status below 100', 'HTTP/1.1 099 Odd\r\n\r\n'],
+    ['a status above 599', 'HTTP/1.1 600 Odd\r\n\r\n'],
+    [
+      'Transfer-Encoding with Content-Length',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n',
+    ],
+    ['chunked applied twice', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n'],
+    ['chunked before another coding', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n'],
+    ['an unknown transfer coding', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: br, chunked\r\n\r\n'],
+    ['a bare LF in the head', 'HTTP/1.1 200 OK\nContent-Length: 0\n\n'],
+    ['a bare LF after a chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\nok\r\n0\r\n\r\n'],
+    [
+      'a trailer section past 16 KiB',
+      `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n${'X-T: 0123456789abcdef\r\n'.repeat(800)}\r\n`,
+    ],
+    ['a malformed trailer', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nno colon here\r\n\r\n'],
     ['obsolete line folding', 'HTTP/1.1 200 OK\r\nX-A: 1\r\n  folded\r\n\r\n'],
     ['a space before the colon', 'HTTP/1.1 200 OK\r\nX-A : 1\r\n\r\n'],
     ['a bare CR in a value', 'HTTP/1.1 200 OK\r\nX-A: 1\r2\r\n\r\n'],
