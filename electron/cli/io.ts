@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline'
+
 /** Where the CLI writes, passed in so tests can run `main()` in-process and read what it printed. */
 export interface CliIo {
   stdout: (text: string) => void
@@ -7,6 +9,8 @@ export interface CliIo {
   /** Whether stderr is a terminal, for the redrawn progress display. */
   isTTY: boolean
   stdin?: () => Promise<string>
+  /** Ask a yes/no question on the terminal; absent when stdin is not a terminal, so there is no one to ask. */
+  confirm?: (question: string) => Promise<boolean>
   /** Register a handler for SIGINT and SIGTERM; returns a function that removes it. */
   onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void
 }
@@ -18,6 +22,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stderr.isTTY === true,
+    ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
     onSignal: (handler) => {
       process.on('SIGINT', handler)
       process.on('SIGTERM', handler)
@@ -27,4 +32,26 @@ export function processIo(): CliIo {
       }
     },
   }
+}
+
+/**
+ * The question on stderr (stdout may be piped to a file), one line read from stdin: only `y` or `yes` is yes.
+ * End of input and Ctrl-C are no; readline would otherwise only pause on Ctrl-C and leave the question hanging.
+ */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  let answered = false
+  const answer = await new Promise<string>((resolve) => {
+    rl.once('close', () => {
+      if (!answered) process.stderr.write('\n')
+      resolve('')
+    })
+    rl.once('SIGINT', () => rl.close())
+    rl.question(question, (line) => {
+      answered = true
+      resolve(line)
+    })
+  })
+  rl.close()
+  return /^y(es)?$/i.test(answer.trim())
 }

@@ -62,7 +62,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .description('list the downloads in the state folder with their state')
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
     .option('--json', 'one JSON object per line')
-    .option('--remove-orphans', 'delete the .part files in download folders that no download owns')
+    .option('--remove-orphans', 'delete the .part files in download folders that no download owns, once confirmed')
+    .option('-y, --yes', 'with --remove-orphans: delete without asking (needed when stdin is not a terminal)')
     .action(async (opts) => {
       exit = await lsCommand(opts, io)
     })

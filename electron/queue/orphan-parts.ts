@@ -1,7 +1,9 @@
 import { lstat, readdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import type { PinpointError } from '../../shared/pinpoint-error.ts'
 import { PART_SUFFIX } from '../engine/file-names.ts'
+import { fileError } from '../engine/finalize.ts'
 import { partPathOf } from '../engine/target-path.ts'
 
 export interface OrphanPart {
@@ -51,25 +53,46 @@ export async function findOrphanParts(owners: readonly Owner[]): Promise<OrphanP
   return orphans.sort((a, b) => a.path.localeCompare(b.path))
 }
 
-/**
- * Delete the orphans in `owners`' folders, each checked again just before, except those written to in the
- * last minute. The caller holds the state folder's lock, so no download of its own can be starting meanwhile.
- */
-export async function removeOrphanParts(
+/** The orphans in `owners`' folders, parted into those to delete and those written to in the last minute. */
+export async function orphansToRemove(
   owners: readonly Owner[],
   now = Date.now(),
-): Promise<{ removed: OrphanPart[]; inUse: OrphanPart[] }> {
-  const removed: OrphanPart[] = []
-  const inUse: OrphanPart[] = []
-  for (const orphan of await findOrphanParts(owners)) {
-    const st = await lstat(orphan.path).catch(() => undefined)
-    if (!st?.isFile()) continue
-    if (now - st.mtimeMs < IN_USE_MS) {
-      inUse.push(orphan)
-      continue
-    }
-    await unlink(orphan.path)
-    removed.push(orphan)
+): Promise<{ removable: OrphanPart[]; inUse: OrphanPart[] }> {
+  const orphans = await findOrphanParts(owners)
+  return {
+    removable: orphans.filter((o) => now - o.modifiedMs >= IN_USE_MS),
+    inUse: orphans.filter((o) => now - o.modifiedMs < IN_USE_MS),
   }
-  return { removed, inUse }
+}
+
+export interface Removal {
+  removed: OrphanPart[]
+  /** No longer the file that was listed (written to, replaced or gone since), so left alone. */
+  changed: OrphanPart[]
+  failed: Array<{ orphan: OrphanPart; error: PinpointError }>
+}
+
+/**
+ * Delete orphans found by orphansToRemove, each checked again just before: only the same regular file, with the
+ * size and modification time it was listed with, is deleted, since the user may have been asked for minutes
+ * meanwhile. The caller holds the state folder's lock, so no download of its own can be starting meanwhile. A
+ * failed delete is returned, not thrown, so that it neither stops the others nor goes unreported.
+ */
+export async function removeOrphanParts(orphans: readonly OrphanPart[]): Promise<Removal> {
+  const result: Removal = { removed: [], changed: [], failed: [] }
+  for (const orphan of orphans) {
+    try {
+      const st = await lstat(orphan.path)
+      if (!st.isFile() || st.size !== orphan.size || st.mtimeMs !== orphan.modifiedMs) {
+        result.changed.push(orphan)
+        continue
+      }
+      await unlink(orphan.path)
+      result.removed.push(orphan)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') result.changed.push(orphan)
+      else result.failed.push({ orphan, error: fileError(err, orphan.path) })
+    }
+  }
+  return result
 }
