@@ -1,5 +1,7 @@
 /** Human figures for bytes, speed and time left; shared by the renderer, the tray and the CLI. */
 
+import type { RetryInfo } from './transfer.ts'
+
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
 
 export function formatBytes(n: number): string {
@@ -29,4 +31,15 @@ export function formatEta(seconds: number | null | undefined): string {
 export function formatPercent(done: number, total: number | null): string {
   if (total === null || total === 0) return total === 0 ? '100%' : '?'
   return `${((100 * done) / total).toFixed(1)}%`
+}
+
+/**
+ * A retry as a row and the CLI say it: `retrying in 4 s, attempt 2 of 6: <why the last one failed>`, and
+ * `retrying now, …` once its time has come and the attempt runs without having brought bytes yet.
+ */
+export function formatRetry(retry: RetryInfo, now: number): string {
+  const s = Math.ceil((retry.at - now) / 1000)
+  const when = s <= 0 ? 'now' : s < 60 ? `in ${s} s` : `in ${formatEta(s)}`
+  const why = retry.error.message.trim() || retry.error.code
+  return `retrying ${when}, attempt ${retry.attempt} of ${retry.maxAttempts}: ${why}`
 }

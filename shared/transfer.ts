@@ -4,6 +4,22 @@ import { ConnectionSummary } from './connection.ts'
 import { TransferState } from './domain.ts'
 import { FailureInfo } from './errors.ts'
 
+/**
+ * A retry the transfer is waiting for, or whose attempt has begun and brought no bytes yet. It lives only while
+ * the transfer runs (main keeps it in memory, not in the store) and clears once the attempt brings bytes.
+ */
+export const RetryInfo = z.strictObject({
+  /** The attempt that comes next: 2 for the first retry. */
+  attempt: z.number().int().min(1),
+  /** The retry policy's maximum: after this many failed attempts in a row the transfer fails. */
+  maxAttempts: z.number().int().min(1),
+  /** When that attempt starts: milliseconds since the epoch, by main's clock. */
+  at: z.number(),
+  /** Why the last attempt failed. */
+  error: FailureInfo,
+})
+export type RetryInfo = z.infer<typeof RetryInfo>
+
 /** A transfer as every view shows it: the store's row plus live figures. Main owns it; views mirror it. */
 export const TransferView = z.strictObject({
   id: z.number().int(),
@@ -23,5 +39,7 @@ export const TransferView = z.strictObject({
   position: z.number(),
   /** The transfer's latest connection that completed its handshake; null until it has one. */
   connection: ConnectionSummary.nullable(),
+  /** The retry it waits for; null when it is not retrying. */
+  retry: RetryInfo.nullable(),
 })
 export type TransferView = z.infer<typeof TransferView>

@@ -34,6 +34,7 @@ export async function runToEnd(engine: Engine, ids: number[], json: boolean, io:
     return report(outcome, io)
   } finally {
     unsubscribe()
+    display.close()
     removeSignal()
     await engine.shutdown()
   }

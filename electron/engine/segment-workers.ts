@@ -3,7 +3,7 @@ import type { HttpResponse } from '../transport/http-request.ts'
 import type { LiveSegment } from './checkpointer.ts'
 import type { PartFile } from './part-file.ts'
 import { defaultRetry } from './retry-policy.ts'
-import { retryMessage, retrying } from './retrying.ts'
+import { reportRetry, retrying } from './retrying.ts'
 import { fetchSegment, type SegmentJob } from './segment-fetch.ts'
 import { releaseBatches, takeBatch } from './write-batches.ts'
 import { MIN_SEGMENT } from './segment-plan.ts'
@@ -107,7 +107,7 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
       p.env.retry ?? defaultRetry,
       signal,
       {
-        onRetry: (err, n, delay) => p.env.store.events.add(p.row.id, 'retry', retryMessage(err, n, delay)),
+        onRetry: reportRetry(p.env, p.row.id),
         madeProgress: () => {
           const moved = seg.written > before
           before = seg.written

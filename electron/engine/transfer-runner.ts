@@ -1,4 +1,5 @@
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import type { RetryInfo } from '../../shared/transfer.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
@@ -7,7 +8,7 @@ import { checkpoint, type LiveSegment } from './checkpointer.ts'
 import { hashFile, parseChecksum } from './checksum.ts'
 import { finalizePart } from './finalize.ts'
 import { factsOf } from './first-response.ts'
-import { retryMessage, retrying } from './retrying.ts'
+import { reportRetry, retrying } from './retrying.ts'
 import { getFollowing } from './follow-redirects.ts'
 import { PartFile } from './part-file.ts'
 import { runWorkers } from './segment-workers.ts'
@@ -27,6 +28,8 @@ export interface EngineEnv {
   minSegment?: number
   checkpointMs?: number
   onBytes?: (id: number, n: number) => void
+  /** A failed attempt will be tried again; the queue shows it until bytes arrive or the transfer ends. */
+  onRetry?: (id: number, retry: RetryInfo) => void
   onChange?: (row: TransferRow) => void
   /** Runs after the final fsync and before the rename; the kill -9 tests hold a transfer here. */
   beforeFinalize?: (row: TransferRow) => Promise<void>
@@ -86,7 +89,7 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
       const opened = await retrying(
         env.retry ?? defaultRetry,
         signal,
-        { onRetry: (err, n, delay) => env.store.events.add(id, 'retry', retryMessage(err, n, delay)) },
+        { onRetry: reportRetry(env, id) },
         () => openFirst(env, url, signal),
       )
       first = opened.res

@@ -2,7 +2,7 @@ import { statfs } from 'node:fs/promises'
 
 import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
-import type { TransferView } from '../../shared/transfer.ts'
+import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
 import { ChangeFeed, type Changes } from './change-feed.ts'
 import { reportingTransport, summarize } from './connection-summary.ts'
@@ -57,6 +57,8 @@ export class Queue {
   readonly #active = new Map<number, { ctl: AbortController; done: Promise<void> }>()
   readonly #meters = new Map<number, SpeedMeter>()
   readonly #received = new Map<number, number>()
+  /** The retry each running transfer waits for, until its next attempt brings bytes or it stops. */
+  readonly #retries = new Map<number, RetryInfo>()
   readonly #feed: ChangeFeed
   readonly #waiters = new Set<(id: number) => void>()
   #scope: Set<number> | 'all' = new Set()
@@ -73,6 +75,9 @@ export class Queue {
     this.#env = {
       ...opts.env,
       onBytes: (id, n) => {
+        // Bytes mean an attempt works again. With several connections they may come from one that is not the
+        // retrying one; the transfer is then downloading, not waiting, and its row says so.
+        this.#retries.delete(id)
         this.#meters.get(id)?.add(n)
         this.#received.set(id, (this.#received.get(id) ?? 0) + n)
         this.#touch(id)
@@ -81,6 +86,11 @@ export class Queue {
       onChange: (row) => {
         this.#touch(row.id)
         opts.env.onChange?.(row)
+      },
+      onRetry: (id, retry) => {
+        this.#retries.set(id, retry)
+        this.#touch(id)
+        opts.env.onRetry?.(id, retry)
       },
     }
     if (opts.diskRecheckMs) {
@@ -187,7 +197,11 @@ export class Queue {
 
   view(row: TransferRow): TransferView {
     const live = this.#active.has(row.id)
-      ? { received: this.#received.get(row.id), rate: this.#meters.get(row.id)?.rate() ?? 0 }
+      ? {
+          received: this.#received.get(row.id),
+          rate: this.#meters.get(row.id)?.rate() ?? 0,
+          retry: this.#retries.get(row.id),
+        }
       : undefined
     return transferView(row, this.#store.segments.durableBytes(row.id), live)
   }
@@ -268,6 +282,7 @@ export class Queue {
       .finally(() => {
         this.#active.delete(id)
         this.#received.delete(id)
+        this.#retries.delete(id)
         this.#touch(id)
         this.#wake(id)
         this.#pump()

@@ -1,12 +1,16 @@
-import type { TransferView } from '../../shared/transfer.ts'
+import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import { readSummary } from './connection-summary.ts'
 import { etaSeconds } from './speed-meter.ts'
 
-/** What only a running transfer has: bytes received since its last checkpoint, and its current rate. */
+/**
+ * What only a running transfer has: bytes received since its last checkpoint, its current rate, and the retry
+ * it waits for, if any.
+ */
 export interface LiveFigures {
   received: number | undefined
   rate: number
+  retry?: RetryInfo | undefined
 }
 
 /**
@@ -30,5 +34,6 @@ export function transferView(row: TransferRow, durable: number, live: LiveFigure
     eta: live ? (etaSeconds(row.total, done, speed) ?? null) : null,
     position: row.position,
     connection: readSummary(row.lastConnection),
+    retry: live?.retry ?? null,
   }
 }

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand'
 
 import type { Output, Payload } from '../../shared/ipc.ts'
-import type { TransferView } from '../../shared/transfer.ts'
+import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
 import type { AppState } from './app-state.ts'
 
 export interface TransfersState {
@@ -74,14 +74,24 @@ function sortedIds(byId: Readonly<Record<number, TransferView>>): number[] {
     .map((v) => v.id)
 }
 
-/** Field-by-field equality of two views; `error` and `connection` are the nested values, each one level deep. */
+/**
+ * Field-by-field equality of two views; `error` and `connection` are the nested values, each one level deep, and
+ * `retry` is compared with its error.
+ */
 export function sameView(a: TransferView, b: TransferView): boolean {
   for (const key of Object.keys(b) as Array<keyof TransferView>) {
     if (key === 'error' || key === 'connection') {
       if (!shallowEqual(a[key], b[key])) return false
+    } else if (key === 'retry') {
+      if (!sameRetry(a.retry, b.retry)) return false
     } else if (a[key] !== b[key]) return false
   }
   return true
+}
+
+function sameRetry(a: RetryInfo | null, b: RetryInfo | null): boolean {
+  if (a === null || b === null) return a === b
+  return a.attempt === b.attempt && a.maxAttempts === b.maxAttempts && a.at === b.at && shallowEqual(a.error, b.error)
 }
 
 function shallowEqual(a: object | null, b: object | null): boolean {

@@ -73,6 +73,7 @@ export function view(id: number, over: Partial<TransferView> = {}): TransferView
     eta: null,
     position: id,
     connection: null,
+    retry: null,
     ...over,
   }
 }

@@ -82,6 +82,25 @@ describe('transfers slice', () => {
     expect(store.getState().transfers.byId[1]?.connection).toBeNull()
   })
 
+  it('compares retries by value, and a new attempt or its end replaces the row', () => {
+    const refused = { code: 'CONNECT_REFUSED' as const, message: 'a.test at 127.0.0.1:1: connection refused' }
+    const retry = { attempt: 2, maxAttempts: 6, at: 1_000, error: refused }
+    const store = createAppStore()
+    const waiting = view(1, { state: 'connecting', retry })
+    store.getState().loadTransfers({ seq: 1, transfers: [waiting] })
+    store.getState().applyTransferChanges({
+      seq: 2,
+      patches: [{ ...waiting, retry: { ...retry, error: { ...refused } } }],
+      removed: [],
+    })
+    expect(store.getState().transfers.byId[1]).toBe(waiting)
+    const next = { ...retry, attempt: 3, at: 3_000 }
+    store.getState().applyTransferChanges({ seq: 3, patches: [{ ...waiting, retry: next }], removed: [] })
+    expect(store.getState().transfers.byId[1]?.retry).toEqual(next)
+    store.getState().applyTransferChanges({ seq: 4, patches: [{ ...waiting, retry: null }], removed: [] })
+    expect(store.getState().transfers.byId[1]?.retry).toBeNull()
+  })
+
   it('adds new rows and removes gone ones, re-sorting the order', () => {
     const store = loaded(1, 2, 3)
     store.getState().applyTransferChanges({ seq: 6, patches: [view(4, { position: 0 })], removed: [2] })

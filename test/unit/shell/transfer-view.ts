@@ -20,6 +20,7 @@ export function view(overrides: Partial<TransferView> = {}): TransferView {
     eta: null,
     position: id,
     connection: null,
+    retry: null,
     ...overrides,
   }
 }
