@@ -21,6 +21,7 @@ export interface GetFlags extends ConnectFlags {
   maxConcurrent?: string
   limitRate?: string
   checksum?: string
+  retry?: string
   json?: boolean
 }
 
@@ -56,6 +57,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   const checksum = flags.checksum === undefined ? undefined : formatChecksum(parseChecksum(flags.checksum))
   const split = positiveInt(flags.split, '-s/--split', 1, 64) ?? 1
   const maxConcurrent = positiveInt(flags.maxConcurrent, '-j/--max-concurrent', 1, 256) ?? 3
+  const retries = positiveInt(flags.retry, '--retry', 0, 100)
   const limitRate = flags.limitRate === undefined ? undefined : parseRate(flags.limitRate)
   if (flags.limitRate !== undefined && limitRate === undefined) {
     throw new PinpointError('BAD_INPUT', `--limit-rate "${flags.limitRate}": expected a rate such as 500K or 2M`)
@@ -70,7 +72,12 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
 
   const engine = await openEngine(
     setup,
-    { maxConcurrent, ...(flags.stateDir ? { stateDir: flags.stateDir } : {}), ...(limitRate ? { limitRate } : {}) },
+    {
+      maxConcurrent,
+      ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+      ...(limitRate ? { limitRate } : {}),
+      ...(retries === undefined ? {} : { retries }),
+    },
     io,
   )
   const connection = serializeSetup(setup)

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander'
 
 import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
+import { defaultRetry } from '../engine/retry-policy.ts'
 import { getCommand } from './get-command.ts'
 import { lsCommand } from './ls-command.ts'
 import { resumeCommand } from './resume-command.ts'
@@ -42,6 +43,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('-j, --max-concurrent <n>', 'downloads at once (default 3)')
     .option('--limit-rate <rate>', 'a global rate limit, e.g. 500K or 2M')
     .option('--checksum <algo=hex>', 'verify before completing: sha256, sha512, sha1 or md5')
+    .option(
+      '--retry <n>',
+      `tries again after a transient failure at most this many times in a row (default ${defaultRetry.maxAttempts - 1})`,
+    )
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
     .option('--json', 'newline-delimited JSON events on stdout instead of the progress display')
     .action(async (urls: string[], opts) => {

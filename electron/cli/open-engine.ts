@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 
 import type { HostRule } from '../../shared/domain.ts'
+import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
 import type { EngineEnv } from '../engine/transfer-runner.ts'
 import { Queue } from '../queue/queue.ts'
@@ -23,6 +24,8 @@ export interface EngineFlags {
   stateDir?: string
   maxConcurrent?: number
   limitRate?: number
+  /** Retries after a transient failure, on top of the first try (curl's `--retry`); the policy's by default. */
+  retries?: number
 }
 
 /** The state folder named by `--state-dir`, `PINPOINT_STATE_DIR`, or the platform default, in that order. */
@@ -51,6 +54,7 @@ export async function openEngine(setup: ConnectSetup, flags: EngineFlags, io: Cl
     store,
     transport,
     ...(flags.limitRate ? { limiter: new TokenBucket(flags.limitRate) } : {}),
+    ...(flags.retries === undefined ? {} : { retry: { ...defaultRetry, maxAttempts: flags.retries + 1 } }),
     ...(hold ? { beforeFinalize: () => new Promise<void>((r) => setTimeout(r, Number(hold))) } : {}),
   }
   const queue = await Queue.open({ env, maxActive: flags.maxConcurrent ?? 3 })
