@@ -206,6 +206,8 @@ export class Exchange implements ResponseBody {
       sink.error(this.#failure.err)
       return
     }
+    // An empty body (204, 304, Content-Length: 0) has ended before anyone asked to read it.
+    if (this.#done) return sink.end()
     this.resume()
   }
 
