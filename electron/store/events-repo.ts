@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite'
+import type { Preparer } from './turn-commit.ts'
 
 /** One line of a transfer's history: a retry, a restart and why, a recovery after a crash. */
 export interface EventRow {
@@ -22,7 +22,7 @@ export interface EventsRepo {
 const MAX_EVENTS_PER_TRANSFER = 1_000
 const MAX_MESSAGE_CHARS = 4_096
 
-export function eventsRepo(db: DatabaseSync, now: () => number): EventsRepo {
+export function eventsRepo(db: Preparer, now: () => number): EventsRepo {
   const s = {
     add: db.prepare('INSERT INTO events (transfer_id, at, kind, message) VALUES (?, ?, ?, ?)'),
     prune: db.prepare(`

@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite'
+import type { Preparer } from './turn-commit.ts'
 
 import { HostPattern, HostRule } from '../../shared/domain.ts'
 
@@ -26,7 +26,7 @@ export interface HostRulesRepo {
   remove(pattern: string, port?: number): boolean
 }
 
-export function hostRulesRepo(db: DatabaseSync): HostRulesRepo {
+export function hostRulesRepo(db: Preparer): HostRulesRepo {
   const s = {
     list: db.prepare('SELECT pattern, port, rule FROM host_rules ORDER BY pattern, port'),
     upsert: db.prepare(

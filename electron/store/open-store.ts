@@ -12,6 +12,7 @@ import { isDamaged } from './sqlite-errors.ts'
 import { acquireStateLock, type StateLock } from './state-lock.ts'
 import { transactionRunner, type Transaction } from './transaction.ts'
 import { transfersRepo, type TransfersRepo } from './transfers-repo.ts'
+import { TurnCommit } from './turn-commit.ts'
 
 export const DB_FILE = 'pinpoint.db'
 const BUSY_TIMEOUT_MS = 5_000
@@ -36,6 +37,8 @@ export interface Store {
   readonly hostRules: HostRulesRepo
   /** Run `fn` atomically; calls nest (as savepoints). `fn` must be synchronous. */
   transaction: Transaction
+  /** Commit this turn's writes now rather than when the turn ends (see TurnCommit). */
+  flush(): void
   /** Close the database and release the lock. Safe to call more than once. */
   close(): void
 }
@@ -146,22 +149,26 @@ function assemble(p: {
   lock?: StateLock
 }): Store {
   const { db, now, lock } = p
-  const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE')
+  const turn = p.readOnly ? undefined : new TurnCommit(db)
+  const writes = turn?.preparer() ?? db
+  const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE', turn)
   let closed = false
   return {
     dir: p.dir,
     dbPath: p.dbPath,
     readOnly: p.readOnly,
-    transfers: transfersRepo(db, now, transaction),
-    segments: segmentsRepo(db, transaction),
-    events: eventsRepo(db, now),
-    settings: settingsRepo(db),
-    hostRules: hostRulesRepo(db),
+    transfers: transfersRepo(writes, now, transaction),
+    segments: segmentsRepo(writes, transaction),
+    events: eventsRepo(writes, now),
+    settings: settingsRepo(writes),
+    hostRules: hostRulesRepo(writes),
     transaction,
+    flush: () => turn?.flush(),
     close() {
       if (closed) return
       closed = true
       try {
+        turn?.flush()
         // Cheap, and what SQLite recommends before a long-lived connection closes: keeps query plans good.
         if (!p.readOnly) db.exec('PRAGMA optimize')
       } catch {

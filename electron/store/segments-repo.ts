@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite'
+import type { Preparer } from './turn-commit.ts'
 
 import type { Transaction } from './transaction.ts'
 
@@ -34,7 +34,7 @@ export interface SegmentsRepo {
   split(transferId: number, start: number, at: number): SegmentRow
 }
 
-export function segmentsRepo(db: DatabaseSync, transaction: Transaction): SegmentsRepo {
+export function segmentsRepo(db: Preparer, transaction: Transaction): SegmentsRepo {
   // "end" is quoted throughout: it is an SQL keyword that SQLite only tolerates as a column name.
   const s = {
     list: db.prepare('SELECT start, "end", done FROM segments WHERE transfer_id = ? ORDER BY start'),

@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite'
+import type { Preparer } from './turn-commit.ts'
 
 /**
  * Settings as key → JSON value. The store does not know their shape: the caller parses them with its schema,
@@ -13,7 +13,7 @@ export interface SettingsRepo {
   all(): Record<string, unknown>
 }
 
-export function settingsRepo(db: DatabaseSync): SettingsRepo {
+export function settingsRepo(db: Preparer): SettingsRepo {
   const s = {
     get: db.prepare('SELECT value FROM settings WHERE key = ?'),
     set: db.prepare(

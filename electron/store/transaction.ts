@@ -1,5 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 
+import type { TurnCommit } from './turn-commit.ts'
+
 export type Transaction = <T>(fn: () => T) => T
 
 /**
@@ -12,12 +14,20 @@ export type Transaction = <T>(fn: () => T) => T
  * Writers begin IMMEDIATE: the write lock is taken up front, so a transaction that reads and then writes waits
  * for `busy_timeout` instead of failing with SQLITE_BUSY when it tries to upgrade.
  *
+ * With a `turn` (group commit), the outermost call joins the turn's transaction and runs as a SAVEPOINT in it:
+ * still all or nothing, committed with the turn's other writes.
+ *
  * `fn` must be synchronous. A promise would commit before its work ran, so one is rolled back and refused.
  */
-export function transactionRunner(db: DatabaseSync, begin: 'BEGIN IMMEDIATE' | 'BEGIN'): Transaction {
+export function transactionRunner(
+  db: DatabaseSync,
+  begin: 'BEGIN IMMEDIATE' | 'BEGIN',
+  turn?: TurnCommit,
+): Transaction {
   let depth = 0
   return <T>(fn: () => T): T => {
-    const nested = depth > 0
+    if (depth === 0) turn?.join()
+    const nested = depth > 0 || turn !== undefined
     db.exec(nested ? 'SAVEPOINT nested' : begin)
     depth++
     try {

@@ -1,4 +1,6 @@
-import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite'
+import type { SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite'
+
+import type { Preparer } from './turn-commit.ts'
 
 import type { TransferState } from '../../shared/domain.ts'
 import type { ErrorCode } from '../../shared/errors.ts'
@@ -108,7 +110,7 @@ const COLUMNS = {
 
 const FIND = `SELECT * FROM transfers WHERE url = :url AND dir = :dir AND (:name IS NULL OR name = :name)`
 
-export function transfersRepo(db: DatabaseSync, now: () => number, transaction: Transaction): TransfersRepo {
+export function transfersRepo(db: Preparer, now: () => number, transaction: Transaction): TransfersRepo {
   const s = {
     insert: db.prepare(`
       INSERT INTO transfers (url, dir, name, target_path, state, split, checksum, limit_rate, connection, position,

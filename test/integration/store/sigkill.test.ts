@@ -12,8 +12,9 @@ import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
 const OPEN_STORE = pathToFileURL(resolve(import.meta.dirname, '../../../electron/store/open-store.ts')).href
 
 /**
- * Commits progress, then opens a transaction it never finishes, and blocks inside it. `kill -9` lands with one
- * commit made and one in flight: the first must survive and the second must vanish.
+ * Commits progress (its turn ends, which commits it), then opens a transaction it never finishes, and blocks
+ * inside it. `kill -9` lands with one commit made and one in flight: the first must survive and the second
+ * must vanish.
  */
 const CHILD = `
 import { writeSync } from 'node:fs'
@@ -24,6 +25,7 @@ const { id } = store.transfers.insert({ url: 'https://example.com/big.iso', dir:
 store.segments.replace(id, [{ start: 0, end: 1000, done: 0 }, { start: 1000, end: 2000, done: 0 }])
 store.segments.commitProgress(id, [{ start: 0, done: 700 }, { start: 1000, done: 250 }])
 store.transfers.update(id, { state: 'downloading', total: 2000 })
+await new Promise((turnEnds) => setImmediate(turnEnds))
 store.transaction(() => {
   store.segments.commitProgress(id, [{ start: 0, done: 1000 }])
   writeSync(1, 'ready\\n')

@@ -29,6 +29,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await removeTempDir(d)
 })
 
+const turnEnds = () => new Promise((resolve) => setImmediate(resolve))
+
 async function tempDir(): Promise<string> {
   const dir = await makeTempDir('store')
   dirs.push(dir)
@@ -138,9 +140,11 @@ describe('opening', () => {
     const dir = await tempDir()
     const writer = open({ dir })
     writer.transfers.insert({ url: 'https://example.com/a', dir: '/d' })
+    await turnEnds()
     const reader = openStore({ dir, readOnly: true })
     expect(reader.transfers.list().map((r) => r.url)).toEqual(['https://example.com/a'])
     writer.transfers.insert({ url: 'https://example.com/b', dir: '/d' })
+    writer.flush()
     expect(reader.transfers.count()).toBe(2)
     expect(() => reader.transfers.insert({ url: 'https://example.com/c', dir: '/d' })).toThrow(/readonly/)
     reader.close()
@@ -404,6 +408,7 @@ describe('host rules and settings', () => {
     const dir = await tempDir()
     const store = open({ dir })
     store.hostRules.upsert({ pattern: 'good.example' } as HostRule)
+    store.flush()
     const raw = new DatabaseSync(join(dir, DB_FILE))
     raw.prepare('INSERT INTO host_rules (pattern, port, rule) VALUES (?, 0, ?)').run('bad.example', '{"pattern":5}')
     raw.close()

@@ -1,0 +1,96 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+
+/** What the repositories need of a connection. */
+export type Preparer = Pick<DatabaseSync, 'prepare'>
+
+const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i
+const RUNS = new Set<PropertyKey>(['run', 'get', 'all', 'iterate'])
+
+/**
+ * Group commit: every write made in one turn of the event loop joins one transaction, committed when the turn
+ * ends (`setImmediate`). Eight downloads finishing small files at once make a few commits a turn instead of a
+ * dozen each, and a commit is most of what a write costs (a WAL append and its `fcntl` locks).
+ *
+ * Durability keeps its order: a write is made only after the file data it speaks for was fsynced, and its
+ * commit comes later still, so the database never claims bytes the disk does not hold. A crash loses at most
+ * the last turn's writes, which is what `synchronous=NORMAL` already allows: the bytes are fetched again.
+ * Other processes (a read-only `pinpoint ls`) see a write one turn later; this process sees it at once, as it
+ * reads through the same connection.
+ *
+ * A commit that fails (the disk that holds the state folder is full) rolls the turn back; the error is then
+ * thrown by the next write, so whoever writes next hears of it, as they would have of their own commit.
+ */
+export class TurnCommit {
+  readonly #db: DatabaseSync
+  #open = false
+  #failure: unknown
+
+  constructor(db: DatabaseSync) {
+    this.#db = db
+  }
+
+  /** Open this turn's transaction if it is not open yet; the next turn commits it. */
+  join(): void {
+    if (this.#failure !== undefined) {
+      const err = this.#failure
+      this.#failure = undefined
+      throw err
+    }
+    if (this.#open) return
+    this.#db.exec('BEGIN IMMEDIATE')
+    this.#open = true
+    setImmediate(() => this.flush())
+  }
+
+  /** Commit now (before closing, or when a reader in another process must see the writes). */
+  flush(): void {
+    if (!this.#open) return
+    this.#open = false
+    try {
+      this.#db.exec('COMMIT')
+    } catch (err) {
+      try {
+        if (this.#db.isTransaction) this.#db.exec('ROLLBACK')
+      } catch {
+        // SQLITE_FULL and SQLITE_IOERR may roll back on their own; the commit's error is the one to report.
+      }
+      this.#failure = new PinpointError(
+        (err as Error).message.includes('full') ? 'DISK_FULL' : 'FILE_ERROR',
+        `the state database could not commit: ${(err as Error).message}`,
+      )
+    }
+  }
+
+  /** `db` for the repositories: a statement that writes joins the turn's transaction before it runs. */
+  preparer(): Preparer {
+    const db = this.#db
+    const join = () => this.join()
+    return {
+      prepare(sql: string): StatementSync {
+        const stmt = db.prepare(sql)
+        if (!WRITE.test(sql)) return stmt
+        const wrapped = new Map<PropertyKey, unknown>()
+        return new Proxy(stmt, {
+          get(target, key) {
+            const value = Reflect.get(target, key, target) as unknown
+            if (typeof value !== 'function') return value
+            let fn = wrapped.get(key)
+            if (!fn) {
+              const method = value as (...args: unknown[]) => unknown
+              fn = RUNS.has(key)
+                ? (...args: unknown[]) => {
+                    join()
+                    return method.apply(target, args)
+                  }
+                : method.bind(target)
+              wrapped.set(key, fn)
+            }
+            return fn
+          },
+        })
+      },
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { statSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { execFileSync } from 'node:child_process'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { DB_FILE, openStore, type Store } from '../../../electron/store/open-store.ts'
+import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
+
+const dirs: string[] = []
+const stores: Store[] = []
+afterEach(async () => {
+  for (const s of stores.splice(0)) s.close()
+  for (const d of dirs.splice(0)) {
+    try {
+      execFileSync('umount', [d], { stdio: 'ignore' })
+    } catch {
+      // Not a mount point.
+    }
+    await removeTempDir(d)
+  }
+})
+
+async function freshStore(): Promise<{ store: Store; dir: string }> {
+  const dir = await makeTempDir('turn-commit')
+  dirs.push(dir)
+  const store = openStore({ dir })
+  stores.push(store)
+  return { store, dir }
+}
+
+const turnEnds = () => new Promise((resolve) => setImmediate(resolve))
+
+/** What another process sees: a separate connection to the same file. */
+function outsider(dir: string): DatabaseSync {
+  return new DatabaseSync(join(dir, DB_FILE), { readOnly: true })
+}
+
+/** WAL frames written so far (a 32-byte header, then a 24-byte header per page): a commit appends a frame per page. */
+function walFrames(dir: string, pageSize: number): number {
+  return Math.max(0, (statSync(join(dir, `${DB_FILE}-wal`)).size - 32) / (pageSize + 24))
+}
+
+describe('group commit: the writes of one turn are one commit', () => {
+  it('makes a turn of writes visible to other connections together, when the turn ends', async () => {
+    const { store, dir } = await freshStore()
+    const other = outsider(dir)
+    const count = () => Number(other.prepare('SELECT COUNT(*) AS n FROM transfers').get()?.['n'])
+    const { id } = store.transfers.insert({ url: 'https://example.com/a', dir: '/d' })
+    store.transfers.update(id, { state: 'downloading' })
+    store.events.add(id, 'retry', 'once')
+    // This process reads its own writes at once...
+    expect(store.transfers.get(id)?.state).toBe('downloading')
+    // ...another sees none of them yet...
+    expect(count()).toBe(0)
+    await turnEnds()
+    // ...and all of them after the turn.
+    expect(count()).toBe(1)
+    expect(other.prepare('SELECT state FROM transfers').get()?.['state']).toBe('downloading')
+    other.close()
+  })
+
+  it('writes fewer WAL frames for a turn of writes than for the same writes one commit each', async () => {
+    const { store, dir } = await freshStore()
+    const ids = Array.from({ length: 8 }, (_, i) => store.transfers.insert({ url: `https://e.com/${i}`, dir: '/d' }).id)
+    store.flush()
+    const other = outsider(dir)
+    const pageSize = Number(other.prepare('PRAGMA page_size').get()?.['page_size'])
+    other.close()
+    const before = walFrames(dir, pageSize)
+    for (const id of ids) store.transfers.update(id, { state: 'downloading' })
+    await turnEnds()
+    const grouped = walFrames(dir, pageSize) - before
+    for (const id of ids) {
+      store.transfers.update(id, { state: 'completed' })
+      store.flush()
+    }
+    const separate = walFrames(dir, pageSize) - before - grouped
+    expect(grouped).toBeGreaterThan(0)
+    expect(grouped * 4).toBeLessThan(separate)
+  })
+
+  it('keeps a transaction all-or-nothing inside the turn: a failed one undoes only itself', async () => {
+    const { store, dir } = await freshStore()
+    const { id } = store.transfers.insert({ url: 'https://example.com/a', dir: '/d' })
+    expect(() =>
+      store.transaction(() => {
+        store.transfers.update(id, { state: 'failed' })
+        throw new Error('boom')
+      }),
+    ).toThrow('boom')
+    store.events.add(id, 'note', 'after')
+    await turnEnds()
+    const other = outsider(dir)
+    expect(other.prepare('SELECT state FROM transfers').get()?.['state']).toBe('queued')
+    expect(other.prepare('SELECT COUNT(*) AS n FROM events').get()?.['n']).toBe(1)
+    other.close()
+  })
+
+  it('commits on close', async () => {
+    const { store, dir } = await freshStore()
+    store.transfers.insert({ url: 'https://example.com/a', dir: '/d' })
+    store.close()
+    const other = outsider(dir)
+    expect(other.prepare('SELECT COUNT(*) AS n FROM transfers').get()?.['n']).toBe(1)
+    other.close()
+  })
+
+  it('reports a commit that failed (a full disk) to the next write, as DISK_FULL', async () => {
+    const dir = await makeTempDir('turn-commit-full')
+    dirs.push(dir)
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir])
+    } catch {
+      return void expect.soft(process.getuid?.(), 'mounting a small tmpfs needs root').not.toBe(0)
+    }
+    await mkdir(join(dir, 'state'))
+    const store = openStore({ dir: join(dir, 'state') })
+    stores.push(store)
+    const { id } = store.transfers.insert({ url: 'https://example.com/a', dir: '/d' })
+    store.flush()
+    let failed: unknown
+    // Fill the disk through the state database, one turn at a time, until a commit fails.
+    for (let i = 0; i < 400 && failed === undefined; i++) {
+      try {
+        store.events.add(id, 'note', 'x'.repeat(4000))
+        await turnEnds()
+      } catch (err) {
+        failed = err
+      }
+    }
+    expect(failed).toMatchObject({ code: 'DISK_FULL' })
+    // The store goes on: the failed turn was rolled back, and what was committed before stays.
+    expect(store.transfers.get(id)?.url).toBe('https://example.com/a')
+  })
+})
