@@ -1,7 +1,9 @@
 import { memo, type DragEvent, type MouseEvent } from 'react'
 
-import { formatBytes, formatEta, formatPercent, formatSpeed } from '../../shared/format.ts'
+import { formatBytes, formatEta, formatPercent, formatRetry, formatSpeed } from '../../shared/format.ts'
+import type { RetryInfo } from '../../shared/transfer.ts'
 import { errorText } from '../error-text.ts'
+import { useClock } from '../hooks/use-clock.ts'
 import { ROW_DRAG_TYPE, type Edge } from '../queue-order.ts'
 import { appStore, useStore } from '../store/index.ts'
 import { displayName, selectedIds } from '../store/visible.ts'
@@ -41,7 +43,8 @@ export const TransferRow = memo(function TransferRow({ id, top, ids, dropEdge }:
   const name = displayName(view)
   const draggable = WAITING.has(view.state)
   const percent = formatPercent(view.done, view.total)
-  const running = view.state === 'downloading' || view.state === 'connecting'
+  // Waiting to retry is not moving: the row says when and why instead of a speed of zero.
+  const running = (view.state === 'downloading' || view.state === 'connecting') && view.retry === null
   return (
     <div
       id={`transfer-${id}`}
@@ -77,6 +80,7 @@ export const TransferRow = memo(function TransferRow({ id, top, ids, dropEdge }:
         <span className="row-speed">{running ? formatSpeed(view.speed) : ''}</span>
         <span className="row-eta">{running ? formatEta(view.eta) : ''}</span>
         <ConnectionBadge id={id} />
+        {view.retry !== null && <RetryText retry={view.retry} />}
         {view.error !== null && (
           <span className="transfer-error" data-testid="transfer-error" title={view.error.message}>
             {errorText(view.error)}
@@ -86,3 +90,13 @@ export const TransferRow = memo(function TransferRow({ id, top, ids, dropEdge }:
     </div>
   )
 })
+
+/** When the next attempt comes, which of how many, and why the last failed; counts down while it waits. */
+function RetryText({ retry }: { retry: RetryInfo }) {
+  const now = useClock()
+  return (
+    <span className="transfer-retry" data-testid="transfer-retry" title={retry.error.message}>
+      {formatRetry(retry, now)}
+    </span>
+  )
+}

@@ -2,8 +2,10 @@ import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
+import { defaultRetry } from '../../electron/engine/retry-policy.ts'
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts'
 import { makePayload } from '../fixtures/payload.ts'
+import { refusedPort } from '../fixtures/silent-listener.ts'
 import { openApp, transports, type App, closeApp } from './harness/open-app.ts'
 import { byId, expectRowState, openAddDialog, row, setField, transferIdFor, visible } from './harness/ui.ts'
 
@@ -55,6 +57,40 @@ describe.each(transports)('the main views (%s)', (transport) => {
     expect(await row(page, broken).isVisible()).toBe(true)
     await byId(page, 'filter-all').click()
     await expect.poll(() => byId(page, 'transfer-row').count()).toBe(3)
+  }, 60_000)
+
+  it('a transfer that cannot connect says when it retries, which attempt of how many, and why', async () => {
+    app = await openApp({ transport })
+    const { page, core } = app
+    const port = await refusedPort()
+    const url = `http://127.0.0.1:${port}/x`
+    core.addUrls([url])
+    const id = await transferIdFor(core, url)
+    const retry = row(page, id).getByTestId('transfer-retry')
+    await visible(retry)
+    const first = await retry.innerText()
+    const max = defaultRetry.maxAttempts
+    expect(first).toMatch(
+      new RegExp(`^retrying (in \\d+ s|now), attempt 2 of ${max}: .*127\\.0\\.0\\.1:${port}: connection refused$`),
+    )
+    expect(await row(page, id).getAttribute('data-state')).toBe('connecting')
+    // Attempt 4 waits two seconds or more, with no change from main meanwhile: the row counts it down itself.
+    const shown = new Set<string>()
+    const read = async () => {
+      const text = await retry.innerText({ timeout: 1000 }).catch(() => '')
+      shown.add(text)
+      return text
+    }
+    await expect.poll(read, { timeout: 20_000, interval: 100 }).toContain(`attempt 5 of ${max}`)
+    const counted = [...shown].filter((t) => t.includes(`attempt 4 of ${max}`)).map((t) => /in (\d+) s/.exec(t)?.[1])
+    expect(new Set(counted).size).toBeGreaterThanOrEqual(2)
+    await app.screenshot('transfers-retrying')
+
+    // A paused transfer is not waiting to retry: the text goes with the attempt.
+    await row(page, id).click()
+    await byId(page, 'action-pause').click()
+    await expectRowState(page, id, 'paused')
+    await expect.poll(() => retry.count()).toBe(0)
   }, 60_000)
 
   it('settings show the current values and a change reaches the running core', async () => {
