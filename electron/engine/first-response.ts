@@ -4,15 +4,19 @@ import { PinpointError } from '../../shared/pinpoint-error.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
 import { checkContentRange } from './content-range.ts'
 import { nameFromUrl, sanitizeName } from './file-names.ts'
+import { strongValidators, type Validators } from './validators.ts'
 
 /** What the first response says about the file. */
 export interface FileFacts {
   /** Bytes, or undefined for a close-delimited body without Content-Length. */
   total: number | undefined
   rangeSupported: boolean
-  /** Only a strong ETag: RFC 9110 forbids weak validators in If-Range. */
+  /** Only a strong ETag: If-Range takes strong validators only (see validators.ts). */
   etag: string | undefined
+  /** Last-Modified only when it is a strong validator and there is no ETag at all. */
   lastModified: string | undefined
+  /** The validators as sent, weak ones too: within this download they still tell a changed file. */
+  sent: Validators
   /** The name the server suggests (Content-Disposition), else the one in the original URL's path. */
   name: string
 }
@@ -36,14 +40,20 @@ export function factsOf(res: HttpResponse, originalUrl: URL): FileFacts {
   } else {
     throw httpStatusError(res)
   }
-  const etag = header(res, 'etag')
+  const sent = validatorsOf(res)
+  const strong = strongValidators(sent)
   return {
     total,
     rangeSupported,
-    etag: etag && !etag.startsWith('W/') ? etag : undefined,
-    lastModified: header(res, 'last-modified'),
+    etag: strong.etag ?? undefined,
+    lastModified: strong.lastModified ?? undefined,
+    sent,
     name: nameFromDisposition(header(res, 'content-disposition')) ?? nameFromUrl(originalUrl),
   }
+}
+
+export function validatorsOf(res: HttpResponse): Validators {
+  return { etag: header(res, 'etag'), lastModified: header(res, 'last-modified'), date: header(res, 'date') }
 }
 
 export function header(res: HttpResponse, name: string): string | undefined {

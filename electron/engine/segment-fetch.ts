@@ -3,10 +3,11 @@ import { asPinpointError, type HttpResponse, type ResponseBody } from '../transp
 import type { Transport } from '../transport/transport.ts'
 import type { LiveSegment } from './checkpointer.ts'
 import { checkContentRange, parseContentRange } from './content-range.ts'
-import { httpStatusError } from './first-response.ts'
+import { httpStatusError, validatorsOf } from './first-response.ts'
 import { getFollowing } from './follow-redirects.ts'
 import type { PartFile } from './part-file.ts'
 import type { TokenBucket } from './token-bucket.ts'
+import type { Representation } from './validators.ts'
 import { Batches } from './write-batches.ts'
 
 /** The server's copy is not the one our bytes came from (or it stopped honouring ranges): start over. */
@@ -22,8 +23,11 @@ export interface SegmentJob {
   transport: Transport
   url: URL
   part: PartFile
-  /** Strong ETag or Last-Modified, sent as If-Range so a changed file answers 200 instead of wrong bytes. */
-  validator: string | undefined
+  /**
+   * The file this download fetches. Its strong validator, once known, goes in If-Range, so a changed file
+   * answers 200 instead of wrong bytes; every 206 is also checked against its tag, weak or not.
+   */
+  representation: Representation
   total: number | undefined
   signal: AbortSignal
   idleTimeoutMs: number
@@ -166,7 +170,8 @@ function pump(job: SegmentJob, seg: LiveSegment, body: ResponseBody, out: Batche
 
 async function requestRange(job: SegmentJob, from: number, end: number): Promise<HttpResponse> {
   const headers: Record<string, string> = { range: `bytes=${from}-${end - 1}` }
-  if (job.validator) headers['if-range'] = job.validator
+  const ifRange = job.representation.ifRange
+  if (ifRange) headers['if-range'] = ifRange
   const { res } = await getFollowing(job.transport, job.url, {
     headers,
     signal: job.signal,
@@ -179,6 +184,12 @@ async function requestRange(job: SegmentJob, from: number, end: number): Promise
       // Same validator, different size (a growing file): the bytes we hold may not be this file's (A17).
       throw new RestartNeeded('restarted: the file size changed on the server')
     }
+    // Without a strong validator there was no If-Range to catch a changed file: its tag does.
+    const changed = job.representation.changedBy(validatorsOf(res))
+    if (changed) {
+      await res.close()
+      throw new RestartNeeded(changed)
+    }
     try {
       checkContentRange(
         res.headers['content-range'] as string | undefined,
@@ -189,12 +200,15 @@ async function requestRange(job: SegmentJob, from: number, end: number): Promise
       await res.close()
       throw err
     }
+    job.representation.learn(validatorsOf(res))
     return res
   }
   await res.close()
   if (res.status === 200) {
     throw new RestartNeeded(
-      job.validator ? 'restarted: the file changed on the server' : 'restarted: the server stopped honouring ranges',
+      ifRange
+        ? 'restarted: the file changed on the server'
+        : (job.representation.changedBy(validatorsOf(res)) ?? 'restarted: the server stopped honouring ranges'),
     )
   }
   if (res.status === 416) throw new RestartNeeded('restarted: the server no longer has the requested range')

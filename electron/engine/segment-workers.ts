@@ -9,6 +9,7 @@ import { releaseBatches, takeBatch } from './write-batches.ts'
 import { MIN_SEGMENT } from './segment-plan.ts'
 import { TokenBucket } from './token-bucket.ts'
 import type { EngineEnv } from './transfer-runner.ts'
+import type { Representation } from './validators.ts'
 
 export interface WorkerPlan {
   env: EngineEnv
@@ -19,7 +20,7 @@ export interface WorkerPlan {
   /** The first response's body, which already covers segment 0 from its start. */
   first: HttpResponse | undefined
   signal: AbortSignal
-  validator: string | undefined
+  representation: Representation
   checkpoint: () => Promise<void>
   split: (seg: LiveSegment, at: number) => void
 }
@@ -76,7 +77,7 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
       transport: p.env.transport,
       url: p.url,
       part: p.part,
-      validator: p.validator,
+      representation: p.representation,
       total: p.row.total ?? undefined,
       signal,
       idleTimeoutMs: p.env.idleTimeoutMs ?? 30_000,

@@ -16,6 +16,7 @@ import { MIN_SEGMENT, planSegments, type Segment } from './segment-plan.ts'
 import { RestartNeeded } from './segment-fetch.ts'
 import { checkFreeSpace, chooseTarget, partPathOf } from './target-path.ts'
 import type { TokenBucket } from './token-bucket.ts'
+import { Representation } from './validators.ts'
 import { defaultRetry, type RetryPolicy } from './retry-policy.ts'
 
 export interface EngineEnv {
@@ -75,6 +76,8 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
   let part: PartFile | undefined
   let first: HttpResponse | undefined
   let segments: Segment[] = env.store.segments.list(id)
+  // The file as the first response describes it; on a resume, as the store does.
+  let representation: Representation | undefined
   try {
     const validator = row.etag ?? row.lastModified ?? undefined
     const resumable = row.targetPath && row.total !== null && row.rangeSupported && validator && segments.length > 0
@@ -82,7 +85,10 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
       part = await PartFile.reopen(partPathOf(row.targetPath))
       if (!part) env.store.events.add(id, 'restart', 'restarted: the .part file was missing')
     } else if (segments.some((s) => s.done > 0)) {
-      env.store.events.add(id, 'restart', 'restarted: no strong validator, so earlier bytes cannot be trusted')
+      const why = row.rangeSupported
+        ? 'no strong validator, so earlier bytes cannot be trusted'
+        : 'the server does not honour ranges'
+      env.store.events.add(id, 'restart', `restarted: ${why}`)
     }
 
     if (!part) {
@@ -94,6 +100,8 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
       )
       first = opened.res
       const facts = opened.facts
+      // A strong validator learned later is kept, so that a resume can rely on it.
+      representation = Representation.fromResponse(facts.sent, (strong) => update(env, id, strong))
       const name = row.name ?? facts.name
       const learned = {
         name,
@@ -149,7 +157,7 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
       live,
       first,
       signal,
-      validator: row.etag ?? row.lastModified ?? undefined,
+      representation: representation ?? Representation.fromStore(row),
       checkpoint: () => checkpoint(part as PartFile, live, commit),
       split: (seg, at) => env.store.segments.split(id, seg.start, at),
     })

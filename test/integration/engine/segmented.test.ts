@@ -129,6 +129,76 @@ describe('segmented downloads', () => {
     expect(await fileSha(done?.savedPath ?? null)).toBe(sha256(body))
   })
 
+  it('an ETag weak at first and strong after (the same tag) is the same file: no restart, and If-Range learns it', async () => {
+    // What Apache does for a file written within the current second.
+    server.serve('/turns.bin', { body, weakEtagFor: 1, faults: { rateBytesPerSec: 1024 * 1024 } })
+    h = await makeHarness()
+    const row = h.queue.add({ url: server.url('/turns.bin'), dir: h.dir, split: 4 })
+    h.queue.start([row.id])
+    await waitFor(() => h.store.transfers.get(row.id)?.etag != null)
+    h.queue.pause([row.id])
+    await h.queue.settled([row.id])
+    const strong = h.store.transfers.get(row.id)?.etag
+    expect(strong).toBe(`"${sha256(body).slice(0, 16)}"`)
+    expect(server.log[0]?.ifRange).toBeUndefined()
+    // Still throttled: setFaults would count requests from zero again, and so make the ETag weak again.
+    const before = server.log.length
+    h.queue.resume([row.id])
+    const [done] = await h.queue.settled([row.id])
+    expect(done).toMatchObject({ state: 'completed', restarts: 0, etag: strong })
+    expect(await fileSha(done?.savedPath ?? null)).toBe(sha256(body))
+    expect(h.store.events.list(row.id).filter((e) => e.kind === 'restart')).toEqual([])
+    for (const e of server.log) expect([undefined, strong]).toContain(e.ifRange)
+    expect(server.log.slice(before).every((e) => e.ifRange === strong && e.status === 206)).toBe(true)
+  })
+
+  it('a weak ETag that changes mid-download is a changed file: restart from zero, never a mix of two files', async () => {
+    server.serve('/wc.bin', { body, weakEtag: true, faults: { stallAfterBytes: 100_000 } })
+    h = await makeHarness()
+    const row = h.queue.add({ url: server.url('/wc.bin'), dir: h.dir, split: 2 })
+    h.queue.start([row.id])
+    await waitFor(() => server.log.filter((e) => e.outcome === 'stalled').length >= 2)
+    // The same size, other bytes, another weak tag: the stalled connections retry into it.
+    const changed = makePayload(body.length, 7)
+    server.serve('/wc.bin', { body: changed, weakEtag: true })
+    const [done] = await h.queue.settled([row.id])
+    expect(done).toMatchObject({ state: 'completed', restarts: 1 })
+    expect(await fileSha(done?.savedPath ?? null)).toBe(sha256(changed))
+    expect(h.store.events.list(row.id).map((e) => e.message)).toContain('restarted: the file changed on the server')
+  })
+
+  it('a Last-Modified in the same second as Date is no validator: plain ranges, no If-Range, no restart', async () => {
+    const now = new Date().toUTCString()
+    server.serve('/lm.bin', { body, etag: null, lastModified: now, headers: { Date: now } })
+    h = await makeHarness()
+    const row = await h.download(server.url('/lm.bin'), { split: 4 })
+    expect(row, row.errorMessage ?? '').toMatchObject({ state: 'completed', restarts: 0, lastModified: null })
+    expect(await fileSha(row.savedPath)).toBe(sha256(body))
+    expect(server.log.length).toBeGreaterThanOrEqual(4)
+    expect(server.log.every((e) => e.ifRange === undefined && e.status === 206)).toBe(true)
+  })
+
+  it('with no ETag, a Last-Modified a second or more before Date is the validator a resume sends', async () => {
+    const lastModified = 'Wed, 21 Oct 2015 07:28:00 GMT'
+    const headers = { Date: new Date().toUTCString() }
+    server.serve('/lmr.bin', { body, etag: null, lastModified, headers, faults: { rateBytesPerSec: 1024 * 1024 } })
+    h = await makeHarness()
+    const row = h.queue.add({ url: server.url('/lmr.bin'), dir: h.dir, split: 2 })
+    h.queue.start([row.id])
+    await waitFor(() => h.store.segments.durableBytes(row.id) > 128 * 1024)
+    h.queue.pause([row.id])
+    await h.queue.settled([row.id])
+    expect(h.store.transfers.get(row.id)).toMatchObject({ etag: null, lastModified })
+    server.reset()
+    server.setFaults('/lmr.bin', {})
+    h.queue.resume([row.id])
+    const [done] = await h.queue.settled([row.id])
+    expect(done).toMatchObject({ state: 'completed', restarts: 0 })
+    expect(await fileSha(done?.savedPath ?? null)).toBe(sha256(body))
+    expect(server.log.length).toBeGreaterThan(0)
+    expect(server.log.every((e) => e.ifRange === lastModified && e.status === 206)).toBe(true)
+  })
+
   it('a server that ignores Range gets one connection from zero, never an append at an offset', async () => {
     server.serve('/n.bin', { body, faults: { ignoreRange: true } })
     h = await makeHarness()
