@@ -1,0 +1,4 @@
+import { startLighttpd } from '../../fixtures/lighttpd.ts'
+import { describeServer, files } from './scenarios.ts'
+
+describeServer('lighttpd', () => startLighttpd(files), 'ranges')
