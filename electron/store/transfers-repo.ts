@@ -26,7 +26,9 @@ export interface TransferRow {
   errorMessage: string | null
   total: number | null
   rangeSupported: boolean
+  /** The strong ETag, sent as If-Range; never a weak one, which cannot vouch for bytes across runs. */
   etag: string | null
+  /** Last-Modified only when it is the strong validator: no ETag at all, and a Date a second or more later. */
   lastModified: string | null
   split: number
   checksum: string | null
