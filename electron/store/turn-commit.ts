@@ -9,26 +9,31 @@ const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i
 const RUNS = new Set<PropertyKey>(['run', 'get', 'all', 'iterate'])
 
 /**
- * Group commit: every write made in one turn of the event loop joins one transaction, committed when the turn
- * ends (`setImmediate`). Eight downloads finishing small files at once make a few commits a turn instead of a
- * dozen each, and a commit is most of what a write costs (a WAL append and its `fcntl` locks).
+ * Group commit: every write joins one open transaction, committed when the turn of the event loop ends
+ * (`setImmediate`), and while writes keep coming, at most once per `intervalMs`: the writes of the turns in
+ * between join it too. Eight downloads finishing small files make a commit every few milliseconds instead of a
+ * dozen per file, and a commit is most of what a write costs (a WAL append and its `fcntl` locks).
  *
  * Durability keeps its order: a write is made only after the file data it speaks for was fsynced, and its
  * commit comes later still, so the database never claims bytes the disk does not hold. A crash loses at most
  * the last turn's writes, which is what `synchronous=NORMAL` already allows: the bytes are fetched again.
- * Other processes (a read-only `pinpoint ls`) see a write one turn later; this process sees it at once, as it
- * reads through the same connection.
+ * Other processes (a read-only `pinpoint ls`) see a write up to `intervalMs` later; this process sees it at
+ * once, as it reads through the same connection.
  *
  * A commit that fails (the disk that holds the state folder is full) rolls the turn back; the error is then
  * thrown by the next write, so whoever writes next hears of it, as they would have of their own commit.
  */
 export class TurnCommit {
   readonly #db: DatabaseSync
+  readonly #intervalMs: number
   #open = false
   #failure: unknown
+  #lastCommit = -Infinity
+  #timer: NodeJS.Immediate | NodeJS.Timeout | undefined
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, opts: { intervalMs?: number } = {}) {
     this.#db = db
+    this.#intervalMs = opts.intervalMs ?? 20
   }
 
   /** Open this turn's transaction if it is not open yet; the next turn commits it. */
@@ -41,13 +46,17 @@ export class TurnCommit {
     if (this.#open) return
     this.#db.exec('BEGIN IMMEDIATE')
     this.#open = true
-    setImmediate(() => this.flush())
+    const wait = this.#lastCommit + this.#intervalMs - performance.now()
+    this.#timer = wait <= 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), wait)
   }
 
   /** Commit now (before closing, or when a reader in another process must see the writes). */
   flush(): void {
     if (!this.#open) return
     this.#open = false
+    clearTimeout(this.#timer as NodeJS.Timeout)
+    clearImmediate(this.#timer as NodeJS.Immediate)
+    this.#lastCommit = performance.now()
     try {
       this.#db.exec('COMMIT')
     } catch (err) {

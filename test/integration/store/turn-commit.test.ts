@@ -71,7 +71,7 @@ describe('group commit: the writes of one turn are one commit', () => {
     other.close()
     const before = walFrames(dir, pageSize)
     for (const id of ids) store.transfers.update(id, { state: 'downloading' })
-    await turnEnds()
+    store.flush()
     const grouped = walFrames(dir, pageSize) - before
     for (const id of ids) {
       store.transfers.update(id, { state: 'completed' })
@@ -80,6 +80,24 @@ describe('group commit: the writes of one turn are one commit', () => {
     const separate = walFrames(dir, pageSize) - before - grouped
     expect(grouped).toBeGreaterThan(0)
     expect(grouped * 4).toBeLessThan(separate)
+  })
+
+  it('while writes keep coming, commits at most once per interval: later turns join the open commit', async () => {
+    const { store, dir } = await freshStore()
+    const other = outsider(dir)
+    const count = () => Number(other.prepare('SELECT COUNT(*) AS n FROM transfers').get()?.['n'])
+    store.transfers.insert({ url: 'https://example.com/first', dir: '/d' })
+    await turnEnds()
+    expect(count()).toBe(1)
+    // A write right after a commit waits for the interval, and the writes of the turns meanwhile join it.
+    store.transfers.insert({ url: 'https://example.com/second', dir: '/d' })
+    await turnEnds()
+    store.transfers.insert({ url: 'https://example.com/third', dir: '/d' })
+    await turnEnds()
+    expect(count()).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    expect(count()).toBe(3)
+    other.close()
   })
 
   it('keeps a transaction all-or-nothing inside the turn: a failed one undoes only itself', async () => {
@@ -92,7 +110,7 @@ describe('group commit: the writes of one turn are one commit', () => {
       }),
     ).toThrow('boom')
     store.events.add(id, 'note', 'after')
-    await turnEnds()
+    store.flush()
     const other = outsider(dir)
     expect(other.prepare('SELECT state FROM transfers').get()?.['state']).toBe('queued')
     expect(other.prepare('SELECT COUNT(*) AS n FROM events').get()?.['n']).toBe(1)
@@ -126,6 +144,7 @@ describe('group commit: the writes of one turn are one commit', () => {
     for (let i = 0; i < 400 && failed === undefined; i++) {
       try {
         store.events.add(id, 'note', 'x'.repeat(4000))
+        store.flush()
         await turnEnds()
       } catch (err) {
         failed = err
