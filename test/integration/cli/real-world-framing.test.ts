@@ -70,7 +70,7 @@ describe('pinpoint get against real-world framing', () => {
 
   it('refuses chunked with Content-Length (exit 3, malformed) and saves nothing, not a truncated file', async () => {
     const dir = await tmp()
-    const run = await runCli(['get', '-d', dir, `http://127.0.0.1:${port}/both.txt`])
+    const run = await runCli(['get', '--retry', '0', '-d', dir, `http://127.0.0.1:${port}/both.txt`])
     expect(run.code).toBe(3)
     expect(run.stderr).toContain('malformed response (both Transfer-Encoding and Content-Length)')
     expect((await readdir(dir)).filter((f) => !f.endsWith('.part'))).toEqual([])
