@@ -45,7 +45,7 @@ describe('entity tags compared weakly', () => {
 })
 
 describe('a Last-Modified date as a strong validator', () => {
-  it.each([
+  it.each<[string | undefined, string | undefined, boolean, string]>([
     [MODIFIED, SAME_SECOND, false, 'Date in the same second'],
     [MODIFIED, NEXT_SECOND, true, 'Date one second later'],
     [MODIFIED, 'Mon, 07 Dec 2026 10:00:00 GMT', true, 'Date a day later'],
