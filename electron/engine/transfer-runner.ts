@@ -92,11 +92,8 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
     }
 
     if (!part) {
-      const opened = await retrying(
-        env.retry ?? defaultRetry,
-        signal,
-        { onRetry: reportRetry(env, id) },
-        () => openFirst(env, url, signal),
+      const opened = await retrying(env.retry ?? defaultRetry, signal, { onRetry: reportRetry(env, id) }, () =>
+        openFirst(env, url, signal),
       )
       first = opened.res
       const facts = opened.facts
