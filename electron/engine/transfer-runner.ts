@@ -75,7 +75,8 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
   const url = new URL(row.url)
   let part: PartFile | undefined
   let first: HttpResponse | undefined
-  let segments: Segment[] = env.store.segments.list(id)
+  const listed: Segment[] = env.store.segments.list(id)
+  let segments = listed
   // The file as the first response describes it; on a resume, as the store does.
   let representation: Representation | undefined
   try {
@@ -123,10 +124,11 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
       // list of small files the store's commits are a good part of each file's cost. Until the `.part` exists
       // the plan has nothing done, so a crash in between only means creating it on the next attempt.
       const plan = segments
+      const fresh = listed.length === 0
       const claimed = row.targetPath
       row = await claimTarget(env, row.dir, name, claimed, (targetPath) =>
         env.store.transaction(() => {
-          env.store.segments.replace(id, plan)
+          env.store.segments.replace(id, plan, fresh)
           return env.store.transfers.update(id, { ...learned, targetPath, state: 'downloading' })
         }),
       )
@@ -188,9 +190,12 @@ async function finish(
   }
   await part.sync()
   const durable = live.map((s) => ({ start: s.start, done: s.written }))
+  // The name the file will most likely get is recorded with "finalizing", saving a write for each file;
+  // finalizePart records another only if that one is taken (see its crash-safety note).
+  const finalizing = { state: 'finalizing', savedPath: row.targetPath } as const
   if (row.checksum) commit(durable)
   // Without a checksum to verify, the last progress and "finalizing" are one commit.
-  else row = env.store.transaction(() => (commit(durable), update(env, id, { state: 'finalizing' })))
+  else row = env.store.transaction(() => (commit(durable), update(env, id, finalizing)))
   live.forEach((s) => (s.done = s.written))
 
   if (row.checksum) {
@@ -200,12 +205,12 @@ async function finish(
     if (have !== want.hex) {
       throw new PinpointError('CHECKSUM_MISMATCH', `${want.algo} mismatch: expected ${want.hex}, got ${have}`)
     }
-    row = update(env, id, { state: 'finalizing' })
+    row = update(env, id, finalizing)
   }
   await env.beforeFinalize?.(row)
   await part.close()
   const saved = await finalizePart(part.path, row.targetPath as string, (candidate) => {
-    env.store.transfers.update(id, { savedPath: candidate })
+    if (candidate !== row.savedPath) env.store.transfers.update(id, { savedPath: candidate })
   })
   return env.store.transaction(() => {
     env.store.events.add(id, 'completed', `saved as ${saved}`)

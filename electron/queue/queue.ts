@@ -59,6 +59,8 @@ export class Queue {
   readonly #received = new Map<number, number>()
   /** The retry each running transfer waits for, until its next attempt brings bytes or it stops. */
   readonly #retries = new Map<number, RetryInfo>()
+  /** Each running transfer's stored last connection, so that a repeated one is not written again. */
+  readonly #lastConnection = new Map<number, string | null>()
   readonly #feed: ChangeFeed
   readonly #waiters = new Set<(id: number) => void>()
   #scope: Set<number> | 'all' = new Set()
@@ -262,9 +264,12 @@ export class Queue {
     if (this.#stopping) return
     if (this.#active.size >= this.#maxActive) return
     const scope = this.#scope === 'all' ? undefined : this.#scope
-    const next = this.#store.transfers.nextQueued(this.#maxActive, scope).filter((r) => !this.#active.has(r.id))
+    // Only as many as there are free slots: a running transfer has left 'queued' before #run returns.
+    const free = this.#maxActive - this.#active.size
+    const next = this.#store.transfers.nextQueued(free, scope).filter((r) => !this.#active.has(r.id))
     for (const row of next) {
       if (this.#active.size >= this.#maxActive) break
+      this.#lastConnection.set(row.id, row.lastConnection)
       this.#run(row.id)
     }
   }
@@ -281,6 +286,7 @@ export class Queue {
       )
       .finally(() => {
         this.#active.delete(id)
+        this.#lastConnection.delete(id)
         this.#received.delete(id)
         this.#retries.delete(id)
         this.#touch(id)
@@ -307,8 +313,8 @@ export class Queue {
   /** Keep the transfer's latest connection; split downloads repeat one summary, which is written only once. */
   #connected(id: number, info: ConnectionInfo): void {
     const json = JSON.stringify(summarize(info))
-    const row = this.#store.transfers.get(id)
-    if (!row || row.lastConnection === json) return
+    if (this.#lastConnection.get(id) === json) return
+    this.#lastConnection.set(id, json)
     this.#store.transfers.update(id, { lastConnection: json })
     this.#touch(id)
   }

@@ -21,6 +21,7 @@ export interface EventsRepo {
  */
 const MAX_EVENTS_PER_TRANSFER = 1_000
 const MAX_MESSAGE_CHARS = 4_096
+const PRUNE_EVERY = 16
 
 export function eventsRepo(db: Preparer, now: () => number): EventsRepo {
   const s = {
@@ -31,10 +32,17 @@ export function eventsRepo(db: Preparer, now: () => number): EventsRepo {
     list: db.prepare(`
       SELECT * FROM (SELECT * FROM events WHERE transfer_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id`),
   }
+  /** Events added per transfer since its history was last pruned (by this process). */
+  const added = new Map<number, number>()
   return {
     add(transferId, kind, message) {
       const text = message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…` : message
       s.add.run(transferId, now(), kind, text)
+      // The cap is kept within PRUNE_EVERY events: pruning on every insert would cost a statement per event, and
+      // most transfers log two or three in all.
+      const n = (added.get(transferId) ?? 0) + 1
+      if (n < PRUNE_EVERY) return void added.set(transferId, n)
+      added.delete(transferId)
       s.prune.run({ id: transferId, keep: MAX_EVENTS_PER_TRANSFER })
     },
     list: (transferId, limit = 200) =>

@@ -15,8 +15,11 @@ export type SegmentInput = Omit<SegmentRow, 'transferId'>
 export interface SegmentsRepo {
   /** Ordered by start. */
   list(transferId: number): SegmentRow[]
-  /** Replace the transfer's segments at once (an empty list clears them). They must not overlap. */
-  replace(transferId: number, segments: readonly SegmentInput[]): void
+  /**
+   * Replace the transfer's segments at once (an empty list clears them). They must not overlap. `fresh`: the
+   * caller knows the transfer has none yet, so there is nothing to delete.
+   */
+  replace(transferId: number, segments: readonly SegmentInput[], fresh?: boolean): void
   /**
    * Record durable progress, atomically for all the updates. Call only after the bytes were fsynced.
    *
@@ -56,7 +59,7 @@ export function segmentsRepo(db: Preparer, transaction: Transaction): SegmentsRe
 
   return {
     list: (transferId) => s.list.all(transferId).map((r) => read(r, transferId)),
-    replace(transferId, segments) {
+    replace(transferId, segments, fresh = false) {
       const sorted = [...segments].sort((a, b) => a.start - b.start)
       sorted.forEach((seg, i) => {
         const prev = sorted[i - 1]
@@ -64,15 +67,20 @@ export function segmentsRepo(db: Preparer, transaction: Transaction): SegmentsRe
           throw new RangeError(`segments [${prev.start}, ${prev.end}) and [${seg.start}, ${seg.end}) overlap`)
         }
       })
-      transaction(() => {
-        s.clear.run(transferId)
+      const write = () => {
+        if (!fresh) s.clear.run(transferId)
         for (const seg of sorted) s.insert.run(transferId, seg.start, seg.end, seg.done)
-      })
+      }
+      // One statement is atomic on its own; more need a transaction.
+      if (sorted.length + (fresh ? 0 : 1) > 1) transaction(write)
+      else write()
     },
     commitProgress(transferId, updates) {
-      transaction(() => {
+      const write = () => {
         for (const u of updates) s.progress.run(u.done, transferId, u.start)
-      })
+      }
+      if (updates.length > 1) transaction(write)
+      else write()
     },
     durableBytes: (transferId) => Number(s.durable.get(transferId)?.['n'] ?? 0),
     split(transferId, start, at) {

@@ -311,17 +311,19 @@ describe('transfers', () => {
     ])
   })
 
-  it('bounds the event log per transfer, dropping the oldest', async () => {
+  it('bounds the event log per transfer (1000, pruned every 16 events), dropping the oldest', async () => {
     const store = open({ dir: await tempDir() })
     const a = store.transfers.insert({ url: 'https://example.com/a', dir: '/d' }).id
     const b = store.transfers.insert({ url: 'https://example.com/b', dir: '/d' }).id
     store.events.add(b, 'note', 'kept')
     store.transaction(() => {
-      for (let i = 0; i < 1_005; i++) store.events.add(a, 'retry', `retry ${i}`)
+      for (let i = 0; i < 1_100; i++) store.events.add(a, 'retry', `retry ${i}`)
     })
     const events = store.events.list(a, 5_000)
-    expect(events).toHaveLength(1_000)
-    expect(events[0]?.message).toBe('retry 5')
+    // Pruned to 1000 at the 1088th event, and 12 more since.
+    expect(events).toHaveLength(1_012)
+    expect(events[0]?.message).toBe('retry 88')
+    expect(events.at(-1)?.message).toBe('retry 1099')
     expect(store.events.list(b).map((e) => e.message)).toEqual(['kept'])
     store.events.add(a, 'error', 'x'.repeat(10_000))
     expect(store.events.list(a, 1)[0]?.message).toHaveLength(4_096)
