@@ -10,15 +10,16 @@ export function partPathOf(targetPath: string): string {
 }
 
 /**
- * The first free `dir/name`, `dir/name (1)`, … : free on disk (the name and its `.part`) and not claimed by
- * another transfer, so two downloads of `setup.exe` into one folder never share a file.
+ * The first `dir/name`, `dir/name (1)`, … that is free on disk and not claimed by another transfer, so two
+ * downloads of `setup.exe` into one folder never share a file. Its `.part` is not looked at here: the caller
+ * creates it exclusively, which is the check that counts.
  */
 export async function chooseTarget(dir: string, name: string, isTaken: (path: string) => boolean): Promise<string> {
   const wanted = join(dir, name)
   for (let n = 0; n < 10_000; n++) {
     const candidate = n === 0 ? wanted : numbered(wanted, n)
     if (isTaken(candidate)) continue
-    if ((await exists(candidate)) || (await exists(partPathOf(candidate)))) continue
+    if (await exists(candidate)) continue
     return candidate
   }
   throw new PinpointError('FILE_ERROR', `no free name for ${wanted}`)

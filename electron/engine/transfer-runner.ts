@@ -1,7 +1,9 @@
+import { unlink } from 'node:fs/promises'
+
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import type { RetryInfo } from '../../shared/transfer.ts'
 import type { Store } from '../store/open-store.ts'
-import type { TransferRow } from '../store/transfers-repo.ts'
+import { TARGET_TAKEN, type TransferRow } from '../store/transfers-repo.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
 import type { Transport } from '../transport/transport.ts'
 import { checkpoint, type LiveSegment } from './checkpointer.ts'
@@ -121,27 +123,25 @@ async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise
           ? planSegments(facts.total, row.split, env.minSegment ?? MIN_SEGMENT)
           : [{ start: 0, end: facts.total ?? OPEN_END, done: 0 }]
       // What the first response told us, the file's name and the segment plan are one commit, not four: with a
-      // list of small files the store's commits are a good part of each file's cost. Until the `.part` exists
-      // the plan has nothing done, so a crash in between only means creating it on the next attempt.
+      // list of small files the store's commits are a good part of each file's cost.
       const plan = segments
       const fresh = listed.length === 0
       const claimed = row.targetPath
-      row = await claimTarget(env, row.dir, name, claimed, (targetPath) =>
+      const record = (targetPath: string) =>
         env.store.transaction(() => {
           env.store.segments.replace(id, plan, fresh)
           return env.store.transfers.update(id, { ...learned, targetPath, state: 'downloading' })
-        }),
-      )
-      env.onChange?.(row)
-      const partPath = partPathOf(row.targetPath as string)
+        })
       if (claimed === null) {
-        // A name just chosen had no file and no `.part`: create it, empty, and fail rather than adopt one that
-        // appeared since.
-        part = await PartFile.create(partPath)
+        ;({ row, part } = await claimTarget(env, row.dir, name, record))
       } else {
+        // Our own name from an earlier attempt: its `.part` (if any) is ours, and nothing in it is durable.
+        row = record(claimed)
+        const partPath = partPathOf(claimed)
         part = (await PartFile.reopen(partPath)) ?? (await PartFile.create(partPath))
         await part.truncate(0)
       }
+      env.onChange?.(row)
     } else {
       row = update(env, id, { state: 'downloading' })
     }
@@ -240,23 +240,36 @@ async function openFirst(env: EngineEnv, url: URL, signal: AbortSignal) {
 }
 
 /**
- * Pick and record a free target name. Two transfers can pick the same free name at once (the check is on disk,
- * the claim in the store); the store's UNIQUE constraint lets one win, and the other takes the next name.
+ * Pick, create and record a free target: the first `name`, `name (1)`, … with no file on disk, no transfer
+ * claiming it, and a `.part` we could create ourselves (O_EXCL, so one that someone left there is never
+ * adopted: it moves us on to the next name). The `.part` comes before the claim, so a claim in the store always
+ * names a `.part` of ours; a crash in between leaves an empty `.part` no transfer owns. Two transfers that pick
+ * one name at once meet at the O_EXCL create or at the store's UNIQUE constraint, and the loser moves on.
  */
 async function claimTarget(
   env: EngineEnv,
   dir: string,
   name: string,
-  claimed: string | null,
-  commit: (targetPath: string) => TransferRow,
-): Promise<TransferRow> {
-  if (claimed !== null) return commit(claimed)
+  record: (targetPath: string) => TransferRow,
+): Promise<{ row: TransferRow; part: PartFile }> {
+  const passed = new Set<string>()
   for (let tries = 0; ; tries++) {
-    const candidate = await chooseTarget(dir, name, (p) => env.store.transfers.isTargetTaken(p))
+    const candidate = await chooseTarget(dir, name, (p) => passed.has(p) || env.store.transfers.isTargetTaken(p))
+    passed.add(candidate)
+    let part: PartFile
     try {
-      return commit(candidate)
+      part = await PartFile.create(partPathOf(candidate))
     } catch (err) {
-      if (tries > 100 || !(err instanceof PinpointError && err.code === 'FILE_ERROR')) throw err
+      if (tries < 100 && err instanceof PinpointError && err.context.cause === 'EEXIST') continue
+      throw err
+    }
+    try {
+      return { row: record(candidate), part }
+    } catch (err) {
+      await part.close()
+      await unlink(part.path).catch(() => {})
+      if (tries < 100 && err instanceof PinpointError && err.context.cause === TARGET_TAKEN) continue
+      throw err
     }
   }
 }

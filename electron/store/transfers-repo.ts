@@ -209,13 +209,16 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
   }
 }
 
+/** The `cause` of the FILE_ERROR thrown when another transfer already claims a target path. */
+export const TARGET_TAKEN = 'TARGET_TAKEN'
+
 /** The UNIQUE constraint is the backstop for a race on one name; say which file, as data the CLI can show. */
 function guardTarget<T>(targetPath: string | null | undefined, run: () => T): T {
   try {
     return run()
   } catch (err) {
     if (targetPath && isUniqueViolation(err, 'transfers.target_path')) {
-      throw new PinpointError('FILE_ERROR', `another download already writes ${targetPath}`)
+      throw new PinpointError('FILE_ERROR', `another download already writes ${targetPath}`, { cause: TARGET_TAKEN })
     }
     throw err
   }

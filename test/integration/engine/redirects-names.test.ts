@@ -110,6 +110,17 @@ describe('file names and paths', () => {
     expect(await h.files()).toEqual(['twice (1).bin', 'twice.bin'])
   })
 
+  it('a .part file another program left at the name is never adopted or truncated: the next name is used', async () => {
+    a.serve('/left.bin', { body: Buffer.from('payload') })
+    h = await makeHarness()
+    await writeFile(join(h.dir, 'left.bin.part'), 'not ours')
+    const row = await h.download(a.url('/left.bin'))
+    expect(row.state).toBe('completed')
+    expect(row.savedPath).toBe(join(h.dir, 'left (1).bin'))
+    expect(await readFile(join(h.dir, 'left.bin.part'), 'utf8')).toBe('not ours')
+    expect(await readFile(join(h.dir, 'left (1).bin'), 'utf8')).toBe('payload')
+  })
+
   it('C6 a symlink planted at the .part path is never followed', async () => {
     a.serve('/target.bin', { body: Buffer.from('payload') })
     h = await makeHarness()
