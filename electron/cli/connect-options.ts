@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { isIP } from 'node:net'
 
-import { z } from 'zod'
-
 import { HostRule, type HostRuleInput } from '../../shared/domain.ts'
+import { effectiveRule, type ConnectionProfile } from '../../shared/profile.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { parsePins } from '../../shared/pins.ts'
 import { normalizeHost } from '../transport/host-rules.ts'
@@ -144,54 +143,30 @@ export function parseUrl(text: string): URL {
   return new URL(checked.url)
 }
 
-/** What is stored with a transfer so that a later `resume` connects the same way (the schema guards old rows). */
-const StoredConnection = z.strictObject({ rules: z.array(HostRule), ca: z.array(z.string()).optional() })
-
-export function serializeSetup(setup: ConnectSetup): string | null {
-  if (setup.rules.length === 0 && !setup.ca) return null
-  return JSON.stringify({ rules: setup.rules, ...(setup.ca ? { ca: setup.ca } : {}) })
+/** The connection profile a run's flags give each download it starts; undefined when they give none. */
+export function profileOf(setup: ConnectSetup): ConnectionProfile | undefined {
+  if (setup.rules.length === 0 && !setup.ca) return undefined
+  return { rules: setup.rules, ...(setup.ca ? { ca: setup.ca } : {}) }
 }
 
 /**
- * The rules and anchors of this run plus those stored with the transfers it runs.
- *
- * This run's flags come first, so for the same host and port they win field by field; what they leave out is
- * taken from the stored rule, so resuming with a new `--resolve` but without repeating `--pinnedpubkey` still
- * checks the pins the download started with. Stored anchors
- * are added to this run's (a run has one set of anchors; resuming transfers made with different `--cacert`s
- * trusts all of them).
+ * A resumed download's profile with this run's flags applied: for the same host and port the run's rule wins
+ * field by field over the stored one, and what it leaves out is kept, so resuming with a new `--resolve` but
+ * without repeating `--pinnedpubkey` still checks the pins the download started with. Anchors given now are
+ * added to the stored ones.
  */
-export function withStored(setup: ConnectSetup, stored: ReadonlyArray<string | null>): ConnectSetup {
-  const rules = [...setup.rules]
-  const ca = new Set(setup.ca ?? [])
-  for (const json of stored) {
-    if (!json) continue
-    let parsed
-    try {
-      parsed = StoredConnection.parse(JSON.parse(json))
-    } catch {
-      throw new PinpointError('FILE_ERROR', 'a stored download has connection settings this version cannot read')
-    }
-    for (const r of parsed.rules) {
-      const i = rules.findIndex((x) => x.pattern === r.pattern && x.port === r.port)
-      if (i < 0) rules.push(r)
-      else rules[i] = mergeRule(rules[i] as HostRule, r)
-    }
-    for (const pem of parsed.ca ?? []) ca.add(pem)
+export function withRun(
+  run: ConnectionProfile | undefined,
+  stored: ConnectionProfile | undefined,
+): ConnectionProfile | undefined {
+  if (!run || !stored) return run ?? stored
+  const rules = stored.rules.map((old) => {
+    const now = run.rules.find((r) => r.pattern === old.pattern && r.port === old.port)
+    return effectiveRule(now, old) as HostRule
+  })
+  for (const r of run.rules) {
+    if (!stored.rules.some((old) => old.pattern === r.pattern && old.port === r.port)) rules.push(r)
   }
-  return { ...setup, rules, ca: ca.size > 0 ? [...ca] : undefined }
-}
-
-function mergeRule(now: HostRule, stored: HostRule): HostRule {
-  const pinned = now.pins.length > 0
-  return {
-    ...stored,
-    ...now,
-    addresses: now.addresses.length > 0 ? now.addresses : stored.addresses,
-    pins: pinned ? now.pins : stored.pins,
-    pinMode: pinned ? now.pinMode : stored.pinMode,
-    trust: pinned ? now.trust : stored.trust,
-    ...((now.sni ?? stored.sni) ? { sni: now.sni ?? stored.sni } : {}),
-    ...((now.ca ?? stored.ca) ? { ca: now.ca ?? stored.ca } : {}),
-  }
+  const ca = [...new Set([...(run.ca ?? []), ...(stored.ca ?? [])])]
+  return { rules, ...(ca.length > 0 ? { ca } : {}) }
 }

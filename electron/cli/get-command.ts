@@ -6,7 +6,8 @@ import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
 import { sanitizeName } from '../engine/file-names.ts'
 import { parseRate } from '../../shared/rate.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
-import { connectSetup, parseUrl, serializeSetup, withStored, type ConnectFlags } from './connect-options.ts'
+import { parseProfile, serializeProfile } from '../../shared/profile.ts'
+import { connectSetup, parseUrl, profileOf, withRun, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
 import { openEngine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'
@@ -80,7 +81,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     },
     io,
   )
-  const connection = serializeSetup(setup)
+  const profile = profileOf(setup)
   const rows: TransferRow[] = []
   const already: TransferRow[] = []
   for (const url of urls) {
@@ -92,7 +93,9 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
       continue
     }
     if (found) {
-      rows.push(found)
+      // A resumed download keeps the rules it started with; this run's flags are applied over them.
+      const connection = serializeProfile(withRun(profile, parseProfile(found.connection)))
+      rows.push(connection === found.connection ? found : engine.store.transfers.update(found.id, { connection }))
     } else {
       rows.push(
         engine.queue.add({
@@ -101,18 +104,11 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
           split,
           ...(name === undefined ? {} : { name }),
           ...(checksum === undefined ? {} : { checksum }),
-          connection,
+          connection: serializeProfile(profile),
         }),
       )
     }
   }
-  // Before anything runs: resumed transfers keep the rules (and pins) they started with.
-  engine.useSetup(
-    withStored(
-      setup,
-      rows.map((r) => r.connection),
-    ),
-  )
   engine.queue.resume(rows.filter((r) => !already.includes(r) && r.state !== 'queued').map((r) => r.id))
   for (const row of already) io.stderr(`already downloaded: ${row.savedPath}\n`)
   return runToEnd(

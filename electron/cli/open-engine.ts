@@ -1,6 +1,5 @@
 import { resolve } from 'node:path'
 
-import type { HostRule } from '../../shared/domain.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
 import type { EngineEnv } from '../engine/transfer-runner.ts'
@@ -14,8 +13,6 @@ import { defaultStateDir } from './state-dir.ts'
 export interface Engine {
   store: Store
   queue: Queue
-  /** The connection set-up in force; replaced by `useSetup` once the transfers of the run are known. */
-  useSetup(setup: ConnectSetup): void
   /** Stop every transfer gracefully, commit, close the store. */
   shutdown(): Promise<void>
 }
@@ -34,19 +31,17 @@ export function stateDirOf(flags: { stateDir?: string }, io: CliIo): string {
 }
 
 /**
- * Open the store (taking its lock), a transport over this run's rules plus the stored host rules, and the queue.
+ * Open the store (taking its lock), a transport over the saved host rules, and the queue.
  *
- * The run's flags come first: for the same host and port, `--resolve`/`--pinnedpubkey` given now beat a rule
- * saved in the app. `PINPOINT_TEST_HOLD_FINALIZE` makes a transfer wait before its rename, so the kill -9
+ * `PINPOINT_TEST_HOLD_FINALIZE` makes a transfer wait before its rename, so the kill -9
  * tests can kill a process there; nothing else reads it.
  */
 export async function openEngine(setup: ConnectSetup, flags: EngineFlags, io: CliIo): Promise<Engine> {
   const store = openStore({ dir: stateDirOf(flags, io) })
-  let current = setup
-  const rules = (): HostRule[] => [...current.rules, ...store.hostRules.list()]
+  // The run's rules and anchors travel with each download (its connection profile); the transport itself
+  // knows only the saved host rules, as in the app.
   const transport = createTransport({
-    rules,
-    ca: () => current.ca,
+    rules: () => store.hostRules.list(),
     ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
   })
   const hold = io.env.PINPOINT_TEST_HOLD_FINALIZE
@@ -62,9 +57,6 @@ export async function openEngine(setup: ConnectSetup, flags: EngineFlags, io: Cl
   return {
     store,
     queue,
-    useSetup(next) {
-      current = next
-    },
     async shutdown() {
       if (closed) return
       closed = true

@@ -1,5 +1,6 @@
 import type { TransferState } from '../../shared/domain.ts'
-import { connectSetup, withStored, type ConnectFlags } from './connect-options.ts'
+import { parseProfile, serializeProfile } from '../../shared/profile.ts'
+import { connectSetup, profileOf, withRun, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
 import { openEngine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'
@@ -32,12 +33,14 @@ export async function resumeCommand(
     io.stderr('nothing to resume\n')
     return 0
   }
-  engine.useSetup(
-    withStored(
-      setup,
-      rows.map((r) => r.connection),
-    ),
-  )
+  // Each download keeps the rules it started with; flags given now are applied over them.
+  const run = profileOf(setup)
+  if (run) {
+    for (const row of rows) {
+      const connection = serializeProfile(withRun(run, parseProfile(row.connection)))
+      if (connection !== row.connection) engine.store.transfers.update(row.id, { connection })
+    }
+  }
   engine.queue.resume(rows.map((r) => r.id))
   return runToEnd(
     engine,

@@ -1,10 +1,12 @@
 import { unlink } from 'node:fs/promises'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { parseProfile } from '../../shared/profile.ts'
 import type { RetryInfo } from '../../shared/transfer.ts'
 import type { Store } from '../store/open-store.ts'
 import { TARGET_TAKEN, type TransferRow } from '../store/transfers-repo.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
+import { profiledTransport } from '../transport/profiled-transport.ts'
 import type { Transport } from '../transport/transport.ts'
 import { checkpoint, type LiveSegment } from './checkpointer.ts'
 import { hashFile, parseChecksum } from './checksum.ts'
@@ -72,8 +74,10 @@ export async function runTransfer(env: EngineEnv, id: number, signal: AbortSigna
   }
 }
 
-async function attempt(env: EngineEnv, id: number, signal: AbortSignal): Promise<TransferRow> {
-  let row = update(env, id, { state: 'connecting', errorCode: null, errorMessage: null })
+async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promise<TransferRow> {
+  let row = update(outer, id, { state: 'connecting', errorCode: null, errorMessage: null })
+  // Every request of this download, wherever it runs (the CLI, the app, serve), goes under its own rules.
+  const env = { ...outer, transport: profiledTransport(outer.transport, parseProfile(row.connection)) }
   const url = new URL(row.url)
   let part: PartFile | undefined
   let first: HttpResponse | undefined

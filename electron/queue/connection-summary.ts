@@ -36,7 +36,7 @@ export function readSummary(json: string | null): ConnectionSummary | null {
  */
 export function reportingTransport(transport: Transport, onConnection: (info: ConnectionInfo) => void): Transport {
   return {
-    target: (url) => transport.target(url),
+    target: (url, profile) => transport.target(url, profile),
     async connect(url, signal, opts) {
       const connection = await transport.connect(url, signal, opts)
       onConnection(connection.info)

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
 
 import type { HostRule } from '../../shared/domain.ts'
+import { effectiveRule, type ConnectionProfile } from '../../shared/profile.ts'
 import { findRule, normalizeHost } from './host-rules.ts'
 
 /** Everything a connection to a URL needs to know before it picks an address. */
@@ -19,11 +20,13 @@ export interface Target {
   hostHeader: string
 }
 
-export function targetFor(url: URL, rules: readonly HostRule[]): Target {
+/** `rules` are the saved host rules; a download's own `profile` takes precedence over them (see effectiveRule). */
+export function targetFor(url: URL, rules: readonly HostRule[], profile?: ConnectionProfile): Target {
   const secure = url.protocol === 'https:'
   const host = normalizeHost(url.hostname)
   const port = url.port ? Number(url.port) : secure ? 443 : 80
-  const rule = findRule(rules, host, port)
+  const own = profile ? findRule(profile.rules, host, port) : undefined
+  const rule = effectiveRule(own, findRule(rules, host, port))
   const logicalName = rule?.sni ?? host
   const servername = rule?.sni ?? (isIP(host) ? undefined : host)
   const defaultPort = port === (secure ? 443 : 80)

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream'
 import { rootCertificates } from 'node:tls'
 
 import type { HostRule } from '../../shared/domain.ts'
+import type { ConnectionProfile } from '../../shared/profile.ts'
 import { candidatesFor, preferAddress, systemLookup, type Candidate, type Lookup } from './candidates.ts'
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
 import { IdlePool } from './idle-pool.ts'
@@ -51,10 +52,16 @@ export interface Connection {
 /** The winning attempt: a TLS result, or the same shape for plain TCP with the TLS fields empty. */
 type Won = Omit<TlsResult, 'socket'> & { socket: Duplex; address: string; relay: ReadRelay }
 
+/** How one request connects: `fresh` skips the idle pool; `profile` is the download's own rules and anchors. */
+export interface ConnectOptions {
+  fresh?: boolean
+  profile?: ConnectionProfile | undefined
+}
+
 export interface Transport {
-  target(url: URL): Target
+  target(url: URL, profile?: ConnectionProfile): Target
   /** A verified connection for `url`: an idle one made under the same rules, unless `fresh`, else a new one. */
-  connect(url: URL, signal?: AbortSignal, opts?: { fresh?: boolean }): Promise<Connection>
+  connect(url: URL, signal?: AbortSignal, opts?: ConnectOptions): Promise<Connection>
   /** Hand back a connection whose last response ended cleanly, for the next request to the same place. */
   release(conn: Connection): void
   /** The time budget of a response head, and of a trailer section. */
@@ -74,15 +81,17 @@ export function createTransport(config: TransportConfig): Transport {
   const keepAliveMs = config.keepAliveMs ?? 2000
   const pool = new IdlePool({ idleMs: keepAliveMs, maxPerKey: 16 })
 
-  const caFor = (rule: HostRule | undefined): string[] | undefined => {
-    const base = typeof config.ca === 'function' ? config.ca() : config.ca
+  /** The anchors for a connection: the download's own (curl's `--cacert`), else the transport's, plus the rule's. */
+  const caFor = (rule: HostRule | undefined, profile: ConnectionProfile | undefined): string[] | undefined => {
+    const base = profile?.ca ?? (typeof config.ca === 'function' ? config.ca() : config.ca)
     if (!rule?.ca) return base
     return [...(base ?? rootCertificates), rule.ca]
   }
 
-  async function connect(url: URL, signal?: AbortSignal, opts?: { fresh?: boolean }): Promise<Connection> {
-    const target = targetFor(url, config.rules())
-    const poolKey = keyOf(target, target.secure ? caFor(target.rule) : undefined)
+  async function connect(url: URL, signal?: AbortSignal, opts?: ConnectOptions): Promise<Connection> {
+    const target = targetFor(url, config.rules(), opts?.profile)
+    const ca = target.secure ? caFor(target.rule, opts?.profile) : undefined
+    const poolKey = keyOf(target, ca)
     const idle = opts?.fresh ? undefined : await pool.take(poolKey)
     if (idle) {
       const reused = { ...idle, info: { ...idle.info, url: url.href }, target, reused: true }
@@ -105,7 +114,7 @@ export function createTransport(config: TransportConfig): Transport {
       records.push(record)
       const both = signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal
       try {
-        const result = await attemptOne(target, c, both)
+        const result = await attemptOne(target, c, ca, both)
         record.outcome = 'won'
         record.elapsedMs = round(performance.now() - t0 - record.startedMs)
         return result
@@ -163,7 +172,7 @@ export function createTransport(config: TransportConfig): Transport {
     return { socket: won.socket, relay: won.relay, info, target, reused: false, key: poolKey }
   }
 
-  async function attemptOne(target: Target, c: Candidate, signal: AbortSignal): Promise<Won> {
+  async function attemptOne(target: Target, c: Candidate, ca: string[] | undefined, signal: AbortSignal): Promise<Won> {
     const relay = new ReadRelay()
     if (!target.secure) {
       const tcp = await connectTcp({
@@ -186,7 +195,7 @@ export function createTransport(config: TransportConfig): Transport {
       pins: rule?.pins ?? [],
       pinMode: rule?.pinMode ?? 'enforce',
       trust: rule?.trust ?? 'ca',
-      ca: caFor(rule),
+      ca,
       timeoutMs,
       signal,
       relay,
@@ -195,7 +204,7 @@ export function createTransport(config: TransportConfig): Transport {
   }
 
   return {
-    target: (url) => targetFor(url, config.rules()),
+    target: (url, profile) => targetFor(url, config.rules(), profile),
     connect,
     release: (conn) => (keepAliveMs > 0 ? pool.put(conn.key, conn) : conn.socket.destroy()),
     headTimeoutMs: config.headTimeoutMs ?? 60_000,

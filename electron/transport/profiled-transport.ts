@@ -1,0 +1,18 @@
+import type { ConnectionProfile } from '../../shared/profile.ts'
+import type { Transport } from './transport.ts'
+
+/**
+ * The transport as one download sees it: every connection it makes, redirects and ranges included, is made
+ * under the download's own profile (over the saved host rules). With no profile it is the transport itself.
+ */
+export function profiledTransport(transport: Transport, profile: ConnectionProfile | undefined): Transport {
+  if (!profile) return transport
+  return {
+    target: (url) => transport.target(url, profile),
+    connect: (url, signal, opts) => transport.connect(url, signal, { ...opts, profile }),
+    release: (conn) => transport.release(conn),
+    get headTimeoutMs() {
+      return transport.headTimeoutMs
+    },
+  }
+}

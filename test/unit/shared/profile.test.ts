@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+
+import { HostRule, type HostRuleInput } from '../../../shared/domain.ts'
+import { effectiveRule, parseProfile, serializeProfile } from '../../../shared/profile.ts'
+import { findRule } from '../../../electron/transport/host-rules.ts'
+import { targetFor } from '../../../electron/transport/target.ts'
+
+const rule = (r: HostRuleInput) => HostRule.parse(r)
+// Rules keep pins as bare base64; curl's sha256// form is accepted on the way in.
+const PIN_A = Buffer.alloc(32, 1).toString('base64')
+const PIN_B = Buffer.alloc(32, 2).toString('base64')
+
+describe("a download's profile over the saved host rules", () => {
+  it('is the one that applies when only one of them has a rule for the host', () => {
+    const own = rule({ pattern: 'a.test', addresses: ['127.0.0.2'] })
+    const saved = rule({ pattern: 'a.test', pins: [PIN_A] })
+    expect(effectiveRule(own, undefined)).toBe(own)
+    expect(effectiveRule(undefined, saved)).toBe(saved)
+    expect(effectiveRule(undefined, undefined)).toBeUndefined()
+  })
+
+  it('wins field by field; what it leaves out comes from the saved rule (a --resolve alone keeps the saved pins)', () => {
+    const own = rule({ pattern: 'a.test', port: 443, addresses: ['127.0.0.2'] })
+    const saved = rule({ pattern: 'a.test', addresses: ['127.0.0.9'], sni: 'x.test', pins: [PIN_A], pinMode: 'report' })
+    expect(effectiveRule(own, saved)).toEqual({
+      pattern: 'a.test',
+      port: 443,
+      addresses: ['127.0.0.2'],
+      sni: 'x.test',
+      pins: [PIN_A],
+      pinMode: 'report',
+      trust: 'ca',
+    })
+  })
+
+  it("takes pins, pin mode and trust together from whichever rule has pins, the download's first", () => {
+    const own = rule({ pattern: 'a.test', pins: [PIN_B], trust: 'pin' })
+    const saved = rule({ pattern: 'a.test', pins: [PIN_A], pinMode: 'report' })
+    expect(effectiveRule(own, saved)).toMatchObject({ pins: [PIN_B], pinMode: 'enforce', trust: 'pin' })
+  })
+
+  it('decides the target: the profile reaches hosts the saved rules do not know, and beats them where both do', () => {
+    const saved = [rule({ pattern: '*.test', pins: [PIN_A] })]
+    const profile = { rules: [rule({ pattern: 'a.test', addresses: ['127.0.0.2'] })] }
+    const a = targetFor(new URL('https://a.test/f'), saved, profile)
+    expect(a.rule).toMatchObject({ addresses: ['127.0.0.2'], pins: [PIN_A] })
+    const b = targetFor(new URL('https://b.test/f'), saved, profile)
+    expect(b.rule).toEqual(findRule(saved, 'b.test', 443))
+    expect(targetFor(new URL('https://a.test/f'), saved).rule).toEqual(saved[0])
+  })
+
+  it('is stored as JSON and read back; one this version cannot read is an error, never ignored', () => {
+    const profile = { rules: [rule({ pattern: 'a.test', pins: [PIN_A] })], ca: ['-----BEGIN CERTIFICATE-----'] }
+    expect(parseProfile(serializeProfile(profile))).toEqual(profile)
+    expect(serializeProfile({ rules: [] })).toBeNull()
+    expect(parseProfile(null)).toBeUndefined()
+    expect(() => parseProfile('{"rules":[{"pattern":5}]}')).toThrow(/cannot read/)
+    expect(() => parseProfile('not json')).toThrow(/cannot read/)
+  })
+})
