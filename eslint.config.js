@@ -39,7 +39,7 @@ const REACT = {
 const IPC_RENDERER = {
   name: 'electron',
   importNames: ['ipcRenderer'],
-  message: 'ipcRenderer is used only by electron/preload.ts, the generic bridge derived from the contract.',
+  message: 'ipcRenderer is used only by electron/shell/preload.ts, the generic bridge derived from the contract.',
 }
 const IPC_MAIN = {
   name: 'electron',
@@ -108,7 +108,7 @@ export default defineConfig([
 
   {
     name: 'pinpoint/preload',
-    files: ['electron/preload.ts'],
+    files: ['electron/shell/preload.ts'],
     rules: boundaries({ ipcRenderer: true }),
   },
   {

@@ -27,7 +27,7 @@ export default defineConfig({
         ssr: true,
         minify: false,
         rolldownOptions: {
-          input: { main: fromRoot('./electron/main.ts') },
+          input: { main: fromRoot('./electron/shell/main.ts') },
           external: ['electron', ...nodeBuiltins],
           output: { format: 'es', entryFileNames: '[name].js' },
         },
@@ -43,7 +43,7 @@ export default defineConfig({
         copyPublicDir: false,
         modulePreload: false,
         rolldownOptions: {
-          input: { preload: fromRoot('./electron/preload.ts') },
+          input: { preload: fromRoot('./electron/shell/preload.ts') },
           external: ['electron'],
           output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
         },

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
-import { DEEP_LINK_SCHEME } from '../../../electron/launch-args.ts'
-import { TRAY_ICONS, trayIconPaths } from '../../../electron/tray-state.ts'
+import { DEEP_LINK_SCHEME } from '../../../electron/shell/launch-args.ts'
+import { TRAY_ICONS, trayIconPaths } from '../../../electron/shell/tray-state.ts'
 
 /**
  * electron-builder.yml, read with the YAML parser electron-builder itself uses (js-yaml, resolved through

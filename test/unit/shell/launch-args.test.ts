@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { MAX_LAUNCH_URLS, MAX_URL_LENGTH, urlsFromLaunch } from '../../../electron/launch-args.ts'
+import { MAX_LAUNCH_URLS, MAX_URL_LENGTH, urlsFromLaunch } from '../../../electron/shell/launch-args.ts'
 
 const link = (...urls: string[]) => `pinpoint://add?${urls.map((u) => `url=${encodeURIComponent(u)}`).join('&')}`
 

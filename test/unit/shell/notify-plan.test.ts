@@ -9,7 +9,7 @@ import {
   notifyPlan,
   type KnownTransfer,
   type Notice,
-} from '../../../electron/notify-plan.ts'
+} from '../../../electron/shell/notify-plan.ts'
 import type { TransferView } from '../../../shared/transfer.ts'
 import { failure, view } from './transfer-view.ts'
 

@@ -10,7 +10,7 @@ import {
   watchResume,
   type PowerMonitorLike,
   type PowerSaveBlockerLike,
-} from '../../../electron/power.ts'
+} from '../../../electron/shell/power.ts'
 import { failure, view } from './transfer-view.ts'
 
 /** Records calls like Electron's powerSaveBlocker, handing out ids. */

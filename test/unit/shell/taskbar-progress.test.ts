@@ -6,7 +6,7 @@ import {
   progressFraction,
   setTaskbarProgress,
   type ProgressBarTarget,
-} from '../../../electron/taskbar-progress.ts'
+} from '../../../electron/shell/taskbar-progress.ts'
 import { failure, view } from './transfer-view.ts'
 
 describe('progressFraction', () => {

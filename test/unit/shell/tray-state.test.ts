@@ -13,7 +13,7 @@ import {
   trayIconPaths,
   trayMenuItems,
   trayState,
-} from '../../../electron/tray-state.ts'
+} from '../../../electron/shell/tray-state.ts'
 import { failure, view } from './transfer-view.ts'
 
 const MiB = 1024 * 1024

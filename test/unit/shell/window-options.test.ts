@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { windowOptions } from '../../../electron/window-options.ts'
+import { windowOptions } from '../../../electron/shell/window-options.ts'
 
 describe('windowOptions', () => {
   const options = windowOptions('/app/dist/electron/preload.cjs')

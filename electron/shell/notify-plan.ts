@@ -1,5 +1,5 @@
-import { formatBytes } from '../shared/format.ts'
-import type { TransferView } from '../shared/transfer.ts'
+import { formatBytes } from '../../shared/format.ts'
+import type { TransferView } from '../../shared/transfer.ts'
 
 /**
  * Which desktop notifications a batch of transfer changes calls for.

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 
-import type { TransferState } from '../shared/domain.ts'
-import { formatSpeed } from '../shared/format.ts'
-import type { TransferView } from '../shared/transfer.ts'
+import type { TransferState } from '../../shared/domain.ts'
+import { formatSpeed } from '../../shared/format.ts'
+import type { TransferView } from '../../shared/transfer.ts'
 
 /**
  * What the tray shows for the whole queue: one icon, one tooltip.

@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 
-import { eventChannels, requestChannels, type Api } from '../shared/ipc.ts'
+import { eventChannels, requestChannels, type Api } from '../../shared/ipc.ts'
 
 /**
  * The bridge between the sandboxed page and the main process: generic, with its allow-list taken from the

@@ -1,4 +1,4 @@
-import type { TransferView } from '../shared/transfer.ts'
+import type { TransferView } from '../../shared/transfer.ts'
 import { isActive } from './tray-state.ts'
 
 /**

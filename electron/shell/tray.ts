@@ -1,6 +1,6 @@
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron'
 
-import type { TransferView } from '../shared/transfer.ts'
+import type { TransferView } from '../../shared/transfer.ts'
 import { TRAY_ICONS, trayMenuItems, trayState, type TrayActions, type TrayIcon } from './tray-state.ts'
 
 /**
