@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ConnectionInfo, ProbeReport } from './connection.ts'
 import { HostRule } from './domain.ts'
 import { ErrorCode, FailureInfo } from './errors.ts'
+import { limits } from './limits.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
@@ -34,7 +35,7 @@ export const Rejected = z.strictObject({ input: z.string().max(MAX_URL_CHARS), r
 export type Rejected = z.output<typeof Rejected>
 
 export const AddOptions = z.strictObject({
-  split: z.number().int().min(1).max(16).optional(),
+  split: z.number().int().min(limits.split.min).max(limits.split.max).optional(),
   /** `sha256=<hex>` (also sha512, sha1, md5); checked in main, a bad one rejects the URLs with the reason. */
   checksum: z.string().max(256).optional(),
   startPaused: z.boolean().optional(),

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 
+import { limits } from './limits.ts'
+
 /**
  * A folder the user picked in main's folder dialog, as the renderer may name it.
  *
@@ -19,8 +21,8 @@ export const Rate = z.number().int().min(1).max(MAX_RATE)
 
 // The fields without defaults, so the patch below does not invent values the user did not send.
 const fields = {
-  maxActive: z.number().int().min(1).max(20),
-  split: z.number().int().min(1).max(16),
+  maxActive: z.number().int().min(limits.maxActive.min).max(limits.maxActive.max),
+  split: z.number().int().min(limits.split.min).max(limits.split.max),
   /** The global limit for all transfers together; null = unlimited. */
   limitRate: Rate.nullable(),
   notifications: z.boolean(),
@@ -29,8 +31,8 @@ const fields = {
 }
 
 export const settingDefaults = {
-  maxActive: 3,
-  split: 4,
+  maxActive: limits.maxActive.default,
+  split: limits.split.default,
   limitRate: null,
   notifications: true,
   startAtLogin: false,

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react'
 
+import { limits } from '../../shared/limits.ts'
 import { command } from '../commands.ts'
 import { appStore, useStore } from '../store/index.ts'
 import type { ParsedLinks } from '../store/ui-slice.ts'
@@ -58,7 +59,10 @@ export function AddDialog() {
   const submit = async () => {
     setError('')
     const splitN = Number(split)
-    if (!Number.isInteger(splitN) || splitN < 1 || splitN > 16) return setError('Connections: a whole number, 1 to 16')
+    const { min, max } = limits.split
+    if (!Number.isInteger(splitN) || splitN < min || splitN > max) {
+      return setError(`Connections: a whole number, ${min} to ${max}`)
+    }
     setBusy(true)
     try {
       let parsed = current
@@ -167,8 +171,8 @@ export function AddDialog() {
             id={ids.split}
             data-testid="add-split"
             type="number"
-            min={1}
-            max={16}
+            min={limits.split.min}
+            max={limits.split.max}
             value={split}
             onChange={(e) => setSplit(e.target.value)}
           />

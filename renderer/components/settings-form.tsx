@@ -1,5 +1,6 @@
 import { useId, useState } from 'react'
 
+import { limits } from '../../shared/limits.ts'
 import type { SettingsPatch } from '../../shared/settings.ts'
 import { command } from '../commands.ts'
 import { formatRateText, parseRateText } from '../../shared/rate.ts'
@@ -57,8 +58,8 @@ export function SettingsForm() {
         <NumberSetting
           id={`${id}-max`}
           testId="set-max-active"
-          min={1}
-          max={20}
+          min={limits.maxActive.min}
+          max={limits.maxActive.max}
           value={settings.maxActive}
           onValid={(maxActive) => void update({ maxActive })}
         />
@@ -66,8 +67,8 @@ export function SettingsForm() {
         <NumberSetting
           id={`${id}-split`}
           testId="set-split"
-          min={1}
-          max={16}
+          min={limits.split.min}
+          max={limits.split.max}
           value={settings.split}
           onValid={(split) => void update({ split })}
         />
