@@ -94,10 +94,9 @@ describe('pinpoint serve: messages', () => {
     const c = await connect(daemon.port, daemon.token)
     const bad: Array<string | Buffer> = [
       'not json',
-      '{"id":1}',
       '[]',
       'null',
-      JSON.stringify({ id: 1, channel: 'transfers:list', input: {}, extra: 1 }),
+      '{"id":{"n":1},"channel":"transfers:list","input":{}}',
       Buffer.from([1, 2, 3]),
       'x'.repeat(6 * 1024 * 1024),
     ]
@@ -105,6 +104,23 @@ describe('pinpoint serve: messages', () => {
       const reply = c.nextReply()
       c.sendRaw(data)
       expect(await reply).toMatchObject({ id: null, ok: false })
+    }
+    c.ws.close()
+  })
+
+  it('answers a malformed message whose id it can read with that id', async () => {
+    const c = await connect(daemon.port, daemon.token)
+    const bad: Array<[string, number | string]> = [
+      ['{"id":1}', 1],
+      [JSON.stringify({ id: 2, channel: 'transfers:list', input: {}, extra: 1 }), 2],
+      [JSON.stringify({ id: 3, channel: 7, input: {} }), 3],
+      [JSON.stringify({ id: -4, channel: 'transfers:list', input: {} }), -4],
+      [JSON.stringify({ id: 'abc', channel: 'transfers:list', input: {} }), 'abc'],
+    ]
+    for (const [data, id] of bad) {
+      const reply = c.nextReply()
+      c.sendRaw(data)
+      expect(await reply).toMatchObject({ id, ok: false, error: expect.stringMatching(/malformed message/) })
     }
     await expect(c.call('no:such', {})).rejects.toThrow(/unknown channel/)
     await expect(c.call('transfers:add', { urls: 'x' })).rejects.toThrow(/transfers:add: urls/)
@@ -117,6 +133,15 @@ describe('pinpoint serve: messages', () => {
     const result = await c.call('transfers:open', { id: 1 })
     expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/not offered by pinpoint serve/) })
     expect(await c.call('transfers:reveal', { id: 1 })).toMatchObject({ ok: false })
+    c.ws.close()
+  })
+
+  it('parses the input of reveal and open before answering', async () => {
+    const c = await connect(daemon.port, daemon.token)
+    await expect(c.call('transfers:open', {})).rejects.toThrow(/^transfers:open: id: /)
+    await expect(c.call('transfers:open', { id: 'x' })).rejects.toThrow(/^transfers:open: id: /)
+    await expect(c.call('transfers:reveal', { id: 1, extra: true })).rejects.toThrow(/^transfers:reveal: /)
+    await expect(c.call('transfers:reveal', null)).rejects.toThrow(/^transfers:reveal: /)
     c.ws.close()
   })
 
