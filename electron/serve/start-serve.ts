@@ -12,7 +12,7 @@ import { confineToRoots } from './roots.ts'
 import { check, cookieName, makeToken, SECURITY_HEADERS, type Gate } from './security.ts'
 import { NOT_OFFERED, serveDesktop } from './serve-desktop.ts'
 import { serveStatic } from './static-files.ts'
-import { HARD_MAX_MESSAGE_BYTES, parseClientMessage, type ServerMessage } from './ws-protocol.ts'
+import { HARD_MAX_MESSAGE_BYTES, parseClientMessage, parseRequestInput, type ServerMessage } from './ws-protocol.ts'
 
 export interface ServeOptions {
   port: number
@@ -78,10 +78,16 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
     appUrl,
     desktop: serveDesktop(roots),
     emit,
+  }).catch(async (err: unknown) => {
+    // The listening server would keep the process alive after the error (a state folder held by another process).
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    throw err
   })
 
   /** The app's dispatcher, with what only a daemon must add: reveal/open refused, folders kept inside the roots. */
   const handle = async (channel: string, raw: unknown): Promise<unknown> => {
+    // Parsed before anything below answers or reads it, so an input the dispatcher would refuse is refused here too.
+    parseRequestInput(channel, raw)
     if (channel === 'transfers:reveal' || channel === 'transfers:open') return { ok: false, reason: NOT_OFFERED }
     if (channel === 'transfers:add' && typeof raw === 'object' && raw !== null) {
       const folder = (raw as { folder?: unknown }).folder
@@ -105,7 +111,7 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
     ws.on('message', (data, isBinary) => {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)
       const msg = parseClientMessage(buf, isBinary)
-      if ('error' in msg) return send(ws, { id: null, ok: false, error: msg.error })
+      if ('error' in msg) return send(ws, { id: msg.id, ok: false, error: msg.error })
       handle(msg.channel, msg.input).then(
         (result) => send(ws, { id: msg.id, ok: true, result }),
         (err: unknown) => send(ws, { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
