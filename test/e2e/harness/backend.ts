@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core'
 
 import type { Core } from '../../../electron/app-core.ts'
 import type { Daemon } from '../../../electron/serve/start-serve.ts'
-import type { EventChannel } from '../../../shared/ipc.ts'
+import type { Emit, EventChannel } from '../../../shared/ipc.ts'
 
 /**
  * How the page reaches the core: `bridge` is Electron's preload and ipcMain stood in for by a Playwright binding;
@@ -35,6 +35,11 @@ export interface Backend {
   desktop: DesktopCalls
   /** Events the core emitted, in order, as the page was sent them (bridge only; serve sends them itself). */
   emitted: Emitted[]
+  /**
+   * bridge only: push an event to the page as main does, for events the core itself never sends (`links:offered`
+   * comes from the shell: a `pinpoint://` link or a second launch). serve has no such events.
+   */
+  emit?: Emit
   /** The daemon, under serve. */
   daemon?: Daemon
   /** Before the page loads: give it its way to the core. */

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core'
 
 import { startCore } from '../../../electron/app-core.ts'
 import type { Desktop } from '../../../electron/ipc/desktop.ts'
-import type { EventChannel } from '../../../shared/ipc.ts'
+import type { Emit, EventChannel } from '../../../shared/ipc.ts'
 import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
 import { bridgeScript, DISPATCH_FN, INVOKE_BINDING } from './bridge.ts'
 import type { Backend, DesktopCalls, Emitted } from './backend.ts'
@@ -57,18 +57,20 @@ export async function startBridgeBackend(rendererDir: string): Promise<Backend> 
     )
   }
 
+  const emit: Emit = (channel, payload) => {
+    if (closed) return
+    const event = { channel: channel as EventChannel, payload: payload as unknown }
+    emitted.push(event)
+    if (ready) deliver(event)
+    else held.push(event)
+  }
+
   const core = await startCore({
     stateDir,
     defaultDownloadDir: downloadDir,
     appUrl: server.pageUrl,
     desktop: fakeDesktop,
-    emit: (channel, payload) => {
-      if (closed) return
-      const event = { channel: channel as EventChannel, payload: payload as unknown }
-      emitted.push(event)
-      if (ready) deliver(event)
-      else held.push(event)
-    },
+    emit,
   })
 
   return {
@@ -79,6 +81,7 @@ export async function startBridgeBackend(rendererDir: string): Promise<Backend> 
     pickedDir,
     desktop,
     emitted,
+    emit,
     async attach(p) {
       page = p
       await p.exposeBinding(INVOKE_BINDING, ({ frame }, channel: string, input: unknown) =>

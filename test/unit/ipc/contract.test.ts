@@ -6,6 +6,7 @@ import type { ConnectionInfo, ProbeReport } from '../../../shared/connection.ts'
 import {
   eventChannels,
   events,
+  MAX_OFFERED_URLS,
   requestChannels,
   requests,
   type Api,
@@ -26,7 +27,13 @@ describe('the contract', () => {
       expect(c).toMatch(/^[a-z]+:[a-zA-Z]+$/)
     }
     expect(requestChannels).toHaveLength(Object.keys(requests).length)
-    expect(eventChannels.sort()).toEqual(['hosts:changed', 'notice', 'settings:changed', 'transfers:changed'])
+    expect(eventChannels.sort()).toEqual([
+      'hosts:changed',
+      'links:offered',
+      'notice',
+      'settings:changed',
+      'transfers:changed',
+    ])
   })
 
   it('transfers:add takes urls, an optional folder token and options', () => {
@@ -82,6 +89,19 @@ describe('the contract', () => {
     expect(events.notice.safeParse({ level: 'error', code: 'DISK_FULL', message: 'full' }).success).toBe(true)
     expect(events.notice.safeParse({ level: 'fatal', message: 'x' }).success).toBe(false)
     expect(events['transfers:changed'].safeParse({ seq: 1, patches: [], removed: [3] }).success).toBe(true)
+  })
+
+  it('links:offered carries 1 to MAX_OFFERED_URLS http(s) URLs and nothing else', () => {
+    const offered = events['links:offered']
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `https://a.test/${i}`)
+    expect(offered.parse({ urls: ['https://a.test/x'] })).toEqual({ urls: ['https://a.test/x'] })
+    expect(offered.safeParse({ urls: many(MAX_OFFERED_URLS) }).success).toBe(true)
+    expect(offered.safeParse({ urls: many(MAX_OFFERED_URLS + 1) }).success).toBe(false)
+    expect(offered.safeParse({ urls: [] }).success).toBe(false)
+    expect(offered.safeParse({ urls: ['file:///etc/passwd'] }).success).toBe(false)
+    expect(offered.safeParse({ urls: ['javascript:alert(1)'] }).success).toBe(false)
+    expect(offered.safeParse({ urls: [`https://a.test/${'x'.repeat(MAX_URL_CHARS)}`] }).success).toBe(false)
+    expect(offered.safeParse({ urls: ['https://a.test/'], start: true }).success).toBe(false)
   })
 })
 

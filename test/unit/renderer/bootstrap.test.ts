@@ -13,6 +13,7 @@ describe('bootstrap', () => {
     expect(lastOn).toBeLessThan(firstInvoke)
     expect(fake.log.filter((l) => l.startsWith('on')).sort()).toEqual([
       'on hosts:changed',
+      'on links:offered',
       'on notice',
       'on settings:changed',
       'on transfers:changed',
@@ -102,6 +103,18 @@ describe('bootstrap', () => {
     bootstrap(fake.api, store)
     fake.emit('notice', { level: 'warning', code: 'BAD_INPUT', message: 'rule ignored' })
     expect(store.getState().ui.notices).toMatchObject([{ level: 'warning', message: 'rule ignored' }])
+  })
+
+  it('opens the add dialog pre-filled with offered links, and asks main for nothing', () => {
+    const fake = fakeApi()
+    const store = createAppStore()
+    bootstrap(fake.api, store)
+    const before = fake.calls.length
+    fake.emit('links:offered', { urls: ['https://a.test/one.iso', 'https://b.test/two.iso'] })
+    expect(store.getState().ui.dialog).toEqual({ kind: 'add' })
+    expect(store.getState().ui.addDraft.text).toBe('https://a.test/one.iso\nhttps://b.test/two.iso')
+    // Nothing is added: the user confirms in the dialog, which goes through transfers:add like a paste.
+    expect(fake.calls.slice(before)).toEqual([])
   })
 
   it('unsubscribes and ignores late answers once disposed', async () => {

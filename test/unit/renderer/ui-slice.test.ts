@@ -32,6 +32,37 @@ describe('ui slice: selection', () => {
   })
 })
 
+describe('ui slice: links offered by main', () => {
+  it('opens the add dialog with the links, one per line, replacing whatever dialog was open', () => {
+    const store = createAppStore()
+    store.getState().openRemove([1])
+    store.getState().offerLinks(['https://a.test/1', 'https://b.test/2'])
+    expect(store.getState().ui.dialog).toEqual({ kind: 'add' })
+    expect(store.getState().ui.addDraft).toEqual({
+      text: 'https://a.test/1\nhttps://b.test/2',
+      checkedText: null,
+      checked: null,
+    })
+  })
+
+  it('adds to a list the user is already editing, without repeating a link, and keeps what they typed', () => {
+    const store = createAppStore()
+    store.getState().openAdd()
+    store.getState().setAddText('https://mine.test/a\n')
+    store.getState().offerLinks(['https://mine.test/a', 'https://b.test/2'])
+    expect(store.getState().ui.addDraft.text).toBe('https://mine.test/a\nhttps://b.test/2')
+    store.getState().offerLinks(['https://b.test/2'])
+    expect(store.getState().ui.addDraft.text).toBe('https://mine.test/a\nhttps://b.test/2')
+  })
+
+  it('ignores an empty offer and anything that is not a string', () => {
+    const store = createAppStore()
+    store.getState().offerLinks([])
+    store.getState().offerLinks([42 as unknown as string])
+    expect(store.getState().ui.dialog).toBeNull()
+  })
+})
+
 describe('visible and selected ids', () => {
   function store() {
     const s = createAppStore()

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 
-import { MAX_LAUNCH_URLS, MAX_URL_LENGTH, urlsFromLaunch } from '../../../electron/shell/launch-args.ts'
+import { isAbsolute } from 'node:path'
+
+import {
+  MAX_LAUNCH_URLS,
+  MAX_URL_LENGTH,
+  protocolClientArgs,
+  urlsFromLaunch,
+} from '../../../electron/shell/launch-args.ts'
 
 const link = (...urls: string[]) => `pinpoint://add?${urls.map((u) => `url=${encodeURIComponent(u)}`).join('&')}`
 
@@ -90,4 +97,61 @@ describe('urlsFromLaunch', () => {
     const long = `https://h.example/${'a'.repeat(MAX_URL_LENGTH)}`
     expect(urlsFromLaunch([long, link(long)])).toEqual([])
   })
+})
+
+describe('urlsFromLaunch after the -- separator', () => {
+  it('takes URLs only from after --: what comes before is the executable, the app and switches', () => {
+    const argv = ['/opt/Pinpoint/pinpoint', 'https://before.example/x', '--', link('https://a.example/f')]
+    expect(urlsFromLaunch(argv)).toEqual(['https://a.example/f'])
+  })
+
+  it('takes nothing when nothing follows --', () => {
+    expect(urlsFromLaunch(['/opt/Pinpoint/pinpoint', 'https://before.example/x', '--'])).toEqual([])
+  })
+
+  it.each([
+    ['--inspect=9229'],
+    ['--inspect=0.0.0.0:9229'],
+    ['--inspect-brk=https://evil.example/'],
+    ['--gpu-launcher=https://evil.example/run'],
+    ['--gpu-launcher="cmd.exe /c calc"'],
+    ['--renderer-cmd-prefix=https://evil.example/'],
+    ['--remote-debugging-port=9222'],
+    ['-e'],
+    ['--'],
+  ])('a switch after -- (%s) is an argument, and not a download', (hostile) => {
+    expect(urlsFromLaunch(['pinpoint', '--', hostile, 'https://ok.example/f'])).toEqual(['https://ok.example/f'])
+  })
+
+  it('a link that tries to break out of its quotes stays one (escaped) URL', () => {
+    const broken = link('https://a.example/x" --gpu-launcher="cmd.exe')
+    const urls = urlsFromLaunch(['pinpoint', '--', broken])
+    expect(urls).toEqual(['https://a.example/x%22%20--gpu-launcher=%22cmd.exe'])
+    expect(urls.some((u) => u.startsWith('-'))).toBe(false)
+  })
+
+  it('a second -- is just another argument', () => {
+    expect(urlsFromLaunch(['pinpoint', '--', '--', 'https://ok.example/f'])).toEqual(['https://ok.example/f'])
+  })
+})
+
+describe('protocolClientArgs (what the pinpoint: handler is registered to run)', () => {
+  it('a packaged app: the executable, then -- before the link', () => {
+    expect(protocolClientArgs({ defaultApp: false, appPath: '/opt/Pinpoint/resources/app.asar' })).toEqual(['--'])
+  })
+
+  it('a development run: the app folder as an absolute path, then --', () => {
+    expect(protocolClientArgs({ defaultApp: true, appPath: '/home/me/pinpoint' })).toEqual(['/home/me/pinpoint', '--'])
+  })
+
+  it.each([['--inspect=9229'], ['--gpu-launcher=calc'], ['-x'], ['.']])(
+    'never registers an app path (%s) that Chromium would read as a switch',
+    (appPath) => {
+      const args = protocolClientArgs({ defaultApp: true, appPath })
+      expect(args).toHaveLength(2)
+      expect(isAbsolute(args[0] as string)).toBe(true)
+      expect(args[0]?.startsWith('-')).toBe(false)
+      expect(args.at(-1)).toBe('--')
+    },
+  )
 })
