@@ -7,9 +7,17 @@ import tseslint from 'typescript-eslint'
 /**
  * Layering, enforced with core rules only (no import plugin).
  *
+ * Inside electron/, each part imports only the parts below it: transport (connections) and store (the database)
+ * import nothing of ours but shared/; the engine (one download) builds on transport and store; the queue on the
+ * engine; the IPC handlers, the composition root app-core.ts, the CLI and `pinpoint serve` on all of those.
+ * Only electron/shell/ and the two IPC adapters that hand the dispatcher to Electron import 'electron', so the
+ * rest runs under plain Node (the CLI, `pinpoint serve`, the tests). shared/ runs everywhere: no node:*, no
+ * electron, no React. test/unit/lint/layering.test.ts lints a forbidden import in each part, so these cannot rot.
+ *
  * Flat config replaces a rule's options wholesale when a later block matches the same file, so every area gets ONE
  * `no-restricted-imports` / `no-restricted-syntax` pair built by `boundaries()`, which always includes the IPC bans.
- * The area blocks below match disjoint folders and come after the catch-all block.
+ * The area blocks below match disjoint folders and come after the catch-all block; only the block for the two
+ * Electron adapters in ipc/ overlaps ipc/'s, and comes after it to replace its pair for those two files.
  *
  * The import patterns are regexes (not gitignore globs) so `node:*`, bare built-ins and `../electron/...` are all
  * caught; their slashes are escaped because the same patterns are embedded in esquery `/regex/` selectors that ban
@@ -25,7 +33,8 @@ const NODE = {
 }
 const ELECTRON = {
   regex: '^electron(\\/.*)?$',
-  message: "Only the shell files in electron/ (main, window, tray, preload, ipc/) may import 'electron'.",
+  message:
+    "Only electron/shell/ and the IPC adapters (electron/ipc/serve.ts, emit.ts) import 'electron'; this code also runs under plain Node.",
 }
 const ELECTRON_DIR = {
   regex: '^(\\.{1,2}\\/|\\/)(.*\\/)?electron(\\/|$)',
@@ -35,6 +44,32 @@ const REACT = {
   regex: '^(react|react-dom)(\\/.*)?$',
   message: 'shared/ is UI-free: no React.',
 }
+
+/** The parts of electron/ that import each other, from the bottom up (app-core is the file electron/app-core.ts). */
+const PARTS = ['transport', 'store', 'engine', 'queue', 'ipc', 'app-core', 'cli', 'serve', 'shell']
+
+/**
+ * A ban on relative imports of the parts of electron/ that `part` may not import: everything but itself and
+ * `allowed`. It catches `../queue/queue.ts`, `./queue/…` from app-core.ts and `../../electron/queue/…` alike.
+ *
+ * @param {string} part
+ * @param {string[]} allowed
+ * @param {string[]} [except] paths (relative to electron/) that stay allowed although their part is banned
+ */
+function layer(part, allowed, except = []) {
+  const banned = PARTS.filter((p) => p !== part && !allowed.includes(p))
+  const names = banned.map((p) => (p === 'app-core' ? 'app-core(\\.[jt]s)?' : escape(p)))
+  const keep = except.map((e) => `(?!${escape(e)}$)`).join('')
+  const where = part === 'app-core' ? 'electron/app-core.ts' : `electron/${part}/`
+  const may = allowed.length > 0 ? allowed.join(', ') + ' and shared/' : 'only shared/'
+  return {
+    regex: `^(\\.{1,2}\\/)+${keep}(electron\\/)?(${names.join('|')})(\\/|$)`,
+    message: `${where} may import ${may} of this project, not ${banned.join(', ')}: see the layering in eslint.config.js.`,
+  }
+}
+
+/** The folder-naming rules of `pinpoint serve` (roots.ts) are plain path checks the IPC handlers share. */
+const IPC_LAYER = layer('ipc', ['transport', 'store', 'engine', 'queue'], ['serve/roots.ts'])
 
 const IPC_RENDERER = {
   name: 'electron',
@@ -114,12 +149,52 @@ export default defineConfig([
   {
     name: 'pinpoint/ipc',
     files: ['electron/ipc/**'],
-    rules: boundaries({ ipcMain: true }),
+    rules: boundaries({ ipcMain: true, banned: [ELECTRON, IPC_LAYER] }),
   },
   {
-    name: 'pinpoint/core',
-    files: ['electron/{transport,engine,queue,store,cli}/**'],
-    rules: boundaries({ banned: [ELECTRON] }),
+    // The two files that hand the dispatcher and the typed emit to Electron; everything else in ipc/ is plain Node.
+    name: 'pinpoint/ipc-electron-adapters',
+    files: ['electron/ipc/serve.ts', 'electron/ipc/emit.ts'],
+    rules: boundaries({ ipcMain: true, banned: [IPC_LAYER] }),
+  },
+  {
+    name: 'pinpoint/transport',
+    files: ['electron/transport/**'],
+    rules: boundaries({ banned: [ELECTRON, layer('transport', [])] }),
+  },
+  {
+    name: 'pinpoint/store',
+    files: ['electron/store/**'],
+    rules: boundaries({ banned: [ELECTRON, layer('store', [])] }),
+  },
+  {
+    name: 'pinpoint/engine',
+    files: ['electron/engine/**'],
+    rules: boundaries({ banned: [ELECTRON, layer('engine', ['transport', 'store'])] }),
+  },
+  {
+    name: 'pinpoint/queue',
+    files: ['electron/queue/**'],
+    rules: boundaries({ banned: [ELECTRON, layer('queue', ['engine', 'store', 'transport'])] }),
+  },
+  {
+    name: 'pinpoint/app-core',
+    files: ['electron/app-core.ts'],
+    rules: boundaries({ banned: [ELECTRON, layer('app-core', ['transport', 'store', 'engine', 'queue', 'ipc'])] }),
+  },
+  {
+    name: 'pinpoint/cli',
+    files: ['electron/cli/**'],
+    rules: boundaries({
+      banned: [ELECTRON, layer('cli', ['transport', 'store', 'engine', 'queue', 'ipc', 'app-core', 'serve'])],
+    }),
+  },
+  {
+    name: 'pinpoint/serve',
+    files: ['electron/serve/**'],
+    rules: boundaries({
+      banned: [ELECTRON, layer('serve', ['transport', 'store', 'engine', 'queue', 'ipc', 'app-core'])],
+    }),
   },
   {
     name: 'pinpoint/shared',
