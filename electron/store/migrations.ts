@@ -1,7 +1,15 @@
 import type { DatabaseSync } from 'node:sqlite'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { splitCredentials, type Credentials } from '../../shared/url-credentials.ts'
 import { transactionRunner } from './transaction.ts'
+
+/** What a step that moves data may need beyond SQL: sealing credentials with the state folder's key. */
+export interface MigrationContext {
+  seal(transferId: number, credentials: Credentials): Uint8Array
+}
+
+type Step = string | ((db: DatabaseSync, ctx: MigrationContext | undefined) => void)
 
 /**
  * The schema, one step per version; `PRAGMA user_version` says how many steps a database has had.
@@ -10,7 +18,7 @@ import { transactionRunner } from './transaction.ts'
  * appending a step. Each runs in its own transaction together with the version bump, so a crash mid-migration
  * leaves the database at the previous version, never half-way.
  */
-const migrations: readonly string[] = [
+const migrations: readonly Step[] = [
   // v1
   `
   CREATE TABLE transfers (
@@ -92,6 +100,17 @@ const migrations: readonly string[] = [
   CREATE INDEX transfers_queue ON transfers(state, position, id);
   DROP INDEX transfers_state;
   `,
+  // v5: credentials leave the URL columns for a table of their own, sealed (secrets-repo.ts); the transfers a
+  // user added with `user:password@` before have theirs moved there.
+  (db, ctx) => {
+    db.exec(`
+    CREATE TABLE secrets (
+      transfer_id INTEGER PRIMARY KEY REFERENCES transfers(id) ON DELETE CASCADE,
+      sealed BLOB NOT NULL
+    );
+    `)
+    moveCredentials(db, ctx)
+  },
 ]
 
 /** The version this code reads and writes. */
@@ -103,25 +122,55 @@ export function schemaVersion(db: DatabaseSync): number {
 }
 
 /**
- * Bring the database up to SCHEMA_VERSION.
+ * Bring the database up to SCHEMA_VERSION (or `upTo`, so tests can make a database as an older pinpoint did).
+ * Returns the number of steps run.
  *
  * A database from a newer pinpoint is refused rather than written: this code does not know what the newer steps
  * mean, and older code writing rows a newer schema constrains could corrupt them.
  */
-export function migrate(db: DatabaseSync, dbPath: string): void {
+export function migrate(db: DatabaseSync, dbPath: string, upTo = SCHEMA_VERSION, ctx?: MigrationContext): number {
   const transaction = transactionRunner(db, 'BEGIN IMMEDIATE')
-  for (;;) {
+  for (let ran = 0; ; ran++) {
     const done = transaction(() => {
       // Read inside the transaction: the version cannot move between the check and the step.
       const version = schemaVersion(db)
       if (version > SCHEMA_VERSION) throw newerSchema(dbPath, version)
-      const step = migrations[version]
+      const step = version < upTo ? migrations[version] : undefined
       if (step === undefined) return true
-      db.exec(step)
+      if (typeof step === 'string') db.exec(step)
+      else step(db, ctx)
       db.exec(`PRAGMA user_version = ${version + 1}`)
       return false
     })
-    if (done) return
+    if (done) return ran
+  }
+}
+
+/** Strip userinfo from url and final_url, sealing the url's into the secrets table. */
+function moveCredentials(db: DatabaseSync, ctx: MigrationContext | undefined): void {
+  // `@` also appears in paths and queries; splitCredentials decides. Most rows have none and are not parsed.
+  const rows = db.prepare(`SELECT id, url, final_url FROM transfers WHERE url LIKE '%@%' OR final_url LIKE '%@%'`)
+  const update = db.prepare('UPDATE transfers SET url = ?, final_url = ? WHERE id = ?')
+  const insert = db.prepare('INSERT OR REPLACE INTO secrets (transfer_id, sealed) VALUES (?, ?)')
+  for (const r of rows.all()) {
+    const id = Number(r['id'])
+    const url = splitStored(r['url'] as string)
+    const finalUrl = r['final_url'] === null ? undefined : splitStored(r['final_url'] as string)
+    if (!url.credentials && !finalUrl?.credentials) continue
+    if (url.credentials) {
+      if (!ctx) throw new Error('migrate: credentials to move, and no key to seal them with')
+      insert.run(id, ctx.seal(id, url.credentials))
+    }
+    update.run(url.url, finalUrl?.url ?? null, id)
+  }
+}
+
+/** A stored URL that does not parse any more is left as it is: it has no userinfo this code could find. */
+function splitStored(text: string): ReturnType<typeof splitCredentials> {
+  try {
+    return splitCredentials(text)
+  } catch {
+    return { url: text, credentials: undefined }
   }
 }
 

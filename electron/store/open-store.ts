@@ -1,15 +1,17 @@
-import { mkdirSync, statSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 
 import { PinpointError, isPinpointError } from '../../shared/pinpoint-error.ts'
 import { eventsRepo, type EventsRepo } from './events-repo.ts'
 import { hostRulesRepo, type HostRulesRepo } from './host-rules-repo.ts'
-import { SCHEMA_VERSION, migrate, newerSchema, schemaVersion } from './migrations.ts'
+import { SCHEMA_VERSION, migrate, newerSchema, schemaVersion, type MigrationContext } from './migrations.ts'
+import { KEY_FILE, secretKey, type KeyWrap } from './secret-key.ts'
+import { seal, secretsRepo, type SecretsRepo } from './secrets-repo.ts'
 import { segmentsRepo, type SegmentsRepo } from './segments-repo.ts'
 import { settingsRepo, type SettingsRepo } from './settings-repo.ts'
 import { isDamaged } from './sqlite-errors.ts'
-import { acquireStateLock, type StateLock } from './state-lock.ts'
+import { LOCK_FILE, acquireStateLock, type StateLock } from './state-lock.ts'
 import { transactionRunner, type Transaction } from './transaction.ts'
 import { transfersRepo, type TransfersRepo } from './transfers-repo.ts'
 import { TurnCommit } from './turn-commit.ts'
@@ -24,6 +26,8 @@ export interface StoreOptions {
   now?: () => number
   /** Open without the lock and never write (`pinpoint ls` while an engine runs). */
   readOnly?: boolean
+  /** How the OS protects the credentials key (the desktop app's safeStorage); without it the key file is the key. */
+  keyWrap?: KeyWrap | undefined
 }
 
 export interface Store {
@@ -35,6 +39,8 @@ export interface Store {
   readonly events: EventsRepo
   readonly settings: SettingsRepo
   readonly hostRules: HostRulesRepo
+  /** The credentials of downloads, sealed; URLs are stored without them. */
+  readonly secrets: SecretsRepo
   /** Run `fn` atomically; calls nest (as savepoints). `fn` must be synchronous. */
   transaction: Transaction
   /** Commit this turn's writes now rather than when the turn ends (see TurnCommit). */
@@ -63,23 +69,35 @@ export interface Store {
 export function openStore(opts: StoreOptions): Store {
   const dbPath = join(opts.dir, DB_FILE)
   const now = opts.now ?? Date.now
-  return opts.readOnly ? openReader(opts.dir, dbPath, now) : openWriter(opts.dir, dbPath, now)
+  const key = secretKey(opts.dir, { keyWrap: opts.keyWrap, create: !opts.readOnly })
+  return opts.readOnly ? openReader(opts.dir, dbPath, now, key) : openWriter(opts.dir, dbPath, now, key)
 }
 
-function openWriter(dir: string, dbPath: string, now: () => number): Store {
+function openWriter(dir: string, dbPath: string, now: () => number, key: () => Buffer): Store {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
   } catch (err) {
     throw new PinpointError('FILE_ERROR', `cannot create the state folder ${dir}: ${(err as Error).message}`)
+  }
+  try {
+    tighten(dir, dbPath)
+  } catch (err) {
+    throw new PinpointError('FILE_ERROR', `cannot make the state folder ${dir} private: ${(err as Error).message}`)
   }
   const lock = acquireStateLock(dir)
   let db: DatabaseSync | undefined
   try {
     if (hasContent(dbPath)) checkReadOnly(dbPath)
     db = new DatabaseSync(dbPath, { timeout: BUSY_TIMEOUT_MS })
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON')
-    migrate(db, dbPath)
-    return assemble({ db, dir, dbPath, now, readOnly: false, lock })
+    // secure_delete: the bytes of a deleted or rewritten value are zeroed, not left in a free page or cell,
+    // so a URL whose credentials were moved out no longer sits anywhere in the file.
+    db.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON',
+    )
+    const ctx: MigrationContext = { seal: (id, credentials) => seal(key(), id, credentials) }
+    // After a migration the WAL still holds the pages as they were (old URLs); copy it back and empty it.
+    if (migrate(db, dbPath, SCHEMA_VERSION, ctx) > 0) db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+    return assemble({ db, dir, dbPath, now, readOnly: false, lock, key })
   } catch (err) {
     closeQuietly(db)
     lock.release()
@@ -87,7 +105,7 @@ function openWriter(dir: string, dbPath: string, now: () => number): Store {
   }
 }
 
-function openReader(dir: string, dbPath: string, now: () => number): Store {
+function openReader(dir: string, dbPath: string, now: () => number, key: () => Buffer): Store {
   if (!hasContent(dbPath)) return emptyView(dir, dbPath, now)
   let db: DatabaseSync | undefined
   try {
@@ -107,10 +125,28 @@ function openReader(dir: string, dbPath: string, now: () => number): Store {
           'run any pinpoint command that downloads once',
       )
     }
-    return assemble({ db, dir, dbPath, now, readOnly: true })
+    return assemble({ db, dir, dbPath, now, readOnly: true, key })
   } catch (err) {
     closeQuietly(db)
     throw asFileError(err, dbPath)
+  }
+}
+
+/**
+ * The state folder holds credentials (sealed, with their key beside them) and the user's download history:
+ * the folder is the owner's alone (0700) and so is every file in it (0600), also when an older pinpoint made
+ * them under the usual umask. The database file is made here, empty and 0600, before SQLite opens it: SQLite
+ * gives its -wal and -shm the database's mode.
+ */
+function tighten(dir: string, dbPath: string): void {
+  chmodSync(dir, 0o700)
+  closeSync(openSync(dbPath, 'a', 0o600))
+  for (const path of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, join(dir, KEY_FILE), join(dir, LOCK_FILE)]) {
+    try {
+      chmodSync(path, 0o600)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
   }
 }
 
@@ -119,7 +155,7 @@ function emptyView(dir: string, dbPath: string, now: () => number): Store {
   const db = new DatabaseSync(':memory:')
   migrate(db, dbPath)
   db.exec('PRAGMA query_only = ON')
-  return assemble({ db, dir, dbPath, now, readOnly: true })
+  return assemble({ db, dir, dbPath, now, readOnly: true, key: noKey })
 }
 
 function checkReadOnly(dbPath: string): void {
@@ -147,6 +183,7 @@ function assemble(p: {
   now: () => number
   readOnly: boolean
   lock?: StateLock
+  key: () => Buffer
 }): Store {
   const { db, now, lock } = p
   const turn = p.readOnly ? undefined : new TurnCommit(db)
@@ -162,6 +199,7 @@ function assemble(p: {
     events: eventsRepo(writes, now),
     settings: settingsRepo(writes),
     hostRules: hostRulesRepo(writes),
+    secrets: secretsRepo(writes, p.key),
     transaction,
     flush: () => turn?.flush(),
     close() {
@@ -181,6 +219,11 @@ function assemble(p: {
       }
     },
   }
+}
+
+/** An empty view has no credentials to open. */
+function noKey(): Buffer {
+  throw new PinpointError('FILE_ERROR', 'no credentials in an empty state folder')
 }
 
 /** A zero-byte file is what an interrupted first open leaves: SQLite treats it as a new, empty database. */

@@ -65,7 +65,7 @@ export function acquireStateLock(dir: string): StateLock {
 
 function tryCreate(path: string, owner: LockOwner): boolean {
   try {
-    writeFileSync(path, `${JSON.stringify(owner)}\n`, { flag: 'wx' })
+    writeFileSync(path, `${JSON.stringify(owner)}\n`, { flag: 'wx', mode: 0o600 })
     return true
   } catch (err) {
     if (errno(err) === 'EEXIST') return false

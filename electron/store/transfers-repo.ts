@@ -5,6 +5,7 @@ import type { Preparer } from './turn-commit.ts'
 import type { TransferState } from '../../shared/domain.ts'
 import type { ErrorCode } from '../../shared/errors.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { splitCredentials } from '../../shared/url-credentials.ts'
 import { isUniqueViolation } from './sqlite-errors.ts'
 import type { Transaction } from './transaction.ts'
 
@@ -70,9 +71,12 @@ export interface TransfersRepo {
   /** Set only the keys given (undefined ones are skipped, null clears) and `updatedAt`; throws for an unknown id. */
   update(id: number, patch: TransferPatch): TransferRow
   remove(id: number): boolean
-  /** The newest unfinished (not completed, not canceled) transfer of `url` into `dir` (named `name`, if given). */
+  /**
+   * The newest unfinished (not completed, not canceled) transfer of `url` into `dir` (named `name`, if given).
+   * A `user:password@` in `url` is ignored: the same URL with other credentials is the same download.
+   */
   findResumable(url: string, dir: string, name: string | null): TransferRow | undefined
-  /** The newest completed transfer of `url` into `dir` (named `name`, if given). */
+  /** The newest completed transfer of `url` into `dir` (named `name`, if given); userinfo ignored likewise. */
   findCompleted(url: string, dir: string, name: string | null): TransferRow | undefined
   /** Whether a transfer already holds this target path, i.e. whether setting it would break uniqueness. */
   isTargetTaken(path: string): boolean
@@ -186,8 +190,8 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       return toRow(row)
     },
     remove: (id) => s.remove.run(id).changes > 0,
-    findResumable: (url, dir, name) => maybeRow(s.findResumable.get({ url, dir, name })),
-    findCompleted: (url, dir, name) => maybeRow(s.findCompleted.get({ url, dir, name })),
+    findResumable: (url, dir, name) => maybeRow(s.findResumable.get({ url: stored(url), dir, name })),
+    findCompleted: (url, dir, name) => maybeRow(s.findCompleted.get({ url: stored(url), dir, name })),
     isTargetTaken: (path) => s.targetTaken.get(path) !== undefined,
     reorder(ids) {
       return transaction(() => {
@@ -206,6 +210,15 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       })
     },
     count: () => Number(s.count.get()?.['n'] ?? 0),
+  }
+}
+
+/** A URL as the transfers table holds it: without userinfo, which is kept sealed apart (secrets-repo.ts). */
+function stored(url: string): string {
+  try {
+    return splitCredentials(url).url
+  } catch {
+    return url
   }
 }
 
