@@ -174,12 +174,23 @@ export const requests = {
   },
 } as const
 
+/** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */
+export const MAX_OFFERED_URLS = 64
+
+/**
+ * Links a `pinpoint://add?url=…` link or a second launch handed to the app. An offer, not a command: the
+ * renderer opens the add dialog pre-filled, and only the user's confirm adds them (through `transfers:add`).
+ */
+export const LinksOffered = z.strictObject({ urls: z.array(HttpUrl).min(1).max(MAX_OFFERED_URLS) })
+
 /** Main → renderer pushes. */
 export const events = {
   'transfers:changed': TransferChanges,
   'hosts:changed': z.array(HostRule),
   'settings:changed': Settings,
   notice: Notice,
+  /** Sent by the desktop app only; `pinpoint serve` has no links or launches to offer, so never sends it. */
+  'links:offered': LinksOffered,
 } as const
 
 type Req = typeof requests

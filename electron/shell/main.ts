@@ -7,7 +7,8 @@ import type { TransferView } from '../../shared/transfer.ts'
 import { startCore, type Core } from '../app-core.ts'
 import { emit } from '../ipc/emit.ts'
 import { serve } from '../ipc/serve.ts'
-import { DEEP_LINK_SCHEME, urlsFromLaunch } from './launch-args.ts'
+import { DEEP_LINK_SCHEME, protocolClientArgs, urlsFromLaunch } from './launch-args.ts'
+import { createLinkOffers } from './link-offers.ts'
 import { showFirstCloseNotice, showNotices } from './notifications.ts'
 import { createNotifyPlanner } from './notify-plan.ts'
 import { startPower } from './power.ts'
@@ -36,12 +37,22 @@ let core: Core | undefined
 let win: BrowserWindow | undefined
 let quitting = false
 let shutDown = false
+// Links from `pinpoint://` and launches are offered to the user in the add dialog, never added by themselves.
+const offers = createLinkOffers((urls) => {
+  if (win && !win.isDestroyed()) emit(win.webContents, 'links:offered', { urls })
+})
 
 function showWindow(): void {
   if (!win || win.isDestroyed()) {
     win = createMainWindow(paths)
+    offers.pageGone()
     win.on('close', onClose)
-    win.webContents.on('render-process-gone', () => win?.reload())
+    win.on('closed', () => offers.pageGone())
+    win.webContents.on('did-finish-load', () => offers.pageReady())
+    win.webContents.on('render-process-gone', () => {
+      offers.pageGone()
+      win?.reload()
+    })
     return
   }
   if (win.isMinimized()) win.restore()
@@ -81,7 +92,7 @@ async function start(): Promise<void> {
   })
   core = c
   serve(c.ipc.dispatcher)
-  c.addUrls(urlsFromLaunch(process.argv))
+  offers.offer(urlsFromLaunch(process.argv))
 
   const tray = createTray({
     icons: trayIconPaths(join(paths.icons, 'tray'), process.platform),
@@ -131,16 +142,22 @@ function shutdownThenQuit(event: Electron.Event): void {
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
-  app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME)
+  app.setAsDefaultProtocolClient(
+    DEEP_LINK_SCHEME,
+    process.execPath,
+    protocolClientArgs({ defaultApp: process.defaultApp === true, appPath: app.getAppPath() }),
+  )
   // Linux launchers match the taskbar progress bar to the app by its .desktop file.
   if (process.platform === 'linux') app.setDesktopName('pinpoint.desktop')
   app.on('second-instance', (_event, argv) => {
-    core?.addUrls(urlsFromLaunch(argv))
+    offers.offer(urlsFromLaunch(argv))
     showWindow()
   })
   app.on('open-url', (event, url) => {
     event.preventDefault()
-    core?.addUrls(urlsFromLaunch([url]))
+    offers.offer(urlsFromLaunch([url]))
+    // Before ready (macOS starting Pinpoint for a link), start() opens the window and the offer waits for it.
+    if (app.isReady()) showWindow()
   })
   // With the window closed, downloads go on in the tray: only Quit ends the app.
   app.on('window-all-closed', () => {})

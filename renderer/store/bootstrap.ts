@@ -30,6 +30,8 @@ export function bootstrap(api: Api, store: AppStore): () => void {
       state().setSettings(settings)
     }),
     api.on('notice', (notice) => state().pushNotice(notice)),
+    // Only ever pre-fills the add dialog: nothing is added until the user confirms there.
+    api.on('links:offered', (offer) => state().offerLinks(offer.urls)),
   ]
 
   const failed = (what: string) => (err: unknown) => {

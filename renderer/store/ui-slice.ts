@@ -47,6 +47,8 @@ export interface UiSlice {
   select: (id: number, mode: SelectMode, visible: readonly number[]) => void
   setSelection: (ids: readonly number[], focus?: number | null) => void
   openAdd: (draft?: Partial<AddDraft>) => void
+  /** Links main was handed (a `pinpoint://` link, a second launch): into the add dialog, for the user to confirm. */
+  offerLinks: (urls: readonly string[]) => void
   setAddText: (text: string) => void
   setAddChecked: (text: string, checked: ParsedLinks) => void
   openRemove: (ids: readonly number[]) => void
@@ -107,6 +109,20 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => {
       patch((ui) => ({ selected: new Set(ids), focus: focus === undefined ? ui.focus : focus })),
 
     openAdd: (draft) => patch(() => ({ dialog: { kind: 'add' }, addDraft: { ...emptyDraft, ...draft } })),
+    offerLinks: (urls) =>
+      patch((ui) => {
+        const offered = urls.filter((u): u is string => typeof u === 'string' && u.trim() !== '')
+        if (offered.length === 0) return {}
+        if (ui.dialog?.kind !== 'add') {
+          return { dialog: { kind: 'add' }, addDraft: { ...emptyDraft, text: offered.join('\n') } }
+        }
+        // The user is already editing a list: theirs stays as typed, and only links it lacks are appended.
+        const have = new Set(ui.addDraft.text.split('\n').map((line) => line.trim()))
+        const more = offered.filter((u) => !have.has(u))
+        if (more.length === 0) return {}
+        const text = [ui.addDraft.text.trimEnd(), ...more].filter((line) => line !== '').join('\n')
+        return { addDraft: { ...ui.addDraft, text } }
+      }),
     setAddText: (text) => patch((ui) => ({ addDraft: { ...ui.addDraft, text } })),
     setAddChecked: (text, checked) => patch((ui) => ({ addDraft: { ...ui.addDraft, checkedText: text, checked } })),
     openRemove: (ids) => patch(() => ({ dialog: { kind: 'remove', ids } })),

@@ -1,0 +1,45 @@
+import { LinksOffered, MAX_OFFERED_URLS } from '../../shared/ipc.ts'
+
+export interface LinkOffers {
+  /** Links from a `pinpoint://` link or a launch's arguments; sent now if the page can take them, else held. */
+  offer(urls: readonly string[]): void
+  /** The window's page has loaded (and its preload listens): send what is held. */
+  pageReady(): void
+  /** The page is gone or reloading: hold offers until it is ready again. */
+  pageGone(): void
+}
+
+/**
+ * Main's side of `links:offered`: a link clicked, or a second launch, while the window's page is not there yet
+ * (the first launch, a window being created or reloaded) would be lost if sent at once, so offers wait for the
+ * page. Held links are merged without repeats and capped, so a storm of launches cannot grow the hold or make an
+ * offer the contract refuses; each send is checked against the contract's schema, URL by URL.
+ */
+export function createLinkOffers(send: (urls: string[]) => void): LinkOffers {
+  let ready = false
+  const held = new Set<string>()
+
+  const flush = () => {
+    if (!ready || held.size === 0) return
+    const urls = [...held]
+    held.clear()
+    send(urls)
+  }
+
+  return {
+    offer(urls) {
+      for (const url of urls) {
+        if (held.size >= MAX_OFFERED_URLS) break
+        if (LinksOffered.safeParse({ urls: [url] }).success) held.add(url)
+      }
+      flush()
+    },
+    pageReady() {
+      ready = true
+      flush()
+    },
+    pageGone() {
+      ready = false
+    },
+  }
+}
