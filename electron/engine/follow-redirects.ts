@@ -21,7 +21,7 @@ export interface FollowOptions {
 }
 
 /**
- * GET a URL, following redirects the way design §3 asks.
+ * GET a URL, following its redirects only as far as is safe.
  *
  * Only http and https targets are followed (a `file:` or app-scheme Location is an attack, CVE-2009-0037),
  * at most 20 hops, never https → http without consent. Each hop is a new transport connection, so the host
@@ -29,14 +29,15 @@ export interface FollowOptions {
  * the URL's user info is sent to the original origin only (CVE-2022-27774).
  */
 export async function getFollowing(transport: Transport, start: URL, opts: FollowOptions = {}): Promise<Followed> {
-  const chain = [start.href]
   const origin = start.origin
   const auth = basicAuth(start)
-  let url = start
+  // From here on the URL carries no userinfo, so no chain, final URL or message can show it.
+  let url = withoutCredentials(start)
+  const chain = [url.href]
   for (let hop = 0; ; hop++) {
     const headers = { ...opts.headers, ...(auth && url.origin === origin ? { authorization: auth } : {}) }
     const res = await httpRequest(transport, {
-      url: withoutCredentials(url),
+      url,
       headers,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
@@ -47,7 +48,8 @@ export async function getFollowing(transport: Transport, start: URL, opts: Follo
     const host = res.connection.host
     let next: URL
     try {
-      next = new URL(location, url)
+      // Userinfo in a Location is never sent (only the original URL's is, to its origin), nor shown.
+      next = withoutCredentials(new URL(location, url))
     } catch {
       throw new PinpointError('REDIRECT_BLOCKED', `${host}: redirect to an invalid URL "${location}"`, { host })
     }

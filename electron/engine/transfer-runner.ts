@@ -3,6 +3,7 @@ import { unlink } from 'node:fs/promises'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { parseProfile } from '../../shared/profile.ts'
 import type { RetryInfo } from '../../shared/transfer.ts'
+import { withCredentials } from '../../shared/url-credentials.ts'
 import type { Store } from '../store/open-store.ts'
 import { TARGET_TAKEN, type TransferRow } from '../store/transfers-repo.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
@@ -78,7 +79,9 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
   let row = update(outer, id, { state: 'connecting', errorCode: null, errorMessage: null })
   // Every request of this download, wherever it runs (the CLI, the app, serve), goes under its own rules.
   const env = { ...outer, transport: profiledTransport(outer.transport, parseProfile(row.connection)) }
-  const url = new URL(row.url)
+  // Credentials are kept sealed apart from the URL; they go back on for the requests, to its origin only.
+  const credentials = env.store.secrets.get(id)
+  const url = withCredentials(new URL(row.url), credentials)
   let part: PartFile | undefined
   let first: HttpResponse | undefined
   const listed: Segment[] = env.store.segments.list(id)
@@ -155,7 +158,7 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
     await runWorkers({
       env,
       row,
-      url: row.finalUrl ? new URL(row.finalUrl) : url,
+      url: row.finalUrl ? withCredentials(new URL(row.finalUrl), credentials, url.origin) : url,
       part,
       live,
       first,

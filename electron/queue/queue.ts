@@ -3,6 +3,7 @@ import { statfs } from 'node:fs/promises'
 import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
 import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
+import { splitCredentials } from '../../shared/url-credentials.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
 import { ChangeFeed, type Changes } from './change-feed.ts'
 import { reportingTransport, summarize } from './connection-summary.ts'
@@ -108,15 +109,21 @@ export class Queue {
   }
 
   add(input: AddInput): TransferRow {
-    const row = this.#store.transfers.insert({
-      url: input.url,
-      dir: input.dir,
-      split: input.split,
-      state: input.paused ? 'paused' : 'queued',
-      ...(input.name === undefined ? {} : { name: input.name }),
-      ...(input.checksum === undefined ? {} : { checksum: input.checksum }),
-      ...(input.limitRate === undefined ? {} : { limitRate: input.limitRate }),
-      ...(input.connection ? { connection: input.connection } : {}),
+    // A `user:password@` in the URL is kept apart, sealed; the row, and so every view of it, has the URL without.
+    const { url, credentials } = splitCredentials(input.url)
+    const row = this.#store.transaction(() => {
+      const added = this.#store.transfers.insert({
+        url,
+        dir: input.dir,
+        split: input.split,
+        state: input.paused ? 'paused' : 'queued',
+        ...(input.name === undefined ? {} : { name: input.name }),
+        ...(input.checksum === undefined ? {} : { checksum: input.checksum }),
+        ...(input.limitRate === undefined ? {} : { limitRate: input.limitRate }),
+        ...(input.connection ? { connection: input.connection } : {}),
+      })
+      if (credentials) this.#store.secrets.put(added.id, credentials)
+      return added
     })
     this.#touch(row.id)
     this.#pump()
