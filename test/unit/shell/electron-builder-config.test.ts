@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
-import { DEEP_LINK_SCHEME } from '../../../electron/shell/launch-args.ts'
+import { DEEP_LINK_SCHEME, END_OF_SWITCHES } from '../../../electron/shell/launch-args.ts'
 import { TRAY_ICONS, trayIconPaths } from '../../../electron/shell/tray-state.ts'
 
 /**
@@ -31,7 +31,11 @@ const BuilderConfig = z.object({
   directories: z.object({ output: z.string(), buildResources: z.string() }),
   protocols: z.array(z.object({ name: z.string(), schemes: z.array(z.string()) })),
   extraMetadata: z.object({ homepage: z.url() }),
-  linux: Platform.extend({ maintainer: z.string(), executableName: z.string() }),
+  linux: Platform.extend({
+    maintainer: z.string(),
+    executableName: z.string(),
+    executableArgs: z.array(z.string()).optional(),
+  }),
   win: Platform,
   mac: Platform,
   electronFuses: z.record(z.string(), z.boolean()),
@@ -123,6 +127,11 @@ describe('electron-builder.yml', () => {
 
   it('registers the pinpoint: scheme the deep links use', () => {
     expect(config.protocols.flatMap((p) => p.schemes)).toContain(DEEP_LINK_SCHEME)
+  })
+
+  it('launches from the Linux .desktop entry with -- before the link, so a link is never read as a switch', () => {
+    // electron-builder writes these after the executable on the Exec line; %U is where the desktop puts the link.
+    expect(config.linux.executableArgs).toEqual([END_OF_SWITCHES, '%U'])
   })
 
   it('names a deb maintainer and a homepage, without which the deb target refuses to build', () => {
