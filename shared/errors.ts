@@ -4,7 +4,7 @@ import { z } from 'zod'
  * Stable codes for every expected failure.
  *
  * The UI, the CLI's exit codes and the tests all key on these strings, so a code is never renamed; each maps
- * to exactly one exit code (design: usage 2, network/HTTP 3, TLS 4, pin 5, integrity 6, local 7, signal 8).
+ * to exactly one exit code (usage 2, network/HTTP 3, TLS 4, pin 5, integrity 6, local 7, signal 8).
  */
 export const errorExitCodes = {
   BAD_INPUT: 2,

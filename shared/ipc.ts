@@ -9,7 +9,7 @@ import { FolderToken, Rate, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
 
 /**
- * The one IPC contract between the renderer and main (style §3.2).
+ * The one IPC contract between the renderer and main: every channel, with the schema of what goes in and out.
  *
  * Every request takes one input object, parsed in main by the channel's schema where trust ends: unknown keys
  * are rejected, and every string and list has a cap, so a page cannot make main parse or store without bound.

@@ -15,7 +15,7 @@ import { processIo } from './io.ts'
  * The `pinpoint` command: parse, run, and turn every outcome into an exit code.
  *
  * Expected failures are PinpointErrors whose code picks the exit status; commander's own usage errors exit 2,
- * as design §4 requires. Anything else is a bug and is printed with its stack.
+ * as every usage error does (a bad flag, URL or pin). Anything else is a bug and is printed with its stack.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exit = 0

@@ -61,7 +61,7 @@ export function header(res: HttpResponse, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v
 }
 
-/** Content-Length, refusing conflicting duplicates (a request-smuggling shape, test-matrix A6). */
+/** Content-Length, refusing conflicting duplicates: a request-smuggling shape, where no one can tell which is meant. */
 export function contentLength(res: HttpResponse, host: string): number | undefined {
   const v = res.headers['content-length']
   if (v === undefined) return undefined

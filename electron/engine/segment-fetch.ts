@@ -41,9 +41,10 @@ export interface SegmentJob {
  * Download the rest of one segment into the `.part` file at its offset.
  *
  * `first` is the body of the transfer's first response, which already starts at this segment's offset. Every
- * other response must be a 206 whose Content-Range matches the request exactly (test-matrix A8/A9); a 200
- * never lands at an offset (A7). Every chunk re-reads `seg.end`, because another connection may steal the tail
- * of this segment while it runs; bytes past the end are dropped and the connection closed.
+ * other response must be a 206 whose Content-Range matches the request exactly (a wrong start or total, a missing
+ * one or a multipart answer is refused); a 200 is the whole file from byte 0, so it never lands at an offset.
+ * Every chunk re-reads `seg.end`, because another connection may steal the tail of this segment while it runs;
+ * bytes past the end are dropped and the connection closed.
  * Returns true when the body ended before `seg.end` on a download of unknown length (that is its end).
  */
 export async function fetchSegment(job: SegmentJob, seg: LiveSegment, first?: HttpResponse): Promise<boolean> {
@@ -181,7 +182,7 @@ async function requestRange(job: SegmentJob, from: number, end: number): Promise
     const got = parseContentRange(res.headers['content-range'] as string | undefined)
     if (got?.total !== undefined && job.total !== undefined && got.total !== job.total) {
       await res.close()
-      // Same validator, different size (a growing file): the bytes we hold may not be this file's (A17).
+      // Same validator, different size (a growing file): the bytes we hold may not be this file's.
       throw new RestartNeeded('restarted: the file size changed on the server')
     }
     // Without a strong validator there was no If-Range to catch a changed file: its tag does.

@@ -30,7 +30,7 @@ const BATCH = 1 << 20
 /**
  * Run up to `row.split` connections over the segments until every byte is in, checkpointing as they go.
  *
- * A connection that runs out of segments steals the second half of the largest remaining one (design §3), so
+ * A connection that runs out of segments steals the second half of the largest remaining one, so
  * a slow connection near the end does not hold the whole transfer. Each connection retries its own
  * segment with backoff; a permanent failure stops all of them. Whatever happens, the last checkpoint runs
  * before this returns or throws, so progress in the store is never behind what is durable for long and never

@@ -186,7 +186,7 @@ async function finish(
   const got = live.reduce((n, s) => n + s.written, 0)
   if (row.total === null) {
     // A close-delimited body of unknown length: its end is where it stopped (a truncation is undetectable
-    // without a checksum, test-matrix A5), so the one segment is closed there.
+    // without a checksum, as no length says where it should have stopped), so the one segment is closed there.
     const seg = live[0] as LiveSegment
     seg.end = seg.start + seg.written
     env.store.segments.replace(id, [{ start: seg.start, end: seg.end, done: 0 }])

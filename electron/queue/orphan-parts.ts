@@ -22,7 +22,7 @@ interface Owner {
 }
 
 /**
- * `.part` files in the folders downloads write to that no download owns (test-matrix D4): what a state folder
+ * `.part` files in the folders downloads write to that no download owns: what a state folder
  * that was deleted, reset or lost to a crash leaves behind. A download's row, with its target name, is
  * committed before its `.part` is created, so a file listed here was not made by this state folder.
  *

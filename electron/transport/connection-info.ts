@@ -29,7 +29,7 @@ export interface TlsFacts {
   pinned?: boolean
 }
 
-/** What is recorded for every connection the transport makes (design §2.6). */
+/** What is recorded for every connection the transport makes: what the app's details and `probe` show of it. */
 export interface ConnectionInfo extends TlsFacts {
   url: string
   host: string

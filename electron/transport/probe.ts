@@ -7,7 +7,7 @@ import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
 import type { Target } from './target.ts'
 import type { Transport } from './transport.ts'
 
-/** What `pinpoint probe --json` prints: one object, the shape of design §4. */
+/** What `pinpoint probe --json` prints: one object, whose fields (listed in the README) scripts rely on. */
 export interface ProbeReport {
   url: string
   address: string | null

@@ -38,7 +38,7 @@ const tmp = () => mkdtemp(join(tmpdir(), 'pinpoint-cli-'))
 const resolveA = () => ['--resolve', `a.test:${s.port}:127.0.0.1`]
 
 describe('pinpoint probe', () => {
-  it('--json prints the design shape, with pins equal to openssl', async () => {
+  it('--json prints the shape the README documents, with pins equal to openssl', async () => {
     const r = await runCli(['probe', '--json', ...resolveA(), '--cacert', pki.caPath, s.url('/', 'a.test')])
     expect(r.code).toBe(0)
     const report = JSON.parse(r.stdout)

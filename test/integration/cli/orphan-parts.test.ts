@@ -62,7 +62,7 @@ async function slowGet(state: string, dir: string, path: string) {
   return child
 }
 
-describe('.part files no download owns (test-matrix D4)', () => {
+describe('.part files no download owns', () => {
   it('ls lists them and never its own; --remove-orphans deletes only old regular files, under the lock', async () => {
     const state = await tmp('orphan-state')
     const dir = await tmp('orphan-dir')

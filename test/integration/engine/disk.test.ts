@@ -13,7 +13,8 @@ import { makePayload, sha256 } from '../../fixtures/payload.ts'
 import { waitFor } from '../../fixtures/wait-for.ts'
 import { BIN, runCli } from '../../fixtures/run-cli.ts'
 
-// test-matrix D5/D6 and A16 on a real small filesystem (tmpfs, needs root) and with libfiu's fault injection.
+// A file larger than the free space, a disk that fills mid-download and an fdatasync that fails: on a real small
+// filesystem (tmpfs, needs root) and with libfiu's fault injection.
 const run = promisify(execFile)
 let server: FaultServer
 let mnt: string | undefined

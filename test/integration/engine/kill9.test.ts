@@ -11,7 +11,7 @@ import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
 import { BIN, runCli } from '../../fixtures/run-cli.ts'
 
-// The kill -9 resume test of test-matrix (D1, D2, D8): a real `pinpoint get` in a child process, killed with
+// The kill -9 resume test: a real `pinpoint get` in a child process, killed with
 // SIGKILL once 1 %, 50 % and 99 % of the bytes are durable, and while finalizing; then the same command runs
 // again, and the result must be byte-identical and alone in its folder.
 const SIZE = 16 * 1024 * 1024

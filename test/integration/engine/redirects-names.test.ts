@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { makeHarness, type Harness } from '../../fixtures/engine-harness.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 
-// test-matrix sections B (redirects, schemes, credentials) and C (file names and paths).
+// Redirects: loops, schemes, credentials, rules per hop (the B tests); file names and paths (the C tests).
 let a: FaultServer
 let b: FaultServer
 let h: Harness

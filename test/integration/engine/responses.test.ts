@@ -7,7 +7,7 @@ import { makeHarness, type Harness } from '../../fixtures/engine-harness.ts'
 import { startFaultServer, type FaultServer, type Faults } from '../../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
 
-// test-matrix section A: what a server or the network can do wrong, one row per test.
+// What a server or the network can do wrong in a response, one fault per test (numbered A1, A2, …).
 let server: FaultServer
 let h: Harness
 const body = makePayload(1024 * 1024 + 7, 3)

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { recover } from '../../../electron/queue/recover.ts'
 import { openStore } from '../../../electron/store/open-store.ts'
 
-// test-matrix D8: a crash between the rename and the store's "completed".
+// A crash between the rename to the final name and the store's "completed".
 async function setup() {
   const store = openStore({ dir: await mkdtemp(join(tmpdir(), 'pinpoint-recover-state-')) })
   const dir = await mkdtemp(join(tmpdir(), 'pinpoint-recover-dl-'))
