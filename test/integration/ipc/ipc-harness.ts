@@ -18,7 +18,7 @@ import type { SettingsService } from '../../../electron/ipc/settings-service.ts'
 import { createProber } from '../../../electron/ipc/prober.ts'
 import { makeTempDir } from '../../fixtures/temp-dir.ts'
 
-export const APP_URL = 'file:///opt/pinpoint/resources/app.asar/dist/renderer/index.html'
+export const APP_URL = 'app://pinpoint/index.html'
 
 export type Emitted = { [C in EventChannel]: { channel: C; payload: Payload<C> } }[EventChannel]
 
