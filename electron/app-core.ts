@@ -18,6 +18,8 @@ export interface CoreOptions {
   appUrl: string
   desktop: Desktop
   emit: Emit
+  /** Re-checks a folder right before each file is opened, finalized or deleted in it (pinpoint serve's roots). */
+  confine?: (dir: string) => Promise<void>
 }
 
 export interface Core {
@@ -49,7 +51,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     onConnection: (info) => connections.record(info),
   })
   const queue = await Queue.open({
-    env: { store, transport, limiter },
+    env: { store, transport, limiter, ...(opts.confine ? { confine: opts.confine } : {}) },
     maxActive: 3,
     // The app stays up, so a download paused by a full disk resumes by itself once there is room again.
     diskRecheckMs: 30_000,

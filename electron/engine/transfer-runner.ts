@@ -1,4 +1,5 @@
 import { unlink } from 'node:fs/promises'
+import { dirname } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { parseProfile } from '../../shared/profile.ts'
@@ -39,6 +40,13 @@ export interface EngineEnv {
   onChange?: (row: TransferRow) => void
   /** Runs after the final fsync and before the rename; the kill -9 tests hold a transfer here. */
   beforeFinalize?: (row: TransferRow) => Promise<void>
+  /**
+   * Throws (OUTSIDE_ROOTS) when files may not be written in `dir` any more. Awaited right before every open of
+   * a `.part` and every finalize, so a folder swapped for a symlink after the transfer was added is caught at
+   * use; only `pinpoint serve`, which has roots, supplies it. A swap in the few system calls between the check
+   * and the operation still goes unnoticed.
+   */
+  confine?: (dir: string) => Promise<void>
 }
 
 const MAX_RESTARTS = 3
@@ -77,6 +85,8 @@ export async function runTransfer(env: EngineEnv, id: number, signal: AbortSigna
 
 async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promise<TransferRow> {
   let row = update(outer, id, { state: 'connecting', errorCode: null, errorMessage: null })
+  // Before any request, and right before the resume's reopen of the `.part` below.
+  await outer.confine?.(row.dir)
   // Every request of this download, wherever it runs (the CLI, the app, serve), goes under its own rules.
   const env = { ...outer, transport: profiledTransport(outer.transport, parseProfile(row.connection)) }
   // Credentials are kept sealed apart from the URL; they go back on for the requests, to its origin only.
@@ -145,6 +155,7 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
         // Our own name from an earlier attempt: its `.part` (if any) is ours, and nothing in it is durable.
         row = record(claimed)
         const partPath = partPathOf(claimed)
+        await env.confine?.(dirname(partPath))
         part = (await PartFile.reopen(partPath)) ?? (await PartFile.create(partPath))
         await part.truncate(0)
       }
@@ -208,6 +219,7 @@ async function finish(
   if (row.checksum) {
     const want = parseChecksum(row.checksum)
     row = update(env, id, { state: 'verifying' })
+    await env.confine?.(dirname(part.path))
     const have = await hashFile(part.path, want.algo)
     if (have !== want.hex) {
       throw new PinpointError('CHECKSUM_MISMATCH', `${want.algo} mismatch: expected ${want.hex}, got ${have}`)
@@ -216,6 +228,7 @@ async function finish(
   }
   await env.beforeFinalize?.(row)
   await part.close()
+  await env.confine?.(dirname(row.targetPath as string))
   const saved = await finalizePart(part.path, row.targetPath as string, (candidate) => {
     if (candidate !== row.savedPath) env.store.transfers.update(id, { savedPath: candidate })
   })
@@ -263,6 +276,7 @@ async function claimTarget(
   for (let tries = 0; ; tries++) {
     const candidate = await chooseTarget(dir, name, (p) => passed.has(p) || env.store.transfers.isTargetTaken(p))
     passed.add(candidate)
+    await env.confine?.(dirname(candidate))
     let part: PartFile
     try {
       part = await PartFile.create(partPathOf(candidate))

@@ -42,6 +42,12 @@ export interface AddInput {
 
 type StopReason = 'pause' | 'stop' | 'cancel'
 
+const isOutsideRoots = (err: unknown) => isPinpointError(err) && err.code === 'OUTSIDE_ROOTS'
+
+function keepOutsideRoots(err: unknown): void {
+  if (!isOutsideRoots(err)) throw err
+}
+
 const TERMINAL: ReadonlySet<TransferState> = new Set(['completed', 'failed', 'paused', 'canceled'])
 
 /**
@@ -104,7 +110,7 @@ export class Queue {
 
   /** Open the queue over a store, first repairing what a crash left behind. */
   static async open(opts: QueueOptions): Promise<Queue> {
-    await recover(opts.env.store)
+    await recover(opts.env.store, opts.env.confine)
     return new Queue(opts)
   }
 
@@ -168,22 +174,38 @@ export class Queue {
       await this.#halt(id)
       const row = this.#store.transfers.get(id)
       if (!row || row.state === 'completed') continue
-      await removeTransferFiles(row, false)
+      // A `.part` in a folder this run may not touch stays there (see `remove`); it is canceled all the same.
+      await removeTransferFiles(row, false, this.#env.confine).catch(keepOutsideRoots)
       this.#store.segments.replace(id, [])
       this.#set(id, 'canceled')
     }
   }
 
-  /** Drop transfers from the list; `deleteFile` also removes a finished file (the `.part` always goes). */
+  /**
+   * Drop transfers from the list; `deleteFile` also removes a finished file (the `.part` always goes).
+   *
+   * Where a file's folder may not be touched (OUTSIDE_ROOTS from `confine`), a plain remove drops the row and
+   * leaves the file, as the user asked to keep it anyway; a remove with the file keeps that row, so the file is
+   * still listed, and throws once the other ids are done: deleting it is what was asked and it was not done.
+   */
   async remove(ids: number[], deleteFile: boolean): Promise<void> {
+    let refused: unknown
     for (const id of ids) {
       await this.#halt(id)
       const row = this.#store.transfers.get(id)
       if (!row) continue
-      await removeTransferFiles(row, deleteFile)
+      try {
+        await removeTransferFiles(row, deleteFile, this.#env.confine)
+      } catch (err) {
+        if (deleteFile || !isOutsideRoots(err)) {
+          refused ??= err
+          continue
+        }
+      }
       this.#store.transfers.remove(id)
       this.#feed.removed(id)
     }
+    if (refused !== undefined) throw refused
   }
 
   /**

@@ -29,6 +29,28 @@ export async function confineToRoots(path: string, roots: readonly string[]): Pr
 }
 
 /**
+ * The check the engine and the queue run right before each use of a folder: every open of a `.part`, every
+ * finalize (link or rename) and every delete. The check at add time is not enough: a folder inside a root can be
+ * swapped for a symlink leading out after it, and the state folder holds transfers that other runs (other
+ * roots, the desktop app, the CLI) put anywhere. So the folder itself must not be a symlink (a swap makes one;
+ * the folders serve names are real paths) and its real path must lie inside a root.
+ *
+ * What remains is the window between this check and the operation that follows it, a few system calls long:
+ * someone who can write in a root and swaps a folder within it lands that one operation outside. Closing it
+ * needs an open relative to a held folder handle that refuses symlinks on the way (openat2 with
+ * RESOLVE_BENEATH), which Node does not offer.
+ */
+export function confineAtUse(roots: readonly string[]): (dir: string) => Promise<void> {
+  return async (dir) => {
+    const info = await lstat(dir).catch(() => undefined)
+    if (info?.isSymbolicLink()) {
+      throw new PinpointError('OUTSIDE_ROOTS', `the folder ${dir} is now a symbolic link; refusing to follow it`)
+    }
+    await confineToRoots(dir, roots)
+  }
+}
+
+/**
  * The folder names of `sub`, a path relative to a root as a person types it, or BAD_INPUT saying what is wrong.
  *
  * Both `/` and `\` separate names (the server may be Windows, the typist may be used to it); empty names and

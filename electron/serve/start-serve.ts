@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 
 import { MAX_ROOTS, type Emit } from '../../shared/ipc.ts'
 import { startCore, type Core } from '../app-core.ts'
-import { confineToRoots } from './roots.ts'
+import { confineAtUse, confineToRoots } from './roots.ts'
 import { check, cookieName, makeToken, SECURITY_HEADERS, type Gate } from './security.ts'
 import { NOT_OFFERED, serveDesktop } from './serve-desktop.ts'
 import { serveStatic } from './static-files.ts'
@@ -78,6 +78,9 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
     appUrl,
     desktop: serveDesktop(roots),
     emit,
+    // The check at add below is not enough: folders change after it, and the state folder holds transfers from
+    // other runs, so every file operation checks its folder again (transfers outside end OUTSIDE_ROOTS).
+    confine: confineAtUse(roots),
   }).catch(async (err: unknown) => {
     // The listening server would keep the process alive after the error (a state folder held by another process).
     await new Promise<void>((resolve) => server.close(() => resolve()))
