@@ -6,7 +6,7 @@ import { PinpointError, isPinpointError } from '../../shared/pinpoint-error.ts'
 import { eventsRepo, type EventsRepo } from './events-repo.ts'
 import { hostRulesRepo, type HostRulesRepo } from './host-rules-repo.ts'
 import { SCHEMA_VERSION, migrate, newerSchema, schemaVersion, type MigrationContext } from './migrations.ts'
-import { KEY_FILE, secretKey, type KeyWrap } from './secret-key.ts'
+import { KEY_FILE, OS_KEY_FILE, secretKeys, type KeyWrap, type SecretKeys } from './secret-key.ts'
 import { seal, secretsRepo, type SecretsRepo } from './secrets-repo.ts'
 import { segmentsRepo, type SegmentsRepo } from './segments-repo.ts'
 import { settingsRepo, type SettingsRepo } from './settings-repo.ts'
@@ -26,7 +26,7 @@ export interface StoreOptions {
   now?: () => number
   /** Open without the lock and never write (`pinpoint ls` while an engine runs). */
   readOnly?: boolean
-  /** How the OS protects the credentials key (the desktop app's safeStorage); without it the key file is the key. */
+  /** How the OS protects the app's credentials key (Electron's safeStorage); without it, the 0600 key file is used. */
   keyWrap?: KeyWrap | undefined
 }
 
@@ -69,11 +69,11 @@ export interface Store {
 export function openStore(opts: StoreOptions): Store {
   const dbPath = join(opts.dir, DB_FILE)
   const now = opts.now ?? Date.now
-  const key = secretKey(opts.dir, { keyWrap: opts.keyWrap, create: !opts.readOnly })
-  return opts.readOnly ? openReader(opts.dir, dbPath, now, key) : openWriter(opts.dir, dbPath, now, key)
+  const keys = secretKeys(opts.dir, { keyWrap: opts.keyWrap, create: !opts.readOnly })
+  return opts.readOnly ? openReader(opts.dir, dbPath, now, keys) : openWriter(opts.dir, dbPath, now, keys)
 }
 
-function openWriter(dir: string, dbPath: string, now: () => number, key: () => Buffer): Store {
+function openWriter(dir: string, dbPath: string, now: () => number, keys: SecretKeys): Store {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
   } catch (err) {
@@ -94,10 +94,10 @@ function openWriter(dir: string, dbPath: string, now: () => number, key: () => B
     db.exec(
       'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON',
     )
-    const ctx: MigrationContext = { seal: (id, credentials) => seal(key(), id, credentials) }
+    const ctx: MigrationContext = { seal: (id, credentials) => seal(keys, id, credentials) }
     // After a migration the WAL still holds the pages as they were (old URLs); copy it back and empty it.
     if (migrate(db, dbPath, SCHEMA_VERSION, ctx) > 0) db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
-    return assemble({ db, dir, dbPath, now, readOnly: false, lock, key })
+    return assemble({ db, dir, dbPath, now, readOnly: false, lock, keys })
   } catch (err) {
     closeQuietly(db)
     lock.release()
@@ -105,7 +105,7 @@ function openWriter(dir: string, dbPath: string, now: () => number, key: () => B
   }
 }
 
-function openReader(dir: string, dbPath: string, now: () => number, key: () => Buffer): Store {
+function openReader(dir: string, dbPath: string, now: () => number, keys: SecretKeys): Store {
   if (!hasContent(dbPath)) return emptyView(dir, dbPath, now)
   let db: DatabaseSync | undefined
   try {
@@ -125,7 +125,7 @@ function openReader(dir: string, dbPath: string, now: () => number, key: () => B
           'run any pinpoint command that downloads once',
       )
     }
-    return assemble({ db, dir, dbPath, now, readOnly: true, key })
+    return assemble({ db, dir, dbPath, now, readOnly: true, keys })
   } catch (err) {
     closeQuietly(db)
     throw asFileError(err, dbPath)
@@ -141,7 +141,15 @@ function openReader(dir: string, dbPath: string, now: () => number, key: () => B
 function tighten(dir: string, dbPath: string): void {
   chmodSync(dir, 0o700)
   closeSync(openSync(dbPath, 'a', 0o600))
-  for (const path of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, join(dir, KEY_FILE), join(dir, LOCK_FILE)]) {
+  const files = [
+    dbPath,
+    `${dbPath}-wal`,
+    `${dbPath}-shm`,
+    join(dir, KEY_FILE),
+    join(dir, OS_KEY_FILE),
+    join(dir, LOCK_FILE),
+  ]
+  for (const path of files) {
     try {
       chmodSync(path, 0o600)
     } catch (err) {
@@ -155,7 +163,7 @@ function emptyView(dir: string, dbPath: string, now: () => number): Store {
   const db = new DatabaseSync(':memory:')
   migrate(db, dbPath)
   db.exec('PRAGMA query_only = ON')
-  return assemble({ db, dir, dbPath, now, readOnly: true, key: noKey })
+  return assemble({ db, dir, dbPath, now, readOnly: true, keys: noKeys })
 }
 
 function checkReadOnly(dbPath: string): void {
@@ -183,7 +191,7 @@ function assemble(p: {
   now: () => number
   readOnly: boolean
   lock?: StateLock
-  key: () => Buffer
+  keys: SecretKeys
 }): Store {
   const { db, now, lock } = p
   const turn = p.readOnly ? undefined : new TurnCommit(db)
@@ -199,7 +207,7 @@ function assemble(p: {
     events: eventsRepo(writes, now),
     settings: settingsRepo(writes),
     hostRules: hostRulesRepo(writes),
-    secrets: secretsRepo(writes, p.key),
+    secrets: secretsRepo(writes, p.keys),
     transaction,
     flush: () => turn?.flush(),
     close() {
@@ -222,8 +230,11 @@ function assemble(p: {
 }
 
 /** An empty view has no credentials to open. */
-function noKey(): Buffer {
-  throw new PinpointError('FILE_ERROR', 'no credentials in an empty state folder')
+const noKeys: SecretKeys = {
+  sealing: 'file',
+  key() {
+    throw new PinpointError('FILE_ERROR', 'no credentials in an empty state folder')
+  },
 }
 
 /** A zero-byte file is what an interrupted first open leaves: SQLite treats it as a new, empty database. */

@@ -5,18 +5,29 @@ import { dirname, join } from 'node:path'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 
 export const KEY_FILE = 'secrets.key'
+/** The desktop app's key, wrapped by the OS; kept apart so the CLI's own key stays usable without the app. */
+export const OS_KEY_FILE = 'secrets.os.key'
 const KEY_BYTES = 32
 
 /**
- * How the desktop app protects the key with the OS (Electron's `safeStorage`: the keychain, DPAPI, the
- * Secret Service). The store never imports electron; main.ts supplies this, and under Node there is none.
+ * How the desktop app protects its key with the OS (Electron's `safeStorage`: the keychain, DPAPI, the Secret
+ * Service). The store never imports electron; main.ts supplies this, and under Node there is none.
  */
 export interface KeyWrap {
   wrap(key: Buffer): Buffer
   unwrap(blob: Buffer): Buffer
 }
 
-/** What the key file holds: the key itself (0600 is its protection) or the key as the OS wrapped it. */
+/** Which key sealed a secret: the key file's own (0600 is its protection), or the OS-wrapped one. */
+export type KeyKind = 'file' | 'os'
+
+export interface SecretKeys {
+  /** The key new credentials are sealed with: the OS-wrapped one when there is a KeyWrap, else the file's. */
+  readonly sealing: KeyKind
+  key(kind: KeyKind): Buffer
+}
+
+/** What a key file holds: the key itself, or the key as the OS wrapped it. */
 interface KeyFile {
   version: 1
   wrapped: boolean
@@ -24,16 +35,35 @@ interface KeyFile {
 }
 
 /**
- * The AES-256 key that seals the credentials of the state folder, loaded (or, by a writer, made) on first use
- * only, so a folder without credentials never gets a key file and a command that needs none never reads it.
+ * The AES-256 keys that seal the credentials of the state folder, each loaded (or, by a writer, made) on first
+ * use only, so a folder without credentials never gets a key file and a command that needs none never reads one.
  *
- * A new key is wrapped when a KeyWrap is given. An existing key is used as it was made: a key the CLI made stays
- * readable by the CLI when the app opens the folder, while one the app wrapped cannot be read without the app.
+ * The CLI and the app share a state folder. The app seals with a key the OS wraps, which the CLI cannot open;
+ * the CLI seals with the plain key file, which the app can open too. So the CLI can always add downloads with
+ * credentials, and resumes those the app added only once given their credentials again.
  */
-export function secretKey(dir: string, opts: { keyWrap?: KeyWrap | undefined; create: boolean }): () => Buffer {
-  const path = join(dir, KEY_FILE)
-  let key: Buffer | undefined
-  return () => (key ??= load(path, opts.keyWrap) ?? make(path, opts))
+export function secretKeys(dir: string, opts: { keyWrap?: KeyWrap | undefined; create: boolean }): SecretKeys {
+  const loaded = new Map<KeyKind, Buffer>()
+  const { keyWrap } = opts
+  return {
+    sealing: keyWrap ? 'os' : 'file',
+    key(kind) {
+      let key = loaded.get(kind)
+      if (key) return key
+      if (kind === 'os' && !keyWrap) {
+        throw new PinpointError(
+          'FILE_ERROR',
+          'these credentials were saved by the desktop app, protected by the OS keychain, so only the app can use ' +
+            'them; give the URL with its user name and password again to use it here',
+        )
+      }
+      const path = join(dir, kind === 'os' ? OS_KEY_FILE : KEY_FILE)
+      const wrap = kind === 'os' ? keyWrap : undefined
+      key = load(path, wrap) ?? make(path, wrap, opts.create)
+      loaded.set(kind, key)
+      return key
+    },
+  }
 }
 
 function load(path: string, keyWrap: KeyWrap | undefined): Buffer | undefined {
@@ -52,14 +82,9 @@ function load(path: string, keyWrap: KeyWrap | undefined): Buffer | undefined {
     throw new PinpointError('FILE_ERROR', `the credentials key ${path} is damaged: ${(err as Error).message}`)
   }
   const stored = Buffer.from(file.key, 'base64')
-  if (!file.wrapped) return checked(stored, path)
-  if (!keyWrap) {
-    throw new PinpointError(
-      'FILE_ERROR',
-      `the saved credentials are protected by the desktop app (its OS keychain), so only the desktop app can use them; ` +
-        'give the URL with its user name and password again to use it here',
-    )
-  }
+  if (file.wrapped !== (keyWrap !== undefined))
+    throw new PinpointError('FILE_ERROR', `the credentials key ${path} is damaged`)
+  if (!keyWrap) return checked(stored, path)
   try {
     return checked(keyWrap.unwrap(stored), path)
   } catch (err) {
@@ -71,13 +96,13 @@ function load(path: string, keyWrap: KeyWrap | undefined): Buffer | undefined {
   }
 }
 
-function make(path: string, opts: { keyWrap?: KeyWrap | undefined; create: boolean }): Buffer {
-  if (!opts.create) throw new PinpointError('FILE_ERROR', `no credentials key ${path} for the saved credentials`)
+function make(path: string, keyWrap: KeyWrap | undefined, create: boolean): Buffer {
+  if (!create) throw new PinpointError('FILE_ERROR', `no credentials key ${path} for the saved credentials`)
   const key = randomBytes(KEY_BYTES)
   const file: KeyFile = {
     version: 1,
-    wrapped: opts.keyWrap !== undefined,
-    key: (opts.keyWrap ? opts.keyWrap.wrap(key) : key).toString('base64'),
+    wrapped: keyWrap !== undefined,
+    key: (keyWrap ? keyWrap.wrap(key) : key).toString('base64'),
   }
   // Written whole and synced under another name first: a crash never leaves a half key that sealed something.
   const tmp = `${path}.tmp`

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import type { Credentials } from '../../shared/url-credentials.ts'
+import type { KeyKind, SecretKeys } from './secret-key.ts'
 import type { Preparer } from './turn-commit.ts'
 
 /**
@@ -18,9 +19,11 @@ export interface SecretsRepo {
 
 const IV_BYTES = 12
 const TAG_BYTES = 16
+/** The first byte of a sealed value: which key sealed it. */
+const KIND_BYTE: Record<KeyKind, number> = { file: 1, os: 2 }
 
-/** `sealed` is iv ‖ tag ‖ ciphertext of the credentials' JSON. */
-export function secretsRepo(db: Preparer, key: () => Buffer): SecretsRepo {
+/** `sealed` is kind ‖ iv ‖ tag ‖ ciphertext of the credentials' JSON. */
+export function secretsRepo(db: Preparer, keys: SecretKeys): SecretsRepo {
   const s = {
     put: db.prepare(
       'INSERT INTO secrets (transfer_id, sealed) VALUES (?, ?) ON CONFLICT (transfer_id) DO UPDATE SET sealed = excluded.sealed',
@@ -29,34 +32,39 @@ export function secretsRepo(db: Preparer, key: () => Buffer): SecretsRepo {
     remove: db.prepare('DELETE FROM secrets WHERE transfer_id = ?'),
   }
   return {
-    put: (transferId, credentials) => void s.put.run(transferId, seal(key(), transferId, credentials)),
+    put: (transferId, credentials) => void s.put.run(transferId, seal(keys, transferId, credentials)),
     get(transferId) {
       const row = s.get.get(transferId)
       if (row === undefined) return undefined
-      return unseal(key(), transferId, row['sealed'] as Uint8Array)
+      return unseal(keys, transferId, Buffer.from(row['sealed'] as Uint8Array))
     },
     remove: (transferId) => s.remove.run(transferId).changes > 0,
   }
 }
 
 /**
- * The transfer id is authenticated with the ciphertext, so sealed credentials copied onto another transfer's
- * row do not open there.
+ * The transfer id and the key's kind are authenticated with the ciphertext, so sealed credentials copied onto
+ * another transfer's row do not open there.
  */
-export function seal(key: Buffer, transferId: number, credentials: Credentials): Buffer {
+export function seal(keys: SecretKeys, transferId: number, credentials: Credentials): Buffer {
+  const kind = keys.sealing
   const iv = randomBytes(IV_BYTES)
-  const cipher = createCipheriv('aes-256-gcm', key, iv)
-  cipher.setAAD(aad(transferId))
+  const cipher = createCipheriv('aes-256-gcm', keys.key(kind), iv)
+  cipher.setAAD(aad(kind, transferId))
   const body = JSON.stringify({ username: credentials.username, password: credentials.password })
   const data = Buffer.concat([cipher.update(body, 'utf8'), cipher.final()])
-  return Buffer.concat([iv, cipher.getAuthTag(), data])
+  return Buffer.concat([Buffer.of(KIND_BYTE[kind]), iv, cipher.getAuthTag(), data])
 }
 
-function unseal(key: Buffer, transferId: number, sealed: Uint8Array): Credentials {
+function unseal(keys: SecretKeys, transferId: number, sealed: Buffer): Credentials {
+  const kind = (Object.keys(KIND_BYTE) as KeyKind[]).find((k) => KIND_BYTE[k] === sealed[0])
+  // Outside the try: a key that cannot be had (the app's, in the CLI) says so itself.
+  const key = kind ? keys.key(kind) : undefined
   try {
-    const buf = Buffer.from(sealed)
+    if (!kind || !key) throw new Error('unknown key')
+    const buf = sealed.subarray(1)
     const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(0, IV_BYTES))
-    decipher.setAAD(aad(transferId))
+    decipher.setAAD(aad(kind, transferId))
     decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES))
     const body = Buffer.concat([decipher.update(buf.subarray(IV_BYTES + TAG_BYTES)), decipher.final()])
     const v = JSON.parse(body.toString('utf8')) as Credentials
@@ -70,6 +78,6 @@ function unseal(key: Buffer, transferId: number, sealed: Uint8Array): Credential
   }
 }
 
-function aad(transferId: number): Buffer {
-  return Buffer.from(`pinpoint-credentials:v1:${transferId}`)
+function aad(kind: KeyKind, transferId: number): Buffer {
+  return Buffer.from(`pinpoint-credentials:v1:${kind}:${transferId}`)
 }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { migrate } from '../../../electron/store/migrations.ts'
 import { DB_FILE, openStore, type Store, type StoreOptions } from '../../../electron/store/open-store.ts'
-import { KEY_FILE, type KeyWrap } from '../../../electron/store/secret-key.ts'
+import { KEY_FILE, OS_KEY_FILE, type KeyWrap } from '../../../electron/store/secret-key.ts'
 import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
 
 const dirs: string[] = []
@@ -89,18 +89,31 @@ describe('the secrets store', () => {
     expect(() => store.secrets.get(b.id)).toThrow(/credentials/)
   })
 
-  it('a key wrap (the app: safeStorage) keeps the key file free of the raw key; without it they cannot be read', async () => {
+  it('the app seals with an OS-wrapped key the CLI cannot open; what the CLI seals, both open', async () => {
     const dir = await tempDir()
     let store = open({ dir, keyWrap: fakeOsWrap })
     const a = store.transfers.insert({ url: 'https://host.test/a', dir })
-    store.secrets.put(a.id, { username: 'u', password: 'wrapped-pw' })
+    const b = store.transfers.insert({ url: 'https://host.test/b', dir })
+    store.secrets.put(a.id, { username: 'u', password: 'app-pw' })
     closeAll()
-    expect(readFileSync(join(dir, KEY_FILE), 'utf8')).toContain('"wrapped":true')
-    store = open({ dir, keyWrap: fakeOsWrap })
-    expect(store.secrets.get(a.id)?.password).toBe('wrapped-pw')
-    closeAll()
+    expect(readdirSync(dir)).not.toContain(KEY_FILE)
+    const wrapped = readFileSync(join(dir, OS_KEY_FILE), 'utf8')
+    expect(wrapped).toContain('"wrapped":true')
+    expect(mode(join(dir, OS_KEY_FILE))).toBe(0o600)
+
+    // The CLI: no OS wrap.
     store = open({ dir })
     expect(() => store.secrets.get(a.id)).toThrow(/desktop app/)
+    store.secrets.put(b.id, { username: 'u', password: 'cli-pw' })
+    expect(store.secrets.get(b.id)?.password).toBe('cli-pw')
+    closeAll()
+
+    store = open({ dir, keyWrap: fakeOsWrap })
+    expect(store.secrets.get(a.id)?.password).toBe('app-pw')
+    expect(store.secrets.get(b.id)?.password).toBe('cli-pw')
+    closeAll()
+    expect(filesHolding(dir, 'app-pw')).toEqual([])
+    expect(filesHolding(dir, 'cli-pw')).toEqual([])
   })
 })
 
