@@ -7,6 +7,7 @@ import { createIpc, type Ipc } from './ipc/create-ipc.ts'
 import type { Desktop } from './ipc/desktop.ts'
 import { Queue } from './queue/queue.ts'
 import { openStore, type Store } from './store/open-store.ts'
+import type { KeyWrap } from './store/secret-key.ts'
 import { createTransport } from './transport/transport.ts'
 
 export interface CoreOptions {
@@ -18,6 +19,8 @@ export interface CoreOptions {
   appUrl: string
   desktop: Desktop
   emit: Emit
+  /** How the OS protects the credentials key (main.ts: Electron's safeStorage); the key file alone without it. */
+  keyWrap?: KeyWrap | undefined
   /** Re-checks a folder right before each file is opened, finalized or deleted in it (pinpoint serve's roots). */
   confine?: (dir: string) => Promise<void>
 }
@@ -43,7 +46,7 @@ export interface Core {
  * main.ts only adds windows, the tray and OS integration around it, so all of this is tested under Node.
  */
 export async function startCore(opts: CoreOptions): Promise<Core> {
-  const store = openStore({ dir: opts.stateDir })
+  const store = openStore({ dir: opts.stateDir, keyWrap: opts.keyWrap })
   const connections = createConnectionLog()
   const limiter = new TokenBucket(0)
   const transport = createTransport({

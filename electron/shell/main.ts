@@ -10,6 +10,7 @@ import { serve } from '../ipc/serve.ts'
 import { DEEP_LINK_SCHEME, protocolClientArgs, urlsFromLaunch } from './launch-args.ts'
 import { createLinkOffers } from './link-offers.ts'
 import { showFirstCloseNotice, showNotices } from './notifications.ts'
+import { osKeyWrap } from './os-key-wrap.ts'
 import { createNotifyPlanner } from './notify-plan.ts'
 import { startPower } from './power.ts'
 import { progressFraction, setTaskbarProgress } from './taskbar-progress.ts'
@@ -73,6 +74,7 @@ function onClose(event: Electron.Event): void {
 async function start(): Promise<void> {
   const c = await startCore({
     stateDir: app.getPath('userData'),
+    keyWrap: osKeyWrap(),
     defaultDownloadDir: app.getPath('downloads'),
     appUrl: pathToFileURL(paths.page).href,
     desktop: {
