@@ -89,7 +89,10 @@ describe('pinpoint serve: a folder swapped for a symlink after the add', () => {
     await client.call('transfers:resume', { ids: [id] })
     await expect.poll(() => daemon.core.store.transfers.get(id)?.state, { timeout: 15_000 }).toBe('failed')
     const row = daemon.core.store.transfers.get(id)!
-    expect(row).toMatchObject({ errorCode: 'OUTSIDE_ROOTS', errorMessage: expect.stringContaining(join(root, 'early')) })
+    expect(row).toMatchObject({
+      errorCode: 'OUTSIDE_ROOTS',
+      errorMessage: expect.stringContaining(join(root, 'early')),
+    })
     expect(await readdir(outside)).toEqual([])
     // Refused before any request: the server never heard of it.
     expect(server.log.filter((e) => e.path === '/early.bin')).toEqual([])
@@ -146,25 +149,31 @@ describe('pinpoint serve: transfers already in the state folder, in a folder out
   const files = () => readdir(outside).then((names) => names.sort())
   const untouched = ['done.bin', 'fin.bin.part', 'half.bin.part']
 
-  it('does not resume or finish them at start-up: they end failed with OUTSIDE_ROOTS naming the folder', async () => {
-    for (const id of [ids.queued, ids.finalizing]) {
+  /** Each ends failed with OUTSIDE_ROOTS naming the folder; the server was never asked; nothing outside changed. */
+  async function expectRefused(...list: number[]): Promise<void> {
+    for (const id of list) {
       await expect.poll(() => row(id)?.state, { timeout: 15_000 }).toBe('failed')
       expect(row(id)).toMatchObject({ errorCode: 'OUTSIDE_ROOTS', errorMessage: outsideMessage(outside) })
     }
     expect(server.log.filter((e) => e.path === '/pre.bin')).toEqual([])
     expect(await files()).toEqual(untouched)
+  }
+
+  it('does not resume or finish them at start-up: they end failed with OUTSIDE_ROOTS naming the folder', async () => {
+    await expectRefused(ids.queued, ids.finalizing)
     expect(await readFile(join(outside, 'fin.bin.part'), 'utf8')).toBe('all of it')
   })
 
   it('does not resume them when asked either', async () => {
     await client.call('transfers:resume', { ids: [ids.queued, ids.paused] })
-    for (const id of [ids.queued, ids.paused]) {
-      await expect.poll(() => row(id)?.state, { timeout: 15_000 }).toBe('failed')
-      expect(row(id)).toMatchObject({ errorCode: 'OUTSIDE_ROOTS', errorMessage: outsideMessage(outside) })
-    }
-    expect(server.log.filter((e) => e.path === '/pre.bin')).toEqual([])
-    expect(await files()).toEqual(untouched)
+    await expectRefused(ids.queued, ids.paused)
     expect(await readFile(join(outside, 'half.bin.part'), 'utf8')).toBe('half of it')
+  })
+
+  it('cancel stops one for good but leaves its .part outside the roots alone', async () => {
+    await client.call('transfers:cancel', { ids: [ids.finalizing] })
+    expect(row(ids.finalizing)?.state).toBe('canceled')
+    expect(await files()).toEqual(untouched)
   })
 
   it('"remove with file" refuses: the file and the row stay, and the reason names the folder', async () => {
