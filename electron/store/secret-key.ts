@@ -53,8 +53,8 @@ export function secretKeys(dir: string, opts: { keyWrap?: KeyWrap | undefined; c
       if (kind === 'os' && !keyWrap) {
         throw new PinpointError(
           'FILE_ERROR',
-          'these credentials were saved by the desktop app, protected by the OS keychain, so only the app can use ' +
-            'them; give the URL with its user name and password again to use it here',
+          'the credentials of this download were saved by the desktop app, protected by the OS keychain, so ' +
+            'only the desktop app can use them',
         )
       }
       const path = join(dir, kind === 'os' ? OS_KEY_FILE : KEY_FILE)

@@ -73,7 +73,7 @@ function unseal(keys: SecretKeys, transferId: number, sealed: Buffer): Credentia
     throw new PinpointError(
       'FILE_ERROR',
       `the saved credentials of download ${transferId} cannot be opened (the key file was replaced, or they were ` +
-        'tampered with); give the URL with its user name and password again',
+        'tampered with); remove the download and add its URL again',
     )
   }
 }
