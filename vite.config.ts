@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
 
-/** The renderer: a static page loaded from disk with `loadFile`, so every URL in it is relative (`base: './'`). */
+/** The renderer: a static page (app:// in the app, http in serve), so every URL in it is relative (`base: './'`). */
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',

@@ -18,7 +18,7 @@ export interface IpcSetup {
   desktop: Desktop
   /** The log the download transport's `onConnection` feeds. */
   connections: ConnectionLog
-  /** The page the window loads (`pathToFileURL(page).href`, or the dev server's URL): the only trusted sender. */
+  /** The page the window loads (`app://pinpoint/index.html`, or the dev server's URL): the only trusted origin. */
   appUrl: string
   /** The OS's Downloads folder, used until the user picks another. */
   defaultDownloadDir: string

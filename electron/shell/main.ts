@@ -1,12 +1,12 @@
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 
-import { app, dialog, powerMonitor, powerSaveBlocker, shell, type BrowserWindow } from 'electron'
+import { app, dialog, powerMonitor, powerSaveBlocker, protocol, shell, type BrowserWindow } from 'electron'
 
 import type { TransferView } from '../../shared/transfer.ts'
 import { startCore, type Core } from '../app-core.ts'
 import { emit } from '../ipc/emit.ts'
 import { serve } from '../ipc/serve.ts'
+import { APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppFileHandler } from './app-protocol.ts'
 import { DEEP_LINK_SCHEME, protocolClientArgs, urlsFromLaunch } from './launch-args.ts'
 import { createLinkOffers } from './link-offers.ts'
 import { showFirstCloseNotice, showNotices } from './notifications.ts'
@@ -27,9 +27,11 @@ import { createMainWindow } from './window.ts'
  */
 
 // Built layout: dist/electron/{main.js,preload.cjs}, dist/renderer/index.html, build/icons beside dist/.
+// The page is loaded from app://pinpoint, served from dist/renderer only (app-protocol.ts).
 const paths = {
   preload: join(import.meta.dirname, 'preload.cjs'),
-  page: join(import.meta.dirname, '..', 'renderer', 'index.html'),
+  renderer: join(import.meta.dirname, '..', 'renderer'),
+  pageUrl: APP_PAGE_URL,
   icons: join(import.meta.dirname, '..', '..', 'build', 'icons'),
 }
 const FIRST_CLOSE_SEEN = 'shell.firstCloseNoticeShown'
@@ -72,11 +74,12 @@ function onClose(event: Electron.Event): void {
 }
 
 async function start(): Promise<void> {
+  protocol.handle(APP_SCHEME, createAppFileHandler(paths.renderer))
   const c = await startCore({
     stateDir: app.getPath('userData'),
     keyWrap: osKeyWrap(),
     defaultDownloadDir: app.getPath('downloads'),
-    appUrl: pathToFileURL(paths.page).href,
+    appUrl: APP_PAGE_URL,
     desktop: {
       chooseFolder: async () => {
         const options = {
@@ -144,6 +147,8 @@ function shutdownThenQuit(event: Electron.Event): void {
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
+  // Before ready, as Electron requires: app:// gets real origins and a secure context (see app-protocol.ts).
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }])
   app.setAsDefaultProtocolClient(
     DEEP_LINK_SCHEME,
     process.execPath,

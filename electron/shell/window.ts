@@ -2,12 +2,12 @@ import { BrowserWindow } from 'electron'
 
 import { windowOptions } from './window-options.ts'
 
-/** Where the window's code and page come from: both are files inside the packaged app, never a URL. */
+/** Where the window's code and page come from: both inside the packaged app, never a remote URL. */
 export interface WindowPaths {
   /** Absolute path of the bundled preload (`dist/electron/preload.cjs`). */
   readonly preload: string
-  /** Absolute path of the built renderer page (`dist/renderer/index.html`). */
-  readonly page: string
+  /** The page's URL on the app's own scheme (`app://pinpoint/index.html`, see app-protocol.ts). */
+  readonly pageUrl: string
 }
 
 /**
@@ -28,7 +28,7 @@ export function createMainWindow(paths: WindowPaths): BrowserWindow {
   contents.session.setPermissionCheckHandler(() => false)
 
   win.once('ready-to-show', () => win.show())
-  win.loadFile(paths.page).catch((error: unknown) => {
+  win.loadURL(paths.pageUrl).catch((error: unknown) => {
     console.error('pinpoint: could not load the window page', error)
   })
   return win

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { _electron, type ElectronApplication, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { APP_PAGE_URL } from '../../electron/shell/app-protocol.ts'
+
 /**
  * Starts the built app in real Electron and checks the window it opens.
  *
@@ -70,6 +72,11 @@ describe('Electron smoke test (the built app in real Electron)', () => {
     expect(await opened().title()).toBe('Pinpoint')
     const title = await app?.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.getTitle())
     expect(title).toBe('Pinpoint')
+  })
+
+  it("loads the page from the app's own origin, app://pinpoint, not from file://", async ({ skip }) => {
+    skip(electronPath === undefined, SKIPPED)
+    expect(opened().url()).toBe(APP_PAGE_URL)
   })
 
   it('exposes the preload bridge as window.api', async ({ skip }) => {
