@@ -1,12 +1,12 @@
-import { lstat, mkdir, stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
 import { sanitizeName } from '../engine/file-names.ts'
 import { parseRate } from '../../shared/rate.ts'
-import type { TransferRow } from '../store/transfers-repo.ts'
-import { parseProfile, serializeProfile } from '../../shared/profile.ts'
+import { limits } from '../../shared/limits.ts'
+import { addDownloads } from '../queue/add-downloads.ts'
 import { connectSetup, parseUrl, profileOf, withRun, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
 import { openEngine } from './open-engine.ts'
@@ -55,9 +55,12 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   if (flags.checksum !== undefined && urls.length > 1) {
     throw new PinpointError('BAD_INPUT', '--checksum is for one URL')
   }
+  // Checked here too, so that a mistake names the flag.
   const checksum = flags.checksum === undefined ? undefined : formatChecksum(parseChecksum(flags.checksum))
-  const split = positiveInt(flags.split, '-s/--split', 1, 64) ?? 1
-  const maxConcurrent = positiveInt(flags.maxConcurrent, '-j/--max-concurrent', 1, 256) ?? 3
+  const split = positiveInt(flags.split, '-s/--split', limits.split.min, limits.split.max)
+  const maxConcurrent =
+    positiveInt(flags.maxConcurrent, '-j/--max-concurrent', limits.maxActive.min, limits.maxActive.max) ??
+    limits.maxActive.default
   const retries = positiveInt(flags.retry, '--retry', 0, 100)
   const limitRate = flags.limitRate === undefined ? undefined : parseRate(flags.limitRate)
   if (flags.limitRate !== undefined && limitRate === undefined) {
@@ -82,38 +85,29 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     io,
   )
   const profile = profileOf(setup)
-  const rows: TransferRow[] = []
-  const already: TransferRow[] = []
-  for (const url of urls) {
-    const found = engine.store.transfers.findResumable(url.href, dir, name ?? null)
-    const done = engine.store.transfers.findCompleted(url.href, dir, name ?? null)
-    if (!found && done && done.savedPath && (await exists(done.savedPath))) {
-      already.push(done)
-      rows.push(done)
-      continue
-    }
-    if (found) {
+  const added = await addDownloads(
+    { store: engine.store, queue: engine.queue },
+    {
+      urls: urls.map((u) => u.href),
+      dir,
+      ...(name === undefined ? {} : { name }),
+      ...(split === undefined ? {} : { split }),
+      ...(checksum === undefined ? {} : { checksum }),
+      ...(profile === undefined ? {} : { profile }),
       // A resumed download keeps the rules it started with; this run's flags are applied over them.
-      const connection = serializeProfile(withRun(profile, parseProfile(found.connection)))
-      rows.push(connection === found.connection ? found : engine.store.transfers.update(found.id, { connection }))
-    } else {
-      rows.push(
-        engine.queue.add({
-          url: url.href,
-          dir,
-          split,
-          ...(name === undefined ? {} : { name }),
-          ...(checksum === undefined ? {} : { checksum }),
-          connection: serializeProfile(profile),
-        }),
-      )
-    }
+      mergeProfile: withRun,
+    },
+  )
+  const refused = added.rejected[0]
+  if (refused) {
+    await engine.shutdown()
+    throw new PinpointError('BAD_URL', `"${refused.input}": ${refused.reason}`)
   }
-  engine.queue.resume(rows.filter((r) => !already.includes(r) && r.state !== 'queued').map((r) => r.id))
-  for (const row of already) io.stderr(`already downloaded: ${row.savedPath}\n`)
+  engine.queue.resume(added.existing.filter((r) => r.state !== 'queued').map((r) => r.id))
+  for (const row of added.done) io.stderr(`already downloaded: ${row.savedPath}\n`)
   return runToEnd(
     engine,
-    rows.filter((r) => !already.includes(r)).map((r) => r.id),
+    added.rows.filter((r) => !added.done.includes(r)).map((r) => r.id),
     flags.json ?? false,
     io,
   )
@@ -126,13 +120,6 @@ function positiveInt(text: string | undefined, flag: string, min: number, max: n
     throw new PinpointError('BAD_INPUT', `${flag} "${text}": expected a whole number from ${min} to ${max}`)
   }
   return n
-}
-
-async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
-    () => false,
-  )
 }
 
 async function ensureDir(dir: string, flag: string): Promise<void> {

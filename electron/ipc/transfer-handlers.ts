@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises'
 
 import type { Handlers, Rejected, RequestChannel } from '../../shared/ipc.ts'
-import { checkDownloadUrl } from '../../shared/links.ts'
-import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
+import { addDownloads } from '../queue/add-downloads.ts'
 import type { Queue } from '../queue/queue.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
@@ -37,36 +36,23 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
     async 'transfers:add'({ urls, folder, options }) {
       const dir = folder === undefined ? deps.settings.get().downloadDir : deps.folders.resolve(folder)
       if (dir === undefined) throw new Error('transfers:add: folder: not a known folder token; choose the folder again')
-      const rejected: Rejected[] = []
-      let checksum: string | undefined
-      try {
-        checksum = options.checksum === undefined ? undefined : formatChecksum(parseChecksum(options.checksum))
-      } catch (err) {
-        // One bad checksum applies to every URL of the request, so each is returned with the reason.
-        const reason = `bad checksum: ${(err as Error).message.replace(/^--checksum /, '')}`
-        return { added: [], rejected: urls.map((input) => ({ input, reason })) }
-      }
-      const good: string[] = []
-      for (const input of urls) {
-        const checked = checkDownloadUrl(input)
-        if (checked.ok) good.push(checked.url)
-        else rejected.push({ input, reason: checked.reason })
-      }
-      const split = options.split ?? deps.settings.get().split
-      // One transaction: ten thousand single-row commits would each wait for the WAL.
-      const rows = store.transaction(() =>
-        good.map((url) =>
-          queue.add({
-            url,
-            dir,
-            split,
-            ...(checksum === undefined ? {} : { checksum }),
-            ...(options.limitRate === undefined ? {} : { limitRate: options.limitRate }),
-            paused: options.startPaused === true,
-          }),
-        ),
+      const result = await addDownloads(
+        { store, queue },
+        {
+          urls,
+          dir,
+          ...(options.split === undefined ? {} : { split: options.split }),
+          ...(options.checksum === undefined ? {} : { checksum: options.checksum }),
+          ...(options.limitRate === undefined ? {} : { limitRate: options.limitRate }),
+          paused: options.startPaused === true,
+        },
       )
-      if (!options.startPaused && rows.length > 0) queue.start(rows.map((r) => r.id))
+      const rejected: Rejected[] = [
+        ...result.rejected,
+        ...result.done.map((row) => ({ input: row.url, reason: `already downloaded: ${row.savedPath}` })),
+      ]
+      const rows = [...result.added, ...result.existing]
+      if (!options.startPaused && rows.length > 0) queue.resume(rows.map((r) => r.id))
       // Read back: starting may already have moved a transfer on from `queued`.
       const added = rows.map((r) => queue.view(store.transfers.get(r.id) ?? r))
       return { added, rejected }

@@ -93,6 +93,14 @@ describe('transfers', () => {
       { input: server.url('/b'), reason: expect.stringMatching(/^bad checksum/) },
     ])
     const hex = 'AB'.repeat(32)
+    const two = await h.api.invoke('transfers:add', {
+      urls: [server.url('/a'), server.url('/b')],
+      options: { checksum: `sha256=${hex}` },
+    })
+    expect(two.rejected.map((r) => r.reason)).toEqual([
+      'bad checksum: a checksum is for one URL',
+      'bad checksum: a checksum is for one URL',
+    ])
     const ok = await h.api.invoke('transfers:add', {
       urls: [server.url('/a')],
       options: { checksum: `SHA256=${hex}`, startPaused: true },
