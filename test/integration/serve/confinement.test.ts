@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, realpath, rename, symlink, writeFile } from 'node:fs/promises'
+import { link, mkdir, readdir, readFile, realpath, rename, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -105,7 +105,7 @@ describe('pinpoint serve: transfers already in the state folder, in a folder out
   let stateDir: string
   let daemon: Daemon
   let client: Client
-  const ids = { queued: 0, completed: 0, paused: 0, finalizing: 0 }
+  const ids = { queued: 0, completed: 0, paused: 0, finalizing: 0, linked: 0 }
 
   beforeAll(async () => {
     root = join(dir, 'state-root')
@@ -134,6 +134,11 @@ describe('pinpoint serve: transfers already in the state folder, in a folder out
     ids.finalizing = store.transfers.insert({ url, dir: outside, targetPath: join(outside, 'fin.bin') }).id
     store.transfers.update(ids.finalizing, { state: 'finalizing', savedPath: join(outside, 'fin.bin') })
     await writeFile(join(outside, 'fin.bin.part'), 'all of it')
+    // Interrupted between the link and the unlink of its `.part`: the file is already under its name.
+    ids.linked = store.transfers.insert({ url, dir: outside, targetPath: join(outside, 'linked.bin') }).id
+    store.transfers.update(ids.linked, { state: 'finalizing', savedPath: join(outside, 'linked.bin') })
+    await writeFile(join(outside, 'linked.bin.part'), 'linked')
+    await link(join(outside, 'linked.bin.part'), join(outside, 'linked.bin'))
     store.close()
 
     daemon = await startServe({ port: 0, host: '127.0.0.1', roots: [root], stateDir })
@@ -147,7 +152,7 @@ describe('pinpoint serve: transfers already in the state folder, in a folder out
 
   const row = (id: number) => daemon.core.store.transfers.get(id)
   const files = () => readdir(outside).then((names) => names.sort())
-  const untouched = ['done.bin', 'fin.bin.part', 'half.bin.part']
+  const untouched = ['done.bin', 'fin.bin.part', 'half.bin.part', 'linked.bin', 'linked.bin.part']
 
   /** Each ends failed with OUTSIDE_ROOTS naming the folder; the server was never asked; nothing outside changed. */
   async function expectRefused(...list: number[]): Promise<void> {
@@ -162,6 +167,9 @@ describe('pinpoint serve: transfers already in the state folder, in a folder out
   it('does not resume or finish them at start-up: they end failed with OUTSIDE_ROOTS naming the folder', async () => {
     await expectRefused(ids.queued, ids.finalizing)
     expect(await readFile(join(outside, 'fin.bin.part'), 'utf8')).toBe('all of it')
+    expect(row(ids.finalizing)?.savedPath).toBeNull()
+    // Already under its name: complete, with nothing touched (its `.part` name stays, a second name of the file).
+    expect(row(ids.linked)).toMatchObject({ state: 'completed', savedPath: join(outside, 'linked.bin') })
   })
 
   it('does not resume them when asked either', async () => {
