@@ -3,6 +3,7 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { confineAtUse } from '../../../electron/serve/roots.ts'
 import { startServe, type Daemon } from '../../../electron/serve/start-serve.ts'
 import { openStore } from '../../../electron/store/open-store.ts'
 import type { Output } from '../../../shared/ipc.ts'
@@ -27,6 +28,23 @@ afterAll(async () => {
 })
 
 const outsideMessage = (folder: string) => `the folder ${folder} is outside every --root folder of this server`
+
+describe('confineAtUse, the check serve hands the engine and the queue', () => {
+  it('takes a real folder inside a root and refuses a symlink, even to inside a root, and a folder outside', async () => {
+    const root = join(dir, 'unit-root')
+    await mkdir(join(root, 'real'), { recursive: true })
+    await symlink(join(root, 'real'), join(root, 'alias'))
+    const confine = confineAtUse([root])
+    await expect(confine(join(root, 'real'))).resolves.toBeUndefined()
+    await expect(confine(root)).resolves.toBeUndefined()
+    await expect(confine(join(root, 'alias'))).rejects.toMatchObject({
+      code: 'OUTSIDE_ROOTS',
+      message: `the folder ${join(root, 'alias')} is now a symbolic link; refusing to follow it`,
+    })
+    await expect(confine(dir)).rejects.toMatchObject({ code: 'OUTSIDE_ROOTS', message: outsideMessage(dir) })
+    await expect(confine(join(root, 'real', '..', '..'))).rejects.toMatchObject({ code: 'OUTSIDE_ROOTS' })
+  })
+})
 
 describe('pinpoint serve: a folder swapped for a symlink after the add', () => {
   let root: string
