@@ -96,3 +96,14 @@ describe('links offered by a pinpoint:// link or a second launch', () => {
     expect(app.core.store.transfers.count()).toBe(0)
   }, 60_000)
 })
+
+describe('under pinpoint serve', () => {
+  it('nothing offers links (no deep links, no launches): the page subscribes harmlessly and no dialog opens', async () => {
+    app = await openApp({ transport: 'serve' })
+    expect(app.emit).toBeUndefined()
+    await visible(byId(app.page, 'add-button'))
+    await settle()
+    expect(await byId(app.page, 'add-dialog').count()).toBe(0)
+    expect(app.core.store.transfers.count()).toBe(0)
+  }, 60_000)
+})
