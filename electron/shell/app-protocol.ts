@@ -19,7 +19,8 @@ export const APP_PAGE_URL = `${APP_ORIGIN}/index.html`
 
 /**
  * For `protocol.registerSchemesAsPrivileged`: `standard` gives the scheme real origins (so 'self' and the IPC
- * sender check work by origin) and relative URLs; `secure` makes it a secure context, like https.
+ * sender check work by origin) and relative URLs; `secure` makes it a secure context, like https. `corsEnabled`
+ * and `bypassCSP` stay off: the first would let other origins read the app's files, the second void the CSP.
  */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const
 

@@ -8,6 +8,7 @@ import {
   APP_ORIGIN,
   APP_PAGE_URL,
   APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
   CONTENT_SECURITY_POLICY,
   createAppFileHandler,
   mimeTypeOf,
@@ -55,6 +56,10 @@ describe('the app:// origin', () => {
     expect(APP_SCHEME).toBe('app')
     expect(APP_ORIGIN).toBe('app://pinpoint')
     expect(APP_PAGE_URL).toBe('app://pinpoint/index.html')
+  })
+
+  it('is privileged as a standard, secure scheme, and neither readable cross-origin nor exempt from the CSP', () => {
+    expect(APP_SCHEME_PRIVILEGES).toEqual({ standard: true, secure: true, supportFetchAPI: true })
   })
 })
 
