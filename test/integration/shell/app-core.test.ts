@@ -1,12 +1,12 @@
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { EventChannel } from '../../../shared/ipc.ts'
 import { startCore, type Core } from '../../../electron/app-core.ts'
+import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
 import { waitFor } from '../../fixtures/wait-for.ts'
@@ -15,7 +15,7 @@ import { waitFor } from '../../fixtures/wait-for.ts'
 // Only the desktop (dialogs, shell) and the window's event sink are stand-ins: that is the IPC boundary.
 let server: FaultServer
 const body = makePayload(512 * 1024, 31)
-const appUrl = pathToFileURL('/opt/pinpoint/dist/renderer/index.html').href
+const appUrl = APP_PAGE_URL
 
 beforeAll(async () => {
   server = await startFaultServer()

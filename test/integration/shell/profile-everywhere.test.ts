@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { startCore, type Core } from '../../../electron/app-core.ts'
+import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { openStore } from '../../../electron/store/open-store.ts'
 import type { TransferRow } from '../../../electron/store/transfers-repo.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
@@ -98,7 +98,7 @@ async function appCore(state: string): Promise<Core> {
   const c = await startCore({
     stateDir: state,
     defaultDownloadDir: await tmp('default'),
-    appUrl: pathToFileURL('/opt/pinpoint/dist/renderer/index.html').href,
+    appUrl: APP_PAGE_URL,
     desktop: { chooseFolder: async () => undefined, reveal: () => {}, open: async () => '' },
     emit: () => {},
   })
