@@ -13,6 +13,7 @@ import {
   createAppFileHandler,
   mimeTypeOf,
 } from '../../../electron/shell/app-protocol.ts'
+import { CSP as SERVE_CSP } from '../../../electron/serve/security.ts'
 import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
 
 /**
@@ -145,6 +146,10 @@ describe('CONTENT_SECURITY_POLICY', () => {
   it("is the page's own <meta> policy, and adds frame-ancestors, which only a header can carry", () => {
     expect(meta).not.toBe('')
     expect(directives(CONTENT_SECURITY_POLICY)).toEqual([...directives(meta), "frame-ancestors 'none'"])
+  })
+
+  it('is the header pinpoint serve sends with the same page', () => {
+    expect(CONTENT_SECURITY_POLICY).toBe(SERVE_CSP)
   })
 })
 
