@@ -10,8 +10,9 @@ export const DISPATCH_FN = '__pinpointDispatch'
  *
  * It is a string, not a function, so the test runner's transform cannot add helpers to it that do not exist in
  * the page. Like the preload it refuses channels outside the contract and hands listeners the payload alone.
- * Events that arrive before the page has subscribed to their channel are held and replayed on the first `on`:
- * the renderer subscribes in an effect, a moment after the page's load event, when the test starts delivering.
+ * Events that arrive before the page has subscribed to their channel are held and replayed on the first `on`, as
+ * the preload does (electron/shell/held-events.ts): the renderer subscribes in an effect, a moment after the
+ * page's load event, when the test starts delivering.
  * The renderer still takes `transfers:list` as its snapshot and ignores older batches by `seq`, so a replayed
  * batch changes nothing it should not.
  */
