@@ -89,14 +89,15 @@ function openWriter(dir: string, dbPath: string, now: () => number, keys: Secret
   try {
     if (hasContent(dbPath)) checkReadOnly(dbPath)
     db = new DatabaseSync(dbPath, { timeout: BUSY_TIMEOUT_MS })
-    // secure_delete: the bytes of a deleted or rewritten value are zeroed, not left in a free page or cell,
-    // so a URL whose credentials were moved out no longer sits anywhere in the file.
-    db.exec(
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON',
-    )
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON')
     const ctx: MigrationContext = { seal: (id, credentials) => seal(keys, id, credentials) }
-    // After a migration the WAL still holds the pages as they were (old URLs); copy it back and empty it.
+    // While migrating, the bytes of a rewritten or deleted value are zeroed rather than left in a free page or
+    // cell, so a URL whose credentials were moved out is gone from the file; and the WAL, which still holds the
+    // pages as they were, is copied back and emptied. Only then: afterwards no value in clear is a secret, and
+    // zeroing would cost every checkpoint's writes.
+    db.exec('PRAGMA secure_delete = ON')
     if (migrate(db, dbPath, SCHEMA_VERSION, ctx) > 0) db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+    db.exec('PRAGMA secure_delete = OFF')
     return assemble({ db, dir, dbPath, now, readOnly: false, lock, keys })
   } catch (err) {
     closeQuietly(db)
