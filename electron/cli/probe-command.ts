@@ -1,4 +1,5 @@
 import { exitCodeFor, type ErrorCode } from '../../shared/errors.ts'
+import { splitCredentials } from '../../shared/url-credentials.ts'
 import { probe, type ProbeReport } from '../transport/probe.ts'
 import { createTransport } from '../transport/transport.ts'
 import { connectSetup, parseUrl, type ConnectFlags } from './connect-options.ts'
@@ -10,7 +11,8 @@ export async function probeCommand(
   flags: ConnectFlags & { json?: boolean },
   io: CliIo,
 ): Promise<number> {
-  const url = parseUrl(urlText)
+  // A probe sends no request, so a URL's userinfo has no use here, and is not printed back.
+  const url = new URL(splitCredentials(parseUrl(urlText).href).url)
   const setup = await connectSetup(flags, [url])
   const transport = createTransport({
     rules: () => setup.rules,

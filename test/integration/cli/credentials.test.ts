@@ -112,6 +112,16 @@ describe('credentials in a URL', () => {
     }
   })
 
+  it('probe, which sends no request, does not print them either', async () => {
+    const r = await runCli(['probe', '--json', withUserinfo('/start')])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).url).toBe(`http://${base}/start`)
+    for (const printed of [r.stdout, r.stderr]) {
+      expect(printed).not.toContain(USER)
+      expect(printed).not.toContain(encodeURIComponent(PASSWORD))
+    }
+  })
+
   it('the queue, its views and its events show the URL without userinfo', async () => {
     h = await makeHarness()
     const row = await h.download(withUserinfo('/start'), { split: 2 })
