@@ -1,14 +1,13 @@
 import type { Emit } from '../shared/ipc.ts'
 import { checkDownloadUrl } from '../shared/links.ts'
 import type { TransferView } from '../shared/transfer.ts'
-import { TokenBucket } from './engine/token-bucket.ts'
+import { openCore } from './core/open-core.ts'
 import { createConnectionLog } from './ipc/connection-log.ts'
 import { createIpc, type Ipc } from './ipc/create-ipc.ts'
 import type { Desktop } from './ipc/desktop.ts'
-import { Queue } from './queue/queue.ts'
-import { openStore, type Store } from './store/open-store.ts'
+import type { Queue } from './queue/queue.ts'
+import type { Store } from './store/open-store.ts'
 import type { KeyWrap } from './store/secret-key.ts'
-import { createTransport } from './transport/transport.ts'
 
 export interface CoreOptions {
   /** Where the queue database lives (`app.getPath('userData')` in the app). */
@@ -46,16 +45,12 @@ export interface Core {
  * main.ts only adds windows, the tray and OS integration around it, so all of this is tested under Node.
  */
 export async function startCore(opts: CoreOptions): Promise<Core> {
-  const store = openStore({ dir: opts.stateDir, keyWrap: opts.keyWrap })
   const connections = createConnectionLog()
-  const limiter = new TokenBucket(0)
-  const transport = createTransport({
-    rules: () => store.hostRules.list(),
+  const { store, queue, limiter } = await openCore({
+    stateDir: opts.stateDir,
+    keyWrap: opts.keyWrap,
     onConnection: (info) => connections.record(info),
-  })
-  const queue = await Queue.open({
-    env: { store, transport, limiter, ...(opts.confine ? { confine: opts.confine } : {}) },
-    maxActive: 3,
+    ...(opts.confine ? { confine: opts.confine } : {}),
     // The app stays up, so a download paused by a full disk resumes by itself once there is room again.
     diskRecheckMs: 30_000,
   })

@@ -58,9 +58,12 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   // Checked here too, so that a mistake names the flag.
   const checksum = flags.checksum === undefined ? undefined : formatChecksum(parseChecksum(flags.checksum))
   const split = positiveInt(flags.split, '-s/--split', limits.split.min, limits.split.max)
-  const maxConcurrent =
-    positiveInt(flags.maxConcurrent, '-j/--max-concurrent', limits.maxActive.min, limits.maxActive.max) ??
-    limits.maxActive.default
+  const maxConcurrent = positiveInt(
+    flags.maxConcurrent,
+    '-j/--max-concurrent',
+    limits.maxActive.min,
+    limits.maxActive.max,
+  )
   const retries = positiveInt(flags.retry, '--retry', 0, 100)
   const limitRate = flags.limitRate === undefined ? undefined : parseRate(flags.limitRate)
   if (flags.limitRate !== undefined && limitRate === undefined) {
@@ -77,7 +80,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   const engine = await openEngine(
     setup,
     {
-      maxConcurrent,
+      ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
       ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
       ...(limitRate ? { limitRate } : {}),
       ...(retries === undefined ? {} : { retries }),

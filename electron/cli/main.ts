@@ -39,8 +39,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('-o, --output <file>', 'the output file (one URL only)')
     .option('-d, --dir <dir>', 'the output folder (default: the current folder)')
     .option('-i, --input-file <file>', 'URLs one per line ("-" reads stdin); # comments and blank lines skipped')
-    .option('-s, --split <n>', 'connections per download (default 1)')
-    .option('-j, --max-concurrent <n>', 'downloads at once (default 3)')
+    .option('-s, --split <n>', 'connections per download, 1-16 (default: the saved setting, else 4)')
+    .option('-j, --max-concurrent <n>', 'downloads at once, 1-64 (default: the saved setting, else 3)')
     .option('--limit-rate <rate>', 'a global rate limit, e.g. 500K or 2M')
     .option('--checksum <algo=hex>', 'verify before completing: sha256, sha512, sha1 or md5')
     .option(
@@ -55,7 +55,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 
   withConnectOptions(program.command('resume'))
     .description('resume every unfinished download in the state folder')
-    .option('-j, --max-concurrent <n>', 'downloads at once (default 3)')
+    .option('-j, --max-concurrent <n>', 'downloads at once, 1-64 (default: the saved setting, else 3)')
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
     .option('--json', 'newline-delimited JSON events on stdout')
     .action(async (opts) => {

@@ -1,11 +1,8 @@
 import { resolve } from 'node:path'
 
-import { defaultRetry } from '../engine/retry-policy.ts'
-import { TokenBucket } from '../engine/token-bucket.ts'
-import type { EngineEnv } from '../engine/transfer-runner.ts'
-import { Queue } from '../queue/queue.ts'
-import { openStore, type Store } from '../store/open-store.ts'
-import { createTransport } from '../transport/transport.ts'
+import { openCore } from '../core/open-core.ts'
+import type { Queue } from '../queue/queue.ts'
+import type { Store } from '../store/open-store.ts'
 import type { ConnectSetup } from './connect-options.ts'
 import type { CliIo } from './io.ts'
 import { defaultStateDir } from './state-dir.ts'
@@ -37,31 +34,16 @@ export function stateDirOf(flags: { stateDir?: string }, io: CliIo): string {
  * tests can kill a process there; nothing else reads it.
  */
 export async function openEngine(setup: ConnectSetup, flags: EngineFlags, io: CliIo): Promise<Engine> {
-  const store = openStore({ dir: stateDirOf(flags, io) })
-  // The run's rules and anchors travel with each download (its connection profile); the transport itself
-  // knows only the saved host rules, as in the app.
-  const transport = createTransport({
-    rules: () => store.hostRules.list(),
-    ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
-  })
   const hold = io.env.PINPOINT_TEST_HOLD_FINALIZE
-  const env: EngineEnv = {
-    store,
-    transport,
-    ...(flags.limitRate ? { limiter: new TokenBucket(flags.limitRate) } : {}),
-    ...(flags.retries === undefined ? {} : { retry: { ...defaultRetry, maxAttempts: flags.retries + 1 } }),
+  // The run's rules and anchors travel with each download (its connection profile); the core's transport knows
+  // only the saved host rules, as in the app.
+  const core = await openCore({
+    stateDir: stateDirOf(flags, io),
+    ...(flags.maxConcurrent ? { maxActive: flags.maxConcurrent } : {}),
+    ...(flags.limitRate ? { limitRate: flags.limitRate } : {}),
+    ...(flags.retries === undefined ? {} : { retries: flags.retries }),
+    ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
     ...(hold ? { beforeFinalize: () => new Promise<void>((r) => setTimeout(r, Number(hold))) } : {}),
-  }
-  const queue = await Queue.open({ env, maxActive: flags.maxConcurrent ?? 3 })
-  let closed = false
-  return {
-    store,
-    queue,
-    async shutdown() {
-      if (closed) return
-      closed = true
-      await queue.stop()
-      store.close()
-    },
-  }
+  })
+  return { store: core.store, queue: core.queue, shutdown: () => core.shutdown() }
 }

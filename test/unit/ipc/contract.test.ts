@@ -3,6 +3,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { ConnectionInfo as TransportConnectionInfo } from '../../../electron/transport/connection-info.ts'
 import type { ProbeReport as TransportProbeReport } from '../../../electron/transport/probe.ts'
 import type { ConnectionInfo, ProbeReport } from '../../../shared/connection.ts'
+import { limits } from '../../../shared/limits.ts'
 import {
   eventChannels,
   events,
@@ -117,7 +118,7 @@ describe('settings', () => {
       closeToTray: true,
     })
     expect(Settings.safeParse({}).success).toBe(false)
-    expect(Settings.safeParse({ downloadDir: '/d', maxActive: 21 }).success).toBe(false)
+    expect(Settings.safeParse({ downloadDir: '/d', maxActive: limits.maxActive.max + 1 }).success).toBe(false)
     expect(Settings.safeParse({ downloadDir: '/d', extra: 1 }).success).toBe(false)
   })
 
