@@ -5,6 +5,7 @@ import { checkDownloadUrl } from '../../shared/links.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { parseProfile, serializeProfile, type ConnectionProfile } from '../../shared/profile.ts'
 import { settingFields } from '../../shared/settings.ts'
+import { splitCredentials } from '../../shared/url-credentials.ts'
 import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
@@ -99,6 +100,9 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
         result.done.push(s.finished)
         result.rows.push(s.finished)
       } else if (s.found) {
+        // Credentials given again replace the saved ones: a wrong or changed password is put right by re-adding.
+        const { credentials } = splitCredentials(s.url)
+        if (credentials) store.secrets.put(s.found.id, credentials)
         const next = serializeProfile(merge(req.profile, parseProfile(s.found.connection)))
         const row = next === s.found.connection ? s.found : store.transfers.update(s.found.id, { connection: next })
         result.existing.push(row)

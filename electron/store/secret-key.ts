@@ -54,7 +54,7 @@ export function secretKeys(dir: string, opts: { keyWrap?: KeyWrap | undefined; c
         throw new PinpointError(
           'FILE_ERROR',
           'the credentials of this download were saved by the desktop app, protected by the OS keychain, so ' +
-            'only the desktop app can use them',
+            'only the desktop app can use them; to use them here, give the URL with them again (pinpoint get)',
         )
       }
       const path = join(dir, kind === 'os' ? OS_KEY_FILE : KEY_FILE)

@@ -112,6 +112,22 @@ describe('credentials in a URL', () => {
     }
   })
 
+  it('after a wrong password, the same command with the right one resumes that download with the new one', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'pinpoint-cred-state-'))
+    const out = await mkdtemp(join(tmpdir(), 'pinpoint-cred-dl-'))
+    const env = { PINPOINT_STATE_DIR: stateDir }
+    const wrong = `http://${encodeURIComponent(USER)}:wrong-0ne@${base}/file.bin`
+    const failed = await runCli(['get', '--retry', '0', '-d', out, wrong], { env })
+    expect(failed.code).toBe(3)
+    expect(failed.stderr).toContain('401')
+    const got = await runCli(['get', '-d', out, withUserinfo('/file.bin')], { env })
+    expect(got.code).toBe(0)
+    expect(await readFile(join(out, 'file.bin'))).toEqual(BODY)
+    const ls = await runCli(['ls', '--json'], { env })
+    expect(ls.stdout.trim().split('\n')).toHaveLength(1)
+    expect(await filesHolding(stateDir, 'wrong-0ne')).toEqual([])
+  })
+
   it('probe, which sends no request, does not print them either', async () => {
     const r = await runCli(['probe', '--json', withUserinfo('/start')])
     expect(r.code).toBe(0)
