@@ -1,10 +1,10 @@
 import type { Emit } from '../shared/ipc.ts'
-import { checkDownloadUrl } from '../shared/links.ts'
 import type { TransferView } from '../shared/transfer.ts'
 import { openCore } from './core/open-core.ts'
 import { createConnectionLog } from './ipc/connection-log.ts'
 import { createIpc, type Ipc } from './ipc/create-ipc.ts'
 import type { Desktop } from './ipc/desktop.ts'
+import { addDownloads, type AddResult } from './queue/add-downloads.ts'
 import type { Queue } from './queue/queue.ts'
 import type { Store } from './store/open-store.ts'
 import type { KeyWrap } from './store/secret-key.ts'
@@ -30,8 +30,8 @@ export interface Core {
   ipc: Ipc
   /** Every transfer as views show it, for the tray, the taskbar and notifications. */
   transfers(): TransferView[]
-  /** URLs from a second launch or a `pinpoint://add` link: queued into the download folder and started. */
-  addUrls(urls: readonly string[]): number
+  /** Add URLs into the download folder and start them, as the add dialog does (the same add-downloads path). */
+  add(urls: readonly string[]): Promise<AddResult>
   pauseAll(): void
   resumeAll(): void
   /** Flush, fsync and commit every transfer, then close the store: the graceful quit. */
@@ -79,16 +79,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     queue,
     ipc,
     transfers: views,
-    addUrls(urls) {
-      const { downloadDir, split } = ipc.settings.get()
-      let added = 0
-      for (const text of urls) {
-        const checked = checkDownloadUrl(text)
-        if (!checked.ok) continue
-        queue.add({ url: checked.url, dir: downloadDir, split })
-        added++
-      }
-      return added
+    add(urls) {
+      return addDownloads({ store, queue }, { urls, dir: ipc.settings.get().downloadDir }).then((result) => {
+        queue.resume([...result.added, ...result.existing].map((r) => r.id))
+        return result
+      })
     },
     pauseAll: () => queue.pause(store.transfers.listByState(['queued', 'connecting', 'downloading']).map((r) => r.id)),
     resumeAll: () => queue.resume(store.transfers.listByState(['paused', 'failed']).map((r) => r.id)),

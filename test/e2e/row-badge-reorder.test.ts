@@ -78,8 +78,8 @@ describe('connection badge on every row', () => {
     })
     const { page, core } = app
     const urls = ['one.test', 'two.test', 'report.test'].map((h) => tlsServer.url(`/${h}.bin`, h))
-    // As a second launch or a pinpoint:// link adds them: queued and started, with nothing selected in the UI.
-    expect(core.addUrls(urls)).toBe(3)
+    // Added and started as the add dialog would, with nothing selected in the UI.
+    expect((await core.add(urls)).added).toHaveLength(3)
     const [one, two, report] = (await Promise.all(urls.map((u) => transferIdFor(core, u)))) as [number, number, number]
     for (const id of [one, two, report]) await expectRowState(page, id, 'completed')
 
@@ -111,9 +111,9 @@ describe('reordering the queue', () => {
     for (const n of [1, 2, 3]) server.serve(`/q${n}.bin`, { body })
     const urls = ['/running.bin', '/q1.bin', '/q2.bin', '/q3.bin'].map((p) => server.url(p))
     const a = await openApp({
-      seed: (core) => {
+      seed: async (core) => {
         core.ipc.settings.update({ maxActive: 1 })
-        core.addUrls(urls)
+        await core.add(urls)
       },
     })
     const ids = await Promise.all(urls.map((u) => transferIdFor(a.core, u)))

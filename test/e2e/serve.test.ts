@@ -89,7 +89,7 @@ describe('the app in Chromium against pinpoint serve', () => {
   it('after the connection drops, the page reconnects, resynchronises and follows new changes', async () => {
     daemon.dropClients()
     // Added while the page may still be away: it must appear through the fresh snapshot or the event stream.
-    daemon.core.addUrls([server.url('/serve-three.bin')])
+    await daemon.core.add([server.url('/serve-three.bin')])
     await expectDownloaded('serve-three.bin')
     await expect.poll(() => daemon.clients()).toBe(1)
     expect(await byId(page, 'transfer-row').count()).toBe(3)

@@ -39,7 +39,7 @@ describe.each(transports)('the main views (%s)', (transport) => {
   it('the transfer list shows completed, failed and paused transfers, and filters them', async () => {
     app = await openApp({ transport })
     const { page, core } = app
-    core.addUrls([server.url('/done.iso'), server.url('/broken.iso')])
+    await core.add([server.url('/done.iso'), server.url('/broken.iso')])
     await openAddDialog(page, server.url('/later.iso'))
     await setField(byId(page, 'add-paused'), true)
     await byId(page, 'add-submit').click()
@@ -64,7 +64,7 @@ describe.each(transports)('the main views (%s)', (transport) => {
     const { page, core } = app
     const port = await refusedPort()
     const url = `http://127.0.0.1:${port}/x`
-    core.addUrls([url])
+    await core.add([url])
     const id = await transferIdFor(core, url)
     const retry = row(page, id).getByTestId('transfer-retry')
     await visible(retry)

@@ -63,9 +63,9 @@ describe('the app core', () => {
     await c.shutdown()
   })
 
-  it('takes URLs handed over by a second launch, and skips anything that is not http(s)', async () => {
+  it('adds URLs through the one add path into the download folder, refusing anything that is not http(s)', async () => {
     const { c, downloads } = await core()
-    expect(c.addUrls([server.url('/a.bin'), 'file:///etc/passwd', 'javascript:alert(1)'])).toBe(1)
+    expect((await c.add([server.url('/a.bin'), 'file:///etc/passwd', 'javascript:alert(1)'])).added).toHaveLength(1)
     await waitFor(() => c.transfers().some((t) => t.state === 'completed'))
     expect(c.transfers()[0]?.savedPath).toBe(join(downloads, 'a.bin'))
     await c.shutdown()
@@ -76,7 +76,7 @@ describe('the app core', () => {
     await c.ipc.dispatcher.handle('settings:update', { maxActive: 1, limitRate: 64 * 1024 }, appUrl)
     expect(c.ipc.settings.get()).toMatchObject({ maxActive: 1, limitRate: 64 * 1024 })
     server.serve('/slow.bin', { body })
-    c.addUrls([server.url('/slow.bin'), server.url('/slow.bin')])
+    await c.add([server.url('/slow.bin'), server.url('/slow.bin')])
     await waitFor(() => c.transfers().some((t) => t.state === 'downloading'))
     expect(c.transfers().filter((t) => t.state === 'downloading' || t.state === 'connecting')).toHaveLength(1)
     c.pauseAll()
@@ -88,7 +88,7 @@ describe('the app core', () => {
     const { c, stateDir } = await core()
     const long = makePayload(2 * 1024 * 1024, 32)
     server.serve('/long.bin', { body: long, faults: { rateBytesPerSec: 512 * 1024 } })
-    c.addUrls([server.url('/long.bin')])
+    await c.add([server.url('/long.bin')])
     await waitFor(() => c.store.segments.durableBytes(c.transfers()[0]?.id ?? 0) > 0)
     const id = c.transfers()[0]?.id as number
     await c.shutdown()
