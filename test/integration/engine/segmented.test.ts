@@ -169,7 +169,9 @@ describe('segmented downloads', () => {
 
   it('a Last-Modified in the same second as Date is no validator: plain ranges, no If-Range, no restart', async () => {
     const now = new Date().toUTCString()
-    server.serve('/lm.bin', { body, etag: null, lastModified: now, headers: { Date: now } })
+    // Slow enough to span a second or more: every response still says the same Date, so nothing turns strong.
+    const faults = { rateBytesPerSec: 256 * 1024 }
+    server.serve('/lm.bin', { body, etag: null, lastModified: now, headers: { Date: now }, faults })
     h = await makeHarness()
     const row = await h.download(server.url('/lm.bin'), { split: 4 })
     expect(row, row.errorMessage ?? '').toMatchObject({ state: 'completed', restarts: 0, lastModified: null })
