@@ -1,10 +1,13 @@
-import type { Emit } from '../shared/ipc.ts'
+import { controlRequests, isControlChannel, type Emit } from '../shared/ipc.ts'
+import { withRun } from '../shared/profile.ts'
 import type { TransferView } from '../shared/transfer.ts'
 import { openCore } from './core/open-core.ts'
 import { createConnectionLog } from './ipc/connection-log.ts'
 import { createIpc, type Ipc } from './ipc/create-ipc.ts'
 import type { Desktop } from './ipc/desktop.ts'
-import { addDownloads, type AddResult } from './queue/add-downloads.ts'
+
+import { listenControl, type ControlServer } from './core/control-socket.ts'
+import { addDownloads, type AddRequest, type AddResult } from './queue/add-downloads.ts'
 import type { Queue } from './queue/queue.ts'
 import type { Store } from './store/open-store.ts'
 import type { KeyWrap } from './store/secret-key.ts'
@@ -28,6 +31,11 @@ export interface Core {
   store: Store
   queue: Queue
   ipc: Ipc
+  /**
+   * Where this process listens for local clients (`pinpoint get` beside the app): the control socket, or null
+   * when it could not listen (a state folder path too long for a socket), and local clients then see it held.
+   */
+  controlPath: string | null
   /** Every transfer as views show it, for the tray, the taskbar and notifications. */
   transfers(): TransferView[]
   /** Add URLs into the download folder and start them, as the add dialog does (the same add-downloads path). */
@@ -46,7 +54,7 @@ export interface Core {
  */
 export async function startCore(opts: CoreOptions): Promise<Core> {
   const connections = createConnectionLog()
-  const { store, queue, limiter } = await openCore({
+  const core = await openCore({
     stateDir: opts.stateDir,
     keyWrap: opts.keyWrap,
     onConnection: (info) => connections.record(info),
@@ -54,6 +62,13 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     // The app stays up, so a download paused by a full disk resumes by itself once there is room again.
     diskRecheckMs: 30_000,
   })
+  const { store, queue, limiter } = core
+  // Filled in once the control socket listens, which needs the IPC handlers first.
+  const local: { control?: ControlServer | undefined } = {}
+  const emit: Emit = (channel, payload) => {
+    opts.emit(channel, payload)
+    local.control?.broadcast(channel, payload)
+  }
   const ipc = createIpc({
     store,
     queue,
@@ -61,7 +76,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     appUrl: opts.appUrl,
     defaultDownloadDir: opts.defaultDownloadDir,
     desktop: opts.desktop,
-    emit: opts.emit,
+    emit,
   })
   const apply = () => {
     const s = ipc.settings.get()
@@ -72,28 +87,46 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const unwatch = ipc.settings.onChange(apply)
   queue.start('all')
 
+  /** The one add path, started: what the add dialog, the control socket and `add()` all do. */
+  const addAndStart = async (req: AddRequest) => {
+    const result = await addDownloads({ store, queue }, req)
+    queue.resume([...result.added, ...result.existing].map((r) => r.id))
+    return result
+  }
+  // The same contract and handlers as the window's IPC, plus what only a local process may ask (control:add).
+  const control = await listenControl(opts.stateDir, async (channel, raw) => {
+    if (!isControlChannel(channel)) return ipc.dispatcher.handle(channel, raw, opts.appUrl)
+    const parsed = controlRequests[channel].input.safeParse(raw)
+    if (!parsed.success) throw new Error(`${channel}: ${parsed.error.issues[0]?.message ?? 'invalid input'}`)
+    const { profile, ...req } = parsed.data
+    await opts.confine?.(req.dir)
+    const result = await addAndStart({ ...req, ...(profile ? { profile } : {}), mergeProfile: withRun })
+    return {
+      ids: result.rows.map((r) => r.id),
+      done: result.done.map((r) => ({ id: r.id, savedPath: r.savedPath })),
+      rejected: result.rejected,
+    }
+  }).catch(() => undefined)
+  local.control = control
+
   const views = () => store.transfers.list().map((r) => queue.view(r))
   let closed = false
   return {
     store,
     queue,
     ipc,
+    controlPath: control?.path ?? null,
     transfers: views,
-    add(urls) {
-      return addDownloads({ store, queue }, { urls, dir: ipc.settings.get().downloadDir }).then((result) => {
-        queue.resume([...result.added, ...result.existing].map((r) => r.id))
-        return result
-      })
-    },
+    add: (urls) => addAndStart({ urls, dir: ipc.settings.get().downloadDir }),
     pauseAll: () => queue.pause(store.transfers.listByState(['queued', 'connecting', 'downloading']).map((r) => r.id)),
     resumeAll: () => queue.resume(store.transfers.listByState(['paused', 'failed']).map((r) => r.id)),
     async shutdown() {
       if (closed) return
       closed = true
       unwatch()
+      await control?.close()
       ipc.close()
-      await queue.stop()
-      store.close()
+      await core.shutdown()
     },
   }
 }

@@ -4,6 +4,7 @@ import { ConnectionInfo, ProbeReport } from './connection.ts'
 import { HostRule } from './domain.ts'
 import { ErrorCode, FailureInfo } from './errors.ts'
 import { limits } from './limits.ts'
+import { ConnectionProfile } from './profile.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
@@ -216,4 +217,35 @@ export const eventChannels = Object.keys(events) as EventChannel[]
 
 export function isRequestChannel(channel: string): channel is RequestChannel {
   return Object.hasOwn(requests, channel)
+}
+
+/**
+ * What only the local control socket serves, beside every request above: its clients are processes of the same
+ * user (the socket is 0600 in a 0700 folder), such as `pinpoint get` beside a running app, so they may name a
+ * folder by its path and hand over a download's connection profile. The renderer can never reach these.
+ */
+export const controlRequests = {
+  'control:add': {
+    input: z.strictObject({
+      urls: z.array(UrlText).min(1).max(MAX_URLS),
+      dir: z.string().min(1).max(4096),
+      name: z.string().min(1).max(255).optional(),
+      split: z.number().int().min(limits.split.min).max(limits.split.max).optional(),
+      checksum: z.string().max(256).optional(),
+      profile: ConnectionProfile.optional(),
+    }),
+    /** `ids`: every download the request names (added, already there, or done), in input order. */
+    output: z.strictObject({
+      ids: z.array(Id),
+      done: z.array(z.strictObject({ id: Id, savedPath: z.string().max(4096).nullable() })),
+      rejected: z.array(Rejected),
+    }),
+  },
+} as const
+export type ControlChannel = keyof typeof controlRequests
+export type ControlInput<C extends ControlChannel> = z.input<(typeof controlRequests)[C]['input']>
+export type ControlOutput<C extends ControlChannel> = z.output<(typeof controlRequests)[C]['output']>
+
+export function isControlChannel(channel: string): channel is ControlChannel {
+  return Object.hasOwn(controlRequests, channel)
 }

@@ -59,3 +59,25 @@ export function effectiveRule(own: HostRule | undefined, saved: HostRule | undef
     ...(ca === undefined ? {} : { ca }),
   }
 }
+
+/**
+ * A resumed download's profile with this run's flags applied: for the same host and port the run's rule wins
+ * field by field over the stored one, and what it leaves out is kept, so resuming with a new `--resolve` but
+ * without repeating `--pinnedpubkey` still checks the pins the download started with. Anchors given now are
+ * added to the stored ones.
+ */
+export function withRun(
+  run: ConnectionProfile | undefined,
+  stored: ConnectionProfile | undefined,
+): ConnectionProfile | undefined {
+  if (!run || !stored) return run ?? stored
+  const rules = stored.rules.map((old) => {
+    const now = run.rules.find((r) => r.pattern === old.pattern && r.port === old.port)
+    return effectiveRule(now, old) as HostRule
+  })
+  for (const r of run.rules) {
+    if (!stored.rules.some((old) => old.pattern === r.pattern && old.port === r.port)) rules.push(r)
+  }
+  const ca = [...new Set([...(run.ca ?? []), ...(stored.ca ?? [])])]
+  return { rules, ...(ca.length > 0 ? { ca } : {}) }
+}

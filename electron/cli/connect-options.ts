@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { isIP } from 'node:net'
 
 import { HostRule, type HostRuleInput } from '../../shared/domain.ts'
-import { effectiveRule, type ConnectionProfile } from '../../shared/profile.ts'
+import type { ConnectionProfile } from '../../shared/profile.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { parsePins } from '../../shared/pins.ts'
 import { normalizeHost } from '../transport/host-rules.ts'
@@ -147,26 +147,4 @@ export function parseUrl(text: string): URL {
 export function profileOf(setup: ConnectSetup): ConnectionProfile | undefined {
   if (setup.rules.length === 0 && !setup.ca) return undefined
   return { rules: setup.rules, ...(setup.ca ? { ca: setup.ca } : {}) }
-}
-
-/**
- * A resumed download's profile with this run's flags applied: for the same host and port the run's rule wins
- * field by field over the stored one, and what it leaves out is kept, so resuming with a new `--resolve` but
- * without repeating `--pinnedpubkey` still checks the pins the download started with. Anchors given now are
- * added to the stored ones.
- */
-export function withRun(
-  run: ConnectionProfile | undefined,
-  stored: ConnectionProfile | undefined,
-): ConnectionProfile | undefined {
-  if (!run || !stored) return run ?? stored
-  const rules = stored.rules.map((old) => {
-    const now = run.rules.find((r) => r.pattern === old.pattern && r.port === old.port)
-    return effectiveRule(now, old) as HostRule
-  })
-  for (const r of run.rules) {
-    if (!stored.rules.some((old) => old.pattern === r.pattern && old.port === r.port)) rules.push(r)
-  }
-  const ca = [...new Set([...(run.ca ?? []), ...(stored.ca ?? [])])]
-  return { rules, ...(ca.length > 0 ? { ca } : {}) }
 }

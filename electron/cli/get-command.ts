@@ -1,15 +1,17 @@
 import { mkdir, stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 
-import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
 import { sanitizeName } from '../engine/file-names.ts'
 import { parseRate } from '../../shared/rate.ts'
 import { limits } from '../../shared/limits.ts'
+import { withRun } from '../../shared/profile.ts'
 import { addDownloads } from '../queue/add-downloads.ts'
-import { connectSetup, parseUrl, profileOf, withRun, type ConnectFlags } from './connect-options.ts'
+import { connectSetup, parseUrl, profileOf, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
-import { openEngine } from './open-engine.ts'
+import { connectControl, getThroughControl } from './control-client.ts'
+import { openEngine, stateDirOf, type Engine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'
 import { readStdin, readUrlList } from './url-list.ts'
 
@@ -24,6 +26,8 @@ export interface GetFlags extends ConnectFlags {
   checksum?: string
   retry?: string
   json?: boolean
+  /** Beside a running app or serve: hand the downloads over and return at once. */
+  detach?: boolean
 }
 
 /**
@@ -77,17 +81,34 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   const name = outPath ? sanitizeName(basename(outPath)) : undefined
   if (outPath && !name) throw new PinpointError('BAD_INPUT', `-o ${flags.output}: not a usable file name`)
 
-  const engine = await openEngine(
-    setup,
-    {
-      ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
-      ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
-      ...(limitRate ? { limitRate } : {}),
-      ...(retries === undefined ? {} : { retries }),
-    },
-    io,
-  )
   const profile = profileOf(setup)
+  let engine: Engine
+  try {
+    engine = await openEngine(
+      setup,
+      {
+        ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
+        ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+        ...(limitRate ? { limitRate } : {}),
+        ...(retries === undefined ? {} : { retries }),
+      },
+      io,
+    )
+  } catch (err) {
+    // The app or `pinpoint serve` holds the folder: hand the downloads to it instead.
+    const client =
+      isPinpointError(err) && err.code === 'STATE_LOCKED' ? await connectControl(stateDirOf(flags, io)) : undefined
+    if (!client) throw err
+    const input = {
+      urls: urls.map((u) => u.href),
+      dir,
+      ...(name === undefined ? {} : { name }),
+      ...(split === undefined ? {} : { split }),
+      ...(checksum === undefined ? {} : { checksum }),
+      ...(profile === undefined ? {} : { profile }),
+    }
+    return getThroughControl(client, input, { json: flags.json ?? false, detach: flags.detach ?? false }, io)
+  }
   const added = await addDownloads(
     { store: engine.store, queue: engine.queue },
     {

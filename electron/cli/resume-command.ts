@@ -1,6 +1,6 @@
 import type { TransferState } from '../../shared/domain.ts'
-import { parseProfile, serializeProfile } from '../../shared/profile.ts'
-import { connectSetup, profileOf, withRun, type ConnectFlags } from './connect-options.ts'
+import { parseProfile, serializeProfile, withRun } from '../../shared/profile.ts'
+import { connectSetup, profileOf, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
 import { openEngine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'

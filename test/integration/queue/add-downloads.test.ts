@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { HostRule } from '../../../shared/domain.ts'
 import { limits } from '../../../shared/limits.ts'
-import { parseProfile } from '../../../shared/profile.ts'
+import { parseProfile, withRun } from '../../../shared/profile.ts'
 import { addDownloads } from '../../../electron/queue/add-downloads.ts'
-import { withRun } from '../../../electron/cli/connect-options.ts'
+
 import { makeHarness, type Harness } from '../../fixtures/engine-harness.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 

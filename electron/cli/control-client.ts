@@ -1,0 +1,138 @@
+import { connect, type Socket } from 'node:net'
+
+import { exitCodeFor } from '../../shared/errors.ts'
+import type { ControlInput, ControlOutput } from '../../shared/ipc.ts'
+import { PinpointError } from '../../shared/pinpoint-error.ts'
+import type { TransferView } from '../../shared/transfer.ts'
+import { controlSocketPath } from '../core/control-socket.ts'
+import type { Changes } from '../queue/change-feed.ts'
+import type { CliIo } from './io.ts'
+import { createDisplay } from './progress-display.ts'
+
+const RESTING = new Set(['completed', 'failed', 'paused', 'canceled'])
+const INTERRUPTED = 8
+
+/** A connection to the control socket of the process that holds a state folder (the app or `pinpoint serve`). */
+export interface ControlClient {
+  request<T>(channel: string, input: unknown): Promise<T>
+  onChanges(listener: (c: Changes) => void): void
+  close(): void
+}
+
+export async function connectControl(stateDir: string): Promise<ControlClient | undefined> {
+  const socket = await new Promise<Socket | undefined>((resolve) => {
+    const s = connect(controlSocketPath(stateDir))
+    s.once('connect', () => resolve(s))
+    s.once('error', () => resolve(undefined))
+  })
+  if (!socket) return undefined
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  const listeners = new Set<(c: Changes) => void>()
+  let nextId = 1
+  let buffered = ''
+  const fail = (err: Error) => {
+    for (const p of pending.values()) p.reject(err)
+    pending.clear()
+  }
+  socket.setEncoding('utf8')
+  socket.on('data', (text: string) => {
+    buffered += text
+    for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
+      const msg = JSON.parse(buffered.slice(0, nl)) as {
+        id?: number
+        ok?: boolean
+        result?: unknown
+        error?: string
+        event?: string
+        payload?: unknown
+      }
+      buffered = buffered.slice(nl + 1)
+      if (msg.event === 'transfers:changed') for (const l of listeners) l(msg.payload as Changes)
+      const waiting = msg.id === undefined ? undefined : pending.get(msg.id)
+      if (!waiting) continue
+      pending.delete(msg.id as number)
+      if (msg.ok) waiting.resolve(msg.result)
+      else waiting.reject(new PinpointError('BAD_INPUT', msg.error ?? 'the running Pinpoint refused the request'))
+    }
+  })
+  socket.on('error', (err) => fail(err))
+  socket.on('close', () => fail(new PinpointError('INTERRUPTED', 'the running Pinpoint closed the connection')))
+  return {
+    request<T>(channel: string, input: unknown): Promise<T> {
+      const id = nextId++
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+        socket.write(`${JSON.stringify({ id, channel, input })}\n`)
+      })
+    },
+    onChanges: (listener) => void listeners.add(listener),
+    close: () => socket.destroy(),
+  }
+}
+
+/**
+ * `pinpoint get` beside a running app or `pinpoint serve`: the downloads are added to its queue through the
+ * control socket, and their progress is shown here until each rests (or not at all with `--detach`). Ctrl-C
+ * stops only the watching: the downloads go on in the running process.
+ */
+export async function getThroughControl(
+  client: ControlClient,
+  input: ControlInput<'control:add'>,
+  opts: { json: boolean; detach: boolean },
+  io: CliIo,
+): Promise<number> {
+  try {
+    const added = await client.request<ControlOutput<'control:add'>>('control:add', input)
+    const refused = added.rejected[0]
+    if (refused) throw new PinpointError('BAD_URL', `"${refused.input}": ${refused.reason}`)
+    for (const d of added.done) io.stderr(`already downloaded: ${d.savedPath}\n`)
+    const doneIds = new Set(added.done.map((d) => d.id))
+    const ids = added.ids.filter((id) => !doneIds.has(id))
+    if (opts.detach || ids.length === 0) {
+      if (ids.length > 0) io.stderr(`added to the running Pinpoint: ${ids.length} download(s)\n`)
+      return 0
+    }
+    const display = createDisplay(
+      opts.json ? 'json' : io.isTTY ? 'tty' : 'plain',
+      opts.json ? io.stdout : io.stderr,
+      ids,
+    )
+    const views = new Map<number, TransferView>()
+    let finish: (() => void) | undefined
+    const finished = new Promise<void>((resolve) => (finish = resolve))
+    const take = (patches: TransferView[]) => {
+      for (const v of patches) if (ids.includes(v.id)) views.set(v.id, v)
+      if (ids.every((id) => RESTING.has(views.get(id)?.state ?? ''))) finish?.()
+    }
+    client.onChanges((c) => {
+      display.update(c)
+      take(c.patches)
+    })
+    const snapshot = await client.request<{ seq: number; transfers: TransferView[] }>('transfers:list', {})
+    display.update({ seq: snapshot.seq, patches: snapshot.transfers.filter((t) => ids.includes(t.id)), removed: [] })
+    take(snapshot.transfers)
+    let stop: (() => void) | undefined
+    const interrupted = new Promise<'interrupted'>((resolve) => (stop = () => resolve('interrupted')))
+    const removeSignal = io.onSignal(() => stop?.())
+    const outcome = await Promise.race([finished, interrupted])
+    removeSignal()
+    display.close()
+    if (outcome === 'interrupted') {
+      io.stderr('pinpoint: stopped watching; the downloads go on in the running Pinpoint\n')
+      return INTERRUPTED
+    }
+    let exit = 0
+    for (const id of ids) {
+      const v = views.get(id) as TransferView
+      if (v.state === 'completed') {
+        io.stderr(`saved ${v.savedPath} (${v.total ?? '?'} bytes)\n`)
+        continue
+      }
+      io.stderr(`pinpoint: ${v.error?.message ?? `${v.url}: ${v.state}`}\n`)
+      if (exit === 0) exit = exitCodeFor(v.error?.code ?? 'INTERRUPTED')
+    }
+    return exit
+  } finally {
+    client.close()
+  }
+}
