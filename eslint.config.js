@@ -46,7 +46,7 @@ const REACT = {
 }
 
 /** The parts of electron/ that import each other, from the bottom up (app-core is the file electron/app-core.ts). */
-const PARTS = ['transport', 'store', 'engine', 'queue', 'ipc', 'app-core', 'cli', 'serve', 'shell']
+const PARTS = ['transport', 'store', 'engine', 'queue', 'core', 'ipc', 'app-core', 'cli', 'serve', 'shell']
 
 /**
  * A ban on relative imports of the parts of electron/ that `part` may not import: everything but itself and
@@ -178,22 +178,29 @@ export default defineConfig([
     rules: boundaries({ banned: [ELECTRON, layer('queue', ['engine', 'store', 'transport'])] }),
   },
   {
+    name: 'pinpoint/core',
+    files: ['electron/core/**'],
+    rules: boundaries({ banned: [ELECTRON, layer('core', ['transport', 'store', 'engine', 'queue'])] }),
+  },
+  {
     name: 'pinpoint/app-core',
     files: ['electron/app-core.ts'],
-    rules: boundaries({ banned: [ELECTRON, layer('app-core', ['transport', 'store', 'engine', 'queue', 'ipc'])] }),
+    rules: boundaries({
+      banned: [ELECTRON, layer('app-core', ['transport', 'store', 'engine', 'queue', 'core', 'ipc'])],
+    }),
   },
   {
     name: 'pinpoint/cli',
     files: ['electron/cli/**'],
     rules: boundaries({
-      banned: [ELECTRON, layer('cli', ['transport', 'store', 'engine', 'queue', 'ipc', 'app-core', 'serve'])],
+      banned: [ELECTRON, layer('cli', ['transport', 'store', 'engine', 'queue', 'core', 'ipc', 'app-core', 'serve'])],
     }),
   },
   {
     name: 'pinpoint/serve',
     files: ['electron/serve/**'],
     rules: boundaries({
-      banned: [ELECTRON, layer('serve', ['transport', 'store', 'engine', 'queue', 'ipc', 'app-core'])],
+      banned: [ELECTRON, layer('serve', ['transport', 'store', 'engine', 'queue', 'core', 'ipc', 'app-core'])],
     }),
   },
   {
