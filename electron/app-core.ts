@@ -4,6 +4,7 @@ import type { TransferView } from '../shared/transfer.ts'
 import { openCore } from './core/open-core.ts'
 import { createConnectionLog } from './ipc/connection-log.ts'
 import { createIpc, type Ipc } from './ipc/create-ipc.ts'
+import { describe } from './ipc/dispatch.ts'
 import type { Desktop } from './ipc/desktop.ts'
 
 import { listenControl, type ControlServer } from './core/control-socket.ts'
@@ -97,7 +98,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const control = await listenControl(opts.stateDir, async (channel, raw) => {
     if (!isControlChannel(channel)) return ipc.dispatcher.handle(channel, raw, opts.appUrl)
     const parsed = controlRequests[channel].input.safeParse(raw)
-    if (!parsed.success) throw new Error(`${channel}: ${parsed.error.issues[0]?.message ?? 'invalid input'}`)
+    if (!parsed.success) throw new Error(`${channel}: ${describe(parsed.error)}`)
     const { profile, ...req } = parsed.data
     await opts.confine?.(req.dir)
     const result = await addAndStart({ ...req, ...(profile ? { profile } : {}), mergeProfile: withRun })

@@ -82,6 +82,14 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   if (outPath && !name) throw new PinpointError('BAD_INPUT', `-o ${flags.output}: not a usable file name`)
 
   const profile = profileOf(setup)
+  const request = {
+    urls: urls.map((u) => u.href),
+    dir,
+    ...(name === undefined ? {} : { name }),
+    ...(split === undefined ? {} : { split }),
+    ...(checksum === undefined ? {} : { checksum }),
+    ...(profile === undefined ? {} : { profile }),
+  }
   let engine: Engine
   try {
     engine = await openEngine(
@@ -99,29 +107,10 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     const client =
       isPinpointError(err) && err.code === 'STATE_LOCKED' ? await connectControl(stateDirOf(flags, io)) : undefined
     if (!client) throw err
-    const input = {
-      urls: urls.map((u) => u.href),
-      dir,
-      ...(name === undefined ? {} : { name }),
-      ...(split === undefined ? {} : { split }),
-      ...(checksum === undefined ? {} : { checksum }),
-      ...(profile === undefined ? {} : { profile }),
-    }
-    return getThroughControl(client, input, { json: flags.json ?? false, detach: flags.detach ?? false }, io)
+    return getThroughControl(client, request, { json: flags.json ?? false, detach: flags.detach ?? false }, io)
   }
-  const added = await addDownloads(
-    { store: engine.store, queue: engine.queue },
-    {
-      urls: urls.map((u) => u.href),
-      dir,
-      ...(name === undefined ? {} : { name }),
-      ...(split === undefined ? {} : { split }),
-      ...(checksum === undefined ? {} : { checksum }),
-      ...(profile === undefined ? {} : { profile }),
-      // A resumed download keeps the rules it started with; this run's flags are applied over them.
-      mergeProfile: withRun,
-    },
-  )
+  // A resumed download keeps the rules it started with; this run's flags are applied over them.
+  const added = await addDownloads({ store: engine.store, queue: engine.queue }, { ...request, mergeProfile: withRun })
   const refused = added.rejected[0]
   if (refused) {
     await engine.shutdown()

@@ -33,7 +33,8 @@ export function createDispatcher(
   }
 }
 
-function describe(error: z.ZodError): string {
+/** A schema's complaint in one line: the first issue and how many more. */
+export function describe(error: z.ZodError): string {
   const [first] = error.issues
   if (!first) return 'invalid input'
   const where = first.path.length > 0 ? `${first.path.map(String).join('.')}: ` : ''

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 import { isRequestChannel, requests, type EventChannel, type Payload, type RequestChannel } from '../../shared/ipc.ts'
+import { describe } from '../ipc/dispatch.ts'
 
 /**
  * The wire format over the WebSocket, one JSON object per text message.
@@ -65,13 +66,4 @@ export function parseRequestInput(channel: string, raw: unknown): { channel: Req
   const input = requests[channel].input.safeParse(raw)
   if (!input.success) throw new Error(`${channel}: ${describe(input.error)}`)
   return { channel, input: input.data }
-}
-
-/** The first issue and how many more, worded as electron/ipc/dispatch.ts words them. */
-function describe(error: z.ZodError): string {
-  const [first] = error.issues
-  if (!first) return 'invalid input'
-  const where = first.path.length > 0 ? `${first.path.map(String).join('.')}: ` : ''
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : ''
-  return `${where}${first.message}${more}`
 }
