@@ -227,14 +227,13 @@ export class Queue {
   }
 
   view(row: TransferRow): TransferView {
+    const received = this.#received.get(row.id)
     const live = this.#active.has(row.id)
-      ? {
-          received: this.#received.get(row.id),
-          rate: this.#meters.get(row.id)?.rate() ?? 0,
-          retry: this.#retries.get(row.id),
-        }
+      ? { received, rate: this.#meters.get(row.id)?.rate() ?? 0, retry: this.#retries.get(row.id) }
       : undefined
-    return transferView(row, this.#store.segments.durableBytes(row.id), live)
+    // A running transfer's count starts at its durable bytes and only grows, so the store need not be asked.
+    const durable = live && received !== undefined ? received : this.#store.segments.durableBytes(row.id)
+    return transferView(row, durable, live)
   }
 
   snapshot(): { seq: number; transfers: TransferView[] } {

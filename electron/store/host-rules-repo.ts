@@ -34,24 +34,37 @@ export function hostRulesRepo(db: Preparer): HostRulesRepo {
     ),
     remove: db.prepare('DELETE FROM host_rules WHERE pattern = ? AND port = ?'),
   }
+  // The rules as last read. The transport asks for them at every connection (a list of small files asks
+  // thousands of times), and only this connection writes them: the state folder's lock keeps other writers out.
+  let cached: { rules: HostRule[]; invalid: InvalidHostRule[] } | undefined
+  const read = () => {
+    if (cached) return cached
+    const rules: HostRule[] = []
+    const invalid: InvalidHostRule[] = []
+    for (const row of s.list.all()) {
+      const parsed = parseRule(row['rule'] as string)
+      if (parsed.success) rules.push(parsed.data)
+      else invalid.push({ pattern: row['pattern'] as string, port: row['port'] as number, error: parsed.error })
+    }
+    cached = { rules, invalid }
+    return cached
+  }
   return {
     list(onInvalid) {
-      const rules: HostRule[] = []
-      for (const row of s.list.all()) {
-        const parsed = parseRule(row['rule'] as string)
-        if (parsed.success) rules.push(parsed.data)
-        else onInvalid?.({ pattern: row['pattern'] as string, port: row['port'] as number, error: parsed.error })
-      }
-      return rules
+      const { rules, invalid } = read()
+      if (onInvalid) for (const bad of invalid) onInvalid(bad)
+      return [...rules]
     },
     upsert(input) {
       const rule = HostRule.parse(input)
+      cached = undefined
       s.upsert.run(rule.pattern, rule.port ?? 0, JSON.stringify(rule))
       return rule
     },
     remove(pattern, port = 0) {
       // Stored patterns are normalized (lower case, no trailing dot); look the argument up the same way.
       const normalized = HostPattern.safeParse(pattern)
+      cached = undefined
       return s.remove.run(normalized.success ? normalized.data : pattern, port).changes > 0
     },
   }

@@ -404,6 +404,9 @@ describe('host rules and settings', () => {
     expect(again.hostRules.remove('EXAMPLE.com')).toBe(true)
     expect(again.hostRules.remove('example.com', 8443)).toBe(true)
     expect(again.hostRules.list()).toEqual([])
+    // Rules are read once and kept; every change is seen by the next list.
+    again.hostRules.upsert({ pattern: 'late.example' } as HostRule)
+    expect(again.hostRules.list().map((r) => r.pattern)).toEqual(['late.example'])
   })
 
   it('a stored rule that no longer parses is skipped and reported', async () => {
