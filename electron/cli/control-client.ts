@@ -16,6 +16,8 @@ const INTERRUPTED = 8
 export interface ControlClient {
   request<T>(channel: string, input: unknown): Promise<T>
   onChanges(listener: (c: Changes) => void): void
+  /** Settles when the connection ends, whoever ends it (the running process quitting included). */
+  readonly closed: Promise<void>
   close(): void
 }
 
@@ -34,17 +36,25 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
     for (const p of pending.values()) p.reject(err)
     pending.clear()
   }
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
   socket.setEncoding('utf8')
   socket.on('data', (text: string) => {
     buffered += text
     for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
-      const msg = JSON.parse(buffered.slice(0, nl)) as {
+      let msg: {
         id?: number
         ok?: boolean
         result?: unknown
         error?: string
         event?: string
         payload?: unknown
+      }
+      try {
+        msg = JSON.parse(buffered.slice(0, nl)) as typeof msg
+      } catch {
+        // Not the protocol: nothing more from this connection can be trusted.
+        socket.destroy()
+        return
       }
       buffered = buffered.slice(nl + 1)
       if (msg.event === 'transfers:changed') for (const l of listeners) l(msg.payload as Changes)
@@ -61,11 +71,14 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
     request<T>(channel: string, input: unknown): Promise<T> {
       const id = nextId++
       return new Promise<T>((resolve, reject) => {
+        if (socket.destroyed)
+          return reject(new PinpointError('INTERRUPTED', 'the running Pinpoint closed the connection'))
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
         socket.write(`${JSON.stringify({ id, channel, input })}\n`)
       })
     },
     onChanges: (listener) => void listeners.add(listener),
+    closed,
     close: () => socket.destroy(),
   }
 }
@@ -114,11 +127,16 @@ export async function getThroughControl(
     let stop: (() => void) | undefined
     const interrupted = new Promise<'interrupted'>((resolve) => (stop = () => resolve('interrupted')))
     const removeSignal = io.onSignal(() => stop?.())
-    const outcome = await Promise.race([finished, interrupted])
+    const gone = client.closed.then(() => 'gone' as const)
+    const outcome = await Promise.race([finished, interrupted, gone])
     removeSignal()
     display.close()
     if (outcome === 'interrupted') {
       io.stderr('pinpoint: stopped watching; the downloads go on in the running Pinpoint\n')
+      return INTERRUPTED
+    }
+    if (outcome === 'gone') {
+      io.stderr('pinpoint: the running Pinpoint stopped; its downloads resume when it starts again\n')
       return INTERRUPTED
     }
     let exit = 0

@@ -79,6 +79,18 @@ describe('the control socket', () => {
     expect(sha256(await readFile(join(dir, 'slow.bin')))).toBe(sha256(body))
   })
 
+  it('stops watching with exit 8 when the running process quits, never hanging', async () => {
+    const { state, core: c } = await appHolding()
+    const dir = await tmp('dl')
+    const run = runCli(['get', '--state-dir', state, '-d', dir, server.url('/slow.bin')])
+    await waitFor(() => c.store.transfers.list()[0]?.state === 'downloading', 15_000)
+    await c.shutdown()
+    core = undefined
+    const done = await run
+    expect(done.code).toBe(8)
+    expect(done.stderr).toContain('the running Pinpoint stopped')
+  })
+
   it("hands over the download's own rules with it; a bad flag is still refused here, exit 2", async () => {
     const { state, core: c } = await appHolding()
     const dir = await tmp('dl')
