@@ -25,7 +25,8 @@ export async function chooseTarget(dir: string, name: string, isTaken: (path: st
   throw new PinpointError('FILE_ERROR', `no free name for ${wanted}`)
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether anything (a file, a folder, a dangling link) is at `path`. */
+export async function exists(path: string): Promise<boolean> {
   try {
     await lstat(path)
     return true

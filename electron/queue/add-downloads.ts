@@ -1,5 +1,3 @@
-import { lstat } from 'node:fs/promises'
-
 import { limits } from '../../shared/limits.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
@@ -7,6 +5,7 @@ import { parseProfile, serializeProfile, type ConnectionProfile } from '../../sh
 import { settingFields } from '../../shared/settings.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
+import { exists } from '../engine/target-path.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import type { Queue } from './queue.ts'
@@ -130,11 +129,4 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
 function savedSplit(store: Store): number {
   const saved = settingFields.split.safeParse(store.settings.get('split'))
   return saved.success ? saved.data : limits.split.default
-}
-
-async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
-    () => false,
-  )
 }
