@@ -9,7 +9,8 @@ import tseslint from 'typescript-eslint'
  *
  * Inside electron/, each part imports only the parts below it: transport (connections) and store (the database)
  * import nothing of ours but shared/; the engine (one download) builds on transport and store; the queue on the
- * engine; the IPC handlers, the composition root app-core.ts, the CLI and `pinpoint serve` on all of those.
+ * engine; core/ (the one composition root, openCore, and the control socket) on those; the IPC handlers, app-core.ts
+ * (the core with IPC, as the app and serve run it), the CLI and `pinpoint serve` on all of those.
  * Only electron/shell/ and the two IPC adapters that hand the dispatcher to Electron import 'electron', so the
  * rest runs under plain Node (the CLI, `pinpoint serve`, the tests). shared/ runs everywhere: no node:*, no
  * electron, no React. test/unit/lint/layering.test.ts lints a forbidden import in each part, so these cannot rot.
