@@ -18,7 +18,9 @@ export interface TcpAttempt {
 export function connectTcp(a: TcpAttempt): Promise<{ socket: Socket; connectMs: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const where = `${a.host} at ${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`
+    const at = `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`
+    // An IP-address URL is its own address: say it once.
+    const where = a.host === a.address ? at : `${a.host} at ${at}`
     const ctx = { host: a.host, address: a.address, port: a.port }
     let done = false
     const socket = connect({ host: a.address, port: a.port, onread: a.relay.onread })
