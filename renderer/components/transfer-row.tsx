@@ -64,7 +64,14 @@ export const TransferRow = memo(function TransferRow({ id, top, ids, dropEdge }:
         <span className="row-name" title={view.url}>
           {name}
         </span>
-        <span className={`state-chip state-${view.state}`}>{view.state}</span>
+        {view.retry === null ? (
+          <span className={`state-chip state-${view.state}`}>{view.state}</span>
+        ) : (
+          // Between attempts nothing is connecting: the chip says the transfer waits, the text below for what.
+          <span className="state-chip state-waiting" data-testid="state-chip">
+            waiting to retry
+          </span>
+        )}
       </div>
       <progress
         className="row-progress"

@@ -74,6 +74,10 @@ describe.each(transports)('the main views (%s)', (transport) => {
       new RegExp(`^retrying (in \\d+ s|now), attempt 2 of ${max}: .*127\\.0\\.0\\.1:${port}: connection refused$`),
     )
     expect(await row(page, id).getAttribute('data-state')).toBe('connecting')
+    // Nothing is connecting between attempts, and the chip does not say so.
+    expect(await row(page, id).getByTestId('state-chip').innerText()).toBe('waiting to retry')
+    // An IP-address URL names its address once.
+    expect(first).not.toContain('127.0.0.1 at ')
     // Attempt 4 waits two seconds or more, with no change from main meanwhile: the row counts it down itself.
     const shown = new Set<string>()
     const read = async () => {
