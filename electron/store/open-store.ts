@@ -89,7 +89,12 @@ function openWriter(dir: string, dbPath: string, now: () => number, keys: Secret
   try {
     if (hasContent(dbPath)) checkReadOnly(dbPath)
     db = new DatabaseSync(dbPath, { timeout: BUSY_TIMEOUT_MS })
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON')
+    // Statement journals and sorts stay in memory: on disk they are a file in /var/tmp, outside the private state
+    // folder, holding copies of database pages, and writing one cost two system calls per page for every UPDATE
+    // (about half of all the store's writes on a list of small files).
+    db.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY',
+    )
     const ctx: MigrationContext = { seal: (id, credentials) => seal(keys, id, credentials) }
     // While migrating, the bytes of a rewritten or deleted value are zeroed rather than left in a free page or
     // cell, so a URL whose credentials were moved out is gone from the file; and the WAL, which still holds the

@@ -4,7 +4,9 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
+  readlinkSync,
   writeFileSync,
   writeSync,
   closeSync,
@@ -234,6 +236,34 @@ describe('transfers', () => {
     expect(store.transfers.listByState(['downloading', 'paused']).map((r) => r.id)).toEqual([a.id, b.id])
     expect(store.transfers.listByState([])).toEqual([])
     expect(() => store.transfers.update(999, { state: 'failed' })).toThrow(/no transfer 999/)
+  })
+
+  it('keeps statement journals in memory: no file outside the state folder holds database pages', async () => {
+    const dir = await tempDir()
+    const store = open({ dir })
+    // A statement journal spills to a file past 64 KiB: a list of URLs added in one transaction is enough.
+    const ids = store.transaction(() =>
+      Array.from({ length: 2000 }, (_, i) => store.transfers.insert({ url: `https://example.com/${i}`, dir: '/d' }).id),
+    )
+    // What this process has open outside the state folder while updates run inside one transaction. SQLite
+    // unlinks its temporary files at once, so only /proc/self/fd still shows them.
+    const openElsewhere = (): string[] =>
+      readdirSync('/proc/self/fd')
+        .map((fd) => {
+          try {
+            return readlinkSync(join('/proc/self/fd', fd))
+          } catch {
+            return ''
+          }
+        })
+        .filter((target) => /etilqs_|sqlite_/.test(target) && !target.startsWith(dir))
+    let seen: string[] = []
+    store.transaction(() => {
+      for (const id of ids) store.transfers.update(id, { state: 'downloading', targetPath: `/d/${id}.bin` })
+      store.transfers.insert({ url: 'https://example.com/last', dir: '/d' })
+      seen = openElsewhere()
+    })
+    expect(seen).toEqual([])
   })
 
   it('rejects a second transfer with the same target path', async () => {
