@@ -44,4 +44,11 @@ export interface ConnectionInfo extends TlsFacts {
   handshakeMs: number
   attempts: AttemptRecord[]
   at: string
+  /**
+   * Set when the transport refused this handshake (a pin mismatch, a certificate that does not verify): the
+   * failure, with the chain above as the server presented it. No request was sent on such a connection.
+   */
+  refused?: { code: string; message: string }
+  /** From the connection's hand-over to the first response byte read on it; absent until one arrives. */
+  firstByteMs?: number
 }
