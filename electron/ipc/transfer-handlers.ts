@@ -5,7 +5,6 @@ import { addDownloads } from '../queue/add-downloads.ts'
 import type { Queue } from '../queue/queue.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
-import type { ConnectionLog } from './connection-log.ts'
 import type { Desktop } from './desktop.ts'
 import type { FolderTokens } from './folder-tokens.ts'
 import type { SettingsService } from './settings-service.ts'
@@ -18,7 +17,6 @@ export interface TransferDeps {
   settings: SettingsService
   folders: FolderTokens
   desktop: Desktop
-  connections: ConnectionLog
 }
 
 /** Events shown in a transfer's details, newest last. */
@@ -113,7 +111,8 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
       return {
         segments: store.segments.list(id).map(({ start, end, done }) => ({ start, end, done })),
         events: store.events.list(id, DETAIL_EVENTS).map(({ at, kind, message }) => ({ at, kind, message })),
-        connections: deps.connections.forUrls([row.url, row.finalUrl]),
+        // Its own history, from the store: after a restart too, and never another transfer's of the same URL.
+        connections: store.connections.list(id).map((c) => c.info),
       }
     },
   }

@@ -51,4 +51,6 @@ export interface ConnectionInfo extends TlsFacts {
   refused?: { code: string; message: string }
   /** From the connection's hand-over to the first response byte read on it; absent until one arrives. */
   firstByteMs?: number
+  /** Recorded for a transfer that was handed it kept alive, after a request of another transfer or an earlier one. */
+  reused?: boolean
 }
