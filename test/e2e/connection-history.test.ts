@@ -118,6 +118,8 @@ describe.each(transports)('connection history (%s)', (transport) => {
     const url = tlsServer.url('/pinned.bin', 'pinned.test')
     const earlier = await add(app, url)
     await expectRowState(page, earlier, 'completed')
+    // Another row after it, so the new transfer does not take the removed one's id (SQLite reuses the highest).
+    core.queue.add({ url: tlsServer.url('/other.bin', 'pinned.test'), dir: app.downloadDir, split: 1, paused: true })
     await core.queue.remove([earlier], true)
 
     // Now the server presents a.test's key, which no pin matches.
