@@ -160,6 +160,41 @@ describe.each(transports)('connection history (%s)', (transport) => {
     await expect.poll(() => details.getByTestId('event-log').innerText()).toContain('retried by the user')
   }, 90_000)
 
+  it('an untrusted certificate shows the chain it refused; pinning its key trusts that server by it', async () => {
+    app = await openApp({
+      transport,
+      seed: seedRule({ pattern: 'nas.test', addresses: ['127.0.0.1'], sni: 'self.test' }),
+    })
+    const { page, core } = app
+    tlsServer.reset()
+    const id = await add(app, tlsServer.url('/nas.tar', 'nas.test'))
+    await expectRowState(page, id, 'failed')
+    expect(core.store.transfers.get(id)?.errorCode).toBe('TLS_UNTRUSTED')
+    expect(tlsServer.stats.totalRequestBytes).toBe(0)
+    await row(page, id).click()
+    const refused = await visible((await detailsOf(page)).getByTestId('refused-cert'))
+    expect(await refused.innerText()).toContain('Refused certificate: certificate not trusted')
+    const certificate = refused.getByTestId('connection-certificate')
+    expect(await certificate.innerText()).toMatch(
+      /^self-signed, not from a trusted CA \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/,
+    )
+    expect(await colourOf(certificate)).toBe(await pageColour(page, '--bad'))
+    const chain = refused.getByTestId('refused-chain')
+    expect(await chain.innerText()).toContain(pki.selfSigned.pin)
+
+    await chain.getByTestId('pin-this-key').click()
+    await visible(byId(page, 'confirm-pin'))
+    await byId(page, 'confirm-pin-yes').click()
+    await visible(refused.getByTestId('refused-cert-pinned'))
+    expect(core.store.hostRules.list().find((r) => r.pattern === 'nas.test')).toMatchObject({
+      sni: 'self.test',
+      pins: [pki.selfSigned.pin],
+      trust: 'pin',
+    })
+    await refused.getByTestId('refused-cert-retry').click()
+    await expectRowState(page, id, 'completed')
+  }, 90_000)
+
   it('trusted by a pinned key reads so in green; plain HTTP is quiet, not an error', async () => {
     app = await openApp({
       transport,
