@@ -13,7 +13,7 @@ export interface ConnectionsRepo {
   add(transferId: number, info: ConnectionInfo): number
   /** The time to the first response byte, once it is known (it comes after the connection is recorded). */
   setFirstByte(id: number, ms: number): void
-  /** The latest `limit` connections, oldest first. */
+  /** The latest `limit` connections, oldest first (at most MAX_CONNECTIONS_PER_TRANSFER by default). */
   list(transferId: number, limit?: number): ConnectionRow[]
 }
 
@@ -22,6 +22,7 @@ export interface ConnectionsRepo {
  * its latest connections, and one refused handshake is never pushed out by less than this many after it.
  */
 export const MAX_CONNECTIONS_PER_TRANSFER = 50
+const PRUNE_EVERY = 8
 
 export function connectionsRepo(db: Preparer, now: () => number): ConnectionsRepo {
   const s = {
@@ -33,12 +34,19 @@ export function connectionsRepo(db: Preparer, now: () => number): ConnectionsRep
     list: db.prepare(`
       SELECT * FROM (SELECT * FROM connections WHERE transfer_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id`),
   }
+  /** Connections added per transfer since its history was last pruned (by this process). */
+  const added = new Map<number, number>()
   return {
     add(transferId, info) {
       const id = Number(s.add.run(transferId, now(), JSON.stringify(info)).lastInsertRowid)
-      // Pruned on every insert: connections are few (one per socket, not per request), and the index makes it
-      // one seek.
-      s.prune.run({ id: transferId, keep: MAX_CONNECTIONS_PER_TRANSFER })
+      // Pruned every PRUNE_EVERY inserts, so the cap holds within that many: most transfers (a list of small
+      // files) make one connection, and a prune per file would be a statement per file for nothing.
+      const n = (added.get(transferId) ?? 0) + 1
+      if (n < PRUNE_EVERY) added.set(transferId, n)
+      else {
+        added.delete(transferId)
+        s.prune.run({ id: transferId, keep: MAX_CONNECTIONS_PER_TRANSFER })
+      }
       return id
     },
     setFirstByte(id, ms) {
