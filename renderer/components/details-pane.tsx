@@ -34,7 +34,7 @@ export function DetailsPane() {
       <SegmentsBar segments={details?.segments ?? []} total={view.total} />
       <h3>Connections</h3>
       <ConnectionInfoList connections={details?.connections ?? []} />
-      {refused === undefined && (
+      {refused === undefined && last?.protocol !== null && (
         <>
           <h3>Certificate chain</h3>
           <CertChain chain={last?.chain ?? []} />
