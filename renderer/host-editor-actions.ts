@@ -13,9 +13,17 @@ import { appStore } from './store/index.ts'
 
 const state = () => appStore.getState()
 
+// By editor object: the tab bar asks at every store change (progress events too), and an editor is immutable.
+const dirty = new WeakMap<HostEditor, boolean>()
+
 /** Whether the open editor holds edits that are not saved. */
 export function isDirty(editor: HostEditor): boolean {
-  return !sameDraft(editor.draft, editor.original === null ? emptyDraft : draftFromRule(editor.original))
+  let answer = dirty.get(editor)
+  if (answer === undefined) {
+    answer = !sameDraft(editor.draft, editor.original === null ? emptyDraft : draftFromRule(editor.original))
+    dirty.set(editor, answer)
+  }
+  return answer
 }
 
 /** The URL Probe connects to: as typed, else the rule's own host and port. */

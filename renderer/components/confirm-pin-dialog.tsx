@@ -18,6 +18,8 @@ export interface PinTarget {
    * chosen by default, since the pin alone would not make the connection work).
    */
   offerTrust: boolean
+  /** The form holds other unsaved edits of this rule, which are saved with the pin. */
+  otherEdits?: boolean
 }
 
 export interface PinAnswer {
@@ -100,6 +102,12 @@ export function ConfirmPinDialog({ cert, onAnswer, target, defaultLabel }: Props
               <code>{pinOf(cert)}</code>, {label.trim() === '' ? 'unlabelled' : `labelled “${label.trim()}”`}, dated
               today
             </dd>
+            {target.otherEdits === true && (
+              <>
+                <dt>Other fields</dt>
+                <dd>your unsaved edits in the form are saved with it</dd>
+              </>
+            )}
             <dt>Trust mode</dt>
             <dd>
               {trustAfter === target.trust

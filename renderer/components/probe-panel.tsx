@@ -1,7 +1,7 @@
 import { useId, useState } from 'react'
 
 import type { Output } from '../../shared/ipc.ts'
-import { pinAndSave, probeHost, probeUrlOf, ruleDraftForPin } from '../host-editor-actions.ts'
+import { isDirty, pinAndSave, probeHost, probeUrlOf, ruleDraftForPin } from '../host-editor-actions.ts'
 import { ruleKey } from '../store/hosts-slice.ts'
 import { appStore, useStore } from '../store/index.ts'
 import { CertChain, pinOf, type ChainEntry } from './cert-chain.tsx'
@@ -41,6 +41,7 @@ export function ProbePanel() {
         exists: rules.some((r) => ruleKey(r) === key),
         trust: draft.trust,
         offerTrust: leaf && draft.trust === 'ca' && !report.verified,
+        otherEdits: editor.original !== null && isDirty(editor),
       },
     })
   }

@@ -69,9 +69,12 @@ describe.each(transports)('trust in one step (%s)', (transport) => {
     expect(changes).toContain(`self.test:${port}`)
     expect(changes).toContain(`sha256//${pki.selfSigned.pin}`)
     expect(changes).toMatch(/pin only/i)
+    expect(changes).not.toMatch(/other fields/i)
     expect(await byId(page, 'confirm-pin-label').inputValue()).toContain('self.test')
     await setField(byId(page, 'confirm-pin-label'), 'NAS in the cupboard')
     await app.screenshot('hosts-confirm-trust')
+    await page.setViewportSize({ width: 800, height: 600 })
+    await app.screenshot('hosts-confirm-trust-800x600')
     expect(await dialog.innerText()).toMatch(/Trust this server by its pinned key/)
     await byId(page, 'confirm-pin-yes').click()
 
@@ -251,6 +254,8 @@ describe.each(transports)('trust in one step (%s)', (transport) => {
     await fillHostRule(app, { pattern: 'draft.test', addresses: '10.0.0.7' })
     await byId(page, 'tab-transfers').click()
     await visible(byId(page, 'add-button'))
+    // The Hosts tab says that it holds unsaved changes.
+    expect(await byId(page, 'tab-hosts').innerText()).toContain('•')
     await byId(page, 'tab-hosts').click()
     expect(await byId(page, 'host-pattern').inputValue()).toBe('draft.test')
     expect(await byId(page, 'host-addresses').inputValue()).toBe('10.0.0.7')
@@ -270,5 +275,6 @@ describe.each(transports)('trust in one step (%s)', (transport) => {
     expect(await byId(page, 'host-addresses').inputValue()).toBe('127.0.0.2')
     await byId(page, 'host-save').click()
     await expect.poll(() => savedRule(app as App, 'kept.test')?.addresses).toEqual(['127.0.0.2'])
+    await expect.poll(() => byId(page, 'hosts-unsaved').count()).toBe(0)
   }, 60_000)
 })
