@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand'
 
 import type { HostRule } from '../../shared/domain.ts'
 import type { Output } from '../../shared/ipc.ts'
-import { draftFromRule, emptyDraft, type HostDraft } from '../host-form-model.ts'
+import { draftFromRule, emptyDraft, sameDraft, type HostDraft } from '../host-form-model.ts'
 import type { AppState } from './app-state.ts'
 
 export interface HostsState {
@@ -46,7 +46,7 @@ let sessions = 0
 export const createHostsSlice: StateCreator<AppState, [], [], HostsSlice> = (set) => ({
   hosts: { rules: [], loaded: false },
   hostEditor: null,
-  setHosts: (rules) => set({ hosts: { rules, loaded: true } }),
+  setHosts: (rules) => set((s) => ({ hosts: { rules, loaded: true }, hostEditor: followSaved(s.hostEditor, rules) })),
   openHostEditor: (rule) =>
     set({
       hostEditor: {
@@ -68,6 +68,20 @@ export const createHostsSlice: StateCreator<AppState, [], [], HostsSlice> = (set
     }),
   closeHostEditor: () => set({ hostEditor: null }),
 })
+
+/**
+ * The open editor after the saved rules changed: a rule changed elsewhere (a pin added from a transfer's
+ * details, another window) is shown as saved when the form holds no edits of its own, so a later Save cannot
+ * quietly undo that change. Unsaved edits are left alone.
+ */
+function followSaved(editor: HostEditor | null, rules: readonly HostRule[]): HostEditor | null {
+  const original = editor?.original
+  if (editor === null || original === null || original === undefined) return editor
+  const now = rules.find((r) => ruleKey(r) === ruleKey(original))
+  if (now === undefined || JSON.stringify(now) === JSON.stringify(original)) return editor
+  if (!sameDraft(editor.draft, draftFromRule(original))) return editor
+  return { ...editor, original: now, draft: draftFromRule(now) }
+}
 
 /** The key main stores a rule under: pattern plus optional port. */
 export function ruleKey(rule: Pick<HostRule, 'pattern' | 'port'>): string {

@@ -146,6 +146,15 @@ describe.each(transports)('host rules (%s)', (transport) => {
     expect(await chain.innerText()).toContain(pki.intermediate.pin)
     await app.screenshot('hosts-probe')
 
+    // Under a chain that does not verify only the leaf's key can vouch for the server: the intermediate's pin
+    // is not offered as trust.
+    await result.getByTestId('pin-this-key').nth(1).click()
+    await visible(byId(page, 'confirm-pin'))
+    expect(await byId(page, 'confirm-pin-trust').count()).toBe(0)
+    await byId(page, 'confirm-pin-no').click()
+    await expect.poll(() => byId(page, 'confirm-pin').count()).toBe(0)
+    expect(app.core.store.hostRules.list()).toEqual([])
+
     await result.getByTestId('pin-this-key').first().click()
     await visible(byId(page, 'confirm-pin'))
     // The chain does not verify (no CA for it): the confirmation offers trust by the key and saves the rule.
