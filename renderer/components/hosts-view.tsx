@@ -11,6 +11,18 @@ import { Modal } from './modal.tsx'
 import './hosts-view.css'
 
 /**
+ * Open a rule in the form and bring the form into view: below 1100 px it sits under the table, where a click on
+ * a row would otherwise seem to do nothing. The host field takes the focus, for the keyboard.
+ */
+function openAndShow(rule: HostRule | null): void {
+  appStore.getState().openHostEditor(rule)
+  requestAnimationFrame(() => {
+    document.querySelector('[data-testid="host-editor"]')?.scrollIntoView({ block: 'nearest' })
+    document.querySelector<HTMLInputElement>('[data-testid="host-pattern"]')?.focus({ preventScroll: true })
+  })
+}
+
+/**
  * The hosts tab: the saved rules, and a form to add, edit, delete and probe one.
  *
  * The rule being edited lives in the store (see hosts-slice.ts), so leaving the tab keeps it; opening another
@@ -20,7 +32,7 @@ export function HostsView() {
   const editor = useStore((s) => s.hostEditor)
   // The rule the user asked to open while the form held unsaved edits (null: a new rule).
   const [asking, setAsking] = useState<{ rule: HostRule | null } | null>(null)
-  const { openHostEditor, patchHostEditor, closeHostEditor } = appStore.getState()
+  const { patchHostEditor, closeHostEditor } = appStore.getState()
 
   const open = (rule: HostRule | null) => {
     const current = appStore.getState().hostEditor
@@ -28,7 +40,7 @@ export function HostsView() {
       return
     }
     if (current !== null && isDirty(current)) return setAsking({ rule })
-    openHostEditor(rule)
+    openAndShow(rule)
   }
 
   const remove = async () => {
@@ -73,7 +85,7 @@ export function HostsView() {
               data-testid="discard-draft-yes"
               onClick={() => {
                 setAsking(null)
-                openHostEditor(asking.rule)
+                openAndShow(asking.rule)
               }}
             >
               Discard changes
