@@ -1,6 +1,14 @@
 import type { HostRule } from '../shared/domain.ts'
 import { command } from './commands.ts'
-import { draftFromRule, emptyDraft, probeUrlFor, ruleFromDraft, sameDraft, withPin } from './host-form-model.ts'
+import {
+  barePin,
+  draftFromRule,
+  emptyDraft,
+  probeUrlFor,
+  ruleFromDraft,
+  sameDraft,
+  withPin,
+} from './host-form-model.ts'
 import type { HostDraft } from './host-form-model.ts'
 import { ruleKey, type HostEditor } from './store/hosts-slice.ts'
 import { appStore } from './store/index.ts'
@@ -57,6 +65,19 @@ export async function saveHostDraft(draft?: HostDraft): Promise<HostRule | undef
   return saved
 }
 
+/**
+ * Save from the form's button. A probe result on screen was made under the draft; it is made again under the
+ * saved rule, so what the view shows is what the next connection will meet.
+ */
+export async function saveAndRecheck(): Promise<void> {
+  const session = state().hostEditor?.session
+  const saved = await saveHostDraft()
+  const editor = state().hostEditor
+  if (saved !== undefined && editor !== null && editor.session === session && editor.report !== null) {
+    await probeHost()
+  }
+}
+
 /** Probe the probe URL under the rule as edited (tried ahead of the saved rules), and keep the report. */
 export async function probeHost(): Promise<void> {
   const editor = state().hostEditor
@@ -94,14 +115,14 @@ export async function pinAndSave(choice: PinChoice): Promise<void> {
   if (editor === null) return
   const { session } = editor
   const draft = ruleDraftForPin(editor)
-  const known = draft.notes[choice.pin.replace(/^sha256\/\/?/, '')]
+  const known = draft.notes[barePin(choice.pin) ?? choice.pin]
   const addedAt = known === undefined || known.isNew ? Date.now() : known.addedAt
   let next = withPin(draft, choice.pin, { label: choice.label, ...(addedAt === undefined ? {} : { addedAt }) })
   if (choice.trust) next = { ...next, trust: 'pin' }
   const saved = await saveHostDraft(next)
   if (saved === undefined) return
-  const how = saved.trust === 'pin' ? 'is now trusted by this pinned key' : 'must now present this key'
-  state().patchHostEditor({ pinned: `Saved: ${ruleKey(saved)} ${how}.` }, session)
+  const how = saved.trust === 'pin' ? ', trusted by its pinned key from now on' : ''
+  state().patchHostEditor({ pinned: `Saved: the pin is in the rule for ${ruleKey(saved)}${how}.` }, session)
   await probeHost()
 }
 

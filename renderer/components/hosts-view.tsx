@@ -2,7 +2,7 @@ import { useState } from 'react'
 
 import type { HostRule } from '../../shared/domain.ts'
 import { command } from '../commands.ts'
-import { isDirty, saveHostDraft } from '../host-editor-actions.ts'
+import { isDirty, saveAndRecheck } from '../host-editor-actions.ts'
 import { ruleKey } from '../store/hosts-slice.ts'
 import { appStore, useStore } from '../store/index.ts'
 import { HostForm } from './host-form.tsx'
@@ -68,7 +68,7 @@ export function HostsView() {
           isNew={editor.original === null}
           errors={editor.errors}
           onChange={(draft) => patchHostEditor({ draft }, editor.session)}
-          onSave={() => void saveHostDraft()}
+          onSave={() => void saveAndRecheck()}
           onDelete={() => void remove()}
         />
       )}

@@ -63,7 +63,11 @@ export function ProbePanel() {
           type="button"
           data-testid="host-probe"
           disabled={probing || url.trim() === ''}
-          onClick={() => void probeHost()}
+          onClick={() => {
+            // A probe the user asks for is about the rule as it is now, not the pin saved before.
+            appStore.getState().patchHostEditor({ pinned: null }, editor.session)
+            void probeHost()
+          }}
         >
           {probing ? 'Probing…' : 'Probe'}
         </button>
