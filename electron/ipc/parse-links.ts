@@ -51,6 +51,12 @@ export function parseLinks(text: string, kind: LinkKind, isQueued: (url: string)
   else if (kind === 'text') linksInText(text).forEach(take)
   else if (kind === 'lines') {
     for (const line of text.split(/\r?\n/)) {
+      const bare = line.trim()
+      // The usual line is one URL and nothing else, taken as it is; only the rest is searched like prose.
+      if (BARE_URL.test(bare)) {
+        take(bare)
+        continue
+      }
       const found = linksInText(line)
       if (found.length > 0) found.forEach(take)
       else if (line.trim() !== '') reject(line, lineReason(line.trim()))
@@ -87,6 +93,9 @@ function linksInHtml(html: string): string[] {
   }
   return found
 }
+
+/** A line that is an http(s) URL alone, ending where prose punctuation could not be mistaken for part of it. */
+const BARE_URL = /^https?:\/\/[^\s<>"'`]+[\w/=-]$/i
 
 const PROTOCOL_RELATIVE = 'a protocol-relative link (//host/…) has no scheme: write https:// or http:// in front'
 

@@ -120,7 +120,7 @@ async function learn(transport: Transport, url: string, signal: AbortSignal): Pr
     return failed(url, signal.aborted ? signal.reason : err, method)
   } finally {
     // Never read the body: a GET that the server answered with the whole file is cut here.
-    await res?.close()
+    await res?.close().catch(() => undefined)
   }
 }
 
