@@ -54,6 +54,9 @@ export function AddDialog() {
   const [previewing, setPreviewing] = useState(false)
   const [names, setNames] = useState<Record<string, string>>({})
   const [choices, setChoices] = useState<Record<string, DuplicateChoice>>({})
+  // What a drop brought that was not a link (a `javascript:` href, a photo) is only in the check it opened with,
+  // since the list holds the links alone: kept, so checking the list again does not make them vanish.
+  const [opened] = useState(() => draft.checked)
   const ids = { urls: useId(), split: useId(), checksum: useId(), paused: useId() }
 
   const current = draft.checkedText === draft.text ? draft.checked : null
@@ -190,7 +193,10 @@ export function AddDialog() {
                 : `${count} link${count === 1 ? '' : 's'} ready`}
           </span>
         </div>
-        <AddCheckResult parsed={current} addRejected={addRejected} />
+        <AddCheckResult
+          parsed={current}
+          addRejected={current === opened ? addRejected : [...(opened?.rejected ?? []), ...addRejected]}
+        />
         {previewed !== null && (
           <AddPreviewList
             items={previewed}

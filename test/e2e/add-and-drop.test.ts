@@ -159,6 +159,21 @@ describe.each(transports)('adding downloads (%s)', (transport) => {
     expect(app.navigations).toEqual([])
   }, 60_000)
 
+  it('what a drop brought that is not a link stays listed with its reason when the list is checked again', async () => {
+    app = await openApp({ transport })
+    const { page } = app
+    const url = server.url('/dropped-a.bin')
+    await dropOnWindow(page, { uriList: `${url}\r\njavascript:alert(1)\r\n` })
+    await visible(byId(page, 'add-dialog'))
+    const rejected = byId(page, 'add-rejected')
+    await expect.poll(() => rejected.allInnerTexts()).toEqual([expect.stringContaining('javascript:alert(1)')])
+    await byId(page, 'add-check').click()
+    await expect.poll(() => byId(page, 'add-preview').count(), { timeout: 30_000 }).toBe(1)
+    expect(await rejected.allInnerTexts()).toEqual([expect.stringContaining('links run script')])
+    await byId(page, 'add-submit').click()
+    await expectDownloaded(app, 'dropped-a.bin')
+  }, 60_000)
+
   it('dropping a .txt file of links opens the add dialog with its links; the window stays put', async () => {
     app = await openApp({ transport })
     const { page } = app
