@@ -40,3 +40,25 @@ export function duplicateChoices(
   }
   return each
 }
+
+/** URLs in the list already that the current choices skip. */
+export function skippedCount(
+  previewed: readonly PreviewItem[] | null,
+  choices: Readonly<Record<string, DuplicateChoice>>,
+): number {
+  return (previewed ?? []).filter((item) => item.existing !== null && (choices[item.url] ?? 'skip') === 'skip').length
+}
+
+/** What the preview adds to "N links ready": how many are skipped, and how many could not be checked. */
+export function previewNote(
+  previewed: readonly PreviewItem[] | null,
+  choices: Readonly<Record<string, DuplicateChoice>>,
+): string {
+  if (previewed === null) return ''
+  const skipped = skippedCount(previewed, choices)
+  const failed = previewed.filter((item) => item.error !== null).length
+  return [
+    skipped > 0 ? `; ${skipped} already in the list, skipped` : '',
+    failed > 0 ? `; ${failed} could not be checked` : '',
+  ].join('')
+}

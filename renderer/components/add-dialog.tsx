@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react'
 
 import type { DuplicateChoice, PreviewItem } from '../../shared/ipc.ts'
 import { limits } from '../../shared/limits.ts'
-import { duplicateChoices, firstBadName } from '../add-request.ts'
+import { duplicateChoices, firstBadName, previewNote, skippedCount } from '../add-request.ts'
 import { command } from '../commands.ts'
 import { appStore, useStore } from '../store/index.ts'
 import type { ParsedLinks } from '../store/ui-slice.ts'
@@ -154,6 +154,7 @@ export function AddDialog() {
   }
 
   const count = current?.urls.length ?? 0
+  const toAdd = count - skippedCount(previewed, choices)
   const defaultLabel = defaultDir === '' ? 'Default folder' : `${defaultDir} (default)`
   return (
     <Modal testId="add-dialog" title="Add downloads" onClose={close} className="add-dialog">
@@ -190,7 +191,7 @@ export function AddDialog() {
                 ? draft.text.trim() === ''
                   ? ''
                   : 'Checking…'
-                : `${count} link${count === 1 ? '' : 's'} ready`}
+                : `${count} link${count === 1 ? '' : 's'} ready${previewNote(previewed, choices)}`}
           </span>
         </div>
         <AddCheckResult
@@ -271,7 +272,7 @@ export function AddDialog() {
             data-testid="add-submit"
             disabled={busy || previewing || draft.text.trim() === ''}
           >
-            {current === null ? 'Check and add' : `Add ${count}`}
+            {current === null ? 'Check and add' : `Add ${toAdd}`}
           </button>
           <button type="button" data-testid="add-cancel" onClick={close}>
             Cancel

@@ -111,8 +111,8 @@ function DuplicateChoices({
 }
 
 function connectionText(conn: ConnectionSummary): string {
-  const tls =
-    conn.protocol === null ? 'not encrypted' : `${conn.protocol}${conn.verified ? ', verified' : ', not verified'}`
+  const trust = conn.verified ? 'verified' : conn.pinned === true ? 'trusted by pinned key' : 'not verified'
+  const tls = conn.protocol === null ? 'not encrypted' : `${conn.protocol}, ${trust}`
   const pin = conn.pinned === undefined ? '' : conn.pinned ? 'pin matched' : 'pin did not match'
   return [`${conn.address}:${conn.port}`, conn.servername ?? '', tls, pin].filter(Boolean).join(' · ')
 }
