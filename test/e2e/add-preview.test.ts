@@ -7,6 +7,7 @@ import type { HostRule } from '../../shared/domain.ts'
 import { startFaultServer, type FaultServer } from '../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
 import { makePki, type Pki } from '../fixtures/pki.ts'
+import { startSilentListener, type SilentListener } from '../fixtures/silent-listener.ts'
 import { startTlsHttpServer, type HandlerResponse, type TlsHttpServer } from '../fixtures/tls-http-server.ts'
 import { closeApp, openApp, transports, type App } from './harness/open-app.ts'
 import { byId, expectRowState, openAddDialog, row, transferIdFor, visible } from './harness/ui.ts'
@@ -18,6 +19,7 @@ import { previewFor, waitForPreview } from './harness/add-preview.ts'
 let plain: FaultServer
 let pki: Pki
 let tlsServer: TlsHttpServer
+let silent: SilentListener
 let app: App | undefined
 const body = makePayload(300 * 1024, 91)
 
@@ -41,9 +43,10 @@ beforeAll(async () => {
       }
     },
   })
+  silent = await startSilentListener()
 }, 60_000)
 afterAll(async () => {
-  await Promise.all([plain.close(), tlsServer.close()])
+  await Promise.all([plain.close(), tlsServer.close(), silent.close()])
 })
 afterEach(async () => {
   const closing = app
@@ -79,9 +82,14 @@ describe.each(transports)('the add dialog (%s)', (transport) => {
     const pinned = tlsServer.url('/release.bin', 'files.test')
     const badPin = tlsServer.url('/release.bin', 'badpin.test')
     const missing = plain.url('/missing.bin')
-    await openAddDialog(page, [disk, pinned, badPin, missing].join('\n'))
+    // Accepts and never answers: the dialog must still finish, naming why.
+    const mute = `http://127.0.0.1:${silent.port}/mute.bin`
+    await openAddDialog(page, [disk, pinned, badPin, missing, mute].join('\n'))
     await byId(page, 'add-check').click()
-    await waitForPreview(page, 4)
+    expect(await byId(page, 'add-status').innerText()).toBe('Asking the servers…')
+    await waitForPreview(page, 5)
+    expect(await byId(page, 'add-status').innerText()).toBe('5 links ready; 3 could not be checked')
+    expect(await previewFor(page, mute).getByTestId('preview-error').innerText()).toContain('no answer within 8 s')
 
     const diskItem = previewFor(page, disk)
     expect(await diskItem.getByTestId('preview-name').inputValue()).toBe('Disk Image 2024.img')
