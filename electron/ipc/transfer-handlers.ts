@@ -45,6 +45,7 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
           ...(options.checksum === undefined ? {} : { checksum: options.checksum }),
           ...(options.limitRate === undefined ? {} : { limitRate: options.limitRate }),
           paused: options.startPaused === true,
+          byCategory: folder === undefined,
         },
       )
       const rejected: Rejected[] = [

@@ -8,6 +8,7 @@ import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
 import { exists } from '../engine/target-path.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
+import { addByCategory } from './add-by-category.ts'
 import type { Queue } from './queue.ts'
 
 export interface AddRequest {
@@ -33,6 +34,11 @@ export interface AddRequest {
     now: ConnectionProfile | undefined,
     stored: ConnectionProfile | undefined,
   ) => ConnectionProfile | undefined
+  /**
+   * `dir` is only the default (the user chose no folder): each URL goes to its category's folder where the
+   * settings give one (see add-by-category.ts).
+   */
+  byCategory?: boolean
 }
 
 export interface AddResult {
@@ -56,6 +62,7 @@ export interface AddResult {
  * as done. Nothing here starts a download; the caller starts what it added.
  */
 export async function addDownloads(deps: { store: Store; queue: Queue }, req: AddRequest): Promise<AddResult> {
+  if (req.byCategory === true) return addByCategory(deps, req, addDownloads)
   const { store, queue } = deps
   const split = req.split ?? savedSplit(store)
   if (!Number.isInteger(split) || split < limits.split.min || split > limits.split.max) {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 
 import { WebSocketServer, type WebSocket } from 'ws'
 
+import { categoryFolder } from '../../shared/categories.ts'
 import { MAX_ROOTS, type Emit } from '../../shared/ipc.ts'
 import { startCore, type Core } from '../app-core.ts'
 import { confineAtUse, confineToRoots } from './roots.ts'
@@ -98,9 +99,16 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
     parseRequestInput(channel, raw)
     if (channel === 'transfers:reveal' || channel === 'transfers:open') return { ok: false, reason: NOT_OFFERED }
     if (channel === 'transfers:add' && typeof raw === 'object' && raw !== null) {
-      const folder = (raw as { folder?: unknown }).folder
-      const dir = typeof folder === 'string' ? core.ipc.folders.resolve(folder) : core.ipc.settings.get().downloadDir
-      if (dir !== undefined) {
+      const { folder, urls } = raw as { folder?: unknown; urls: string[] }
+      const settings = core.ipc.settings.get()
+      // Without a folder, each URL goes to its category's folder, which another run (the app) may have set
+      // outside this server's roots: each folder the add would use is checked.
+      const dirs =
+        typeof folder === 'string'
+          ? [core.ipc.folders.resolve(folder)]
+          : urls.map((url) => categoryFolder(url, settings.categories) ?? settings.downloadDir)
+      for (const dir of new Set(dirs)) {
+        if (dir === undefined) continue
         try {
           await confineToRoots(dir, roots)
         } catch (err) {
