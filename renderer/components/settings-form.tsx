@@ -16,7 +16,8 @@ import './settings-form.css'
  *
  * A value that is not valid stays as typed, with the reason beside it, and is not sent; it is never put back
  * silently. The status line says "Saved" once main has stored a change, or why it refused one. Switches the
- * shell cannot honour (start at login, close to tray: a browser on `pinpoint serve` has neither) are not shown.
+ * shell cannot honour (start at login, close to tray, notifications: `pinpoint serve` has none of them) are not
+ * shown.
  */
 export function SettingsForm() {
   const settings = useStore((s) => s.settings)
@@ -84,14 +85,18 @@ export function SettingsForm() {
         />
         <label htmlFor={`${id}-limit`}>Speed limit (all downloads)</label>
         <RateSetting id={`${id}-limit`} value={settings.limitRate} onValid={(limitRate) => update({ limitRate })} />
-        <label htmlFor={`${id}-notify`}>Notifications</label>
-        <input
-          id={`${id}-notify`}
-          type="checkbox"
-          data-testid="set-notifications"
-          checked={settings.notifications}
-          onChange={(e) => update({ notifications: e.target.checked })}
-        />
+        {offers.notifications && (
+          <>
+            <label htmlFor={`${id}-notify`}>Notifications</label>
+            <input
+              id={`${id}-notify`}
+              type="checkbox"
+              data-testid="set-notifications"
+              checked={settings.notifications}
+              onChange={(e) => update({ notifications: e.target.checked })}
+            />
+          </>
+        )}
         {offers.startAtLogin && (
           <>
             <label htmlFor={`${id}-login`}>Start at login</label>

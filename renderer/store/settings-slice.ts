@@ -29,10 +29,17 @@ export interface ShellOffers {
   startAtLogin: boolean
   /** A tray to close into: the app only; closing a browser tab leaves `pinpoint serve` running anyway. */
   closeToTray: boolean
+  /** The OS's notifications, which only the app's shell sends; `pinpoint serve` sends none. */
+  notifications: boolean
 }
 
 /** From `app:info`; until it answers, nothing shell-specific is offered, so no switch shows that then vanishes. */
 export function shellOffers(appInfo: AppInfo | null): ShellOffers {
   const desktop = appInfo?.shell === 'desktop'
-  return { folderDialog: appInfo?.shell !== 'serve', startAtLogin: desktop, closeToTray: desktop }
+  return {
+    folderDialog: appInfo?.shell !== 'serve',
+    startAtLogin: desktop,
+    closeToTray: desktop,
+    notifications: desktop,
+  }
 }

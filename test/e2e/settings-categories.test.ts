@@ -79,7 +79,7 @@ describe.each(transports)('settings and categories (%s)', (transport) => {
     await expect.poll(() => video.inputValue()).toBe('mkv, webm, mp4')
   }, 60_000)
 
-  it('shows start at login and close to tray only where the shell has them', async () => {
+  it('shows start at login, close to tray and notifications only where the shell has them', async () => {
     app = await openApp({ transport })
     await openSettings(app)
     const { page } = app
@@ -89,6 +89,7 @@ describe.each(transports)('settings and categories (%s)', (transport) => {
     const shown = transport === 'bridge' ? 1 : 0
     expect(await byId(page, 'set-start-at-login').count()).toBe(shown)
     expect(await byId(page, 'set-close-to-tray').count()).toBe(shown)
+    expect(await byId(page, 'set-notifications').count()).toBe(shown)
     await app.screenshot('settings')
   }, 60_000)
 

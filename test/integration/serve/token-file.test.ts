@@ -155,6 +155,30 @@ describe('serve: a browser without a valid token', () => {
     // The right cookie alone loads the page (the address bar no longer carries the token), and is renewed.
     const ok = await rawRequest(daemon.port, '/', { ...html, cookie: `pinpoint-token-${daemon.port}=${daemon.token}` })
     expect(ok.status).toBe(200)
-    expect(String(ok.headers['set-cookie'])).toContain(`=${daemon.token}; HttpOnly; SameSite=Strict; Path=/`)
+    expect(String(ok.headers['set-cookie'])).toBe(
+      `pinpoint-token-${daemon.port}=${daemon.token}; HttpOnly; SameSite=Strict; Path=/`,
+    )
+  })
+
+  it('with a token file, the cookie outlives the browser session (30 days, renewed by each load)', async () => {
+    const { dir, root, state } = await folders()
+    const renderer = join(dir, 'renderer')
+    await mkdir(renderer)
+    await writeFile(join(renderer, 'index.html'), '<!doctype html><title>Pinpoint</title>')
+    const tokenFile = join(state, TOKEN_FILE)
+    const daemon = await startServe({
+      port: 0,
+      host: '127.0.0.1',
+      roots: [root],
+      stateDir: state,
+      rendererDir: renderer,
+      tokenFile,
+    })
+    daemons.push(daemon)
+    expect((await readFile(tokenFile, 'utf8')).trim()).toBe(daemon.token)
+    const res = await rawRequest(daemon.port, `/?token=${daemon.token}`, {})
+    expect(String(res.headers['set-cookie'])).toBe(
+      `pinpoint-token-${daemon.port}=${daemon.token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=2592000`,
+    )
   })
 })
