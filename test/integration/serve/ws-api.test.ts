@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import { createServer, type Socket } from 'node:net'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
 
@@ -20,6 +22,8 @@ interface WsModule {
     maxDelayMs?: number
     pingEveryMs?: number
     silenceMs?: number
+    connectTimeoutMs?: number
+    probeToken?: () => Promise<'accepted' | 'rejected' | 'unreachable'>
   }): Api & {
     onReconnect(listener: () => void): () => void
     state(): string
@@ -138,5 +142,44 @@ describe("the renderer's WebSocket transport", () => {
     expect((await api.invoke('transfers:list', {})).transfers).toEqual([])
     api.close()
     await new Promise((r) => silent.close(r))
+  })
+
+  it('a server that takes the connection and never answers fails the first requests instead of holding them', async () => {
+    const held: Socket[] = []
+    const mute = createServer((socket) => void held.push(socket))
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', () => r()))
+    const port = (mute.address() as { port: number }).port
+    const api = createWsApi({
+      url: `ws://127.0.0.1:${port}/ws`,
+      WebSocket: globalThis.WebSocket,
+      connectTimeoutMs: 200,
+      minDelayMs: 5000,
+    })
+    expect(api.state()).toBe('connecting')
+    // Made before any connection: it waits for the first one, and fails (unsent) when that never comes.
+    await expect(api.invoke('settings:get', {})).rejects.toThrow(OFFLINE_MESSAGE)
+    expect(api.state()).toBe('offline')
+    api.close()
+    for (const s of held) s.destroy()
+    await new Promise((r) => mute.close(r))
+  })
+
+  it('a server that is back with another token is told apart from one that is down', async () => {
+    const url = `ws://127.0.0.1:${daemon.port}/ws?token=not-${daemon.token}`
+    let asked = 0
+    const api = createWsApi({
+      url,
+      WebSocket: globalThis.WebSocket,
+      minDelayMs: 50,
+      maxDelayMs: 100,
+      probeToken: async () => {
+        asked++
+        return 'rejected'
+      },
+    })
+    await expect.poll(() => api.state()).toBe('token-rejected')
+    expect(asked).toBeGreaterThanOrEqual(1)
+    await expect(api.invoke('settings:get', {})).rejects.toThrow(OFFLINE_MESSAGE)
+    api.close()
   })
 })
