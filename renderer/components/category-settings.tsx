@@ -153,9 +153,10 @@ function CategoryFolder({ id, dir, save, editing, onEdit }: FolderProps) {
           <button
             type="button"
             data-testid={`category-${id}-clear`}
+            title="Send this category to the download folder again"
             onClick={() => void save({ category: { id, folder: null } })}
           >
-            Use download folder
+            Reset
           </button>
         )}
       </div>
