@@ -31,12 +31,18 @@ export async function tokenFromFile(path: string): Promise<string> {
   if (info === undefined) {
     const made = await create(path)
     if (made !== undefined) return made
+  } else if (info.isSymbolicLink()) {
+    refuse('is a symbolic link; give the file itself')
+  } else if (!info.isFile()) {
+    // Checked before the open: opening a FIFO would wait for a writer for ever.
+    refuse('is not a regular file')
   }
   // O_NOFOLLOW: a symlink swapped in after the lstat above fails the open instead of being followed.
-  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) =>
-    err.code === 'ELOOP' || err.code === 'EMLINK'
-      ? refuse('is a symbolic link; give the file itself')
-      : refuse(`cannot be read: ${err.code ?? err.message}`),
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
+    (err: NodeJS.ErrnoException) =>
+      err.code === 'ELOOP' || err.code === 'EMLINK'
+        ? refuse('is a symbolic link; give the file itself')
+        : refuse(`cannot be read: ${err.code ?? err.message}`),
   )
   try {
     const st = await file.stat()

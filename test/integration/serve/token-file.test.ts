@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -71,6 +72,15 @@ describe('serve --token-file: a token that outlives a restart, kept where only i
     await writeFile(real, 'b'.repeat(43), { mode: 0o600 })
     await symlink(real, join(dir, 'link'))
     await expect(tokenFromFile(join(dir, 'link'))).rejects.toThrow(/symbolic link/)
+  })
+
+  it('refuses a folder and a FIFO (which would block a read) without waiting', async () => {
+    const { dir } = await folders()
+    await mkdir(join(dir, 'a-folder'), { mode: 0o700 })
+    await expect(tokenFromFile(join(dir, 'a-folder'))).rejects.toThrow(/is not a regular file/)
+    const fifo = join(dir, 'a-fifo')
+    execFileSync('mkfifo', ['-m', '600', fifo])
+    await expect(tokenFromFile(fifo)).rejects.toThrow(/is not a regular file/)
   })
 
   it('refuses an empty file and one that holds no token', async () => {
