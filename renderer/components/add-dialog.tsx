@@ -96,7 +96,7 @@ export function AddDialog() {
       const added = result.added.map((t) => t.id)
       const store = appStore.getState()
       store.setTab('transfers')
-      if (added.length > 0) store.setSelection(added, added[0] ?? null)
+      store.showAdded(added)
       close()
     } finally {
       setBusy(false)
