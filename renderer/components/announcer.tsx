@@ -28,18 +28,23 @@ export function Announcer() {
 function useTransferAnnouncements(): void {
   useEffect(() => {
     let seen = appStore.getState().transfers.byId
+    let wasLoaded = appStore.getState().transfers.loaded
     return appStore.subscribe((s) => {
       const byId = s.transfers.byId
-      if (byId === seen || !s.transfers.loaded) return
+      if (byId === seen) return
       const before = seen
       seen = byId
+      // The first snapshot is what was there already, not news.
+      const news = wasLoaded
+      wasLoaded = s.transfers.loaded
+      if (!news) return
       const done: TransferView[] = []
       const failed: TransferView[] = []
       for (const key in byId) {
         const view = byId[key]
         const old = before[Number(key)]
-        // A transfer first seen in an end state (the snapshot, another window's add) is not news.
-        if (view === undefined || old === undefined || view === old || old.state === view.state) continue
+        // One added and finished (or failed) between two batches is first seen in its end state.
+        if (view === undefined || view === old || old?.state === view.state) continue
         if (!ANNOUNCED.has(view.state)) continue
         ;(view.state === 'completed' ? done : failed).push(view)
       }

@@ -7,7 +7,7 @@ import { useRowDrop } from '../hooks/use-row-drop.ts'
 import { appStore, useStore } from '../store/index.ts'
 import { selectedIds, visibleIds } from '../store/visible.ts'
 import { gridTemplate, ROW_HEIGHTS, tableWidth } from '../table-prefs.ts'
-import { actionContext, askRemove, copyLinks, runAction, selectedViews, togglePause } from '../transfer-actions.ts'
+import { actionContext, askRemove, copyLinks, runAction, selectedViews } from '../transfer-actions.ts'
 import { Menu } from './menu.tsx'
 import { columnsMenuItems, TableHeader } from './table-header.tsx'
 import { TransferMenu } from './transfer-menu.tsx'
@@ -107,8 +107,12 @@ export function TransferList() {
     else if (e.key === 'PageUp') move(focusIndex === -1 ? 0 : focusIndex - page)
     else if (e.key === 'Home') move(0)
     else if (e.key === 'End') move(ids.length - 1)
-    else if (e.key === ' ') togglePause(selectedIds(appStore.getState()))
-    else if (e.key === 'Delete' || (e.key === 'Backspace' && e.metaKey)) askRemove(selectedIds(appStore.getState()))
+    else if (e.key === ' ') {
+      // Pause what runs or waits; else resume. Neither applying, the reason is said.
+      const s = appStore.getState()
+      if (actionState('pause', selectedViews(s), actionContext(s)).enabled) runAction('pause')
+      else act('resume')
+    } else if (e.key === 'Delete' || (e.key === 'Backspace' && e.metaKey)) askRemove(selectedIds(appStore.getState()))
     else return
     e.preventDefault()
   }
