@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react'
+import { memo, useRef, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react'
 
 import { appStore, useStore } from '../store/index.ts'
 import { COLUMN_KEYS, COLUMNS, type ColumnKey } from '../table-prefs.ts'
@@ -9,7 +9,7 @@ import type { MenuItem } from './menu.tsx'
  * column's right edge to resize it (by pointer, or by arrow keys on the focused grip), and a button for the
  * columns menu, which right-clicking the header opens too.
  */
-export function TableHeader({ onMenu }: { onMenu: (at: { x: number; y: number }) => void }) {
+export const TableHeader = memo(function TableHeader({ onMenu }: { onMenu: (at: { x: number; y: number }) => void }) {
   const columns = useStore((s) => s.ui.table.columns)
   const sort = useStore((s) => s.ui.table.sort)
   const openMenu = (e: MouseEvent) => {
@@ -64,7 +64,7 @@ export function TableHeader({ onMenu }: { onMenu: (at: { x: number; y: number })
       </div>
     </div>
   )
-}
+})
 
 function sortHint(label: string, sorted: 'asc' | 'desc' | null): string {
   if (sorted === null) return `Sort by ${label}`

@@ -61,6 +61,7 @@ export function TransferList() {
   useReturnFocus(scrollRef)
 
   const openRowMenu = useCallback((at: { x: number; y: number }) => setMenu({ kind: 'rows', at }), [])
+  const openColumnsMenu = useCallback((at: { x: number; y: number }) => setMenu({ kind: 'columns', at }), [])
   const closeMenu = useCallback(() => {
     setMenu(null)
     scrollRef.current?.focus()
@@ -142,7 +143,7 @@ export function TransferList() {
         onDragLeave={sorted ? undefined : drop.onDragLeave}
         onDrop={sorted ? undefined : drop.onDrop}
       >
-        <TableHeader onMenu={(at) => setMenu({ kind: 'columns', at })} />
+        <TableHeader onMenu={openColumnsMenu} />
         {ids.length === 0 ? (
           <EmptyState />
         ) : (
