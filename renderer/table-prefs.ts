@@ -29,7 +29,7 @@ export interface ColumnDef {
 
 export const COLUMNS: Readonly<Record<ColumnKey, ColumnDef>> = {
   name: { key: 'name', label: 'Name', width: 260, min: 120, max: 900 },
-  size: { key: 'size', label: 'Size', width: 140, min: 60, max: 320, numeric: true },
+  size: { key: 'size', label: 'Size', width: 160, min: 60, max: 320, numeric: true },
   // The bar has a width of its own, so on a wide screen it stays a bar rather than a line across the window.
   progress: { key: 'progress', label: 'Progress', width: 120, min: 70, max: 260 },
   speed: { key: 'speed', label: 'Speed', width: 84, min: 60, max: 200, numeric: true },
