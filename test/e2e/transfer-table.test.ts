@@ -103,7 +103,7 @@ describe('the transfer table', () => {
     expect((await row(page, song).boundingBox())?.height).toBe(28)
 
     // On a 1920 px screen the progress bar stays a bar, not a line across the window.
-    const bar = await row(page, song).locator('progress').boundingBox()
+    const bar = await row(page, song).getByRole('progressbar').boundingBox()
     expect(bar?.width).toBeGreaterThan(20)
     expect(bar?.width).toBeLessThan(240)
 
