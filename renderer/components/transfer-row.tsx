@@ -190,14 +190,43 @@ const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '
 const dateAndTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 const fullTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' })
 
-/** Today's times as a time, older ones with their date; the full date and time in the tooltip. */
+/**
+ * Formatted times, kept: formatting dates is the costliest thing a row does, and scrolling mounts dozens of rows a
+ * frame. Emptied when the day may have changed, since "today" decides the format.
+ */
+const shownTimes = new Map<number, string>()
+let shownDay = ''
+let dayCheckedAt = 0
+
+function shownTime(at: number): string {
+  const now = Date.now()
+  if (now - dayCheckedAt > 60_000) {
+    dayCheckedAt = now
+    const day = new Date(now).toDateString()
+    if (day !== shownDay) shownTimes.clear()
+    shownDay = day
+  }
+  let text = shownTimes.get(at)
+  if (text === undefined) {
+    const date = new Date(at)
+    text = date.toDateString() === shownDay ? timeOnly.format(date) : dateAndTime.format(date)
+    if (shownTimes.size > 5000) shownTimes.clear()
+    shownTimes.set(at, text)
+  }
+  return text
+}
+
+/** Today's times as a time, older ones with their date; the full date and time in the tooltip, made on hover. */
 function TimeCell({ at }: { at: number | null }) {
   if (at === null) return null
-  const date = new Date(at)
-  const today = new Date().toDateString() === date.toDateString()
   return (
-    <time dateTime={date.toISOString()} title={fullTime.format(date)}>
-      {today ? timeOnly.format(date) : dateAndTime.format(date)}
-    </time>
+    <span
+      className="row-time"
+      onMouseEnter={(e) => {
+        if (e.currentTarget.title === '') e.currentTarget.title = fullTime.format(new Date(at))
+      }}
+    >
+      {shownTime(at)}
+    </span>
   )
 }
