@@ -259,7 +259,7 @@ describe('the transfer table', () => {
     await expect.poll(() => row(page, first).getAttribute('aria-selected')).toBe('true')
     expect(await row(page, second).getAttribute('aria-selected')).toBe('false')
     await expect.poll(() => page.evaluate('document.activeElement.dataset.testid')).toBe('transfer-list')
-    expect(await byId(page, 'transfer-list').getAttribute('aria-activedescendant')).toBe(`transfer-${first}`)
+    await expect.poll(() => byId(page, 'transfer-list').getAttribute('aria-activedescendant')).toBe(`transfer-${first}`)
     // Esc selects none.
     await page.keyboard.press('Escape')
     await expect.poll(() => page.locator('[data-testid="transfer-row"][aria-selected="true"]').count()).toBe(0)
