@@ -32,11 +32,15 @@ export class ChangeFeed {
   }
 
   touch(id: number): void {
+    // A new transfer may reuse the id of one removed earlier in this batch (SQLite hands out the highest id
+    // plus one): the batch then carries the new transfer, not the removal that would delete it again.
+    this.#removed.delete(id)
     this.#dirty.add(id)
     this.#schedule()
   }
 
   removed(id: number): void {
+    this.#dirty.delete(id)
     this.#removed.add(id)
     this.#schedule()
   }
