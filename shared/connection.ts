@@ -13,7 +13,11 @@ import { PinMode, TrustMode } from './domain.ts'
 export const AttemptRecord = z.strictObject({
   address: z.string(),
   port: z.number().int(),
-  source: z.enum(['rule', 'literal', 'dns']),
+  source: z.enum(['rule', 'literal', 'dns', 'doh', 'dns-fallback']),
+  /** The DoH server that gave the address. */
+  server: z.string().optional(),
+  /** Why the system resolver gave it instead of DoH. */
+  note: z.string().optional(),
   startedMs: z.number(),
   outcome: z.enum(['won', 'failed', 'abandoned']),
   error: z.strictObject({ code: z.string(), message: z.string() }).optional(),

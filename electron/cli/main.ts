@@ -123,4 +123,6 @@ function withConnectOptions(cmd: Command): Command {
     .addOption(new Option('--trust <ca|pin>', 'pin: accept an unverified chain whose leaf key matches a pin'))
     .addOption(new Option('--cacert <file>', 'trust these PEM anchors instead of the bundled roots'))
     .addOption(new Option('--connect-timeout <seconds>', 'per address: TCP connect and TLS handshake'))
+    .addOption(new Option('--doh-url <url>', "resolve names with this DNS-over-HTTPS server (curl's --doh-url)"))
+    .addOption(new Option('--dns-mode <mode>', 'system, doh (DoH only; the default with --doh-url) or doh-fallback'))
 }

@@ -2,9 +2,11 @@ import type { Duplex } from 'node:stream'
 import { rootCertificates } from 'node:tls'
 
 import type { HostRule } from '../../shared/domain.ts'
+import { systemDns, type DnsChoice } from '../../shared/dns.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
 import { candidatesFor, preferAddress, systemLookup, type Candidate, type Lookup } from './candidates.ts'
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
+import { createResolver } from './doh/resolver.ts'
 import { IdlePool } from './idle-pool.ts'
 import { anchorsKey } from './memo.ts'
 import { race } from './race.ts'
@@ -21,6 +23,10 @@ export interface TransportConfig {
   /** Trust anchors for every host, replacing the bundled roots (curl's `--cacert`); read at every connect. */
   ca?: string[] | (() => string[] | undefined)
   lookup?: Lookup
+  /** The resolver in force when neither the download nor the host's rule names one (the app's setting). */
+  dns?: () => DnsChoice | undefined
+  /** Seconds-bounded cache and timeouts for DoH; one per transport. */
+  dohTimeoutMs?: number
   /** RFC 8305's "Connection Attempt Delay". */
   staggerMs?: number
   /** Per address: TCP connect plus TLS handshake. */
@@ -56,6 +62,10 @@ type Won = Omit<TlsResult, 'socket'> & { socket: Duplex; address: string; relay:
 export interface ConnectOptions {
   fresh?: boolean
   profile?: ConnectionProfile | undefined
+  /** ALPN protocols to offer over TLS, in order (default: only http/1.1, so N ranges stay N connections). */
+  alpn?: readonly string[]
+  /** The resolver for this connection, over every other choice (a DoH server's own name uses the system's). */
+  dns?: DnsChoice
 }
 
 export interface Transport {
@@ -80,6 +90,20 @@ export function createTransport(config: TransportConfig): Transport {
   const winners = new Map<string, string>()
   const keepAliveMs = config.keepAliveMs ?? 2000
   const pool = new IdlePool({ idleMs: keepAliveMs, maxPerKey: 16 })
+  const resolver = createResolver({
+    // A DoH server's own name goes to the system resolver (or its rule's addresses): never to DoH itself.
+    transport: (profile) => ({
+      ...self,
+      target: (url) => targetFor(url, config.rules(), profile),
+      connect: (url, signal, o) => connect(url, signal, { ...o, profile, dns: systemDns }),
+    }),
+    keyFor: (url, profile) => {
+      const target = targetFor(url, config.rules(), profile)
+      return keyOf(target, caFor(target.rule, profile), undefined)
+    },
+    system: lookup,
+    ...(config.dohTimeoutMs === undefined ? {} : { timeoutMs: config.dohTimeoutMs }),
+  })
 
   /** The anchors for a connection: the download's own (curl's `--cacert`), else the transport's, plus the rule's. */
   const caFor = (rule: HostRule | undefined, profile: ConnectionProfile | undefined): string[] | undefined => {
@@ -91,7 +115,7 @@ export function createTransport(config: TransportConfig): Transport {
   async function connect(url: URL, signal?: AbortSignal, opts?: ConnectOptions): Promise<Connection> {
     const target = targetFor(url, config.rules(), opts?.profile)
     const ca = target.secure ? caFor(target.rule, opts?.profile) : undefined
-    const poolKey = keyOf(target, ca)
+    const poolKey = keyOf(target, ca, opts?.alpn)
     const idle = opts?.fresh ? undefined : await pool.take(poolKey)
     if (idle) {
       const reused = { ...idle, info: { ...idle.info, url: url.href }, target, reused: true }
@@ -99,7 +123,9 @@ export function createTransport(config: TransportConfig): Transport {
       return reused
     }
     const key = `${target.host}:${target.port}`
-    const candidates = preferAddress(await candidatesFor(target.host, target.rule, lookup), winners.get(key))
+    const dns = opts?.dns ?? opts?.profile?.dns ?? target.rule?.dns ?? config.dns?.() ?? systemDns
+    const resolve: Lookup = (host) => resolver.resolve(host, dns, signal, opts?.profile)
+    const candidates = preferAddress(await candidatesFor(target.host, target.rule, resolve), winners.get(key))
     const records: AttemptRecord[] = []
     const t0 = performance.now()
 
@@ -108,13 +134,15 @@ export function createTransport(config: TransportConfig): Transport {
         address: c.address,
         port: target.port,
         source: c.source,
+        ...(c.server === undefined ? {} : { server: c.server }),
+        ...(c.note === undefined ? {} : { note: c.note }),
         startedMs: round(performance.now() - t0),
         outcome: 'abandoned',
       }
       records.push(record)
       const both = signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal
       try {
-        const result = await attemptOne(target, c, ca, both)
+        const result = await attemptOne(target, c, ca, both, opts?.alpn)
         record.outcome = 'won'
         record.elapsedMs = round(performance.now() - t0 - record.startedMs)
         return result
@@ -172,7 +200,13 @@ export function createTransport(config: TransportConfig): Transport {
     return { socket: won.socket, relay: won.relay, info, target, reused: false, key: poolKey }
   }
 
-  async function attemptOne(target: Target, c: Candidate, ca: string[] | undefined, signal: AbortSignal): Promise<Won> {
+  async function attemptOne(
+    target: Target,
+    c: Candidate,
+    ca: string[] | undefined,
+    signal: AbortSignal,
+    alpn: readonly string[] | undefined,
+  ): Promise<Won> {
     const relay = new ReadRelay()
     if (!target.secure) {
       const tcp = await connectTcp({
@@ -199,23 +233,25 @@ export function createTransport(config: TransportConfig): Transport {
       timeoutMs,
       signal,
       relay,
+      ...(alpn ? { alpn } : {}),
     })
     return { ...result, address: c.address, relay }
   }
 
-  return {
+  const self: Transport = {
     target: (url, profile) => targetFor(url, config.rules(), profile),
     connect,
     release: (conn) => (keepAliveMs > 0 ? pool.put(conn.key, conn) : conn.socket.destroy()),
     headTimeoutMs: config.headTimeoutMs ?? 60_000,
   }
+  return self
 }
 
 /** The pool key: the target as the rules made it (address rule, SNI, pins, pin mode, trust) and the anchors. */
-function keyOf(target: Target, ca: readonly string[] | undefined): string {
+function keyOf(target: Target, ca: readonly string[] | undefined, alpn: readonly string[] | undefined): string {
   const anchors = anchorsKey(ca)
   const { secure, host, port, servername, logicalName, rule } = target
-  return JSON.stringify([secure, host, port, servername ?? null, logicalName, rule ?? null, anchors])
+  return JSON.stringify([secure, host, port, servername ?? null, logicalName, rule ?? null, anchors, alpn ?? null])
 }
 
 function round(ms: number): number {
