@@ -6,6 +6,7 @@ import { defaultRetry } from '../engine/retry-policy.ts'
 import { getCommand } from './get-command.ts'
 import { lsCommand } from './ls-command.ts'
 import { resumeCommand } from './resume-command.ts'
+import { dnsCompareCommand } from './dns-compare-command.ts'
 import { probeCommand } from './probe-command.ts'
 import { serveCommand } from './serve-command.ts'
 import type { CliIo } from './io.ts'
@@ -29,8 +30,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .description('connect, verify, and show what the server presents (addresses tried, chain, SPKI pins)')
     .argument('<url>', 'an https URL')
     .option('--json', 'print one JSON object')
+    .option(
+      '--dns-compare',
+      'ask the system resolver and --doh-url, and check every address of both (exit 4 on a likely hijack)',
+    )
     .action(async (url: string, opts) => {
-      exit = await probeCommand(url, opts, io)
+      exit = await (opts.dnsCompare ? dnsCompareCommand(url, opts, io) : probeCommand(url, opts, io))
     })
 
   withConnectOptions(program.command('get'))

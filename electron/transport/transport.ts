@@ -4,7 +4,14 @@ import { rootCertificates } from 'node:tls'
 import type { HostRule } from '../../shared/domain.ts'
 import { systemDns, type DnsChoice } from '../../shared/dns.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
-import { candidatesFor, preferAddress, systemLookup, type Candidate, type Lookup } from './candidates.ts'
+import {
+  candidatesFor,
+  preferAddress,
+  systemLookup,
+  type Candidate,
+  type Lookup,
+  type LookupAnswer,
+} from './candidates.ts'
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
 import { createResolver } from './doh/resolver.ts'
 import { IdlePool } from './idle-pool.ts'
@@ -76,6 +83,8 @@ export interface Transport {
   release(conn: Connection): void
   /** The time budget of a response head, and of a trailer section. */
   readonly headTimeoutMs: number
+  /** Every address of `host` by the resolver `dns` names (for comparing resolvers; connect resolves by itself). */
+  resolve?(host: string, dns: DnsChoice, signal?: AbortSignal, profile?: ConnectionProfile): Promise<LookupAnswer[]>
 }
 
 /** Failures that say something about the server itself, so trying another address would only hide them. */
@@ -243,6 +252,7 @@ export function createTransport(config: TransportConfig): Transport {
     connect,
     release: (conn) => (keepAliveMs > 0 ? pool.put(conn.key, conn) : conn.socket.destroy()),
     headTimeoutMs: config.headTimeoutMs ?? 60_000,
+    resolve: (host, dns, signal, profile) => resolver.resolve(host, dns, signal, profile),
   }
   return self
 }

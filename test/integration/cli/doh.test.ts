@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +14,7 @@ import { startUnboundDoh, type UnboundDoh } from '../../fixtures/unbound.ts'
 let pki: Pki
 let unbound: UnboundDoh
 let origin: TlsHttpServer
+let impostor: TlsHttpServer
 let dir: string
 
 beforeAll(async () => {
@@ -23,9 +24,15 @@ beforeAll(async () => {
     default: { keyPem: pki.aTest.keyPem, chainPem: pki.aTest.chainPem },
     handler: () => ({ status: 200, body: 'resolved by doh\n' }),
   })
+  impostor = await startTlsHttpServer({
+    host: '127.0.0.2',
+    port: origin.port,
+    default: { keyPem: pki.defaultLeaf.keyPem, chainPem: pki.defaultLeaf.chainPem },
+  })
   dir = await makeTempDir('cli-doh')
 }, 30_000)
 afterAll(async () => {
+  await impostor?.close()
   await origin?.close()
   await unbound?.stop()
   await removeTempDir(dir)
@@ -68,5 +75,30 @@ describe('pinpoint with --doh-url', () => {
     const r = await runCli(['probe', ...flags, 'https://a.test/'])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(why)
+  })
+
+  it('probe --dns-compare finds a lying system resolver: exit 4, both answers shown, every address judged', async () => {
+    // The system resolver itself lies: in a mount namespace of its own, /etc/hosts sends a.test to 127.0.0.2.
+    const hosts = join(dir, 'hosts')
+    const others = (await readFile('/etc/hosts', 'utf8')).split('\n').filter((l) => !/\sa\.test(\s|$)/.test(l))
+    await writeFile(hosts, `${others.join('\n')}\n127.0.0.2 a.test\n`)
+    const wrap = ['unshare', '--mount', 'sh', '-c', `mount --bind '${hosts}' /etc/hosts && exec "$@"`, 'sh']
+    const url = `https://a.test:${origin.port}/`
+    const r = await runCli(['probe', '--dns-compare', ...dohFlags(), url], { wrap })
+    expect(r.code).toBe(4)
+    expect(r.stdout).toMatch(/system\s+127\.0\.0\.2\n/)
+    expect(r.stdout).toMatch(/DoH\s+127\.0\.0\.1 /)
+    expect(r.stdout).toMatch(/127\.0\.0\.2\s+from system\s+wrong-certificate: .*not valid for a\.test/)
+    expect(r.stdout).toMatch(/127\.0\.0\.1\s+from doh\s+verifies/)
+    expect(r.stdout).toContain('likely hijack')
+
+    const json = await runCli(['probe', '--dns-compare', '--json', ...dohFlags(), url], { wrap })
+    expect(JSON.parse(json.stdout)).toMatchObject({ verdict: 'likely-hijack', system: { addresses: ['127.0.0.2'] } })
+  })
+
+  it('probe --dns-compare without --doh-url is a usage error', async () => {
+    const r = await runCli(['probe', '--dns-compare', `https://a.test:${origin.port}/`])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--dns-compare needs --doh-url')
   })
 })
