@@ -1,12 +1,14 @@
 import { Command, CommanderError, Option } from 'commander'
 
 import { exitCodeFor } from '../../shared/errors.ts'
-import { isPinpointError } from '../../shared/pinpoint-error.ts'
+import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { getCommand } from './get-command.ts'
 import { lsCommand } from './ls-command.ts'
 import { resumeCommand } from './resume-command.ts'
 import { dnsCompareCommand } from './dns-compare-command.ts'
+import { nodesCommand } from './nodes-command.ts'
+import { DEFAULT_NODE_BYTES } from '../transport/node-probe.ts'
 import { probeCommand } from './probe-command.ts'
 import { serveCommand } from './serve-command.ts'
 import type { CliIo } from './io.ts'
@@ -34,8 +36,19 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       '--dns-compare',
       'ask the system resolver and --doh-url, and check every address of both (exit 4 on a likely hijack)',
     )
+    .option('--nodes', 'measure every candidate node (connect, TLS, first byte, throughput), best first')
+    .option(
+      '--nodes-bytes <size>',
+      `with --nodes: bytes read from each node (default ${DEFAULT_NODE_BYTES / 1024 ** 2}M)`,
+    )
     .action(async (url: string, opts) => {
-      exit = await (opts.dnsCompare ? dnsCompareCommand(url, opts, io) : probeCommand(url, opts, io))
+      if (opts.dnsCompare && opts.nodes)
+        throw new PinpointError('BAD_INPUT', '--dns-compare and --nodes are separate probes')
+      exit = await (opts.dnsCompare
+        ? dnsCompareCommand(url, opts, io)
+        : opts.nodes
+          ? nodesCommand(url, opts, io)
+          : probeCommand(url, opts, io))
     })
 
   withConnectOptions(program.command('get'))
