@@ -18,6 +18,8 @@ export const AttemptRecord = z.strictObject({
   server: z.string().optional(),
   /** Why the system resolver gave it instead of DoH. */
   note: z.string().optional(),
+  /** The IPv4 address this one was synthesized from, with no IPv4 route to it, and the NAT64 prefix used. */
+  nat64: z.strictObject({ from: z.string(), prefix: z.string() }).optional(),
   startedMs: z.number(),
   outcome: z.enum(['won', 'failed', 'abandoned']),
   error: z.strictObject({ code: z.string(), message: z.string() }).optional(),

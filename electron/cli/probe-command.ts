@@ -57,7 +57,11 @@ export function formatProbe(r: ProbeReport): string {
 
 /** Where an address came from, naming the DoH server, or why the system resolver was asked instead. */
 function sourceText(a: ProbeReport['attempts'][number]): string {
-  if (a.source === 'doh') return `DoH ${a.server ?? ''}`.trim()
-  if (a.source === 'dns-fallback') return `system resolver; DoH unreachable: ${a.note ?? ''}`
-  return a.source
+  const base =
+    a.source === 'doh'
+      ? `DoH ${a.server ?? ''}`.trim()
+      : a.source === 'dns-fallback'
+        ? `system resolver; DoH unreachable: ${a.note ?? ''}`
+        : a.source
+  return a.nat64 ? `${base}; NAT64 from ${a.nat64.from} via ${a.nat64.prefix}` : base
 }

@@ -16,6 +16,8 @@ export interface AttemptRecord {
   server?: string
   /** Why the system resolver gave it instead of DoH. */
   note?: string
+  /** The IPv4 address this one was synthesized from, with no IPv4 route to it, and the NAT64 prefix used. */
+  nat64?: { from: string; prefix: string }
   startedMs: number
   outcome: 'won' | 'failed' | 'abandoned'
   error?: { code: string; message: string }

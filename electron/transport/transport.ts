@@ -15,6 +15,7 @@ import {
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
 import { createResolver } from './doh/resolver.ts'
 import { IdlePool } from './idle-pool.ts'
+import { createNat64, type Nat64 } from './nat64.ts'
 import { anchorsKey } from './memo.ts'
 import { race } from './race.ts'
 import { ReadRelay } from './read-relay.ts'
@@ -34,6 +35,8 @@ export interface TransportConfig {
   dns?: () => DnsChoice | undefined
   /** Seconds-bounded cache and timeouts for DoH; one per transport. */
   dohTimeoutMs?: number
+  /** IPv4 addresses without an IPv4 route, synthesized under the network's NAT64 prefix (see nat64.ts). */
+  nat64?: Nat64
   /** RFC 8305's "Connection Attempt Delay". */
   staggerMs?: number
   /** Per address: TCP connect plus TLS handshake. */
@@ -99,6 +102,7 @@ export function createTransport(config: TransportConfig): Transport {
   const winners = new Map<string, string>()
   const keepAliveMs = config.keepAliveMs ?? 2000
   const pool = new IdlePool({ idleMs: keepAliveMs, maxPerKey: 16 })
+  const nat64 = config.nat64 ?? createNat64()
   const resolver = createResolver({
     // A DoH server's own name goes to the system resolver (or its rule's addresses): never to DoH itself.
     transport: (profile) => ({
@@ -139,8 +143,10 @@ export function createTransport(config: TransportConfig): Transport {
     const t0 = performance.now()
 
     const attempts = candidates.map((c) => async (attemptSignal: AbortSignal) => {
+      const mapped = await nat64.map(c.address)
       const record: AttemptRecord = {
-        address: c.address,
+        address: mapped.address,
+        ...(mapped.from === undefined ? {} : { nat64: { from: mapped.from, prefix: mapped.prefix ?? '' } }),
         port: target.port,
         source: c.source,
         ...(c.server === undefined ? {} : { server: c.server }),
@@ -151,7 +157,7 @@ export function createTransport(config: TransportConfig): Transport {
       records.push(record)
       const both = signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal
       try {
-        const result = await attemptOne(target, c, ca, both, opts?.alpn)
+        const result = await attemptOne(target, { ...c, address: mapped.address }, ca, both, opts?.alpn)
         record.outcome = 'won'
         record.elapsedMs = round(performance.now() - t0 - record.startedMs)
         return result
@@ -184,7 +190,9 @@ export function createTransport(config: TransportConfig): Transport {
       }
       throw Object.assign(best, { attempts: records })
     }
-    winners.set(key, won.address)
+    // The node as the candidates name it: an address synthesized for NAT64 is remembered by its IPv4 original.
+    const wonRecord = records.find((r) => r.outcome === 'won')
+    winners.set(key, wonRecord?.nat64?.from ?? won.address)
     const info: ConnectionInfo = {
       url: url.href,
       host: target.host,
