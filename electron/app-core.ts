@@ -2,7 +2,6 @@ import { controlRequests, isControlChannel, type Emit } from '../shared/ipc.ts'
 import { withRun } from '../shared/profile.ts'
 import type { TransferView } from '../shared/transfer.ts'
 import { openCore } from './core/open-core.ts'
-import { createConnectionLog } from './ipc/connection-log.ts'
 import { createIpc, type Ipc } from './ipc/create-ipc.ts'
 import { describe } from './ipc/dispatch.ts'
 import type { Desktop } from './ipc/desktop.ts'
@@ -54,11 +53,9 @@ export interface Core {
  * main.ts only adds windows, the tray and OS integration around it, so all of this is tested under Node.
  */
 export async function startCore(opts: CoreOptions): Promise<Core> {
-  const connections = createConnectionLog()
   const core = await openCore({
     stateDir: opts.stateDir,
     keyWrap: opts.keyWrap,
-    onConnection: (info) => connections.record(info),
     ...(opts.confine ? { confine: opts.confine } : {}),
     // The app stays up, so a download paused by a full disk resumes by itself once there is room again.
     diskRecheckMs: 30_000,
@@ -73,7 +70,6 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const ipc = createIpc({
     store,
     queue,
-    connections,
     appUrl: opts.appUrl,
     defaultDownloadDir: opts.defaultDownloadDir,
     desktop: opts.desktop,

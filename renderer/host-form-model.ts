@@ -1,5 +1,13 @@
-import { HostRule, type HostRuleInput } from '../shared/domain.ts'
-import { formatPin } from '../shared/pins.ts'
+import { HostRule, type HostRuleInput, type PinNote } from '../shared/domain.ts'
+import { formatPin, parsePins } from '../shared/pins.ts'
+
+/** What the form knows of one pin: its label as typed, and when it was added (absent: not recorded). */
+export interface DraftPinNote {
+  label: string
+  addedAt?: number
+  /** Labelled in this draft before it was ever saved: dated when saved. */
+  isNew?: true
+}
 
 /** The host form as typed: every field a string, so a half-typed value is kept as it is. */
 export interface HostDraft {
@@ -11,6 +19,11 @@ export interface HostDraft {
   pinMode: 'enforce' | 'report'
   trust: 'ca' | 'pin'
   ca: string
+  /**
+   * Notes by bare base64 pin. A pin of the field with no entry here is new in this draft and is dated when
+   * saved; the rule's own pins all have an entry, so a pin saved before dates were kept stays undated.
+   */
+  notes: Readonly<Record<string, DraftPinNote>>
   /** Kept from the rule being edited: the form has no field for it, and saving must not drop it. */
   hostHeader?: string
 }
@@ -24,6 +37,7 @@ export const emptyDraft: HostDraft = {
   pinMode: 'enforce',
   trust: 'ca',
   ca: '',
+  notes: {},
 }
 
 export function draftFromRule(rule: HostRule): HostDraft {
@@ -36,6 +50,12 @@ export function draftFromRule(rule: HostRule): HostDraft {
     pinMode: rule.pinMode,
     trust: rule.trust,
     ca: rule.ca ?? '',
+    notes: Object.fromEntries(
+      rule.pins.map((pin) => {
+        const note = rule.pinNotes?.find((n) => n.pin === pin)
+        return [pin, { label: note?.label ?? '', ...(note?.addedAt === undefined ? {} : { addedAt: note.addedAt }) }]
+      }),
+    ),
     ...(rule.hostHeader === undefined ? {} : { hostHeader: rule.hostHeader }),
   }
 }
@@ -50,6 +70,7 @@ const LABELS: Record<string, string> = {
   trust: 'Trust',
   ca: 'CA',
   hostHeader: 'Host header',
+  pinNotes: 'Pin labels',
 }
 
 const split = (text: string, by: RegExp): string[] =>
@@ -62,7 +83,11 @@ const split = (text: string, by: RegExp): string[] =>
  * The rule a draft describes, checked with the same HostRule schema main parses it with, so the form cannot
  * save what main would refuse; errors name the field they are about.
  */
-export function ruleFromDraft(d: HostDraft): { ok: true; rule: HostRule } | { ok: false; errors: string[] } {
+export function ruleFromDraft(
+  d: HostDraft,
+  now = Date.now(),
+): { ok: true; rule: HostRule } | { ok: false; errors: string[] } {
+  const notes = notesFor(d, now)
   const input: HostRuleInput = {
     pattern: d.pattern,
     addresses: split(d.addresses, /[\s,]+/),
@@ -73,6 +98,7 @@ export function ruleFromDraft(d: HostDraft): { ok: true; rule: HostRule } | { ok
     ...(d.sni.trim() === '' ? {} : { sni: d.sni }),
     ...(d.ca.trim() === '' ? {} : { ca: d.ca.trim() }),
     ...(d.hostHeader === undefined ? {} : { hostHeader: d.hostHeader }),
+    ...(notes.length === 0 ? {} : { pinNotes: notes }),
   }
   const parsed = HostRule.safeParse(input)
   if (parsed.success) return { ok: true, rule: parsed.data }
@@ -85,8 +111,73 @@ export function ruleFromDraft(d: HostDraft): { ok: true; rule: HostRule } | { ok
   return { ok: false, errors }
 }
 
-/** The draft with one more pin, unless it is there already. */
-export function withPin(d: HostDraft, pin: string): HostDraft {
+/** A pin line of the form as the rule will hold it: bare base64, or null while it is not a valid pin. */
+export function barePin(line: string): string | null {
+  const parsed = parsePins(line)
+  return parsed.ok && parsed.pins.length === 1 ? (parsed.pins[0] ?? null) : null
+}
+
+/** The valid pins of the field, each once, in order: what the pin list beside the field shows. */
+export function draftPins(d: HostDraft): string[] {
+  const pins: string[] = []
+  for (const line of split(d.pins, /[;\n]+/)) {
+    const pin = barePin(line)
+    if (pin !== null && !pins.includes(pin)) pins.push(pin)
+  }
+  return pins
+}
+
+/**
+ * The notes the rule will carry: one per pin of the field that has a label or a date. A pin new in this draft is
+ * dated `now` (the moment it is saved is the moment it starts to be trusted); a pin without label and date gets
+ * none, so re-saving an older rule leaves it as it was.
+ */
+function notesFor(d: HostDraft, now: number): PinNote[] {
+  const notes: PinNote[] = []
+  for (const pin of draftPins(d)) {
+    const known = d.notes[pin]
+    const addedAt = known === undefined || known.isNew ? now : known.addedAt
+    const label = known?.label.trim() ?? ''
+    if (label === '' && addedAt === undefined) continue
+    notes.push({ pin, label, ...(addedAt === undefined ? {} : { addedAt }) })
+  }
+  return notes
+}
+
+/**
+ * The draft with one more pin, unless it is there already; `note` labels it (and dates it, for a pin added from
+ * a probe), also when it was there.
+ */
+export function withPin(d: HostDraft, pin: string, note?: DraftPinNote): HostDraft {
   const pins = split(d.pins, /[;\n]+/)
-  return pins.includes(pin) ? d : { ...d, pins: [...pins, pin].join('\n') }
+  const bare = barePin(pin) ?? pin
+  const notes = note === undefined ? d.notes : { ...d.notes, [bare]: note }
+  if (pins.some((line) => barePin(line) === bare)) return note === undefined ? d : { ...d, notes }
+  return { ...d, pins: [...pins, pin].join('\n'), notes }
+}
+
+/** The draft with the label of one pin set; a pin new in this draft stays new (dated when saved). */
+export function withPinLabel(d: HostDraft, pin: string, label: string): HostDraft {
+  const known = d.notes[pin]
+  return { ...d, notes: { ...d.notes, [pin]: known === undefined ? { label, isNew: true } : { ...known, label } } }
+}
+
+/** Whether two drafts say the same thing, so leaving one can be done without asking. */
+export function sameDraft(a: HostDraft, b: HostDraft): boolean {
+  const keys = ['pattern', 'port', 'addresses', 'sni', 'pins', 'pinMode', 'trust', 'ca', 'hostHeader'] as const
+  if (keys.some((k) => a[k] !== b[k])) return false
+  const pins = new Set([...Object.keys(a.notes), ...Object.keys(b.notes)])
+  return [...pins].every((p) => (a.notes[p]?.label ?? '') === (b.notes[p]?.label ?? ''))
+}
+
+/**
+ * The URL a rule is probed at by default: its host and its own port (a rule for `host:8443` is about that port),
+ * or nothing for a wildcard or an empty host, which name no one server.
+ */
+export function probeUrlFor(d: HostDraft): string {
+  const host = d.pattern.trim().toLowerCase().replace(/\.$/, '')
+  if (host === '' || host.startsWith('*')) return ''
+  const port = d.port.trim()
+  const name = host.includes(':') ? `[${host}]` : host
+  return `https://${name}${/^\d+$/.test(port) && port !== '443' ? `:${port}` : ''}/`
 }

@@ -58,6 +58,10 @@ export const ConnectionInfo = z.strictObject({
   handshakeMs: z.number(),
   attempts: z.array(AttemptRecord),
   at: z.string(),
+  /** The handshake was refused for this (no request was sent); the chain is the one the server presented. */
+  refused: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+  firstByteMs: z.number().optional(),
+  reused: z.boolean().optional(),
 })
 export type ConnectionInfo = z.output<typeof ConnectionInfo>
 

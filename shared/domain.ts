@@ -32,6 +32,23 @@ export const ServerName = z
 export const PinMode = z.enum(['enforce', 'report'])
 export const TrustMode = z.enum(['ca', 'pin'])
 
+/** Longest label a pin can carry. */
+export const MAX_PIN_LABEL_CHARS = 200
+
+/**
+ * What the user knows of one pin of a rule: a label (whose key it is, how it was checked) and when it was added
+ * (ms since the epoch). Kept beside `pins` rather than inside it, so every reader of `pins` (the transport, the
+ * CLI's `--pinnedpubkey`, download profiles) keeps its plain list of keys, and rules saved before labels existed
+ * parse as they are.
+ */
+export const PinNote = z.strictObject({
+  pin: z.string().transform(normalizePin),
+  label: z.string().trim().max(MAX_PIN_LABEL_CHARS).default(''),
+  /** Absent for a pin saved before dates were kept: its date is unknown, and is never made up. */
+  addedAt: z.number().int().min(0).max(8_640_000_000_000_000).optional(),
+})
+export type PinNote = z.output<typeof PinNote>
+
 /**
  * A per-host rule: where to connect, what name to present, and what to trust.
  *
@@ -57,11 +74,21 @@ export const HostRule = z
     ca: z.string().max(262_144).optional(),
     /** How this host's name is resolved when the rule gives no addresses; absent: the app's setting. */
     dns: DnsChoice.optional(),
+    /** Labels and dates of the pins above; a pin without a note is simply unlabelled. */
+    pinNotes: z.array(PinNote).max(16).optional(),
   })
   .refine((r) => r.trust !== 'pin' || r.pins.length > 0, {
     message: 'trust "pin" needs at least one pin: the leaf key must match it',
     path: ['pins'],
   })
+  .refine(
+    (r) =>
+      (r.pinNotes ?? []).every((n, i, all) => r.pins.includes(n.pin) && all.findIndex((m) => m.pin === n.pin) === i),
+    {
+      message: "every pin note must be about one of the rule's pins, once",
+      path: ['pinNotes'],
+    },
+  )
 export type HostRule = z.output<typeof HostRule>
 export type HostRuleInput = z.input<typeof HostRule>
 

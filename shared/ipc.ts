@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
-import { ConnectionInfo, ProbeReport } from './connection.ts'
-import { HostRule } from './domain.ts'
+import { ConnectionInfo, ConnectionSummary, ProbeReport } from './connection.ts'
+import { HostRule, TransferState } from './domain.ts'
 import { ErrorCode, FailureInfo } from './errors.ts'
 import { limits } from './limits.ts'
 import { ConnectionProfile } from './profile.ts'
@@ -35,6 +35,20 @@ const HttpUrl = UrlText.refine(isDownloadUrl, { error: 'expected an http:// or h
 export const Rejected = z.strictObject({ input: z.string().max(MAX_URL_CHARS), reason: z.string().max(1024) })
 export type Rejected = z.output<typeof Rejected>
 
+/** See AddOptions.duplicate. */
+export const DuplicateChoice = z.enum(['skip', 'again', 'resume'])
+export type DuplicateChoice = z.output<typeof DuplicateChoice>
+
+/** Most bytes of a file name the user may give; the engine keeps names to 200. */
+export const MAX_FILE_NAME_CHARS = 255
+
+export const AddEach = z.strictObject({
+  url: UrlText,
+  duplicate: DuplicateChoice.optional(),
+  /** One file name, no folder: main refuses separators, `.`/`..`, control characters and over-long names. */
+  name: z.string().max(MAX_FILE_NAME_CHARS).optional(),
+})
+
 export const AddOptions = z.strictObject({
   split: z.number().int().min(limits.split.min).max(limits.split.max).optional(),
   /** `sha256=<hex>` (also sha512, sha1, md5); checked in main, a bad one rejects the URLs with the reason. */
@@ -42,7 +56,44 @@ export const AddOptions = z.strictObject({
   startPaused: z.boolean().optional(),
   /** Bytes per second for each of these transfers, on top of the global limit. */
   limitRate: Rate.optional(),
+  /**
+   * What to do with a URL already in the list (queued, running, paused, failed or completed, in any folder):
+   * `skip` it, download it `again` under a free name, or `resume` the existing one. Absent: the same URL into the
+   * same folder is the same download (what the CLI and the control socket do).
+   */
+  duplicate: DuplicateChoice.optional(),
+  /** Per URL: a duplicate choice over the one above, and a file name chosen by the user (checked in main). */
+  each: z.array(AddEach).max(MAX_URLS).optional(),
 })
+
+/** A transfer already in the list for a URL being added. */
+export const ExistingTransfer = z.strictObject({
+  id: Id,
+  state: TransferState,
+  name: z.string().nullable(),
+  dir: z.string(),
+})
+
+/** One URL of `transfers:preview`. */
+export const PreviewItem = z.strictObject({
+  url: z.string(),
+  /** The name the server suggests (Content-Disposition), else the URL's; made safe as the engine makes it. */
+  name: z.string(),
+  /** Bytes, when the server said. */
+  size: z.number().int().min(0).nullable(),
+  /** How it was learned: `HEAD`, or `GET` with `Range: bytes=0-0` when HEAD was refused; null if never asked. */
+  method: z.enum(['HEAD', 'GET']).nullable(),
+  status: z.number().int().nullable(),
+  /** Where redirects ended, when that differs from `url`. */
+  finalUrl: z.string().nullable(),
+  /** The connection the answer came over (address, SNI, TLS version, verification, pin result). */
+  connection: ConnectionSummary.nullable(),
+  error: FailureInfo.nullable(),
+  existing: ExistingTransfer.nullable(),
+  /** The free name "download again" would save it under in the folder asked about. */
+  againName: z.string(),
+})
+export type PreviewItem = z.output<typeof PreviewItem>
 
 export const OpenResult = z.strictObject({ ok: z.boolean(), reason: z.string().max(4096).optional() })
 
@@ -103,12 +154,30 @@ export const requests = {
       folder: FolderToken.optional(),
       options: AddOptions.default({}),
     }),
-    output: z.strictObject({ added: z.array(TransferView), rejected: z.array(Rejected) }),
+    /** `skipped`: URLs left alone because they are in the list already, and why (absent before `duplicate`). */
+    output: z.strictObject({
+      added: z.array(TransferView),
+      rejected: z.array(Rejected),
+      skipped: z.array(Rejected).optional(),
+    }),
+  },
+  /**
+   * What each URL would be, asked of its server before adding (HEAD, or a `Range: bytes=0-0` GET when HEAD is
+   * refused) through the download transport's host rules, bounded in time and concurrency; and what is in the
+   * list already for it, with the name "download again" would give it in `folder` (default: the settings').
+   */
+  'transfers:preview': {
+    input: z.strictObject({
+      urls: z.array(HttpUrl).min(1).max(MAX_URLS),
+      folder: FolderToken.optional(),
+    }),
+    output: z.array(PreviewItem).max(MAX_URLS),
   },
   'links:parse': {
     input: z.strictObject({
       text: z.string().max(MAX_PASTE_CHARS),
-      kind: z.enum(['text', 'html', 'uri-list']),
+      /** `lines`: the add dialog's list, where a non-empty line with no link is rejected with the reason. */
+      kind: z.enum(['text', 'html', 'uri-list', 'lines']),
     }),
     /**
      * `urls`: each accepted link once, normalized, in order of appearance (at most MAX_URLS). `duplicates`: those

@@ -81,7 +81,7 @@ export function httpStatusError(res: HttpResponse): PinpointError {
   return Object.assign(err, { httpStatus: res.status, retryAfter: header(res, 'retry-after') })
 }
 
-function nameFromDisposition(value: string | undefined): string | undefined {
+export function nameFromDisposition(value: string | undefined): string | undefined {
   if (!value) return undefined
   try {
     const filename = parseDisposition(utf8IfValid(value)).parameters.filename

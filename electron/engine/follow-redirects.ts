@@ -18,6 +18,8 @@ export interface FollowOptions {
   idleTimeoutMs?: number
   /** https → http only with the user's consent. */
   allowDowngrade?: boolean
+  /** HEAD asks for the head only (a preview of the file); GET by default. */
+  method?: 'GET' | 'HEAD'
 }
 
 /**
@@ -38,6 +40,7 @@ export async function getFollowing(transport: Transport, start: URL, opts: Follo
     const headers = { ...opts.headers, ...(auth && url.origin === origin ? { authorization: auth } : {}) }
     const res = await httpRequest(transport, {
       url,
+      ...(opts.method ? { method: opts.method } : {}),
       headers,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),

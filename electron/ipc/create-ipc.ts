@@ -1,7 +1,6 @@
 import type { Emit } from '../../shared/ipc.ts'
 import type { Queue } from '../queue/queue.ts'
 import type { Store } from '../store/open-store.ts'
-import type { ConnectionLog } from './connection-log.ts'
 import type { Desktop } from './desktop.ts'
 import { createDispatcher, type Dispatcher } from './dispatch.ts'
 import { createFolderTokens, type FolderTokens } from './folder-tokens.ts'
@@ -16,8 +15,6 @@ export interface IpcSetup {
   store: Store
   queue: Queue
   desktop: Desktop
-  /** The log the download transport's `onConnection` feeds. */
-  connections: ConnectionLog
   /** The page the window loads (`app://pinpoint/index.html`, or the dev server's URL): the only trusted origin. */
   appUrl: string
   /** The OS's Downloads folder, used until the user picks another. */
@@ -48,7 +45,6 @@ export function createIpc(setup: IpcSetup): Ipc {
     settings,
     folders,
     desktop: setup.desktop,
-    connections: setup.connections,
     probe,
     emit,
   })

@@ -1,7 +1,6 @@
 import type { Emit, Handlers } from '../../shared/ipc.ts'
 import type { Queue } from '../queue/queue.ts'
 import type { Store } from '../store/open-store.ts'
-import type { ConnectionLog } from './connection-log.ts'
 import type { Desktop } from './desktop.ts'
 import { dialogHandlers } from './dialog-handlers.ts'
 import { folderHandlers } from './folder-handlers.ts'
@@ -18,7 +17,6 @@ export interface HandlerDeps {
   settings: SettingsService
   folders: FolderTokens
   desktop: Desktop
-  connections: ConnectionLog
   probe: Probe
   emit: Emit
 }

@@ -1,13 +1,18 @@
 import { stat } from 'node:fs/promises'
 
-import type { Handlers, Rejected, RequestChannel } from '../../shared/ipc.ts'
+import type { DuplicateChoice, Handlers, Rejected, RequestChannel } from '../../shared/ipc.ts'
+import { checkDownloadUrl } from '../../shared/links.ts'
+import { splitCredentials } from '../../shared/url-credentials.ts'
 import { addDownloads } from '../queue/add-downloads.ts'
+import { latestByUrl } from '../queue/existing-transfers.ts'
+import { freeNames } from '../queue/free-name.ts'
+import { shownName } from '../queue/shown-name.ts'
 import type { Queue } from '../queue/queue.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
-import type { ConnectionLog } from './connection-log.ts'
 import type { Desktop } from './desktop.ts'
 import type { FolderTokens } from './folder-tokens.ts'
+import { createPreviewer, type Previewer } from './previewer.ts'
 import type { SettingsService } from './settings-service.ts'
 
 export type TransferHandlers = Pick<Handlers, Extract<RequestChannel, `transfers:${string}`>>
@@ -18,7 +23,8 @@ export interface TransferDeps {
   settings: SettingsService
   folders: FolderTokens
   desktop: Desktop
-  connections: ConnectionLog
+  /** `transfers:preview`'s requests; by default over the saved host rules, as downloads connect. */
+  preview?: Previewer
 }
 
 /** Events shown in a transfer's details, newest last. */
@@ -30,12 +36,17 @@ const DETAIL_EVENTS = 200
  */
 export function transferHandlers(deps: TransferDeps): TransferHandlers {
   const { queue, store } = deps
+  const preview = deps.preview ?? createPreviewer({ rules: () => store.hostRules.list() })
+  const folderOf = (channel: RequestChannel, folder: string | undefined): string => {
+    const dir = folder === undefined ? deps.settings.get().downloadDir : deps.folders.resolve(folder)
+    if (dir === undefined) throw new Error(`${channel}: folder: not a known folder token; choose the folder again`)
+    return dir
+  }
   return {
     'transfers:list': async () => queue.snapshot(),
 
     async 'transfers:add'({ urls, folder, options }) {
-      const dir = folder === undefined ? deps.settings.get().downloadDir : deps.folders.resolve(folder)
-      if (dir === undefined) throw new Error('transfers:add: folder: not a known folder token; choose the folder again')
+      const dir = folderOf('transfers:add', folder)
       const result = await addDownloads(
         { store, queue },
         {
@@ -45,6 +56,8 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
           ...(options.checksum === undefined ? {} : { checksum: options.checksum }),
           ...(options.limitRate === undefined ? {} : { limitRate: options.limitRate }),
           paused: options.startPaused === true,
+          ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
+          ...(options.each === undefined ? {} : { each: perUrl(options.each) }),
         },
       )
       const rejected: Rejected[] = [
@@ -55,7 +68,27 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
       if (!options.startPaused && rows.length > 0) queue.resume(rows.map((r) => r.id))
       // Read back: starting may already have moved a transfer on from `queued`.
       const added = rows.map((r) => queue.view(store.transfers.get(r.id) ?? r))
-      return { added, rejected }
+      const skipped = result.skipped.map((row) => ({
+        input: row.url,
+        reason: `already in the list (${row.state}) as ${shownName(row) ?? row.url} in ${row.dir}`,
+      }))
+      return { added, rejected, ...(options.duplicate === undefined && options.each === undefined ? {} : { skipped }) }
+    },
+
+    async 'transfers:preview'({ urls, folder }) {
+      const dir = folderOf('transfers:preview', folder)
+      const learned = await preview(urls)
+      // Read after the network, so what is in the list is as of the answer.
+      const latest = latestByUrl(store)
+      const free = freeNames(store, dir)
+      const items = []
+      for (const l of learned) {
+        const row = latest.get(splitCredentials(l.url).url)
+        const existing = row ? { id: row.id, state: row.state, name: shownName(row), dir: row.dir } : null
+        const againName = row ? await free(row.name ?? l.name) : l.name
+        items.push({ ...l, existing, againName })
+      }
+      return items
     },
 
     async 'transfers:pause'({ ids }) {
@@ -113,10 +146,23 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
       return {
         segments: store.segments.list(id).map(({ start, end, done }) => ({ start, end, done })),
         events: store.events.list(id, DETAIL_EVENTS).map(({ at, kind, message }) => ({ at, kind, message })),
-        connections: deps.connections.forUrls([row.url, row.finalUrl]),
+        // Its own history, from the store: after a restart too, and never another transfer's of the same URL.
+        connections: store.connections.list(id).map((c) => c.info),
       }
     },
   }
+}
+
+/** The per-URL options, keyed as add-downloads compares URLs (normalized); a bad URL is refused there anyway. */
+function perUrl(
+  each: ReadonlyArray<{ url: string; duplicate?: DuplicateChoice | undefined; name?: string | undefined }>,
+): Map<string, { duplicate?: DuplicateChoice | undefined; name?: string | undefined }> {
+  const map = new Map<string, { duplicate?: DuplicateChoice | undefined; name?: string | undefined }>()
+  for (const { url, ...choice } of each) {
+    const checked = checkDownloadUrl(url)
+    if (checked.ok) map.set(checked.url, choice)
+  }
+  return map
 }
 
 function finishedFile(row: TransferRow): string | undefined {

@@ -1,3 +1,4 @@
+import type { DuplicateChoice } from '../../shared/ipc.ts'
 import { limits } from '../../shared/limits.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
@@ -5,10 +6,14 @@ import { parseProfile, serializeProfile, type ConnectionProfile } from '../../sh
 import { settingFields } from '../../shared/settings.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
+import { nameFromUrl } from '../engine/file-names.ts'
 import { exists } from '../engine/target-path.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
+import { latestByUrl } from './existing-transfers.ts'
+import { freeNames } from './free-name.ts'
 import type { Queue } from './queue.ts'
+import { checkUserFileName } from './user-file-name.ts'
 
 export interface AddRequest {
   /** As the user gave them; each is checked here (http and https only, a sane length). */
@@ -33,6 +38,13 @@ export interface AddRequest {
     now: ConnectionProfile | undefined,
     stored: ConnectionProfile | undefined,
   ) => ConnectionProfile | undefined
+  /**
+   * What to do with a URL that is in the list already, in any folder (see AddOptions.duplicate in shared/ipc.ts).
+   * Absent: the same URL into the same folder (and name) is the same download, as described below.
+   */
+  duplicate?: DuplicateChoice
+  /** Per URL, keyed by the URL as checkDownloadUrl normalizes it: a choice over `duplicate`, and a file name. */
+  each?: ReadonlyMap<string, { duplicate?: DuplicateChoice | undefined; name?: string | undefined }>
 }
 
 export interface AddResult {
@@ -42,6 +54,8 @@ export interface AddResult {
   existing: TransferRow[]
   /** Finished downloads of the same URL whose file is still there: nothing to do. */
   done: TransferRow[]
+  /** Downloads in the list already that a `skip` choice left alone (not in `rows`). */
+  skipped: TransferRow[]
   rejected: Array<{ input: string; reason: string }>
   /** Every download the request names (added, existing or done), in input order. */
   rows: TransferRow[]
@@ -64,7 +78,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
       `connections per download: expected a whole number from ${limits.split.min} to ${limits.split.max}, got ${split}`,
     )
   }
-  const result: AddResult = { added: [], existing: [], done: [], rejected: [], rows: [] }
+  const result: AddResult = { added: [], existing: [], done: [], skipped: [], rejected: [], rows: [] }
   let checksum: string | undefined
   try {
     checksum = req.checksum === undefined ? undefined : formatChecksum(parseChecksum(req.checksum))
@@ -81,16 +95,44 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
     else result.rejected.push({ input, reason: checked.reason })
   }
   // What is already there is looked up first: a finished file is checked on disk, which is not for a transaction.
-  const name = req.name ?? null
-  const seen = await Promise.all(
-    urls.map(async (url) => {
-      const found = store.transfers.findResumable(url, req.dir, name)
-      if (found) return { url, found }
-      const finished = store.transfers.findCompleted(url, req.dir, name)
-      if (finished?.savedPath && (await exists(finished.savedPath))) return { url, finished }
-      return { url }
-    }),
-  )
+  const latest = req.duplicate !== undefined || req.each !== undefined ? latestByUrl(store) : undefined
+  // The folder every new download of this request goes to.
+  const dir = req.dir
+  let free: ((name: string) => Promise<string>) | undefined
+  const seen: Seen[] = []
+  for (const url of urls) {
+    const own = req.each?.get(url)
+    let name = req.name ?? null
+    if (own?.name !== undefined) {
+      const checked = checkUserFileName(own.name)
+      if (!checked.ok) {
+        result.rejected.push({ input: url, reason: `file name "${own.name}": ${checked.reason}` })
+        continue
+      }
+      name = checked.name
+    }
+    const choice = own?.duplicate ?? req.duplicate
+    const existing = choice === undefined ? undefined : latest?.get(splitCredentials(url).url)
+    if (choice === undefined) {
+      const found = store.transfers.findResumable(url, dir, name)
+      const finished = found ? undefined : store.transfers.findCompleted(url, dir, name)
+      if (found) seen.push({ url, name, found })
+      else if (finished?.savedPath && (await exists(finished.savedPath))) seen.push({ url, name, finished })
+      else seen.push({ url, name })
+    } else if (existing === undefined) {
+      seen.push({ url, name })
+    } else if (choice === 'skip') {
+      result.skipped.push(existing)
+    } else if (choice === 'resume') {
+      seen.push(existing.state === 'completed' ? { url, name, finished: existing } : { url, name, found: existing })
+    } else {
+      // A new download beside the old one, under a name nothing else has or will take.
+      seen.push({
+        url,
+        name: await (free ??= freeNames(store, dir))(name ?? existing.name ?? nameFromUrl(new URL(url))),
+      })
+    }
+  }
   const merge = req.mergeProfile ?? ((_now, stored) => stored)
   const connection = serializeProfile(req.profile)
   store.transaction(() => {
@@ -109,9 +151,9 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
       } else {
         const row = queue.add({
           url: s.url,
-          dir: req.dir,
+          dir,
           split,
-          ...(req.name === undefined ? {} : { name: req.name }),
+          ...(s.name === null ? {} : { name: s.name }),
           ...(checksum === undefined ? {} : { checksum }),
           ...(req.limitRate === undefined ? {} : { limitRate: req.limitRate }),
           connection,
@@ -123,6 +165,15 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
     }
   })
   return result
+}
+
+interface Seen {
+  url: string
+  name: string | null
+  /** An unfinished download of the URL, resumed instead of adding one. */
+  found?: TransferRow
+  /** A finished one: nothing to do. */
+  finished?: TransferRow
 }
 
 /** The connections-per-download setting the app saved in this state folder, or the shared default. */

@@ -1,6 +1,7 @@
 import { ConnectionSummary } from '../../shared/connection.ts'
 import type { ConnectionInfo } from '../transport/connection-info.ts'
-import type { Transport } from '../transport/transport.ts'
+import { refusedConnection } from '../transport/refused.ts'
+import type { Connection, Transport } from '../transport/transport.ts'
 
 /** The row-sized part of a connection, as the store keeps it (JSON) and every view shows it. */
 export function summarize(info: ConnectionInfo): ConnectionSummary {
@@ -28,21 +29,60 @@ export function readSummary(json: string | null): ConnectionSummary | null {
   }
 }
 
+/** What a transfer is told of its connections: each one it is handed, and each handshake refused for it. */
+export interface ConnectionReports {
+  /** A connection handed to the transfer: a new one, or one kept alive from an earlier request (`conn.reused`). */
+  connected(conn: Connection): void
+  /** A handshake the transport refused (pin mismatch, certificate error): no request was sent on it. */
+  refused(info: ConnectionInfo): void
+}
+
 /**
- * The transport as one transfer sees it: every connection it completes is also reported to `onConnection`.
+ * The transport as one transfer sees it: every connection it is handed, and every handshake refused for it, is
+ * reported.
  *
  * The transport's own `onConnection` knows only the URL, and two transfers may share one; wrapping it per run
  * ties each connection to the transfer that made it, without the engine knowing.
  */
-export function reportingTransport(transport: Transport, onConnection: (info: ConnectionInfo) => void): Transport {
+export function reportingTransport(transport: Transport, reports: ConnectionReports): Transport {
   return {
     target: (url, profile) => transport.target(url, profile),
     async connect(url, signal, opts) {
-      const connection = await transport.connect(url, signal, opts)
-      onConnection(connection.info)
+      let connection: Connection
+      try {
+        connection = await transport.connect(url, signal, opts)
+      } catch (err) {
+        const refused = refusedConnection(err)
+        if (refused) reports.refused(refused)
+        throw err
+      }
+      reports.connected(connection)
       return connection
     },
     release: (conn) => transport.release(conn),
     headTimeoutMs: transport.headTimeoutMs,
+  }
+}
+
+/**
+ * Call `onFirstByte` with the milliseconds from now to the first byte read on `conn` for its next reader.
+ *
+ * Only the next `attach` is wrapped: a reader attached later (the connection kept alive for another request)
+ * gets the relay as it was, so the cost is one comparison per read of this one response.
+ */
+export function timeFirstByte(conn: Connection, onFirstByte: (ms: number) => void): void {
+  const started = performance.now()
+  const relay = conn.relay
+  const attach = relay.attach.bind(relay)
+  relay.attach = (target) => {
+    relay.attach = attach
+    let waiting = true
+    attach((buf, n) => {
+      if (waiting) {
+        waiting = false
+        onFirstByte(Math.round((performance.now() - started) * 10) / 10)
+      }
+      return target(buf, n)
+    })
   }
 }

@@ -6,7 +6,7 @@ import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
 import { ChangeFeed, type Changes } from './change-feed.ts'
-import { reportingTransport, summarize } from './connection-summary.ts'
+import { reportingTransport, summarize, timeFirstByte } from './connection-summary.ts'
 import { removeTransferFiles } from './remove-files.ts'
 import { recover } from './recover.ts'
 import { SpeedMeter } from './speed-meter.ts'
@@ -15,6 +15,7 @@ import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import type { TransferState } from '../../shared/domain.ts'
 import type { ConnectionInfo } from '../transport/connection-info.ts'
+import type { Connection } from '../transport/transport.ts'
 
 export interface QueueOptions {
   env: EngineEnv
@@ -68,6 +69,11 @@ export class Queue {
   readonly #retries = new Map<number, RetryInfo>()
   /** Each running transfer's stored last connection, so that a repeated one is not written again. */
   readonly #lastConnection = new Map<number, string | null>()
+  /**
+   * The sockets each running transfer has recorded in its history: a kept-alive connection is recorded once per
+   * transfer that uses it (the first use), not once per request sent on it.
+   */
+  readonly #recorded = new Map<number, WeakSet<object>>()
   readonly #feed: ChangeFeed
   readonly #waiters = new Set<(id: number) => void>()
   #scope: Set<number> | 'all' = new Set()
@@ -148,24 +154,42 @@ export class Queue {
     this.#pump()
   }
 
+  /**
+   * The user's commands (the window, the tray, the CLI), each logged in the transfer's events when it changes
+   * something, so its history says who paused or resumed it; the queue's own resumes log their own reason.
+   */
   pause(ids: number[]): void {
     for (const id of ids) {
-      if (this.#abort(id, 'pause')) continue
+      if (this.#abort(id, 'pause')) {
+        this.#store.events.add(id, 'paused', 'paused by the user')
+        continue
+      }
       const row = this.#store.transfers.get(id)
-      if (row && (row.state === 'queued' || row.state === 'failed')) this.#set(id, 'paused')
+      if (row && (row.state === 'queued' || row.state === 'failed')) {
+        this.#store.events.add(id, 'paused', 'paused by the user')
+        this.#set(id, 'paused')
+      }
     }
   }
 
   resume(ids: number[]): void {
-    for (const id of ids) {
-      const row = this.#store.transfers.get(id)
-      if (row && (row.state === 'paused' || row.state === 'failed')) this.#set(id, 'queued')
-    }
-    this.start(ids)
+    this.#requeue(ids, { kind: 'resumed', message: 'resumed by the user' })
   }
 
   retry(ids: number[]): void {
-    this.resume(ids)
+    this.#requeue(ids, { kind: 'retried', message: 'retried by the user' })
+  }
+
+  /** Queue again what is paused or failed, logging `event` for each one that was. */
+  #requeue(ids: number[], event?: { kind: string; message: string }): void {
+    for (const id of ids) {
+      const row = this.#store.transfers.get(id)
+      if (row && (row.state === 'paused' || row.state === 'failed')) {
+        if (event) this.#store.events.add(id, event.kind, event.message)
+        this.#set(id, 'queued')
+      }
+    }
+    this.start(ids)
   }
 
   /** Stop and forget the bytes: the `.part` file is removed, a finished file is kept. */
@@ -177,6 +201,7 @@ export class Queue {
       // A `.part` in a folder this run may not touch stays there (see `remove`); it is canceled all the same.
       await removeTransferFiles(row, false, this.#env.confine).catch(keepOutsideRoots)
       this.#store.segments.replace(id, [])
+      if (row.state !== 'canceled') this.#store.events.add(id, 'canceled', 'canceled by the user')
       this.#set(id, 'canceled')
     }
   }
@@ -217,7 +242,10 @@ export class Queue {
     const network = this.#store.transfers
       .listByState(['failed'])
       .filter((r) => r.errorCode !== null && exitCodeFor(r.errorCode) === 3)
-    this.resume(network.map((r) => r.id))
+    this.#requeue(
+      network.map((r) => r.id),
+      { kind: 'resumed', message: 'resumed after sleep or a network change' },
+    )
   }
 
   reorder(ids: number[]): void {
@@ -283,7 +311,7 @@ export class Queue {
       const st = await statfs(row.dir).catch(() => undefined)
       if (st && Number(st.bavail) * Number(st.bsize) >= left) {
         this.#store.events.add(row.id, 'resumed', 'disk space is back')
-        this.resume([row.id])
+        this.#requeue([row.id])
       }
     }
   }
@@ -306,7 +334,10 @@ export class Queue {
     const ctl = new AbortController()
     this.#meters.set(id, new SpeedMeter())
     this.#received.set(id, this.#store.segments.durableBytes(id))
-    const transport = reportingTransport(this.#env.transport, (info) => this.#connected(id, info))
+    const transport = reportingTransport(this.#env.transport, {
+      connected: (conn) => this.#connected(id, conn),
+      refused: (info) => this.#refused(id, info),
+    })
     const done = runTransfer({ ...this.#env, transport }, id, ctl.signal)
       .then(
         () => undefined,
@@ -315,6 +346,7 @@ export class Queue {
       .finally(() => {
         this.#active.delete(id)
         this.#lastConnection.delete(id)
+        this.#recorded.delete(id)
         this.#received.delete(id)
         this.#retries.delete(id)
         this.#touch(id)
@@ -338,8 +370,28 @@ export class Queue {
     this.#set(id, code === 'DISK_FULL' ? 'paused' : 'failed', { errorCode: code, errorMessage: message })
   }
 
+  /** Record a connection handed to the transfer in its history (once per socket), and as its latest. */
+  #connected(id: number, conn: Connection): void {
+    let recorded = this.#recorded.get(id)
+    if (!recorded) this.#recorded.set(id, (recorded = new WeakSet()))
+    if (!recorded.has(conn.socket)) {
+      recorded.add(conn.socket)
+      const row = this.#store.connections.add(id, conn.reused ? { ...conn.info, reused: true } : conn.info)
+      timeFirstByte(conn, (ms) => this.#store.connections.setFirstByte(row, ms))
+    }
+    this.#latest(id, conn.info)
+  }
+
+  /**
+   * A refused handshake is history (the details show the certificate refused), but never the row's connection:
+   * that is one the transfer used.
+   */
+  #refused(id: number, info: ConnectionInfo): void {
+    this.#store.connections.add(id, info)
+  }
+
   /** Keep the transfer's latest connection; split downloads repeat one summary, which is written only once. */
-  #connected(id: number, info: ConnectionInfo): void {
+  #latest(id: number, info: ConnectionInfo): void {
     const json = JSON.stringify(summarize(info))
     if (this.#lastConnection.get(id) === json) return
     this.#lastConnection.set(id, json)

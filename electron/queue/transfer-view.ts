@@ -1,6 +1,7 @@
 import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import { readSummary } from './connection-summary.ts'
+import { shownName } from './shown-name.ts'
 import { etaSeconds } from './speed-meter.ts'
 
 /**
@@ -23,7 +24,7 @@ export function transferView(row: TransferRow, durable: number, live: LiveFigure
   return {
     id: row.id,
     url: row.url,
-    name: row.name,
+    name: shownName(row),
     dir: row.dir,
     savedPath: row.savedPath,
     state: row.state,

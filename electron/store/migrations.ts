@@ -111,6 +111,18 @@ const migrations: readonly Step[] = [
     `)
     moveCredentials(db, ctx)
   },
+  // Every connection a transfer made or refused (JSON of a ConnectionInfo: address, SNI, TLS, the chain with its
+  // pins, timings), newest last and bounded per transfer (connections-repo.ts), so its details survive a restart
+  // and show the certificate a failed transfer refused. Gone with the transfer.
+  `
+  CREATE TABLE connections (
+    id INTEGER PRIMARY KEY,
+    transfer_id INTEGER NOT NULL REFERENCES transfers(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    info TEXT NOT NULL
+  );
+  CREATE INDEX connections_transfer ON connections(transfer_id, id);
+  `,
 ]
 
 /** The version this code reads and writes. */

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 
 import { PinpointError, isPinpointError } from '../../shared/pinpoint-error.ts'
+import { connectionsRepo, type ConnectionsRepo } from './connections-repo.ts'
 import { eventsRepo, type EventsRepo } from './events-repo.ts'
 import { hostRulesRepo, type HostRulesRepo } from './host-rules-repo.ts'
 import { SCHEMA_VERSION, migrate, newerSchema, schemaVersion, type MigrationContext } from './migrations.ts'
@@ -37,6 +38,8 @@ export interface Store {
   readonly transfers: TransfersRepo
   readonly segments: SegmentsRepo
   readonly events: EventsRepo
+  /** Every connection each transfer made or refused, bounded per transfer. */
+  readonly connections: ConnectionsRepo
   readonly settings: SettingsRepo
   readonly hostRules: HostRulesRepo
   /** The credentials of downloads, sealed; URLs are stored without them. */
@@ -211,6 +214,7 @@ function assemble(p: {
     transfers: transfersRepo(writes, now, transaction),
     segments: segmentsRepo(writes, transaction),
     events: eventsRepo(writes, now),
+    connections: connectionsRepo(writes, now),
     settings: settingsRepo(writes),
     hostRules: hostRulesRepo(writes),
     secrets: secretsRepo(writes, p.keys),

@@ -51,4 +51,13 @@ export interface ConnectionInfo extends TlsFacts {
   handshakeMs: number
   attempts: AttemptRecord[]
   at: string
+  /**
+   * Set when the transport refused this handshake (a pin mismatch, a certificate that does not verify): the
+   * failure, with the chain above as the server presented it. No request was sent on such a connection.
+   */
+  refused?: { code: string; message: string }
+  /** From the connection's hand-over to the first response byte read on it; absent until one arrives. */
+  firstByteMs?: number
+  /** Recorded for a transfer that was handed it kept alive, after a request of another transfer or an earlier one. */
+  reused?: boolean
 }

@@ -17,6 +17,7 @@ import { PinpointError, type FailureContext } from '../../shared/pinpoint-error.
 import { codeForNodeError } from './node-errors.ts'
 import { formatPin } from '../../shared/pins.ts'
 import { anchorsKey, boundedMemo } from './memo.ts'
+import { markRefused } from './refused.ts'
 import type { ReadRelay } from './read-relay.ts'
 
 export interface TlsAttempt {
@@ -62,8 +63,11 @@ function secureContextFor(ca: readonly string[] | undefined): SecureContext {
 /**
  * One TLS connection to one address, with every check done before the caller may write a byte.
  *
- * - `trust: 'ca'` keeps `rejectUnauthorized` on, so Node itself refuses a chain that does not verify and a
- *   certificate whose name is not `logicalName` (our `checkServerIdentity` checks that name, never the IP).
+ * - `trust: 'ca'` refuses a chain that does not verify and a certificate whose name is not `logicalName` (our
+ *   `checkServerIdentity` checks that name, never the IP), in the handshake callback, before this promise
+ *   resolves, so no request byte is ever sent. It is checked there rather than by Node's `rejectUnauthorized`,
+ *   which destroys the socket before the presented chain can be read: the refused chain is kept with the error
+ *   (see refused.ts) so the transfer that failed can show what it refused.
  * - `trust: 'pin'` (an explicit per-host opt-in for self-signed servers) lets the chain through, and instead
  *   requires the leaf's key to match a pin; the chain and name results are reported, not enforced.
  * - Pins are matched against the chain Node verified, after the handshake and before this promise resolves,
@@ -91,7 +95,8 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
       secureContext: secureContextFor(a.ca),
       ALPNProtocols: a.alpn ? [...a.alpn] : ['http/1.1'],
       onread: a.relay.onread,
-      rejectUnauthorized: a.trust === 'ca',
+      // Never Node's own refusal: see above; `socket.authorized` is checked in the handshake callback instead.
+      rejectUnauthorized: false,
       // Node hands this callback getPeerCertificate(true), i.e. the detailed form with issuer links.
       checkServerIdentity: (_host: string, cert: PeerCertificate) => {
         chain = chainOf(cert as DetailedPeerCertificate)
@@ -131,9 +136,24 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
     socket.once('secureConnect', () => {
       if (done) return
       if (chain.length === 0) chain = chainOf(socket.getPeerCertificate(true))
-      const verifyError = socket.authorized ? undefined : String(socket.authorizationError ?? nameError?.message)
+      const authError = socket.authorized ? undefined : String(socket.authorizationError ?? nameError?.message)
       const pinned = a.pins.length > 0 ? matchesPin(a, chain) : undefined
+      const facts = {
+        protocol: socket.getProtocol(),
+        cipher: socket.getCipher()?.standardName ?? null,
+        alpn: socket.alpnProtocol || null,
+        chain,
+        verified: socket.authorized,
+        ...(authError === undefined ? {} : { verifyError: authError }),
+        ...(pinned === undefined ? {} : { pinned }),
+        connectMs,
+        handshakeMs: performance.now() - started - connectMs,
+      }
 
+      if (a.trust === 'ca' && authError !== undefined) {
+        const nodeError = Object.assign(new Error(authError), { code: authError })
+        return fail(markRefused(classify(nodeError, a, chain, ctx()), facts))
+      }
       if (socket.isSessionReused() && a.pins.length > 0) {
         return fail(new PinpointError('PIN_MISMATCH', `${endpoint(a)}: resumed TLS session, pins unchecked`, ctx()))
       }
@@ -141,28 +161,16 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
         const presented = chain.map((c) => c.spki)
         const leaf = presented[0] ? formatPin(presented[0]) : 'no certificate'
         const scope = a.trust === 'pin' ? 'leaf key' : 'chain'
-        return fail(
-          new PinpointError(
-            'PIN_MISMATCH',
-            `${endpoint(a)}: no pin matches the server's ${scope}; it presented ${leaf}`,
-            { ...ctx(), presentedPins: presented },
-          ),
+        const mismatch = new PinpointError(
+          'PIN_MISMATCH',
+          `${endpoint(a)}: no pin matches the server's ${scope}; it presented ${leaf}`,
+          { ...ctx(), presentedPins: presented },
         )
+        return fail(markRefused(mismatch, facts))
       }
       done = true
       cleanup()
-      resolve({
-        socket,
-        protocol: socket.getProtocol(),
-        cipher: socket.getCipher()?.standardName ?? null,
-        alpn: socket.alpnProtocol || null,
-        chain,
-        verified: socket.authorized,
-        ...(verifyError === undefined ? {} : { verifyError }),
-        ...(pinned === undefined ? {} : { pinned }),
-        connectMs,
-        handshakeMs: performance.now() - started - connectMs,
-      })
+      resolve({ socket, ...facts })
     })
   })
 }

@@ -24,6 +24,7 @@ import { connectTcp } from './tcp-connect.ts'
 import { connectTls, type TlsResult } from './tls-connect.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { mostTelling } from './node-errors.ts'
+import { attachRefusedConnection, refusedHandshake, type RefusedHandshake } from './refused.ts'
 
 export interface TransportConfig {
   /** The host rules in force; read at every connect, so a changed rule applies to the next connection. */
@@ -188,31 +189,17 @@ export function createTransport(config: TransportConfig): Transport {
       if (candidates.length > 1 && !FATAL.has(best.code)) {
         best.message = `${best.message} (tried ${candidates.map((c) => c.address).join(', ')})`
       }
+      const handshake = refusedHandshake(best)
+      if (handshake && best.context.address !== undefined) {
+        const info = infoOf(url, target, best.context.address, handshake, records, now())
+        attachRefusedConnection(best, { ...info, refused: { code: best.code, message: best.message } })
+      }
       throw Object.assign(best, { attempts: records })
     }
     // The node as the candidates name it: an address synthesized for NAT64 is remembered by its IPv4 original.
     const wonRecord = records.find((r) => r.outcome === 'won')
     winners.set(key, wonRecord?.nat64?.from ?? won.address)
-    const info: ConnectionInfo = {
-      url: url.href,
-      host: target.host,
-      address: won.address,
-      port: target.port,
-      servername: target.servername ?? null,
-      hostHeader: target.hostHeader,
-      protocol: won.protocol,
-      cipher: won.cipher,
-      alpn: won.alpn,
-      chain: won.chain,
-      verified: won.verified,
-      ...(won.verifyError === undefined ? {} : { verifyError: won.verifyError }),
-      ...(won.pinned === undefined ? {} : { pinned: won.pinned, pinMode: target.rule?.pinMode ?? 'enforce' }),
-      trust: target.rule?.trust ?? 'ca',
-      connectMs: round(won.connectMs),
-      handshakeMs: round(won.handshakeMs),
-      attempts: records,
-      at: now().toISOString(),
-    }
+    const info = infoOf(url, target, won.address, won, records, now())
     config.onConnection?.(info)
     return { socket: won.socket, relay: won.relay, info, target, reused: false, key: poolKey }
   }
@@ -263,6 +250,37 @@ export function createTransport(config: TransportConfig): Transport {
     resolve: (host, dns, signal, profile) => resolver.resolve(host, dns, signal, profile),
   }
   return self
+}
+
+/** The record of a handshake that completed, whether the transport then accepted it or refused it. */
+function infoOf(
+  url: URL,
+  target: Target,
+  address: string,
+  tls: RefusedHandshake,
+  attempts: AttemptRecord[],
+  at: Date,
+): ConnectionInfo {
+  return {
+    url: url.href,
+    host: target.host,
+    address,
+    port: target.port,
+    servername: target.servername ?? null,
+    hostHeader: target.hostHeader,
+    protocol: tls.protocol,
+    cipher: tls.cipher,
+    alpn: tls.alpn,
+    chain: tls.chain,
+    verified: tls.verified,
+    ...(tls.verifyError === undefined ? {} : { verifyError: tls.verifyError }),
+    ...(tls.pinned === undefined ? {} : { pinned: tls.pinned, pinMode: target.rule?.pinMode ?? 'enforce' }),
+    trust: target.rule?.trust ?? 'ca',
+    connectMs: round(tls.connectMs),
+    handshakeMs: round(tls.handshakeMs),
+    attempts,
+    at: at.toISOString(),
+  }
 }
 
 /** The pool key: the target as the rules made it (address rule, SNI, pins, pin mode, trust) and the anchors. */

@@ -1,10 +1,13 @@
 import { useEffect, useId, useState } from 'react'
 
+import type { DuplicateChoice, PreviewItem } from '../../shared/ipc.ts'
 import { limits } from '../../shared/limits.ts'
+import { duplicateChoices, firstBadName, previewNote, skippedCount } from '../add-request.ts'
 import { command } from '../commands.ts'
 import { appStore, useStore } from '../store/index.ts'
 import type { ParsedLinks } from '../store/ui-slice.ts'
 import { AddCheckResult } from './add-check-result.tsx'
+import { AddPreviewList } from './add-preview-list.tsx'
 import { Modal } from './modal.tsx'
 import { nameFolder, RootFolderPicker, type RootChoice } from './root-folder-picker.tsx'
 
@@ -12,7 +15,7 @@ import { nameFolder, RootFolderPicker, type RootChoice } from './root-folder-pic
 const CHECK_DELAY_MS = 300
 
 async function check(text: string): Promise<ParsedLinks | undefined> {
-  const parsed = await command('links:parse', { text, kind: 'text' })
+  const parsed = await command('links:parse', { text, kind: 'lines' })
   if (parsed !== undefined) appStore.getState().setAddChecked(text, parsed)
   return parsed
 }
@@ -23,6 +26,11 @@ async function check(text: string): Promise<ParsedLinks | undefined> {
  * The list is checked by `links:parse` (the same parser drops use) while typing, so rejected lines and
  * duplicates are on screen before anything is added. Adding an unchecked list checks it first; if that turns up
  * anything to look at, the dialog stops and shows it, and a second click adds.
+ *
+ * "Check" also asks main to preview each URL (`transfers:preview`): the name (renamable here), the size and the
+ * connection its server answered over. A URL already in the list is never added silently: it is previewed
+ * before adding, and offers Skip (the default), Download again (under the name shown) or Resume the existing
+ * one; the choice travels in the add request, and anything in the list that was not shown is skipped.
  *
  * The folder comes from main's dialog in the app; a browser names one inside the server's roots instead.
  */
@@ -42,9 +50,17 @@ export function AddDialog() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   const [addRejected, setAddRejected] = useState<ParsedLinks['rejected']>([])
+  const [preview, setPreview] = useState<{ text: string; items: PreviewItem[] } | null>(null)
+  const [previewing, setPreviewing] = useState(false)
+  const [names, setNames] = useState<Record<string, string>>({})
+  const [choices, setChoices] = useState<Record<string, DuplicateChoice>>({})
+  // What a drop brought that was not a link (a `javascript:` href, a photo) is only in the check it opened with,
+  // since the list holds the links alone: kept, so checking the list again does not make them vanish.
+  const [opened] = useState(() => draft.checked)
   const ids = { urls: useId(), split: useId(), checksum: useId(), paused: useId() }
 
   const current = draft.checkedText === draft.text ? draft.checked : null
+  const previewed = preview !== null && preview.text === draft.text ? preview.items : null
   useEffect(() => {
     if (draft.text.trim() === '' || draft.checkedText === draft.text) return
     const timer = setTimeout(() => void check(draft.text), CHECK_DELAY_MS)
@@ -54,6 +70,27 @@ export function AddDialog() {
   const chooseFolder = async () => {
     const chosen = await command('dialog:chooseFolder', {})
     if (chosen) setFolder(chosen)
+  }
+
+  /** Ask main what each URL is; bounded there in time, so the dialog never waits for ever. */
+  const runPreview = async (text: string, parsed: ParsedLinks): Promise<void> => {
+    if (parsed.urls.length === 0) return
+    setPreviewing(true)
+    try {
+      const items = await command('transfers:preview', {
+        urls: parsed.urls,
+        ...(folder === null ? {} : { folder: folder.token }),
+      })
+      if (items !== undefined) setPreview({ text, items })
+    } finally {
+      setPreviewing(false)
+    }
+  }
+
+  const checkNow = async () => {
+    const text = draft.text
+    const parsed = await check(text)
+    if (parsed !== undefined) await runPreview(text, parsed)
   }
 
   const submit = async () => {
@@ -69,9 +106,15 @@ export function AddDialog() {
       if (parsed === null) {
         parsed = (await check(draft.text)) ?? null
         if (parsed === null) return
+        if (parsed.duplicates.length > 0) await runPreview(draft.text, parsed)
         if (parsed.rejected.length > 0 || parsed.duplicates.length > 0) return
       }
       if (parsed.urls.length === 0) return setError('There are no http or https links to add.')
+      // A URL already in the list shows its choice (and the name "again" gives it) before anything is added.
+      if (parsed.duplicates.length > 0 && previewed === null) return await runPreview(draft.text, parsed)
+      const badName = firstBadName(parsed.urls, names)
+      if (badName !== undefined) return setError(`File name for ${badName.url}: ${badName.reason}`)
+      const each = duplicateChoices(parsed.urls, previewed ?? [], names, choices)
       let token = folder?.token
       if (shell?.shell === 'serve' && place !== null) {
         const named = await nameFolder(place)
@@ -85,6 +128,8 @@ export function AddDialog() {
           split: splitN,
           ...(checksum.trim() === '' ? {} : { checksum: checksum.trim() }),
           ...(paused ? { startPaused: true } : {}),
+          duplicate: 'skip',
+          ...(each.length === 0 ? {} : { each }),
         },
       })
       if (result === undefined) return
@@ -95,6 +140,11 @@ export function AddDialog() {
       }
       const added = result.added.map((t) => t.id)
       const store = appStore.getState()
+      const skipped = result.skipped ?? []
+      if (skipped.length > 0) {
+        const list = skipped.map((s) => s.reason).join('; ')
+        store.pushNotice({ level: 'info', message: `Skipped ${skipped.length}, already in the list: ${list}` })
+      }
       store.setTab('transfers')
       if (added.length > 0) store.setSelection(added, added[0] ?? null)
       close()
@@ -104,6 +154,7 @@ export function AddDialog() {
   }
 
   const count = current?.urls.length ?? 0
+  const toAdd = count - skippedCount(previewed, choices)
   const defaultLabel = defaultDir === '' ? 'Default folder' : `${defaultDir} (default)`
   return (
     <Modal testId="add-dialog" title="Add downloads" onClose={close} className="add-dialog">
@@ -128,20 +179,34 @@ export function AddDialog() {
           <button
             type="button"
             data-testid="add-check"
-            disabled={draft.text.trim() === ''}
-            onClick={() => void check(draft.text)}
+            disabled={draft.text.trim() === '' || previewing}
+            onClick={() => void checkNow()}
           >
             Check
           </button>
-          <span className="muted" aria-live="polite">
-            {current === null
-              ? draft.text.trim() === ''
-                ? ''
-                : 'Checking…'
-              : `${count} link${count === 1 ? '' : 's'} ready`}
+          <span className="muted" aria-live="polite" data-testid="add-status">
+            {previewing
+              ? 'Asking the servers…'
+              : current === null
+                ? draft.text.trim() === ''
+                  ? ''
+                  : 'Checking…'
+                : `${count} link${count === 1 ? '' : 's'} ready${previewNote(previewed, choices)}`}
           </span>
         </div>
-        <AddCheckResult parsed={current} addRejected={addRejected} />
+        <AddCheckResult
+          parsed={current}
+          addRejected={current === opened ? addRejected : [...(opened?.rejected ?? []), ...addRejected]}
+        />
+        {previewed !== null && (
+          <AddPreviewList
+            items={previewed}
+            names={names}
+            onName={(url, name) => setNames((n) => ({ ...n, [url]: name }))}
+            choices={choices}
+            onChoice={(url, choice) => setChoices((c) => ({ ...c, [url]: choice }))}
+          />
+        )}
 
         {shell?.shell !== 'serve' && (
           <div className="field-row">
@@ -164,6 +229,7 @@ export function AddDialog() {
               }}
               error={folderError}
               defaultLabel={defaultLabel}
+              defaultDir={defaultDir}
             />
           )}
           <label htmlFor={ids.split}>Connections</label>
@@ -204,9 +270,9 @@ export function AddDialog() {
             type="submit"
             className="primary"
             data-testid="add-submit"
-            disabled={busy || draft.text.trim() === ''}
+            disabled={busy || previewing || draft.text.trim() === ''}
           >
-            {current === null ? 'Check and add' : `Add ${count}`}
+            {current === null ? 'Check and add' : `Add ${toAdd}`}
           </button>
           <button type="button" data-testid="add-cancel" onClick={close}>
             Cancel

@@ -16,14 +16,18 @@ export function pinOf(cert: ChainEntry): string {
 
 interface CertChainProps {
   chain: readonly ChainEntry[]
-  /** Probe results offer to pin a key; the transfer details do not. */
+  /** Probe results, and a refused certificate in the transfer details, offer to pin a key. */
   onPin?: (cert: ChainEntry) => void
+  /** The pin button's words ("Pin this key" in a probe, "Pin this key…" where a confirmation follows). */
+  pinLabel?: string
+  /** One chain per pane is `cert-chain`; the chains inside each connection of a history are told apart. */
+  testId?: string
 }
 
 /** A presented chain, leaf first, with each certificate's pin. */
-export function CertChain({ chain, onPin }: CertChainProps) {
+export function CertChain({ chain, onPin, pinLabel = 'Pin this key', testId = 'cert-chain' }: CertChainProps) {
   return (
-    <ol className="cert-chain" data-testid="cert-chain">
+    <ol className="cert-chain" data-testid={testId}>
       {chain.length === 0 && <li className="muted">No certificates (yet).</li>}
       {chain.map((cert, i) => (
         <li key={`${i}-${cert.spki}`} className="cert">
@@ -38,7 +42,7 @@ export function CertChain({ chain, onPin }: CertChainProps) {
             <code>{pinOf(cert)}</code>
             {onPin !== undefined && (
               <button type="button" data-testid="pin-this-key" onClick={() => onPin(cert)}>
-                Pin this key
+                {pinLabel}
               </button>
             )}
           </div>

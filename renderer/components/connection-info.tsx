@@ -1,10 +1,34 @@
 import type { ConnectionInfo } from '../../shared/connection.ts'
+import {
+  certificateWords,
+  groupConnections,
+  groupSummary,
+  pinWords,
+  tlsLabel,
+  verdictOf,
+  type Tone,
+} from '../connection-trust.ts'
+import { CertChain } from './cert-chain.tsx'
+import './connection-history.css'
 
-function yesNo(value: boolean | undefined, unknown = '—'): string {
-  return value === undefined ? unknown : value ? 'yes ✓' : 'no ✗'
+const time = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+})
+
+/** The class a tone is drawn with; neutral is the text's own colour, never a warning or error colour. */
+export function toneClass(tone: Tone): string {
+  return `tone-${tone}`
 }
 
-/** Each connection the transfer made: where to, the name it presented, and what was verified. */
+/**
+ * The transfer's connection history, grouped ("4 connections to 127.0.0.1 (SNI a.test), TLS 1.3, pin
+ * matched"); each group opens to its connections, and each connection to its chain.
+ */
 export function ConnectionInfoList({ connections }: { connections: readonly ConnectionInfo[] }) {
   if (connections.length === 0) {
     return (
@@ -15,39 +39,99 @@ export function ConnectionInfoList({ connections }: { connections: readonly Conn
   }
   return (
     <div className="connection-info" data-testid="connection-info">
-      {connections.map((c, i) => (
-        <dl key={`${c.at}-${i}`} className="kv">
-          <dt>Address</dt>
-          <dd>
-            {c.address}:{c.port}
-          </dd>
-          <dt>Host</dt>
-          <dd>{c.hostHeader}</dd>
-          <dt>SNI</dt>
-          <dd>{c.servername ?? '— (none sent)'}</dd>
-          <dt>Protocol</dt>
-          <dd>
-            {c.protocol ?? 'plain HTTP'}
-            {c.alpn === null ? '' : ` (${c.alpn})`}
-          </dd>
-          <dt>Cipher</dt>
-          <dd>{c.cipher ?? '—'}</dd>
-          <dt>Verified</dt>
-          <dd className={c.verified ? 'ok' : 'bad'}>
-            {yesNo(c.verified)}
-            {c.verifyError === undefined ? '' : ` (${c.verifyError})`}
-          </dd>
-          <dt>Pinned</dt>
-          <dd className={c.pinned === false ? 'bad' : c.pinned ? 'ok' : undefined}>
-            {yesNo(c.pinned, 'no pin rule')}
-            {c.pinMode === undefined ? '' : ` (${c.pinMode})`}
-          </dd>
-          <dt>Timing</dt>
-          <dd>
-            connect {Math.round(c.connectMs)} ms, handshake {Math.round(c.handshakeMs)} ms
-          </dd>
-        </dl>
+      {groupConnections(connections).map((g) => (
+        <details key={g.key} className="conn-group" data-testid="connection-group" data-tone={g.verdict.tone}>
+          <summary>
+            <span className={`trust-chip ${toneClass(g.verdict.tone)}`} data-testid="connection-verdict">
+              {g.verdict.label}
+            </span>
+            <span className="conn-group-summary" data-testid="connection-group-summary">
+              {groupSummary(g)}
+            </span>
+          </summary>
+          <ol className="conn-list">
+            {g.connections.map((c, i) => (
+              <li key={`${c.at}-${i}`} className="conn" data-testid="connection">
+                <ConnectionFacts c={c} />
+              </li>
+            ))}
+          </ol>
+        </details>
       ))}
     </div>
   )
+}
+
+/** One connection, in words whose colour says how it stands; `chain`: with its chain, folded. */
+export function ConnectionFacts({ c, chain = true }: { c: ConnectionInfo; chain?: boolean }) {
+  const verdict = verdictOf(c)
+  const cert = certificateWords(c)
+  const pin = pinWords(c)
+  return (
+    <>
+      <dl className="kv">
+        <dt>Trust</dt>
+        <dd className={toneClass(verdict.tone)} data-testid="connection-trust">
+          {verdict.label}
+        </dd>
+        {c.refused !== undefined && (
+          <>
+            <dt>Refused</dt>
+            <dd className={toneClass('bad')}>{c.refused.message} (no request was sent)</dd>
+          </>
+        )}
+        <dt>Address</dt>
+        <dd>
+          {c.address}:{c.port}
+          {c.reused === true ? ' (kept alive from an earlier request)' : ''}
+        </dd>
+        <dt>Host</dt>
+        <dd>{c.hostHeader}</dd>
+        <dt>SNI</dt>
+        <dd>{c.servername ?? '— (none sent)'}</dd>
+        <dt>Protocol</dt>
+        <dd className={c.protocol === null ? 'muted' : undefined}>
+          {c.protocol === null ? 'plain HTTP, not encrypted' : tlsLabel(c.protocol)}
+          {c.alpn === null ? '' : ` (${c.alpn})`}
+        </dd>
+        {c.cipher !== null && (
+          <>
+            <dt>Cipher</dt>
+            <dd>{c.cipher}</dd>
+          </>
+        )}
+        {c.protocol !== null && (
+          <>
+            <dt>Certificate</dt>
+            <dd className={toneClass(cert.tone)} data-testid="connection-certificate">
+              {cert.text}
+            </dd>
+            <dt>Pinned</dt>
+            <dd className={toneClass(pin.tone)} data-testid="connection-pinned">
+              {pin.text}
+            </dd>
+          </>
+        )}
+        <dt>Timing</dt>
+        <dd>{timing(c)}</dd>
+        <dt>When</dt>
+        <dd>
+          <time dateTime={c.at}>{time.format(new Date(c.at))}</time>
+        </dd>
+      </dl>
+      {chain && c.chain.length > 0 && (
+        <details className="conn-chain">
+          <summary>Certificate chain ({c.chain.length})</summary>
+          <CertChain chain={c.chain} testId="connection-chain" />
+        </details>
+      )}
+    </>
+  )
+}
+
+function timing(c: ConnectionInfo): string {
+  const parts = [`connect ${Math.round(c.connectMs)} ms`]
+  if (c.protocol !== null) parts.push(`TLS ${Math.round(c.handshakeMs)} ms`)
+  if (c.firstByteMs !== undefined) parts.push(`first byte ${Math.round(c.firstByteMs)} ms`)
+  return parts.join(', ')
 }

@@ -4,6 +4,7 @@ import { displayName } from '../store/visible.ts'
 import { CertChain } from './cert-chain.tsx'
 import { ConnectionInfoList } from './connection-info.tsx'
 import { EventLog } from './event-log.tsx'
+import { RefusedCert } from './refused-cert.tsx'
 import { SegmentsBar } from './segments-bar.tsx'
 
 /** Everything known about the focused transfer: where it connected, what it trusted, and what happened. */
@@ -21,17 +22,24 @@ export function DetailsPane() {
     )
   }
   const last = details?.connections.at(-1)
+  // A failed transfer whose last handshake was refused shows what it refused, never an earlier certificate.
+  const refused = view.state === 'failed' && last?.refused !== undefined ? last : undefined
   return (
     <aside className="details-pane" data-testid="details-pane" aria-label={`Details of ${displayName(view)}`}>
       <h2 className="details-title">{displayName(view)}</h2>
       <p className="details-url">{view.url}</p>
       {view.savedPath !== null && <p className="details-path">{view.savedPath}</p>}
+      {refused !== undefined && <RefusedCert transferId={view.id} refused={refused} />}
       <h3>Segments</h3>
       <SegmentsBar segments={details?.segments ?? []} total={view.total} />
       <h3>Connections</h3>
       <ConnectionInfoList connections={details?.connections ?? []} />
-      <h3>Certificate chain</h3>
-      <CertChain chain={last?.chain ?? []} />
+      {refused === undefined && last?.protocol !== null && (
+        <>
+          <h3>Certificate chain</h3>
+          <CertChain chain={last?.chain ?? []} />
+        </>
+      )}
       <h3>Event log</h3>
       <EventLog events={details?.events ?? []} />
     </aside>

@@ -1,4 +1,5 @@
 import type { TransferDetails } from '../store/ui-slice.ts'
+import './connection-history.css'
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
 

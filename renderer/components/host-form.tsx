@@ -1,28 +1,34 @@
 import { useId } from 'react'
 
-import type { HostDraft } from '../host-form-model.ts'
+import { MAX_PIN_LABEL_CHARS } from '../../shared/domain.ts'
+import { formatPin } from '../../shared/pins.ts'
+import { draftPins, withPinLabel, type HostDraft } from '../host-form-model.ts'
+import { shownDate } from '../pin-date.ts'
 import { ProbePanel } from './probe-panel.tsx'
 
 interface Props {
   draft: HostDraft
   isNew: boolean
   errors: readonly string[]
-  setErrors: (errors: string[]) => void
   onChange: (draft: HostDraft) => void
   onSave: () => void
   onDelete: () => void
 }
 
 /** One rule's fields; checked with the shared HostRule schema on save, and probed as typed. */
-export function HostForm({ draft, isNew, errors, setErrors, onChange, onSave, onDelete }: Props) {
+export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: Props) {
   const id = useId()
-  const field = <K extends keyof HostDraft>(key: K) => ({
+  const field = <K extends Exclude<keyof HostDraft, 'notes'>>(key: K) => ({
     id: `${id}-${key}`,
     value: draft[key] ?? '',
     onChange: (e: { target: { value: string } }) => onChange({ ...draft, [key]: e.target.value }),
   })
   return (
-    <section className="host-editor" aria-label={isNew ? 'New host rule' : `Rule for ${draft.pattern}`}>
+    <section
+      className="host-editor"
+      data-testid="host-editor"
+      aria-label={isNew ? 'New host rule' : `Rule for ${draft.pattern}`}
+    >
       <form
         className="form host-form"
         data-testid="host-form"
@@ -41,8 +47,13 @@ export function HostForm({ draft, isNew, errors, setErrors, onChange, onSave, on
           <input data-testid="host-addresses" placeholder="203.0.113.7, 2001:db8::7" {...field('addresses')} />
           <label htmlFor={`${id}-sni`}>SNI</label>
           <input data-testid="host-sni" placeholder="name sent in TLS (default: the host)" {...field('sni')} />
-          <label htmlFor={`${id}-pins`}>Pins</label>
-          <textarea data-testid="host-pins" rows={3} spellCheck={false} placeholder="sha256//…" {...field('pins')} />
+          <label htmlFor={`${id}-pins`} className="label-top">
+            Pins
+          </label>
+          <div className="host-pins">
+            <textarea data-testid="host-pins" rows={3} spellCheck={false} placeholder="sha256//…" {...field('pins')} />
+            <PinList draft={draft} onChange={onChange} />
+          </div>
           <label htmlFor={`${id}-pinMode`}>Pin mode</label>
           <select data-testid="host-mode" {...field('pinMode')}>
             <option value="enforce">enforce: refuse on mismatch</option>
@@ -76,7 +87,40 @@ export function HostForm({ draft, isNew, errors, setErrors, onChange, onSave, on
           </button>
         </div>
       </form>
-      <ProbePanel draft={draft} onChange={onChange} setErrors={setErrors} />
+      <ProbePanel />
     </section>
+  )
+}
+
+/** Each valid pin of the field with its label (editable) and the day it was added. */
+function PinList({ draft, onChange }: { draft: HostDraft; onChange: (draft: HostDraft) => void }) {
+  const pins = draftPins(draft)
+  if (pins.length === 0) return null
+  return (
+    <ul className="host-pin-list" data-testid="host-pin-list" aria-label="Pin labels">
+      {pins.map((pin) => {
+        const note = draft.notes[pin]
+        const date =
+          note === undefined || note.isNew
+            ? 'new: dated when saved'
+            : note.addedAt === undefined
+              ? 'date not recorded'
+              : `added ${shownDate(note.addedAt)}`
+        return (
+          <li key={pin} className="host-pin-item" data-testid="host-pin-item">
+            <code className="host-pin-value">{formatPin(pin)}</code>
+            <input
+              data-testid="host-pin-label"
+              aria-label={`Label of ${formatPin(pin)}`}
+              placeholder="label: whose key, how checked"
+              maxLength={MAX_PIN_LABEL_CHARS}
+              value={note?.label ?? ''}
+              onChange={(e) => onChange(withPinLabel(draft, pin, e.target.value))}
+            />
+            <span className="muted host-pin-date">{date}</span>
+          </li>
+        )
+      })}
+    </ul>
   )
 }

@@ -1,44 +1,49 @@
 import { useId, useState } from 'react'
 
 import type { Output } from '../../shared/ipc.ts'
-import { command } from '../commands.ts'
-import { ruleFromDraft, withPin, type HostDraft } from '../host-form-model.ts'
+import { isDirty, pinAndSave, probeHost, probeUrlOf, ruleDraftForPin } from '../host-editor-actions.ts'
+import { ruleKey } from '../store/hosts-slice.ts'
+import { appStore, useStore } from '../store/index.ts'
 import { CertChain, pinOf, type ChainEntry } from './cert-chain.tsx'
-import { ConfirmPinDialog } from './confirm-pin-dialog.tsx'
+import { ConfirmPinDialog, type PinTarget } from './confirm-pin-dialog.tsx'
 
-interface Props {
-  draft: HostDraft
-  onChange: (draft: HostDraft) => void
-  setErrors: (errors: string[]) => void
-}
+type Report = Output<'hosts:probe'>
 
 /**
- * Try the rule being edited against a URL before saving it, and pin a presented key.
+ * Try the rule being edited against a URL, and pin a presented key.
  *
  * Pinning goes through a confirmation: a probe shows whatever the network presented, which is exactly what an
- * attacker in the path would control, so the user is asked to check the key before trusting it.
+ * attacker in the path would control, so the user is asked to check the key before trusting it. The confirmed
+ * pin is saved with the rule at once and the probe runs again, so what the view shows is what the next
+ * connection will meet.
  */
-export function ProbePanel({ draft, onChange, setErrors }: Props) {
+export function ProbePanel() {
   const urlId = useId()
-  const [url, setUrl] = useState(
-    draft.pattern === '' || draft.pattern.startsWith('*') ? '' : `https://${draft.pattern}/`,
-  )
-  const [busy, setBusy] = useState(false)
-  const [report, setReport] = useState<Output<'hosts:probe'> | null>(null)
-  const [pinning, setPinning] = useState<ChainEntry | null>(null)
+  const editor = useStore((s) => s.hostEditor)
+  const rules = useStore((s) => s.hosts.rules)
+  const [pinning, setPinning] = useState<{ cert: ChainEntry; target: PinTarget } | null>(null)
+  if (editor === null) return null
+  const url = probeUrlOf(editor)
+  const { probing, report } = editor
 
-  const probe = async () => {
-    let rule
-    if (draft.pattern.trim() !== '') {
-      const checked = ruleFromDraft(draft)
-      if (!checked.ok) return setErrors(checked.errors)
-      rule = checked.rule
-    }
-    setErrors([])
-    setBusy(true)
-    const result = await command('hosts:probe', { url: url.trim(), ...(rule === undefined ? {} : { rule }) })
-    setBusy(false)
-    if (result !== undefined) setReport(result)
+  const askPin = (cert: ChainEntry) => {
+    if (report === null) return
+    const draft = ruleDraftForPin(editor)
+    const key = ruleKey({
+      pattern: draft.pattern.trim().toLowerCase(),
+      ...(/^\d+$/.test(draft.port.trim()) ? { port: Number(draft.port.trim()) } : {}),
+    })
+    const leaf = report.chain[0] === cert
+    setPinning({
+      cert,
+      target: {
+        rule: key,
+        exists: rules.some((r) => ruleKey(r) === key),
+        trust: draft.trust,
+        offerTrust: leaf && draft.trust === 'ca' && !report.verified,
+        otherEdits: editor.original !== null && isDirty(editor),
+      },
+    })
   }
 
   return (
@@ -52,24 +57,35 @@ export function ProbePanel({ draft, onChange, setErrors }: Props) {
           type="url"
           placeholder="https://example.com/"
           value={url}
-          onChange={(e) => setUrl(e.target.value)}
+          onChange={(e) => appStore.getState().patchHostEditor({ probeUrl: e.target.value }, editor.session)}
         />
         <button
           type="button"
           data-testid="host-probe"
-          disabled={busy || url.trim() === ''}
-          onClick={() => void probe()}
+          disabled={probing || url.trim() === ''}
+          onClick={() => {
+            // A probe the user asks for is about the rule as it is now, not the pin saved before.
+            appStore.getState().patchHostEditor({ pinned: null }, editor.session)
+            void probeHost()
+          }}
         >
-          {busy ? 'Probing…' : 'Probe'}
+          {probing ? 'Probing…' : 'Probe'}
         </button>
       </div>
-      {report !== null && <ProbeResult report={report} onPin={setPinning} />}
+      {editor.pinned !== null && (
+        <p className="ok" data-testid="probe-pinned" role="status">
+          {editor.pinned}
+        </p>
+      )}
+      {report !== null && <ProbeResult report={report} onPin={askPin} />}
       {pinning !== null && (
         <ConfirmPinDialog
-          cert={pinning}
-          onAnswer={(yes) => {
-            if (yes) onChange(withPin(draft, pinOf(pinning)))
+          cert={pinning.cert}
+          target={pinning.target}
+          onAnswer={(yes, answer) => {
+            const cert = pinning.cert
             setPinning(null)
+            if (yes && answer !== undefined) void pinAndSave({ pin: pinOf(cert), ...answer })
           }}
         />
       )}
@@ -77,15 +93,14 @@ export function ProbePanel({ draft, onChange, setErrors }: Props) {
   )
 }
 
-function ProbeResult({ report, onPin }: { report: Output<'hosts:probe'>; onPin: (cert: ChainEntry) => void }) {
-  const verdict = report.error
-    ? `Failed: ${report.error.code}: ${report.error.message}`
-    : report.verified
-      ? 'Certificate verified'
-      : `Not verified${report.verifyError === undefined ? '' : `: ${report.verifyError}`}`
+function ProbeResult({ report, onPin }: { report: Report; onPin: (cert: ChainEntry) => void }) {
+  const { text, ok } = verdictOf(report)
   return (
     <div className="probe-result" data-testid="probe-result">
-      <p className={report.error || !report.verified ? 'bad' : 'ok'}>{verdict}</p>
+      <p className={ok ? 'ok' : 'bad'} data-testid="probe-verdict">
+        {text}
+      </p>
+      <NextStep report={report} />
       <dl className="kv">
         <dt>Connected to</dt>
         <dd>{report.address === null ? '—' : `${report.address}:${report.port}`}</dd>
@@ -94,7 +109,9 @@ function ProbeResult({ report, onPin }: { report: Output<'hosts:probe'>; onPin: 
         <dt>TLS</dt>
         <dd>{[report.protocol, report.cipher, report.alpn].filter(Boolean).join(', ') || '—'}</dd>
         <dt>Pin</dt>
-        <dd>{report.pinned === undefined ? 'no pins in the rule' : report.pinned ? 'matched ✓' : 'no match ✗'}</dd>
+        <dd data-testid="probe-pin">
+          {report.pinned === undefined ? 'no pins in the rule' : report.pinned ? 'matched ✓' : 'no match ✗'}
+        </dd>
       </dl>
       <h4>Addresses tried</h4>
       <table className="attempts">
@@ -122,5 +139,41 @@ function ProbeResult({ report, onPin }: { report: Output<'hosts:probe'>; onPin: 
       <h4>Chain</h4>
       <CertChain chain={report.chain} onPin={onPin} />
     </div>
+  )
+}
+
+/**
+ * The one-line verdict. A chain that does not verify but whose leaf matched a pin can only have connected under
+ * trust "pin" (under trust "ca" it fails before any pin is checked), so it reads as trusted, not as a failure.
+ */
+function verdictOf(report: Report): { text: string; ok: boolean } {
+  if (report.error) return { text: `Failed: ${report.error.code}: ${report.error.message}`, ok: false }
+  const pin = report.pinned === true ? ', pin matched' : ''
+  if (report.verified) return { text: `Certificate verified${pin}`, ok: true }
+  if (report.pinned === true) {
+    const leaf = report.chain[0]
+    const selfSigned = report.chain.length === 1 && leaf !== undefined && leaf.subject === leaf.issuer
+    return { text: `Trusted by pinned key (${selfSigned ? 'self-signed' : 'not verified by a CA'})`, ok: true }
+  }
+  return { text: `Not verified${report.verifyError === undefined ? '' : `: ${report.verifyError}`}`, ok: false }
+}
+
+/** What to do next, when there is an obvious next step. */
+function NextStep({ report }: { report: Report }) {
+  const leaf = report.chain[0]
+  let text: string | null = null
+  if (report.pinned === false && leaf !== undefined) {
+    text = `The server presented a key the rule does not pin (${pinOf(leaf)}). If the key was changed on purpose, check the new one with the server's administrator, then "Pin this key".`
+  } else if (report.error !== undefined && leaf !== undefined && /^TLS_/.test(report.error.code)) {
+    text =
+      'The certificate is not verified by a CA (a self-signed or private server). If you have checked the key below another way, "Pin this key" on the leaf trusts this server by that key and saves the rule.'
+  } else if (report.error === undefined && report.pinned === undefined && leaf !== undefined) {
+    text = `Optional: "Pin this key" to accept only this key (or its CA's) from now on.`
+  }
+  if (text === null) return null
+  return (
+    <p className="probe-next muted" data-testid="probe-next">
+      {text}
+    </p>
   )
 }

@@ -36,15 +36,25 @@ interface PickerProps {
   onChange: (value: RootChoice | null) => void
   error: string
   defaultLabel?: string
+  /** The default folder's path: when it lies inside a root, that root stands for it instead of a second entry. */
+  defaultDir?: string
 }
 
 /**
  * Where a browser cannot open a folder dialog on the server's machine: pick a root, type a sub-folder.
  *
- * The server checks and creates the folder when it is used, so what is shown here is only ever its answer.
+ * The server checks and creates the folder when it is used, so what is shown here is only ever its answer. The
+ * default folder is usually a root (or inside one): it is then that root's entry, marked "(default)", with its
+ * sub-folder filled in, rather than a second entry for the same folder.
  */
-export function RootFolderPicker({ roots, value, onChange, error, defaultLabel }: PickerProps) {
+export function RootFolderPicker({ roots, value, onChange, error, defaultLabel, defaultDir }: PickerProps) {
   const id = useId()
+  const offerDefault = defaultLabel !== undefined
+  const inRoot = offerDefault && defaultDir !== undefined ? rootOf(defaultDir, roots) : undefined
+  // What is on screen: the choice, else the default folder as a root and a sub-folder when it is inside one.
+  const shown = value ?? inRoot ?? null
+  const subDisabled = shown === null
+  const disabledWhy = "the default folder is outside the server's folders: pick one above to name a sub-folder"
   return (
     // Label and field pairs with no wrappers, so inside a form's field grid they line up with its other fields.
     <div className="root-folder-picker">
@@ -52,15 +62,15 @@ export function RootFolderPicker({ roots, value, onChange, error, defaultLabel }
       <select
         id={`${id}-root`}
         data-testid="folder-root"
-        value={value === null ? 'default' : String(value.root)}
+        value={shown === null ? 'default' : String(shown.root)}
         onChange={(e) =>
-          onChange(e.target.value === 'default' ? null : { root: Number(e.target.value), sub: value?.sub ?? '' })
+          onChange(e.target.value === 'default' ? null : { root: Number(e.target.value), sub: shown?.sub ?? '' })
         }
       >
-        {defaultLabel !== undefined && <option value="default">{defaultLabel}</option>}
+        {offerDefault && inRoot === undefined && <option value="default">{defaultLabel}</option>}
         {roots.map((root, i) => (
           <option key={i} value={i}>
-            {root}
+            {inRoot !== undefined && inRoot.root === i && inRoot.sub === '' ? `${root} (default)` : root}
           </option>
         ))}
       </select>
@@ -68,26 +78,29 @@ export function RootFolderPicker({ roots, value, onChange, error, defaultLabel }
       <input
         id={`${id}-sub`}
         data-testid="folder-sub"
-        placeholder={value === null ? 'choose a folder above first' : 'optional, e.g. isos/2024'}
+        placeholder={subDisabled ? 'pick a folder above first' : 'optional, e.g. isos/2024'}
+        title={subDisabled ? disabledWhy : undefined}
         spellCheck={false}
-        disabled={value === null}
-        value={value?.sub ?? ''}
+        disabled={subDisabled}
+        value={shown?.sub ?? ''}
         aria-invalid={error !== ''}
         aria-describedby={`${id}-hint`}
-        onChange={(e) => value !== null && onChange({ root: value.root, sub: e.target.value })}
+        onChange={(e) => shown !== null && onChange({ root: shown.root, sub: e.target.value })}
       />
       <p id={`${id}-hint`} className={error === '' ? 'muted hint' : 'form-error hint'} data-testid="folder-hint">
-        {error === ''
-          ? 'Saved on the server, inside its download folders; missing sub-folders are created.'
-          : `Cannot use this folder: ${error}`}
+        {error !== ''
+          ? `Cannot use this folder: ${error}`
+          : subDisabled
+            ? `Sub-folder: ${disabledWhy}.`
+            : 'Saved on the server, inside its download folders; missing sub-folders are created.'}
       </p>
     </div>
   )
 }
 
-/** The root that holds `dir` and the rest of the path, so the settings open on the folder in use. */
-function choiceFor(dir: string, roots: readonly string[]): RootChoice {
-  let best: RootChoice = { root: 0, sub: '' }
+/** The root that holds `dir` and the rest of the path (the deepest root wins), or undefined when none does. */
+function rootOf(dir: string, roots: readonly string[]): RootChoice | undefined {
+  let best: RootChoice | undefined
   let bestLength = -1
   roots.forEach((root, i) => {
     const under = dir === root || dir.startsWith(root.endsWith('/') ? root : `${root}/`) || dir.startsWith(`${root}\\`)
@@ -97,6 +110,11 @@ function choiceFor(dir: string, roots: readonly string[]): RootChoice {
     }
   })
   return best
+}
+
+/** The root that holds `dir` and the rest of the path, so the settings open on the folder in use. */
+function choiceFor(dir: string, roots: readonly string[]): RootChoice {
+  return rootOf(dir, roots) ?? { root: 0, sub: '' }
 }
 
 /** The settings' download folder under `pinpoint serve`: a root and a sub-folder, applied with a button. */

@@ -57,17 +57,24 @@ async function expectDownloaded(a: App, name: string, dir = a.downloadDir): Prom
 }
 
 describe.each(transports)('adding downloads (%s)', (transport) => {
-  it('a pasted list: bad lines are shown with their reasons, good ones are added and complete', async () => {
+  it('a pasted list: every bad line is shown with its reason, good ones are added and complete', async () => {
     app = await openApp({ transport })
     const { page } = app
-    const bad = ['ftp://mirror.test/pub/file.iso', 'file:///etc/passwd']
-    const text = [server.url('/one.bin'), ...bad, 'see the notes below', server.url('/two.bin')].join('\n')
+    // A protocol-relative link and a bare name used to vanish without a word, as did a line with no link at all.
+    const bad = [
+      'ftp://mirror.test/pub/file.iso',
+      'file:///etc/passwd',
+      'see the notes below',
+      '//cdn.test/pub/file.iso',
+      'mirror.test/pub/file.iso',
+    ]
+    const text = [server.url('/one.bin'), ...bad, server.url('/two.bin')].join('\n')
     await openAddDialog(page, text)
 
     // The reasons the UI must show are the core's own, for exactly these lines.
     const parsed = (await app.core.ipc.dispatcher.handle(
       'links:parse',
-      { text, kind: 'text' },
+      { text, kind: 'lines' },
       app.pageUrl,
     )) as Output<'links:parse'>
     expect(parsed.rejected.map((r) => r.input)).toEqual(bad)
@@ -150,6 +157,21 @@ describe.each(transports)('adding downloads (%s)', (transport) => {
     for (const name of ['dropped-a.bin', 'dropped-b.bin']) await expectDownloaded(app, name)
     expect(page.url()).toBe(app.pageUrl)
     expect(app.navigations).toEqual([])
+  }, 60_000)
+
+  it('what a drop brought that is not a link stays listed with its reason when the list is checked again', async () => {
+    app = await openApp({ transport })
+    const { page } = app
+    const url = server.url('/dropped-a.bin')
+    await dropOnWindow(page, { uriList: `${url}\r\njavascript:alert(1)\r\n` })
+    await visible(byId(page, 'add-dialog'))
+    const rejected = byId(page, 'add-rejected')
+    await expect.poll(() => rejected.allInnerTexts()).toEqual([expect.stringContaining('javascript:alert(1)')])
+    await byId(page, 'add-check').click()
+    await expect.poll(() => byId(page, 'add-preview').count(), { timeout: 30_000 }).toBe(1)
+    expect(await rejected.allInnerTexts()).toEqual([expect.stringContaining('links run script')])
+    await byId(page, 'add-submit').click()
+    await expectDownloaded(app, 'dropped-a.bin')
   }, 60_000)
 
   it('dropping a .txt file of links opens the add dialog with its links; the window stays put', async () => {

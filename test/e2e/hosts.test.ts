@@ -132,7 +132,7 @@ describe.each(transports)('host rules (%s)', (transport) => {
     expect(tlsServer.stats.requests.filter((r) => r.path === '/pinned.bin')).toEqual([])
   }, 60_000)
 
-  it('probe, then pin the key shown, then save: the next download passes under the pin', async () => {
+  it('probe, then pin the key shown (a private CA): one confirmed step saves it, and the next download passes', async () => {
     app = await openApp({ transport })
     const { page } = app
     // No CA for this host: the user trusts the key they saw, which is what trust "pin" is for.
@@ -146,16 +146,28 @@ describe.each(transports)('host rules (%s)', (transport) => {
     expect(await chain.innerText()).toContain(pki.intermediate.pin)
     await app.screenshot('hosts-probe')
 
+    // Under a chain that does not verify only the leaf's key can vouch for the server: the intermediate's pin
+    // is not offered as trust.
+    await result.getByTestId('pin-this-key').nth(1).click()
+    await visible(byId(page, 'confirm-pin'))
+    expect(await byId(page, 'confirm-pin-trust').count()).toBe(0)
+    await byId(page, 'confirm-pin-no').click()
+    await expect.poll(() => byId(page, 'confirm-pin').count()).toBe(0)
+    expect(app.core.store.hostRules.list()).toEqual([])
+
     await result.getByTestId('pin-this-key').first().click()
     await visible(byId(page, 'confirm-pin'))
+    // The chain does not verify (no CA for it): the confirmation offers trust by the key and saves the rule.
+    expect(await byId(page, 'confirm-pin-trust').isChecked()).toBe(true)
     await byId(page, 'confirm-pin-yes').click()
     await expect.poll(() => byId(page, 'host-pins').inputValue()).toContain(pki.aTest.pin)
-    await setField(byId(page, 'host-trust'), 'pin')
-    await saveRule(app, 'probe.test')
-    expect(app.core.store.hostRules.list().find((r) => r.pattern === 'probe.test')).toMatchObject({
-      pins: [pki.aTest.pin],
-      trust: 'pin',
-    })
+    await visible(page.locator('[data-testid="host-rule"][data-pattern="probe.test"]'))
+    await expect
+      .poll(() => app?.core.store.hostRules.list().find((r) => r.pattern === 'probe.test'))
+      .toMatchObject({ pins: [pki.aTest.pin], trust: 'pin' })
+    await expect
+      .poll(() => byId(page, 'probe-verdict').innerText(), { timeout: 20_000 })
+      .toContain('Trusted by pinned key (not verified by a CA)')
 
     const id = await download(app, url)
     await expectRowState(page, id, 'completed')

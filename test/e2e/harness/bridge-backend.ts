@@ -18,9 +18,10 @@ type Dispatch = (channel: string, payload: unknown) => void
  * parsing apply exactly as behind Electron's ipcMain. Only the desktop shell (folder dialog, reveal, open) is a
  * fake, because that is the IPC boundary's far side.
  */
-export async function startBridgeBackend(rendererDir: string): Promise<Backend> {
+export async function startBridgeBackend(rendererDir: string, givenStateDir?: string): Promise<Backend> {
   const dirs = await Promise.all(['e2e-state', 'e2e-downloads', 'e2e-picked'].map((k) => makeTempDir(k)))
-  const [stateDir, downloadDir, pickedDir] = dirs as [string, string, string]
+  const [tempStateDir, downloadDir, pickedDir] = dirs as [string, string, string]
+  const stateDir = givenStateDir ?? tempStateDir
   const server = await startStaticServer(rendererDir)
   const desktop: DesktopCalls = { chooseFolder: 0, reveal: [], open: [] }
   const fakeDesktop: Desktop = {

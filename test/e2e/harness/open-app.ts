@@ -37,6 +37,8 @@ export interface OpenAppOptions {
   /** Runs after the core starts and before the page loads, e.g. to put transfers straight into the store. */
   seed?: (core: Core) => void | Promise<void>
   viewport?: { width: number; height: number }
+  /** A state folder to open (and leave in place), e.g. one an earlier openApp left, to test a restart. */
+  stateDir?: string
 }
 
 export interface App extends Omit<Backend, 'attach' | 'loaded' | 'close'> {
@@ -65,7 +67,7 @@ export async function openApp(opts: OpenAppOptions = {}): Promise<App> {
     throw new Error('dist/renderer/index.html is missing: run `npm run build` before the e2e tests')
   }
   const transport = opts.transport ?? 'bridge'
-  const backend = await (transport === 'serve' ? startServeBackend : startBridgeBackend)(rendererDir)
+  const backend = await (transport === 'serve' ? startServeBackend : startBridgeBackend)(rendererDir, opts.stateDir)
   const prefix = transport === 'serve' ? 'serve-' : ''
   let browser: Browser | undefined
   let closed = false

@@ -14,7 +14,7 @@ import type { Backend } from './backend.ts'
  * Two roots: the download folder, and `pickedDir` as a second root, so a test can move the download folder
  * where the bridge's fake dialog would have pointed.
  */
-export async function startServeBackend(rendererDir: string): Promise<Backend> {
+export async function startServeBackend(rendererDir: string, givenStateDir?: string): Promise<Backend> {
   const dir = await makeTempDir('e2e-serve')
   // Real paths, as the daemon confines and reports them.
   const base = await realpath(dir)
@@ -28,7 +28,7 @@ export async function startServeBackend(rendererDir: string): Promise<Backend> {
     port: 0,
     host: '127.0.0.1',
     roots: [downloadDir, pickedDir],
-    stateDir,
+    stateDir: givenStateDir ?? stateDir,
     rendererDir,
   })
   return {

@@ -146,7 +146,6 @@ function deps(h: IpcHarness): Parameters<typeof createHandlers>[0] {
     settings: h.settings,
     folders: h.folders,
     desktop: h.desktop,
-    connections: h.connections,
     probe: async () => {
       throw new Error('no probing in this test')
     },

@@ -9,7 +9,6 @@ import type { Api, EventChannel, Payload } from '../../../shared/ipc.ts'
 import { Queue } from '../../../electron/queue/queue.ts'
 import { openStore, type Store } from '../../../electron/store/open-store.ts'
 import { createTransport } from '../../../electron/transport/transport.ts'
-import { createConnectionLog, type ConnectionLog } from '../../../electron/ipc/connection-log.ts'
 import { createIpc } from '../../../electron/ipc/create-ipc.ts'
 import type { Desktop } from '../../../electron/ipc/desktop.ts'
 import type { Dispatcher } from '../../../electron/ipc/dispatch.ts'
@@ -34,7 +33,6 @@ export interface IpcHarness {
   queue: Queue
   settings: SettingsService
   folders: FolderTokens
-  connections: ConnectionLog
   dispatcher: Dispatcher
   desktop: FakeDesktop
   stateDir: string
@@ -51,11 +49,9 @@ export async function makeIpcHarness(opts: { stateDir?: string; downloadDir?: st
   const stateDir = opts.stateDir ?? (await makeTempDir('ipc-state'))
   const downloadDir = opts.downloadDir ?? (await makeTempDir('ipc-dl'))
   const store = openStore({ dir: stateDir })
-  const connections = createConnectionLog()
   const transport = createTransport({
     rules: () => store.hostRules.list(),
     connectTimeoutMs: 3000,
-    onConnection: (info) => connections.record(info),
   })
   const queue = await Queue.open({
     env: { store, transport, retry: { maxAttempts: 2, baseMs: 20, maxMs: 100 }, idleTimeoutMs: 2000, checkpointMs: 50 },
@@ -85,7 +81,6 @@ export async function makeIpcHarness(opts: { stateDir?: string; downloadDir?: st
     store,
     queue,
     desktop,
-    connections,
     appUrl: APP_URL,
     defaultDownloadDir: downloadDir,
     emit,
@@ -109,7 +104,6 @@ export async function makeIpcHarness(opts: { stateDir?: string; downloadDir?: st
     queue,
     settings,
     folders,
-    connections,
     dispatcher,
     desktop,
     stateDir,
