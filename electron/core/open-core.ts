@@ -51,6 +51,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
     const limiter = new TokenBucket(cfg.limitRate ?? 0)
     const transport = createTransport({
       rules: () => store.hostRules.list(),
+      ranking: (host, port) => freshRanking(store, host, port),
       ...(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
       ...(cfg.onConnection ? { onConnection: cfg.onConnection } : {}),
     })
@@ -85,4 +86,13 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
     store.close()
     throw err
   }
+}
+
+/** How long a measurement of a host's nodes orders its candidates; after that, the Hosts view offers a new one. */
+export const RANKING_FRESH_MS = 24 * 60 * 60 * 1000
+
+function freshRanking(store: Store, host: string, port: number): string[] | undefined {
+  const stored = store.nodeRankings.get(host, port)
+  if (!stored || Date.now() - stored.measuredAt > RANKING_FRESH_MS) return undefined
+  return stored.report.nodes.filter((n) => n.error === undefined).map((n) => n.address)
 }

@@ -38,6 +38,8 @@ export interface TransportConfig {
   dohTimeoutMs?: number
   /** IPv4 addresses without an IPv4 route, synthesized under the network's NAT64 prefix (see nat64.ts). */
   nat64?: Nat64
+  /** A host's measured nodes, best first, while the measurement is fresh: candidates are tried in that order. */
+  ranking?: (host: string, port: number) => readonly string[] | undefined
   /** RFC 8305's "Connection Attempt Delay". */
   staggerMs?: number
   /** Per address: TCP connect plus TLS handshake. */
@@ -77,6 +79,8 @@ export interface ConnectOptions {
   alpn?: readonly string[]
   /** The resolver for this connection, over every other choice (a DoH server's own name uses the system's). */
   dns?: DnsChoice
+  /** The node to try first: the one this download used last, so a resume goes back to the same server. */
+  prefer?: string
 }
 
 export interface Transport {
@@ -129,7 +133,11 @@ export function createTransport(config: TransportConfig): Transport {
   async function connect(url: URL, signal?: AbortSignal, opts?: ConnectOptions): Promise<Connection> {
     const target = targetFor(url, config.rules(), opts?.profile)
     const ca = target.secure ? caFor(target.rule, opts?.profile) : undefined
-    const poolKey = keyOf(target, ca, opts?.alpn)
+    // The node a download or a measurement asks for is part of the key: an idle connection to another node of
+    // the host (a slower one, say) must not stand in for it.
+    const ranking = config.ranking?.(target.host, target.port)
+    const wanted = opts?.prefer ?? ranking?.[0]
+    const poolKey = `${keyOf(target, ca, opts?.alpn)}${wanted === undefined ? '' : ` ${wanted}`}`
     const idle = opts?.fresh ? undefined : await pool.take(poolKey)
     if (idle) {
       const reused = { ...idle, info: { ...idle.info, url: url.href }, target, reused: true }
@@ -139,7 +147,10 @@ export function createTransport(config: TransportConfig): Transport {
     const key = `${target.host}:${target.port}`
     const dns = opts?.dns ?? opts?.profile?.dns ?? target.rule?.dns ?? config.dns?.() ?? systemDns
     const resolve: Lookup = (host) => resolver.resolve(host, dns, signal, opts?.profile)
-    const candidates = preferAddress(await candidatesFor(target.host, target.rule, resolve), winners.get(key))
+    const ranked = byRanking(await candidatesFor(target.host, target.rule, resolve), ranking)
+    // The download's own node first (a resume goes back to it); else a fresh measurement's best; else the node
+    // that answered last for this host.
+    const candidates = preferAddress(ranked, opts?.prefer ?? (ranking?.length ? undefined : winners.get(key)))
     const records: AttemptRecord[] = []
     const t0 = performance.now()
 
@@ -250,6 +261,23 @@ export function createTransport(config: TransportConfig): Transport {
     resolve: (host, dns, signal, profile) => resolver.resolve(host, dns, signal, profile),
   }
   return self
+}
+
+/**
+ * Candidates in the order a measurement ranked them (best first); addresses it did not measure keep their order
+ * after the ranked ones. The RFC 8305 stagger still runs over the list, so a ranked node that fails costs one
+ * stagger before the next.
+ */
+function byRanking(candidates: Candidate[], ranking: readonly string[] | undefined): Candidate[] {
+  if (!ranking || ranking.length === 0) return candidates
+  const at = (c: Candidate) => {
+    const i = ranking.indexOf(c.address)
+    return i === -1 ? ranking.length : i
+  }
+  return candidates
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => at(a.c) - at(b.c) || a.i - b.i)
+    .map((x) => x.c)
 }
 
 /** The record of a handshake that completed, whether the transport then accepted it or refused it. */
