@@ -1,5 +1,6 @@
 import { z } from 'zod'
 
+import { Categories, CategoryId, defaultCategories, Extension, MAX_EXTENSIONS } from './categories.ts'
 import { limits } from './limits.ts'
 
 /**
@@ -28,6 +29,8 @@ const fields = {
   notifications: z.boolean(),
   startAtLogin: z.boolean(),
   closeToTray: z.boolean(),
+  /** Extensions and folders by type (shared/categories.ts); folders set by main from folder tokens only. */
+  categories: Categories,
 }
 
 export const settingDefaults = {
@@ -37,6 +40,7 @@ export const settingDefaults = {
   notifications: true,
   startAtLogin: false,
   closeToTray: true,
+  categories: defaultCategories,
 } as const satisfies { [K in keyof typeof fields]: z.output<(typeof fields)[K]> }
 
 /** The app's settings. `downloadDir` is shown to the user; only main sets it (from a folder the dialog chose). */
@@ -48,6 +52,7 @@ export const Settings = z.strictObject({
   notifications: fields.notifications.default(settingDefaults.notifications),
   startAtLogin: fields.startAtLogin.default(settingDefaults.startAtLogin),
   closeToTray: fields.closeToTray.default(settingDefaults.closeToTray),
+  categories: fields.categories.default(settingDefaults.categories),
 })
 export type Settings = z.output<typeof Settings>
 
@@ -66,5 +71,16 @@ export const SettingsPatch = z.strictObject({
   notifications: fields.notifications.optional(),
   startAtLogin: fields.startAtLogin.optional(),
   closeToTray: fields.closeToTray.optional(),
+  /**
+   * One category's change: its extensions, and its folder as a token (null = back to the download folder). The
+   * other categories stay as they are.
+   */
+  category: z
+    .strictObject({
+      id: CategoryId,
+      extensions: z.array(Extension).max(MAX_EXTENSIONS).optional(),
+      folder: FolderToken.nullable().optional(),
+    })
+    .optional(),
 })
 export type SettingsPatch = z.output<typeof SettingsPatch>

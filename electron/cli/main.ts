@@ -101,6 +101,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'the PEM private key for --tls-cert')
+    .option('--token-file [file]', 'keep the token in this file (default: serve-token in the state folder; 0600)')
     .action(async (opts) => {
       exit = await serveCommand(opts, io)
     })

@@ -7,6 +7,7 @@ import { exitCodeFor } from '../../shared/errors.ts'
 import { MAX_ROOTS } from '../../shared/ipc.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
 import { startServe, type Daemon } from '../serve/start-serve.ts'
+import { TOKEN_FILE } from '../serve/token-file.ts'
 import type { CliIo } from './io.ts'
 import { stateDirOf } from './open-engine.ts'
 
@@ -22,17 +23,21 @@ export interface ServeFlags {
   stateDir?: string
   tlsCert?: string
   tlsKey?: string
+  /** `--token-file` alone is `true`: the file in the state folder. */
+  tokenFile?: string | true
   /** Set by `npm start`'s fallback, which opens the browser itself. */
   rendererDir?: string
 }
 
 /**
  * Run the engine and queue as a daemon until SIGINT or SIGTERM, then stop gracefully (flush, fsync, commit)
- * and exit 8, as an interrupted `pinpoint get` does. Prints the URL with this run's token on stdout.
+ * and exit 8, as an interrupted `pinpoint get` does. Prints the URL with this run's token on stdout: a fresh
+ * one, or with `--token-file` the one kept in that file, so the URL stays the same across restarts.
  *
  * A start that cannot succeed prints one line naming the cause and exits: 2 for what the flags say (a bad
- * port, too many or missing --root folders, an unreadable --tls-cert or --tls-key), 7 for what the machine
- * says (the port is in use, another process holds the state folder).
+ * port, too many or missing --root folders, an unreadable --tls-cert or --tls-key, a token file others could
+ * read or that is a symlink), 7 for what the machine says (the port is in use, another process holds the state
+ * folder).
  */
 export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
   const port = Number(flags.port ?? '7878')
@@ -73,13 +78,21 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
       return USAGE
     }
   }
+  const stateDir = stateDirOf(flags, io)
+  const tokenFile =
+    flags.tokenFile === undefined
+      ? undefined
+      : flags.tokenFile === true
+        ? join(stateDir, TOKEN_FILE)
+        : resolve(io.cwd, flags.tokenFile)
   let daemon: Daemon
   try {
     daemon = await startServe({
       port,
       host,
       roots,
-      stateDir: stateDirOf(flags, io),
+      stateDir,
+      ...(tokenFile ? { tokenFile } : {}),
       ...(flags.rendererDir ? { rendererDir: flags.rendererDir } : {}),
       ...(tls ? { tls } : {}),
     })

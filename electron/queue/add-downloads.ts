@@ -12,6 +12,7 @@ import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import { latestByUrl } from './existing-transfers.ts'
 import { freeNames } from './free-name.ts'
+import { addByCategory } from './add-by-category.ts'
 import type { Queue } from './queue.ts'
 import { checkUserFileName } from './user-file-name.ts'
 
@@ -45,6 +46,11 @@ export interface AddRequest {
   duplicate?: DuplicateChoice
   /** Per URL, keyed by the URL as checkDownloadUrl normalizes it: a choice over `duplicate`, and a file name. */
   each?: ReadonlyMap<string, { duplicate?: DuplicateChoice | undefined; name?: string | undefined }>
+  /**
+   * `dir` is only the default (the user chose no folder): each URL goes to its category's folder where the
+   * settings give one (see add-by-category.ts).
+   */
+  byCategory?: boolean
 }
 
 export interface AddResult {
@@ -70,6 +76,7 @@ export interface AddResult {
  * as done. Nothing here starts a download; the caller starts what it added.
  */
 export async function addDownloads(deps: { store: Store; queue: Queue }, req: AddRequest): Promise<AddResult> {
+  if (req.byCategory === true) return addByCategory(deps, req, addDownloads)
   const { store, queue } = deps
   const split = req.split ?? savedSplit(store)
   if (!Number.isInteger(split) || split < limits.split.min || split > limits.split.max) {

@@ -35,7 +35,9 @@ export interface Gate {
   tls: boolean
 }
 
-export type Verdict = { ok: true; viaQuery: boolean } | { ok: false; status: 401 | 403; reason: string }
+/** `tokenGiven`: a refused token was presented (an old tab or bookmark), rather than none at all. */
+export type Verdict =
+  { ok: true; viaQuery: boolean } | { ok: false; status: 401 | 403; reason: string; tokenGiven?: boolean }
 
 /**
  * The checks every HTTP request and WebSocket upgrade passes, in this order: the Host header (DNS rebinding),
@@ -53,7 +55,8 @@ export function check(req: IncomingMessage, gate: Gate): Verdict {
   for (const candidate of presented) {
     if (candidate !== undefined && same(candidate, gate.token)) return { ok: true, viaQuery: candidate === fromQuery }
   }
-  return { ok: false, status: 401, reason: 'missing or wrong token' }
+  const tokenGiven = presented.some((candidate) => candidate !== undefined)
+  return { ok: false, status: 401, reason: 'missing or wrong token', tokenGiven }
 }
 
 /**

@@ -6,12 +6,15 @@ import { fileURLToPath } from 'node:url'
 
 import { WebSocketServer, type WebSocket } from 'ws'
 
+import { categoryFolder } from '../../shared/categories.ts'
 import { MAX_ROOTS, type Emit } from '../../shared/ipc.ts'
 import { startCore, type Core } from '../app-core.ts'
 import { confineAtUse, confineToRoots } from './roots.ts'
-import { check, cookieName, makeToken, SECURITY_HEADERS, type Gate } from './security.ts'
+import { refusalPage, wantsHtml } from './refusal-page.ts'
+import { check, cookieName, makeToken, SECURITY_HEADERS, type Gate, type Verdict } from './security.ts'
 import { NOT_OFFERED, serveDesktop } from './serve-desktop.ts'
 import { serveStatic } from './static-files.ts'
+import { tokenFromFile } from './token-file.ts'
 import { HARD_MAX_MESSAGE_BYTES, parseClientMessage, parseRequestInput, type ServerMessage } from './ws-protocol.ts'
 
 export interface ServeOptions {
@@ -23,6 +26,8 @@ export interface ServeOptions {
   /** The built renderer; defaults to dist/renderer of this checkout. */
   rendererDir?: string
   tls?: { cert: string; key: string }
+  /** Keep the token in this file (made 0600 when missing), so it stays the same across restarts. */
+  tokenFile?: string
 }
 
 export interface Daemon {
@@ -49,7 +54,8 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
   if (opts.roots.length > MAX_ROOTS) throw new Error(`at most ${MAX_ROOTS} --root folders`)
   const roots = await Promise.all(opts.roots.map((r) => confineToRoots(r, [r])))
   const rendererDir = opts.rendererDir ?? defaultRendererDir
-  const token = makeToken()
+  // Read before listening, so a token file refused (shared, a symlink) stops the start with nothing open.
+  const token = opts.tokenFile === undefined ? makeToken() : await tokenFromFile(opts.tokenFile)
   const tls = opts.tls !== undefined
   const server: Server = tls
     ? createHttpsServer({ cert: await readFile(opts.tls!.cert), key: await readFile(opts.tls!.key) })
@@ -93,9 +99,16 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
     parseRequestInput(channel, raw)
     if (channel === 'transfers:reveal' || channel === 'transfers:open') return { ok: false, reason: NOT_OFFERED }
     if (channel === 'transfers:add' && typeof raw === 'object' && raw !== null) {
-      const folder = (raw as { folder?: unknown }).folder
-      const dir = typeof folder === 'string' ? core.ipc.folders.resolve(folder) : core.ipc.settings.get().downloadDir
-      if (dir !== undefined) {
+      const { folder, urls } = raw as { folder?: unknown; urls: string[] }
+      const settings = core.ipc.settings.get()
+      // Without a folder, each URL goes to its category's folder, which another run (the app) may have set
+      // outside this server's roots: each folder the add would use is checked.
+      const dirs =
+        typeof folder === 'string'
+          ? [core.ipc.folders.resolve(folder)]
+          : urls.map((url) => categoryFolder(url, settings.categories) ?? settings.downloadDir)
+      for (const dir of new Set(dirs)) {
+        if (dir === undefined) continue
         try {
           await confineToRoots(dir, roots)
         } catch (err) {
@@ -115,6 +128,8 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)
       const msg = parseClientMessage(buf, isBinary)
       if ('error' in msg) return send(ws, { id: msg.id, ok: false, error: msg.error })
+      // The page's heartbeat: answered here, so a page hears within its timeout whether the daemon still runs.
+      if ('ping' in msg) return send(ws, { pong: msg.ping })
       handle(msg.channel, msg.input).then(
         (result) => send(ws, { id: msg.id, ok: true, result }),
         (err: unknown) => send(ws, { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
@@ -124,13 +139,16 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const verdict = check(req, gate)
-    if (!verdict.ok) return refuse(res, verdict.status, verdict.reason)
+    if (!verdict.ok) return refuseRequest(req, res, verdict, cookieName(port))
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed')
     const url = new URL(req.url ?? '/', 'http://x')
-    if (verdict.viaQuery) {
-      // The page's own assets and socket then carry the token without it in every URL.
+    if (verdict.viaQuery || url.pathname === '/' || url.pathname === '/index.html') {
+      // The page's own assets, its socket and later loads carry the token without it in any URL: the page takes
+      // it out of the address bar once loaded. With a token file it outlives the browser session too (a
+      // bookmark of the bare address keeps working), renewed with every page load.
       const secure = tls ? '; Secure' : ''
-      res.setHeader('set-cookie', `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/${secure}`)
+      const lasting = opts.tokenFile === undefined ? '' : `; Max-Age=${COOKIE_MAX_AGE_S}`
+      res.setHeader('set-cookie', `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/${lasting}${secure}`)
     }
     void serveStatic(rendererDir, url.pathname, res)
   })
@@ -172,6 +190,28 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
       return closing
     },
   }
+}
+
+/** How long a browser keeps the cookie of a token kept in a file: a month without opening the page. */
+const COOKIE_MAX_AGE_S = 30 * 24 * 3600
+
+/**
+ * A refused request: a browser's page load gets a page saying what to do (see refusal-page.ts), anything else
+ * the one-line reason. A refused token cookie is cleared, so the next load after the right URL starts clean.
+ */
+function refuseRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  verdict: Extract<Verdict, { ok: false }>,
+  cookie: string,
+): void {
+  if (verdict.status !== 401 || !wantsHtml(req)) return refuse(res, verdict.status, verdict.reason)
+  const headers = { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' }
+  if (req.headers.cookie?.includes(`${cookie}=`)) {
+    res.setHeader('set-cookie', `${cookie}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`)
+  }
+  res.writeHead(401, headers)
+  res.end(refusalPage(verdict.tokenGiven === true))
 }
 
 function refuse(res: ServerResponse, status: number, reason: string): void {

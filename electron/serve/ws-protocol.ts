@@ -17,6 +17,10 @@ export const ClientMessage = z.strictObject({
 })
 export type ClientMessage = z.output<typeof ClientMessage>
 
+/** The page's heartbeat, `{ ping: n }`, answered `{ pong: n }` at once (outside the IPC contract). */
+export const Ping = z.strictObject({ ping: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) })
+export type Ping = z.output<typeof Ping>
+
 /** The id a reply carries: the request's, what could be read of a malformed one's, or null. */
 export type ReplyId = number | string | null
 
@@ -24,6 +28,7 @@ export type ServerMessage =
   | { id: ReplyId; ok: true; result: unknown }
   | { id: ReplyId; ok: false; error: string }
   | { event: EventChannel; payload: Payload<EventChannel> }
+  | { pong: number }
 
 /** Above this a message gets an error reply; far above, ws closes the socket (1009) before reading it. */
 export const MAX_MESSAGE_BYTES = 5 * 1024 * 1024
@@ -33,7 +38,10 @@ export const HARD_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 const MAX_ECHOED_ID_CHARS = 100
 
 /** Read one client message, or say what is wrong with it (keeping its id when that much could be read). */
-export function parseClientMessage(data: Buffer, isBinary: boolean): ClientMessage | { error: string; id: ReplyId } {
+export function parseClientMessage(
+  data: Buffer,
+  isBinary: boolean,
+): ClientMessage | Ping | { error: string; id: ReplyId } {
   if (isBinary) return { id: null, error: 'expected a text message' }
   if (data.length > MAX_MESSAGE_BYTES) return { id: null, error: `message too large (over ${MAX_MESSAGE_BYTES} bytes)` }
   let json: unknown
@@ -42,6 +50,8 @@ export function parseClientMessage(data: Buffer, isBinary: boolean): ClientMessa
   } catch {
     return { id: null, error: 'malformed message: not JSON' }
   }
+  const ping = Ping.safeParse(json)
+  if (ping.success) return ping.data
   const parsed = ClientMessage.safeParse(json)
   if (!parsed.success) return { id: readableId(json), error: 'malformed message: expected { id, channel, input }' }
   return parsed.data

@@ -30,6 +30,8 @@ export interface StoreOptions {
   readOnly?: boolean
   /** How the OS protects the app's credentials key (Electron's safeStorage); without it, the 0600 key file is used. */
   keyWrap?: KeyWrap | undefined
+  /** At most one commit per this many milliseconds while writes keep coming (see TurnCommit); default 20. */
+  commitIntervalMs?: number
 }
 
 export interface Store {
@@ -76,10 +78,18 @@ export function openStore(opts: StoreOptions): Store {
   const dbPath = join(opts.dir, DB_FILE)
   const now = opts.now ?? Date.now
   const keys = secretKeys(opts.dir, { keyWrap: opts.keyWrap, create: !opts.readOnly })
-  return opts.readOnly ? openReader(opts.dir, dbPath, now, keys) : openWriter(opts.dir, dbPath, now, keys)
+  return opts.readOnly
+    ? openReader(opts.dir, dbPath, now, keys)
+    : openWriter(opts.dir, dbPath, now, keys, opts.commitIntervalMs)
 }
 
-function openWriter(dir: string, dbPath: string, now: () => number, keys: SecretKeys): Store {
+function openWriter(
+  dir: string,
+  dbPath: string,
+  now: () => number,
+  keys: SecretKeys,
+  commitIntervalMs: number | undefined,
+): Store {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
   } catch (err) {
@@ -109,7 +119,7 @@ function openWriter(dir: string, dbPath: string, now: () => number, keys: Secret
     db.exec('PRAGMA secure_delete = ON')
     if (migrate(db, dbPath, SCHEMA_VERSION, ctx) > 0) db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
     db.exec('PRAGMA secure_delete = OFF')
-    return assemble({ db, dir, dbPath, now, readOnly: false, lock, keys })
+    return assemble({ db, dir, dbPath, now, readOnly: false, lock, keys, commitIntervalMs })
   } catch (err) {
     closeQuietly(db)
     lock.release()
@@ -204,9 +214,12 @@ function assemble(p: {
   readOnly: boolean
   lock?: StateLock
   keys: SecretKeys
+  commitIntervalMs?: number | undefined
 }): Store {
   const { db, now, lock } = p
-  const turn = p.readOnly ? undefined : new TurnCommit(db)
+  const turn = p.readOnly
+    ? undefined
+    : new TurnCommit(db, p.commitIntervalMs === undefined ? {} : { intervalMs: p.commitIntervalMs })
   const writes = turn?.preparer() ?? db
   const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE', turn)
   let closed = false

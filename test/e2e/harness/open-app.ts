@@ -94,6 +94,8 @@ export async function openApp(opts: OpenAppOptions = {}): Promise<App> {
     const { attach: _attach, loaded: _loaded, close: _close, ...shared } = backend
     return {
       ...shared,
+      // As the address bar shows it once loaded: under serve the page has taken its token out (the cookie stays).
+      pageUrl: p.url(),
       page: p,
       pageErrors,
       consoleErrors,

@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 
 import type { ConnectionInfo as TransportConnectionInfo } from '../../../electron/transport/connection-info.ts'
 import type { ProbeReport as TransportProbeReport } from '../../../electron/transport/probe.ts'
+import { defaultCategories } from '../../../shared/categories.ts'
 import type { ConnectionInfo, ProbeReport } from '../../../shared/connection.ts'
 import { limits } from '../../../shared/limits.ts'
 import {
@@ -116,6 +117,7 @@ describe('settings', () => {
       notifications: true,
       startAtLogin: false,
       closeToTray: true,
+      categories: defaultCategories,
     })
     expect(Settings.safeParse({}).success).toBe(false)
     expect(Settings.safeParse({ downloadDir: '/d', maxActive: limits.maxActive.max + 1 }).success).toBe(false)
@@ -129,6 +131,13 @@ describe('settings', () => {
     expect(SettingsPatch.parse({})).toEqual({})
     expect(SettingsPatch.safeParse({ split: 0 }).success).toBe(false)
     expect(SettingsPatch.parse({ limitRate: null })).toEqual({ limitRate: null })
+    // A category's folder is a token too, never a path.
+    expect(SettingsPatch.safeParse({ category: { id: 'video', folder: '/etc' } }).success).toBe(false)
+    expect(SettingsPatch.safeParse({ category: { id: 'video', dir: '/etc' } }).success).toBe(false)
+    expect(SettingsPatch.parse({ category: { id: 'video', folder: null } })).toEqual({
+      category: { id: 'video', folder: null },
+    })
+    expect(SettingsPatch.safeParse({ category: { id: 'video', extensions: ['../x'] } }).success).toBe(false)
   })
 })
 

@@ -1,3 +1,4 @@
+import { defaultCategories } from '../../../shared/categories.ts'
 import type { Api, EventChannel, Input, Output, Payload, RequestChannel } from '../../../shared/ipc.ts'
 import type { Settings } from '../../../shared/settings.ts'
 import type { TransferView } from '../../../shared/transfer.ts'
@@ -86,6 +87,7 @@ export const settings: Settings = {
   notifications: true,
   startAtLogin: false,
   closeToTray: true,
+  categories: defaultCategories,
 }
 
 /** Let pending promise callbacks run. */
