@@ -1,4 +1,5 @@
 import { AddDialog } from './components/add-dialog.tsx'
+import { Announcer } from './components/announcer.tsx'
 import { DropOverlay } from './components/drop-overlay.tsx'
 import { HostsView } from './components/hosts-view.tsx'
 import { NoticeArea } from './components/notice-area.tsx'
@@ -8,12 +9,14 @@ import { Tabs } from './components/tabs.tsx'
 import { TransfersView } from './components/transfers-view.tsx'
 import { useBootstrap } from './hooks/use-bootstrap.ts'
 import { useDrop } from './hooks/use-drop.ts'
+import { useShortcuts } from './hooks/use-shortcuts.ts'
 import { useStore } from './store/index.ts'
 
 /** The window: tabs, the open tab's view, notices, and the dialogs and drop target that span every tab. */
 export function App() {
   useBootstrap()
   const dragging = useDrop()
+  useShortcuts()
   const tab = useStore((s) => s.ui.tab)
   const dialog = useStore((s) => s.ui.dialog?.kind)
   return (
@@ -28,6 +31,7 @@ export function App() {
       {dialog === 'add' && <AddDialog />}
       {dialog === 'remove' && <RemoveDialog />}
       {dragging && <DropOverlay />}
+      <Announcer />
     </div>
   )
 }

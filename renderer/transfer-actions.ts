@@ -1,9 +1,13 @@
 import type { TransferState } from '../shared/domain.ts'
 import { MAX_URLS } from '../shared/links.ts'
+import type { TransferView } from '../shared/transfer.ts'
+import { actionState, type ActionContext, type ActionKey } from './action-rules.ts'
 import { command, reportOpen } from './commands.ts'
 import { placeRows, reorderIds, stepRows, toTop, type Edge } from './queue-order.ts'
+import type { AppState } from './store/app-state.ts'
 import { appStore } from './store/index.ts'
-import { visibleIds } from './store/visible.ts'
+import { selectedIds, visibleIds } from './store/visible.ts'
+import { COLUMNS } from './table-prefs.ts'
 
 /** States a pause applies to; Space pauses when any selected transfer is in one, and resumes otherwise. */
 const PAUSABLE: ReadonlySet<TransferState> = new Set(['queued', 'connecting', 'downloading'])
@@ -58,4 +62,78 @@ export function moveSelection(where: 'top' | 'up' | 'down'): Promise<void> {
   const { order } = s.transfers
   if (where === 'top') return reorderTo(toTop(order, s.ui.selected))
   return reorderTo(stepRows(order, visibleIds(s), s.ui.selected, where === 'up' ? -1 : 1))
+}
+
+/**
+ * Put the selected transfers' links on the clipboard, one per line.
+ *
+ * Through a `copy` event rather than the async clipboard API: the app's window denies permission requests, and
+ * a copy started by the user's own click or key needs none.
+ */
+export function copyLinks(ids: readonly number[]): void {
+  const { byId } = appStore.getState().transfers
+  const text = ids
+    .map((id) => byId[id]?.url)
+    .filter((u): u is string => u !== undefined)
+    .join('\n')
+  if (text === '') return
+  const onCopy = (e: ClipboardEvent) => {
+    e.clipboardData?.setData('text/plain', text)
+    e.preventDefault()
+  }
+  document.addEventListener('copy', onCopy)
+  try {
+    if (!document.execCommand('copy')) throw new Error('refused')
+  } catch {
+    appStore.getState().pushNotice({ level: 'warning', message: 'Could not copy the link to the clipboard.' })
+  } finally {
+    document.removeEventListener('copy', onCopy)
+  }
+}
+
+/** What the toolbar and the menus need to decide: the selected views and the context of the window. */
+export function actionContext(s: AppState): ActionContext {
+  const sort = s.ui.table.sort
+  return { notHere: s.appInfo?.revealUnavailable ?? null, sortedBy: sort === null ? null : COLUMNS[sort.key].label }
+}
+
+export function selectedViews(s: AppState): TransferView[] {
+  return selectedIds(s)
+    .map((id) => s.transfers.byId[id])
+    .filter((v): v is TransferView => v !== undefined)
+}
+
+/** Run an action on the current selection, if it applies (a shortcut may ask for one that does not). */
+export function runAction(key: ActionKey): void {
+  const s = appStore.getState()
+  const views = selectedViews(s)
+  if (!actionState(key, views, actionContext(s)).enabled) return
+  const ids = views.map((v) => v.id)
+  const one = ids.length === 1 ? ids[0] : undefined
+  switch (key) {
+    case 'pause':
+      return void pause(ids)
+    case 'resume':
+      return void resume(ids)
+    case 'retry':
+      return void retry(ids)
+    case 'cancel':
+      return void cancel(ids)
+    case 'remove':
+      return askRemove(ids)
+    case 'move-top':
+      return void moveSelection('top')
+    case 'move-up':
+      return void moveSelection('up')
+    case 'move-down':
+      return void moveSelection('down')
+    case 'reveal':
+      if (one !== undefined) void reveal(one)
+      return
+    case 'open':
+      if (one !== undefined) void open(one)
+      return
+    case 'copy-link':
+      return copyLinks(ids)
+  }
 }

@@ -41,5 +41,9 @@ export const TransferView = z.strictObject({
   connection: ConnectionSummary.nullable(),
   /** The retry it waits for; null when it is not retrying. */
   retry: RetryInfo.nullable(),
+  /** When it was added: milliseconds since the epoch, by main's clock. */
+  createdAt: z.number(),
+  /** When it completed (same clock); null until it has. */
+  completedAt: z.number().nullable(),
 })
 export type TransferView = z.infer<typeof TransferView>

@@ -36,5 +36,7 @@ export function transferView(row: TransferRow, durable: number, live: LiveFigure
     position: row.position,
     connection: readSummary(row.lastConnection),
     retry: live?.retry ?? null,
+    createdAt: row.createdAt,
+    completedAt: row.state === 'completed' ? row.completedAt : null,
   }
 }

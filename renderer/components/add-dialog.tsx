@@ -146,7 +146,7 @@ export function AddDialog() {
         store.pushNotice({ level: 'info', message: `Skipped ${skipped.length}, already in the list: ${list}` })
       }
       store.setTab('transfers')
-      if (added.length > 0) store.setSelection(added, added[0] ?? null)
+      store.showAdded(added)
       close()
     } finally {
       setBusy(false)

@@ -1,33 +1,26 @@
 import { appStore, useStore } from '../store/index.ts'
 import type { Filter } from '../store/ui-slice.ts'
+import { totals } from '../store/visible.ts'
 
 const FILTERS: ReadonlyArray<{ filter: Filter; label: string }> = [
   { filter: 'all', label: 'All' },
   { filter: 'active', label: 'Active' },
   { filter: 'queued', label: 'Queued' },
+  { filter: 'paused', label: 'Paused' },
   { filter: 'completed', label: 'Completed' },
   { filter: 'failed', label: 'Failed' },
 ]
 
-/** The state filter and the search box; both narrow the list without touching the selection. */
+/** The state filter as chips with how many each holds, and the search box; neither touches the selection. */
 export function TransferFilters() {
   const current = useStore((s) => s.ui.filter)
   const search = useStore((s) => s.ui.search)
   const { setFilter, setSearch } = appStore.getState()
   return (
     <div className="filters">
-      <div className="segmented" role="group" aria-label="Show">
+      <div className="filter-chips" role="group" aria-label="Show">
         {FILTERS.map(({ filter, label }) => (
-          <button
-            key={filter}
-            type="button"
-            data-testid={`filter-${filter}`}
-            aria-pressed={filter === current}
-            className={filter === current ? 'active' : undefined}
-            onClick={() => setFilter(filter)}
-          >
-            {label}
-          </button>
+          <FilterChip key={filter} filter={filter} label={label} pressed={filter === current} onPick={setFilter} />
         ))}
       </div>
       <input
@@ -39,5 +32,31 @@ export function TransferFilters() {
         onChange={(e) => setSearch(e.target.value)}
       />
     </div>
+  )
+}
+
+interface ChipProps {
+  filter: Filter
+  label: string
+  pressed: boolean
+  onPick: (filter: Filter) => void
+}
+
+/** One chip; it subscribes to its own count, a number, so progress that changes no state leaves it alone. */
+function FilterChip({ filter, label, pressed, onPick }: ChipProps) {
+  const count = useStore((s) => totals(s).counts[filter])
+  return (
+    <button
+      type="button"
+      data-testid={`filter-${filter}`}
+      aria-pressed={pressed}
+      className={`filter-chip${pressed ? ' active' : ''}`}
+      onClick={() => onPick(filter)}
+    >
+      {label}{' '}
+      <span className="chip-count" data-testid={`filter-count-${filter}`}>
+        {count.toLocaleString()}
+      </span>
+    </button>
   )
 }

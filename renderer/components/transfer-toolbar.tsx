@@ -1,81 +1,61 @@
 import { useShallow } from 'zustand/react/shallow'
 
+import { actionState, type ActionKey, type ActionState } from '../action-rules.ts'
 import { useStore } from '../store/index.ts'
-import { selectedIds } from '../store/visible.ts'
-import { askRemove, cancel, moveSelection, open, pause, resume, retry, reveal } from '../transfer-actions.ts'
+import { actionContext, runAction, selectedViews } from '../transfer-actions.ts'
 
-/** Actions on the selection; reveal and open act on the focused transfer (or the only selected one). */
+/**
+ * Actions on the selection. A button that applies to nothing selected is disabled and its tooltip says why
+ * (Pause on a completed download: "Completed transfers cannot be paused").
+ */
 export function TransferToolbar() {
-  const ids = useStore(useShallow(selectedIds))
-  const focus = useStore((s) => (s.ui.focus !== null && s.ui.selected.has(s.ui.focus) ? s.ui.focus : null))
-  const one = focus ?? (ids.length === 1 ? ids[0] : undefined)
-  const none = ids.length === 0
-  // On `pinpoint serve` the files are on the server's disk: there is nothing to show or open on this machine.
-  const notHere = useStore((s) => s.appInfo?.revealUnavailable ?? null)
-  const local = notHere === null ? {} : { title: notHere }
+  const views = useStore(useShallow(selectedViews))
+  const ctx = useStore(useShallow(actionContext))
+  const state = (key: ActionKey) => actionState(key, views, ctx)
   return (
     <div className="toolbar" role="toolbar" aria-label="Selected downloads">
-      <button type="button" data-testid="action-pause" disabled={none} onClick={() => void pause(ids)}>
-        Pause
-      </button>
-      <button type="button" data-testid="action-resume" disabled={none} onClick={() => void resume(ids)}>
-        Resume
-      </button>
-      <button type="button" data-testid="action-retry" disabled={none} onClick={() => void retry(ids)}>
-        Retry
-      </button>
-      <button type="button" data-testid="action-cancel" disabled={none} onClick={() => void cancel(ids)}>
-        Cancel
-      </button>
-      <button type="button" data-testid="action-remove" disabled={none} onClick={() => askRemove(ids)}>
-        Remove…
-      </button>
-      <MoveButton where="top" label="Move to top of queue" keys="Alt+Home" disabled={none} text="⤒" />
-      <MoveButton where="up" label="Move up in queue" keys="Alt+ArrowUp" disabled={none} text="↑" />
-      <MoveButton where="down" label="Move down in queue" keys="Alt+ArrowDown" disabled={none} text="↓" />
-      <button
-        type="button"
-        data-testid="action-reveal"
-        disabled={one === undefined || notHere !== null}
-        {...local}
-        onClick={() => one !== undefined && void reveal(one)}
-      >
-        Show in folder
-      </button>
-      <button
-        type="button"
-        data-testid="action-open"
-        disabled={one === undefined || notHere !== null}
-        {...local}
-        onClick={() => one !== undefined && void open(one)}
-      >
-        Open
-      </button>
+      <ActionButton action="pause" state={state('pause')} text="Pause" />
+      <ActionButton action="resume" state={state('resume')} text="Resume" />
+      <ActionButton action="retry" state={state('retry')} text="Retry" />
+      <ActionButton action="cancel" state={state('cancel')} text="Cancel" />
+      <ActionButton action="remove" state={state('remove')} text="Remove…" keys="Delete" />
+      <ActionButton action="move-top" state={state('move-top')} text="⤒" label="Move to top of queue" keys="Alt+Home" />
+      <ActionButton action="move-up" state={state('move-up')} text="↑" label="Move up in queue" keys="Alt+ArrowUp" />
+      <ActionButton
+        action="move-down"
+        state={state('move-down')}
+        text="↓"
+        label="Move down in queue"
+        keys="Alt+ArrowDown"
+      />
+      <ActionButton action="reveal" state={state('reveal')} text="Show in folder" />
+      <ActionButton action="open" state={state('open')} text="Open" />
     </div>
   )
 }
 
-interface MoveProps {
-  where: 'top' | 'up' | 'down'
-  label: string
-  keys: string
-  disabled: boolean
+interface ButtonProps {
+  action: ActionKey
+  state: ActionState
   text: string
+  /** The full name, when the button shows a symbol. */
+  label?: string
+  keys?: string
 }
 
-/** A queue-order button: an arrow on screen, its full name for assistive technology and as a tooltip. */
-function MoveButton({ where, label, keys, disabled, text }: MoveProps) {
+function ActionButton({ action, state, text, label, keys }: ButtonProps) {
+  const hint = keys === undefined ? label : `${label ?? text} (${keys.replace('Arrow', '')})`
   return (
     <button
       type="button"
-      data-testid={`action-move-${where}`}
+      data-testid={`action-${action}`}
       aria-label={label}
       aria-keyshortcuts={keys}
-      title={`${label} (${keys.replace('Arrow', '')})`}
-      disabled={disabled}
-      onClick={() => void moveSelection(where)}
+      title={state.enabled ? hint : state.reason}
+      disabled={!state.enabled}
+      onClick={() => runAction(action)}
     >
-      <span aria-hidden="true">{text}</span>
+      {label === undefined ? text : <span aria-hidden="true">{text}</span>}
     </button>
   )
 }

@@ -1,9 +1,10 @@
 import { DetailsPane } from './details-pane.tsx'
+import { StatusBar } from './status-bar.tsx'
 import { TransferFilters } from './transfer-filters.tsx'
 import { TransferList } from './transfer-list.tsx'
 import { TransferToolbar } from './transfer-toolbar.tsx'
 
-/** The transfers tab: actions and filters above the list, details of the focused transfer beside it. */
+/** The transfers tab: actions and filters above the table, details of the focused transfer beside it, totals below. */
 export function TransfersView() {
   return (
     <div className="transfers-view">
@@ -15,6 +16,7 @@ export function TransfersView() {
         <TransferList />
         <DetailsPane />
       </div>
+      <StatusBar />
     </div>
   )
 }

@@ -1,10 +1,21 @@
 import type { StateCreator } from 'zustand'
 
 import type { Output, Payload } from '../../shared/ipc.ts'
+import {
+  clampWidth,
+  COLUMN_KEYS,
+  defaultPrefs,
+  loadPrefs,
+  savePrefs,
+  type ColumnKey,
+  type Density,
+  type Sort,
+  type TablePrefs,
+} from '../table-prefs.ts'
 import type { AppState } from './app-state.ts'
 
 export type Tab = 'transfers' | 'hosts' | 'settings'
-export type Filter = 'all' | 'active' | 'queued' | 'completed' | 'failed'
+export type Filter = 'all' | 'active' | 'queued' | 'paused' | 'completed' | 'failed'
 export type ParsedLinks = Output<'links:parse'>
 export type TransferDetails = Output<'transfers:details'>
 
@@ -34,6 +45,12 @@ export interface UiState {
   addDraft: AddDraft
   details: { id: number; data: TransferDetails } | null
   notices: readonly UiNotice[]
+  /** The transfer table's columns, widths, sort and density; remembered across sessions. */
+  table: TablePrefs
+  /** Bumped to ask the table to take the keyboard focus once no dialog is open (after adding, removing). */
+  focusTick: number
+  /** What the live region says: completions, failures, and why a shortcut did nothing. */
+  announcements: readonly UiNotice[]
 }
 
 export type SelectMode = 'replace' | 'toggle' | 'range'
@@ -46,6 +63,19 @@ export interface UiSlice {
   /** `visible` is the list as shown, which a range is taken from. */
   select: (id: number, mode: SelectMode, visible: readonly number[]) => void
   setSelection: (ids: readonly number[], focus?: number | null) => void
+  /** Select nothing; the keyboard stays on its row. */
+  clearSelection: () => void
+  /** Just-added transfers: the transfers tab, with the first new one selected (not all of them). */
+  showAdded: (ids: readonly number[]) => void
+  /** A header click: ascending, then descending, then back to the queue order. */
+  cycleSort: (key: ColumnKey) => void
+  setSort: (sort: Sort) => void
+  setColumnWidth: (key: ColumnKey, width: number) => void
+  toggleColumn: (key: ColumnKey) => void
+  setDensity: (density: Density) => void
+  resetTable: () => void
+  requestTableFocus: () => void
+  announce: (message: string) => void
   openAdd: (draft?: Partial<AddDraft>) => void
   /** Links main was handed (a `pinpoint://` link, a second launch): into the add dialog, for the user to confirm. */
   offerLinks: (urls: readonly string[]) => void
@@ -74,6 +104,9 @@ export const initialUi: UiState = {
   addDraft: emptyDraft,
   details: null,
   notices: [],
+  table: defaultPrefs(),
+  focusTick: 0,
+  announcements: [],
 }
 
 let noticeIds = 0
@@ -81,8 +114,14 @@ let noticeIds = 0
 /** What only this window knows: tab, filter, selection, dialogs, notices. */
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => {
   const patch = (f: (ui: UiState) => Partial<UiState>): void => set((s) => ({ ui: { ...s.ui, ...f(s.ui) } }))
+  const table = (f: (t: TablePrefs) => TablePrefs): void =>
+    patch((ui) => {
+      const next = f(ui.table)
+      savePrefs(next)
+      return { table: next }
+    })
   return {
-    ui: initialUi,
+    ui: { ...initialUi, table: loadPrefs() },
     setTab: (tab) => patch(() => ({ tab })),
     setFilter: (filter) => patch(() => ({ filter })),
     setSearch: (search) => patch(() => ({ search })),
@@ -107,6 +146,46 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => {
 
     setSelection: (ids, focus) =>
       patch((ui) => ({ selected: new Set(ids), focus: focus === undefined ? ui.focus : focus })),
+
+    clearSelection: () => patch(() => ({ selected: new Set(), anchor: null })),
+    showAdded: (ids) =>
+      patch((ui) => {
+        const first = ids[0]
+        if (first === undefined) return { tab: 'transfers' }
+        return {
+          tab: 'transfers',
+          selected: new Set([first]),
+          anchor: first,
+          focus: first,
+          focusTick: ui.focusTick + 1,
+        }
+      }),
+    requestTableFocus: () => patch((ui) => ({ focusTick: ui.focusTick + 1 })),
+    announce: (message) =>
+      patch((ui) => ({
+        announcements: [...ui.announcements, { level: 'info' as const, message, id: ++noticeIds }].slice(-MAX_NOTICES),
+      })),
+
+    cycleSort: (key) =>
+      table((t) => {
+        const sort: Sort =
+          t.sort?.key !== key ? { key, dir: 'asc' } : t.sort.dir === 'asc' ? { key, dir: 'desc' } : null
+        return { ...t, sort }
+      }),
+    setSort: (sort) => table((t) => ({ ...t, sort })),
+    setColumnWidth: (key, width) => table((t) => ({ ...t, widths: { ...t.widths, [key]: clampWidth(key, width) } })),
+    toggleColumn: (key) =>
+      table((t) => {
+        if (key === 'name') return t
+        const shown = t.columns.includes(key)
+        // A column shown again goes back to its usual place among the others.
+        const columns = shown
+          ? t.columns.filter((k) => k !== key)
+          : COLUMN_KEYS.filter((k) => k === key || t.columns.includes(k))
+        return { ...t, columns, sort: shown && t.sort?.key === key ? null : t.sort }
+      }),
+    setDensity: (density) => table((t) => ({ ...t, density })),
+    resetTable: () => table(() => defaultPrefs()),
 
     openAdd: (draft) => patch(() => ({ dialog: { kind: 'add' }, addDraft: { ...emptyDraft, ...draft } })),
     offerLinks: (urls) =>

@@ -104,6 +104,77 @@ describe('connection badge on every row', () => {
   }, 60_000)
 })
 
+describe('the connection column tells the truth', () => {
+  it('green when pinned and matched (self-signed too), no colour for plain HTTP, red when trust refused', async () => {
+    const rule = (r: HostRuleInput) => HostRule.parse({ addresses: ['127.0.0.1'], ...r })
+    const selfSigned = await startTlsHttpServer({ default: pki.selfSigned, handler: serveBody })
+    try {
+      app = await openApp({
+        seed: (core) => {
+          // The user's explicit trust of a key they checked: a self-signed server that no CA vouches for.
+          core.store.hostRules.upsert(rule({ pattern: 'self.test', trust: 'pin', pins: [pki.selfSigned.pin] }))
+          // A pin that is not the server's key, enforced: the connection is refused before any request.
+          core.store.hostRules.upsert(rule({ pattern: 'a.test', ca: pki.rootPem, pins: [pki.bTest.pin] }))
+        },
+      })
+      const { page, core } = app
+      server.serve('/plain.bin', { body })
+      const urls = [
+        selfSigned.url('/self.bin', 'self.test'),
+        server.url('/plain.bin'),
+        tlsServer.url('/x.bin', 'a.test'),
+      ]
+      await core.add(urls)
+      const [self, plain, refused] = (await Promise.all(urls.map((u) => transferIdFor(core, u)))) as [
+        number,
+        number,
+        number,
+      ]
+      await expectRowState(page, self, 'completed')
+      await expectRowState(page, plain, 'completed')
+      await expectRowState(page, refused, 'failed')
+
+      const badge = (id: number) => row(page, id).getByTestId('connection-badge')
+      // Pinned and matched although the chain does not verify: trusted, and said so; never "not verified".
+      await expect.poll(() => badge(self).getAttribute('data-trust')).toBe('ok')
+      expect(await badge(self).innerText()).toBe('127.0.0.1 · self.test · TLSv1.3 · pin ✓')
+      expect(await badge(self).getAttribute('title')).toMatch(/^Trusted by pinned key \(self-signed\)/)
+      expect(await badge(self).getAttribute('title')).not.toMatch(/not verified|verified: no/i)
+      expect(await badge(self).getAttribute('class')).not.toMatch(/(^| )(warn|trust-warn|trust-bad)( |$)/)
+      // Plain HTTP is a quiet fact, not an alarm.
+      expect(await badge(plain).getAttribute('data-trust')).toBe('plain')
+      expect(await badge(plain).innerText()).toBe('127.0.0.1 · not encrypted')
+      expect(await badge(plain).getAttribute('class')).not.toMatch(/(^| )(warn|trust-warn|trust-bad)( |$)/)
+      // Red is for a refusal only.
+      await expect.poll(() => badge(refused).getAttribute('data-trust')).toBe('bad')
+      expect(await badge(refused).innerText()).toBe('pinned key did not match')
+      // The colours come from the verdict: green for trusted, red for refused, and plain HTTP in neither.
+      const colour = (id: number) =>
+        badge(id).evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).color)
+      const ok = await cssColour(page, 'var(--ok)')
+      const bad = await cssColour(page, 'var(--bad)')
+      expect(await colour(self)).toBe(ok)
+      expect(await colour(refused)).toBe(bad)
+      expect([ok, bad]).not.toContain(await colour(plain))
+      await app.screenshot('row-trust')
+    } finally {
+      await selfSigned.close()
+    }
+  }, 60_000)
+})
+
+/** A CSS colour as the browser computes it (`rgb(…)`), to compare with computed styles. */
+async function cssColour(page: Page, value: string): Promise<string> {
+  return (await page.evaluate(`(() => {
+    const el = document.createElement('span')
+    el.style.color = ${JSON.stringify(value)}
+    document.body.append(el)
+    const c = getComputedStyle(el).color
+    el.remove()
+    return c
+  })()`)) as string
+}
+
 describe('reordering the queue', () => {
   /** One running download (throttled, so it keeps running) and three that wait behind it with maxActive 1. */
   async function openQueued(): Promise<{ a: App; running: number; queued: [number, number, number] }> {

@@ -41,6 +41,10 @@ export interface OpenAppOptions {
   stateDir?: string
 }
 
+export interface ScreenshotOptions {
+  viewport?: { width: number; height: number }
+}
+
 export interface App extends Omit<Backend, 'attach' | 'loaded' | 'close'> {
   page: Page
   /** Uncaught exceptions in the page, to assert the UI ran cleanly. */
@@ -52,8 +56,11 @@ export interface App extends Omit<Backend, 'attach' | 'loaded' | 'close'> {
   consoleErrors: string[]
   /** Every URL the main frame navigated to after the first load (a drop must not add any). */
   navigations: string[]
-  /** Save `screenshots/<name>-light.png` and `-dark.png` (`serve-<name>-…` under serve); returns the paths. */
-  screenshot(name: string): Promise<string[]>
+  /**
+   * Save `screenshots/<name>-light.png` and `-dark.png` (`serve-<name>-…` under serve); returns the paths. With a
+   * viewport, the window is that size for these two pictures and goes back to its own size after.
+   */
+  screenshot(name: string, opts?: ScreenshotOptions): Promise<string[]>
   close(): Promise<void>
 }
 
@@ -100,9 +107,11 @@ export async function openApp(opts: OpenAppOptions = {}): Promise<App> {
       pageErrors,
       consoleErrors,
       navigations,
-      async screenshot(name) {
+      async screenshot(name, shotOpts) {
         await mkdir(screenshotDir, { recursive: true })
         const paths: string[] = []
+        const ownSize = p.viewportSize()
+        if (shotOpts?.viewport !== undefined) await p.setViewportSize(shotOpts.viewport)
         for (const colorScheme of ['light', 'dark'] as const) {
           await p.emulateMedia({ colorScheme })
           // Two frames, so styles keyed on prefers-color-scheme have been applied and painted.
@@ -112,6 +121,7 @@ export async function openApp(opts: OpenAppOptions = {}): Promise<App> {
           paths.push(path)
         }
         await p.emulateMedia({ colorScheme: 'light' })
+        if (shotOpts?.viewport !== undefined && ownSize !== null) await p.setViewportSize(ownSize)
         return paths
       },
       async close() {

@@ -18,6 +18,8 @@ const view = (patch: Partial<TransferView>): TransferView => ({
   position: 1,
   connection: null,
   retry: null,
+  createdAt: 0,
+  completedAt: null,
   ...patch,
 })
 

@@ -75,6 +75,8 @@ export function view(id: number, over: Partial<TransferView> = {}): TransferView
     position: id,
     connection: null,
     retry: null,
+    createdAt: 0,
+    completedAt: null,
     ...over,
   }
 }

@@ -84,6 +84,8 @@ describe('visible and selected ids', () => {
     s.getState().setFilter('active')
     expect(visibleIds(s.getState())).toEqual([1])
     s.getState().setFilter('queued')
+    expect(visibleIds(s.getState())).toEqual([])
+    s.getState().setFilter('paused')
     expect(visibleIds(s.getState())).toEqual([4])
     s.getState().setFilter('all')
     s.getState().setSearch('MOVIE')

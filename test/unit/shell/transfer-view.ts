@@ -21,6 +21,8 @@ export function view(overrides: Partial<TransferView> = {}): TransferView {
     position: id,
     connection: null,
     retry: null,
+    createdAt: 0,
+    completedAt: null,
     ...overrides,
   }
 }
