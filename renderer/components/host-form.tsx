@@ -4,6 +4,7 @@ import { MAX_PIN_LABEL_CHARS } from '../../shared/domain.ts'
 import { formatPin } from '../../shared/pins.ts'
 import { draftPins, withPinLabel, type HostDraft } from '../host-form-model.ts'
 import { shownDate } from '../pin-date.ts'
+import { HostChecksPanel } from './host-checks-panel.tsx'
 import { ProbePanel } from './probe-panel.tsx'
 
 interface Props {
@@ -88,6 +89,7 @@ export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: P
         </div>
       </form>
       <ProbePanel />
+      <HostChecksPanel />
     </section>
   )
 }
