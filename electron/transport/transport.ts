@@ -127,7 +127,7 @@ export function createTransport(config: TransportConfig): Transport {
   const caFor = (rule: HostRule | undefined, profile: ConnectionProfile | undefined): string[] | undefined => {
     const base = profile?.ca ?? (typeof config.ca === 'function' ? config.ca() : config.ca)
     if (!rule?.ca) return base
-    return [...(base ?? rootCertificates), rule.ca]
+    return withExtraCa(base ?? rootCertificates, rule.ca)
   }
 
   async function connect(url: URL, signal?: AbortSignal, opts?: ConnectOptions): Promise<Connection> {
@@ -309,6 +309,25 @@ function infoOf(
     attempts,
     at: at.toISOString(),
   }
+}
+
+/** Anchor lists with a rule's extra CA, by base list and CA, so that each is one array and hashed once. */
+const extended = new WeakMap<readonly string[], Map<string, string[]>>()
+
+/**
+ * The base anchors plus a rule's CA, the same array every time for the same two: the secure-context memo and the
+ * pool key hash an anchor list once per array, and a new copy of the bundled roots per connection (or per DoH
+ * answer served from the cache) would cost that hash, about a millisecond, every time.
+ */
+function withExtraCa(base: readonly string[], ca: string): string[] {
+  let byCa = extended.get(base)
+  if (!byCa) extended.set(base, (byCa = new Map()))
+  let list = byCa.get(ca)
+  if (!list) {
+    if (byCa.size >= 64) byCa.clear()
+    byCa.set(ca, (list = [...base, ca]))
+  }
+  return list
 }
 
 /** The pool key: the target as the rules made it (address rule, SNI, pins, pin mode, trust) and the anchors. */
