@@ -65,6 +65,23 @@ export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: P
             <option value="ca">CAs (system plus the ones below)</option>
             <option value="pin">pin only (self-signed or private servers)</option>
           </select>
+          <label htmlFor={`${id}-dnsMode`}>Resolve with</label>
+          <div className="host-dns">
+            <select data-testid="host-dns-mode" {...field('dnsMode')}>
+              <option value="inherit">the app's setting</option>
+              <option value="system">the system resolver</option>
+              <option value="doh">DNS over HTTPS only</option>
+              <option value="doh-fallback">DNS over HTTPS, system if unreachable</option>
+            </select>
+            {draft.dnsMode !== 'inherit' && draft.dnsMode !== 'system' && (
+              <input
+                data-testid="host-doh-url"
+                aria-label="DoH server URL"
+                placeholder="https://dns.example/dns-query"
+                {...field('dohUrl')}
+              />
+            )}
+          </div>
           <label htmlFor={`${id}-ca`}>Extra CA (PEM)</label>
           <textarea
             data-testid="host-ca"
