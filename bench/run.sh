@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run bench: start the shared nginx reference server on loopback and time Pinpoint beside curl, aria2c and wget.
 # Needs nginx, curl, aria2c, wget and GNU time (Debian: apt-get install -y nginx curl aria2 wget time).
-# Then bench/queue-scale.sh times engine start and `pinpoint ls` over 10,000 queued transfers.
+# Then bench/queue-scale.sh times engine start and `pinpoint ls` over 10,000 queued transfers, and bench/doh.ts
+# times DoH lookups and a node measurement (DOH=0 skips it; it needs unbound).
 # Env: BENCH_DIR (default /tmp/pinpoint-bench), RUNS, CASES (passed to reference.sh), QUEUE=0 skips the queue case.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,3 +18,5 @@ export PATH="$root/node_modules/.bin:$PATH"
 (cd "$root" && vite build --config vite.cli.config.ts --logLevel warn)
 PINPOINT="node $root/bin/pinpoint.js" NODE="$root/node_modules/.bin/node" bash "$shared/bench/reference.sh" "$dir"
 [[ ${QUEUE:-1} == 0 ]] || NODE="$root/node_modules/.bin/node" bash "$root/bench/queue-scale.sh" "$dir"
+# DoH lookups (cold, warm, cached) against Unbound, and a `--nodes` measurement against the reference nginx.
+[[ ${DOH:-1} == 0 || ! -x /usr/sbin/unbound ]] || "$root/node_modules/.bin/node" "$root/bench/doh.ts" "$dir"

@@ -24,6 +24,9 @@ export interface HostDraft {
    * saved; the rule's own pins all have an entry, so a pin saved before dates were kept stays undated.
    */
   notes: Readonly<Record<string, DraftPinNote>>
+  /** The rule's resolver: 'inherit' leaves it to the app's setting. */
+  dnsMode: 'inherit' | 'system' | 'doh' | 'doh-fallback'
+  dohUrl: string
   /** Kept from the rule being edited: the form has no field for it, and saving must not drop it. */
   hostHeader?: string
 }
@@ -38,6 +41,8 @@ export const emptyDraft: HostDraft = {
   trust: 'ca',
   ca: '',
   notes: {},
+  dnsMode: 'inherit',
+  dohUrl: '',
 }
 
 export function draftFromRule(rule: HostRule): HostDraft {
@@ -56,6 +61,8 @@ export function draftFromRule(rule: HostRule): HostDraft {
         return [pin, { label: note?.label ?? '', ...(note?.addedAt === undefined ? {} : { addedAt: note.addedAt }) }]
       }),
     ),
+    dnsMode: rule.dns?.mode ?? 'inherit',
+    dohUrl: rule.dns?.dohUrl ?? '',
     ...(rule.hostHeader === undefined ? {} : { hostHeader: rule.hostHeader }),
   }
 }
@@ -71,6 +78,7 @@ const LABELS: Record<string, string> = {
   ca: 'CA',
   hostHeader: 'Host header',
   pinNotes: 'Pin labels',
+  dns: 'DNS',
 }
 
 const split = (text: string, by: RegExp): string[] =>
@@ -99,6 +107,9 @@ export function ruleFromDraft(
     ...(d.ca.trim() === '' ? {} : { ca: d.ca.trim() }),
     ...(d.hostHeader === undefined ? {} : { hostHeader: d.hostHeader }),
     ...(notes.length === 0 ? {} : { pinNotes: notes }),
+    ...(d.dnsMode === 'inherit'
+      ? {}
+      : { dns: { mode: d.dnsMode, ...(d.dohUrl.trim() === '' ? {} : { dohUrl: d.dohUrl.trim() }) } }),
   }
   const parsed = HostRule.safeParse(input)
   if (parsed.success) return { ok: true, rule: parsed.data }
@@ -164,7 +175,19 @@ export function withPinLabel(d: HostDraft, pin: string, label: string): HostDraf
 
 /** Whether two drafts say the same thing, so leaving one can be done without asking. */
 export function sameDraft(a: HostDraft, b: HostDraft): boolean {
-  const keys = ['pattern', 'port', 'addresses', 'sni', 'pins', 'pinMode', 'trust', 'ca', 'hostHeader'] as const
+  const keys = [
+    'pattern',
+    'port',
+    'addresses',
+    'sni',
+    'pins',
+    'pinMode',
+    'trust',
+    'ca',
+    'hostHeader',
+    'dnsMode',
+    'dohUrl',
+  ] as const
   if (keys.some((k) => a[k] !== b[k])) return false
   const pins = new Set([...Object.keys(a.notes), ...Object.keys(b.notes)])
   return [...pins].every((p) => (a.notes[p]?.label ?? '') === (b.notes[p]?.label ?? ''))

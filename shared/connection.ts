@@ -13,7 +13,13 @@ import { PinMode, TrustMode } from './domain.ts'
 export const AttemptRecord = z.strictObject({
   address: z.string(),
   port: z.number().int(),
-  source: z.enum(['rule', 'literal', 'dns']),
+  source: z.enum(['rule', 'literal', 'dns', 'doh', 'dns-fallback']),
+  /** The DoH server that gave the address. */
+  server: z.string().optional(),
+  /** Why the system resolver gave it instead of DoH. */
+  note: z.string().optional(),
+  /** The IPv4 address this one was synthesized from, with no IPv4 route to it, and the NAT64 prefix used. */
+  nat64: z.strictObject({ from: z.string(), prefix: z.string() }).optional(),
   startedMs: z.number(),
   outcome: z.enum(['won', 'failed', 'abandoned']),
   error: z.strictObject({ code: z.string(), message: z.string() }).optional(),

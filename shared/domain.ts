@@ -1,5 +1,7 @@
 import { z } from 'zod'
 
+import { DnsChoice } from './dns.ts'
+
 import { parsePins } from './pins.ts'
 
 /** A host name as typed by a user: lower-cased, no trailing dot, optionally `*.` for "this and its subdomains". */
@@ -70,6 +72,8 @@ export const HostRule = z
     trust: TrustMode.default('ca'),
     /** Extra trust anchors (PEM) for this host only, added to the default ones. */
     ca: z.string().max(262_144).optional(),
+    /** How this host's name is resolved when the rule gives no addresses; absent: the app's setting. */
+    dns: DnsChoice.optional(),
     /** Labels and dates of the pins above; a pin without a note is simply unlabelled. */
     pinNotes: z.array(PinNote).max(16).optional(),
   })

@@ -1,5 +1,8 @@
 import { z } from 'zod'
 
+import { DnsCompareReport } from './dns-compare.ts'
+import { NodeReport } from './nodes.ts'
+
 import { ConnectionInfo, ConnectionSummary, ProbeReport } from './connection.ts'
 import { HostRule, TransferState } from './domain.ts'
 import { ErrorCode, FailureInfo } from './errors.ts'
@@ -215,6 +218,13 @@ export const requests = {
   },
   /** Connect and report what the server presents; `rule` tries a rule before it is saved. */
   'hosts:probe': { input: z.strictObject({ url: HttpUrl, rule: HostRule.optional() }), output: ProbeReport },
+  /** The system resolver against DoH for the URL's host: both answers, and every address's certificate checked. */
+  'hosts:compareDns': {
+    input: z.strictObject({ url: HttpUrl, rule: HostRule.optional() }),
+    output: DnsCompareReport,
+  },
+  /** Every candidate node of the URL's host measured, best first; the ranking orders later connections. */
+  'hosts:measureNodes': { input: z.strictObject({ url: HttpUrl, rule: HostRule.optional() }), output: NodeReport },
   'settings:get': { input: Empty, output: Settings },
   'settings:update': { input: SettingsPatch, output: Settings },
   'app:info': { input: Empty, output: AppInfo },

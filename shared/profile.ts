@@ -1,5 +1,6 @@
 import { z } from 'zod'
 
+import { DnsChoice } from './dns.ts'
 import { HostRule } from './domain.ts'
 import { PinpointError } from './pinpoint-error.ts'
 
@@ -12,13 +13,19 @@ import { PinpointError } from './pinpoint-error.ts'
 export const ConnectionProfile = z.strictObject({
   rules: z.array(HostRule).max(64),
   ca: z.array(z.string().max(262_144)).max(16).optional(),
+  /** The resolver this download uses (curl's `--doh-url`), over the host rules' and the app's. */
+  dns: DnsChoice.optional(),
 })
 export type ConnectionProfile = z.output<typeof ConnectionProfile>
 
 /** The stored form (a transfer's `connection` column), or null for a download with no rules of its own. */
 export function serializeProfile(profile: ConnectionProfile | undefined): string | null {
-  if (!profile || (profile.rules.length === 0 && !profile.ca)) return null
-  return JSON.stringify({ rules: profile.rules, ...(profile.ca ? { ca: profile.ca } : {}) })
+  if (!profile || (profile.rules.length === 0 && !profile.ca && !profile.dns)) return null
+  return JSON.stringify({
+    rules: profile.rules,
+    ...(profile.ca ? { ca: profile.ca } : {}),
+    ...(profile.dns ? { dns: profile.dns } : {}),
+  })
 }
 
 /**
@@ -45,6 +52,7 @@ export function effectiveRule(own: HostRule | undefined, saved: HostRule | undef
   if (!own || !saved) return own ?? saved
   const pinned = own.pins.length > 0
   const sni = own.sni ?? saved.sni
+  const dns = own.dns ?? saved.dns
   const hostHeader = own.hostHeader ?? saved.hostHeader
   const ca = own.ca ?? saved.ca
   return {
@@ -57,6 +65,7 @@ export function effectiveRule(own: HostRule | undefined, saved: HostRule | undef
     ...(sni === undefined ? {} : { sni }),
     ...(hostHeader === undefined ? {} : { hostHeader }),
     ...(ca === undefined ? {} : { ca }),
+    ...(dns === undefined ? {} : { dns }),
   }
 }
 
@@ -79,5 +88,6 @@ export function withRun(
     if (!stored.rules.some((old) => old.pattern === r.pattern && old.port === r.port)) rules.push(r)
   }
   const ca = [...new Set([...(run.ca ?? []), ...(stored.ca ?? [])])]
-  return { rules, ...(ca.length > 0 ? { ca } : {}) }
+  const dns = run.dns ?? stored.dns
+  return { rules, ...(ca.length > 0 ? { ca } : {}), ...(dns ? { dns } : {}) }
 }

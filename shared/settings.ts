@@ -1,5 +1,7 @@
 import { z } from 'zod'
 
+import { DnsChoice, systemDns } from './dns.ts'
+
 import { Categories, CategoryId, defaultCategories, Extension, MAX_EXTENSIONS } from './categories.ts'
 import { limits } from './limits.ts'
 
@@ -31,6 +33,8 @@ const fields = {
   closeToTray: z.boolean(),
   /** Extensions and folders by type (shared/categories.ts); folders set by main from folder tokens only. */
   categories: Categories,
+  /** How names are resolved where neither a download nor its host's rule says (shared/dns.ts). */
+  dns: DnsChoice,
 }
 
 export const settingDefaults = {
@@ -41,6 +45,7 @@ export const settingDefaults = {
   startAtLogin: false,
   closeToTray: true,
   categories: defaultCategories,
+  dns: systemDns,
 } as const satisfies { [K in keyof typeof fields]: z.output<(typeof fields)[K]> }
 
 /** The app's settings. `downloadDir` is shown to the user; only main sets it (from a folder the dialog chose). */
@@ -53,6 +58,7 @@ export const Settings = z.strictObject({
   startAtLogin: fields.startAtLogin.default(settingDefaults.startAtLogin),
   closeToTray: fields.closeToTray.default(settingDefaults.closeToTray),
   categories: fields.categories.default(settingDefaults.categories),
+  dns: fields.dns.default(settingDefaults.dns),
 })
 export type Settings = z.output<typeof Settings>
 
@@ -71,6 +77,7 @@ export const SettingsPatch = z.strictObject({
   notifications: fields.notifications.optional(),
   startAtLogin: fields.startAtLogin.optional(),
   closeToTray: fields.closeToTray.optional(),
+  dns: fields.dns.optional(),
   /**
    * One category's change: its extensions, and its folder as a token (null = back to the download folder). The
    * other categories stay as they are.

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { isIP } from 'node:net'
 
+import { DnsMode, DohUrl, systemDns, type DnsChoice } from '../../shared/dns.ts'
 import { HostRule, type HostRuleInput } from '../../shared/domain.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
@@ -16,12 +17,16 @@ export interface ConnectFlags {
   trust?: string
   cacert?: string
   connectTimeout?: string
+  dohUrl?: string
+  dnsMode?: string
 }
 
 export interface ConnectSetup {
   rules: HostRule[]
   ca: string[] | undefined
   connectTimeoutMs: number | undefined
+  /** The resolver the run asked for; undefined: the host rules' or the app's. */
+  dns: DnsChoice | undefined
 }
 
 /**
@@ -79,7 +84,28 @@ export async function connectSetup(flags: ConnectFlags, urls: URL[]): Promise<Co
     rules: parsed,
     ca: flags.cacert === undefined ? undefined : [await readCa(flags.cacert)],
     connectTimeoutMs: parseTimeout(flags.connectTimeout),
+    dns: parseDns(flags.dohUrl, flags.dnsMode),
   }
+}
+
+/**
+ * curl's `--doh-url URL` alone means DoH only (curl never falls back either); `--dns-mode` picks another mode.
+ * A DoH mode needs a DoH URL, and the system mode takes none, so neither half is ever silently ignored.
+ */
+export function parseDns(dohUrl: string | undefined, mode: string | undefined): DnsChoice | undefined {
+  if (dohUrl === undefined && mode === undefined) return undefined
+  const parsedMode = DnsMode.safeParse(mode ?? 'doh')
+  if (!parsedMode.success) {
+    throw new PinpointError('BAD_INPUT', `--dns-mode "${mode}": expected system, doh or doh-fallback`)
+  }
+  if (parsedMode.data === 'system') {
+    if (dohUrl !== undefined) throw new PinpointError('BAD_INPUT', '--dns-mode system takes no --doh-url')
+    return systemDns
+  }
+  if (dohUrl === undefined) throw new PinpointError('BAD_INPUT', `--dns-mode ${parsedMode.data} needs --doh-url URL`)
+  const url = DohUrl.safeParse(dohUrl)
+  if (!url.success) throw new PinpointError('BAD_INPUT', `--doh-url "${dohUrl}": expected an https URL`)
+  return { mode: parsedMode.data, dohUrl: url.data }
 }
 
 interface ResolveEntry {
@@ -145,6 +171,6 @@ export function parseUrl(text: string): URL {
 
 /** The connection profile a run's flags give each download it starts; undefined when they give none. */
 export function profileOf(setup: ConnectSetup): ConnectionProfile | undefined {
-  if (setup.rules.length === 0 && !setup.ca) return undefined
-  return { rules: setup.rules, ...(setup.ca ? { ca: setup.ca } : {}) }
+  if (setup.rules.length === 0 && !setup.ca && !setup.dns) return undefined
+  return { rules: setup.rules, ...(setup.ca ? { ca: setup.ca } : {}), ...(setup.dns ? { dns: setup.dns } : {}) }
 }

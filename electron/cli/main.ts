@@ -1,11 +1,14 @@
 import { Command, CommanderError, Option } from 'commander'
 
 import { exitCodeFor } from '../../shared/errors.ts'
-import { isPinpointError } from '../../shared/pinpoint-error.ts'
+import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { getCommand } from './get-command.ts'
 import { lsCommand } from './ls-command.ts'
 import { resumeCommand } from './resume-command.ts'
+import { dnsCompareCommand } from './dns-compare-command.ts'
+import { nodesCommand } from './nodes-command.ts'
+import { DEFAULT_NODE_BYTES } from '../transport/node-probe.ts'
 import { probeCommand } from './probe-command.ts'
 import { serveCommand } from './serve-command.ts'
 import type { CliIo } from './io.ts'
@@ -29,8 +32,23 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .description('connect, verify, and show what the server presents (addresses tried, chain, SPKI pins)')
     .argument('<url>', 'an https URL')
     .option('--json', 'print one JSON object')
+    .option(
+      '--dns-compare',
+      'ask the system resolver and --doh-url, and check every address of both (exit 4 on a likely hijack)',
+    )
+    .option('--nodes', 'measure every candidate node (connect, TLS, first byte, throughput), best first')
+    .option(
+      '--nodes-bytes <size>',
+      `with --nodes: bytes read from each node (default ${DEFAULT_NODE_BYTES / 1024 ** 2}M)`,
+    )
     .action(async (url: string, opts) => {
-      exit = await probeCommand(url, opts, io)
+      if (opts.dnsCompare && opts.nodes)
+        throw new PinpointError('BAD_INPUT', '--dns-compare and --nodes are separate probes')
+      exit = await (opts.dnsCompare
+        ? dnsCompareCommand(url, opts, io)
+        : opts.nodes
+          ? nodesCommand(url, opts, io)
+          : probeCommand(url, opts, io))
     })
 
   withConnectOptions(program.command('get'))
@@ -124,4 +142,6 @@ function withConnectOptions(cmd: Command): Command {
     .addOption(new Option('--trust <ca|pin>', 'pin: accept an unverified chain whose leaf key matches a pin'))
     .addOption(new Option('--cacert <file>', 'trust these PEM anchors instead of the bundled roots'))
     .addOption(new Option('--connect-timeout <seconds>', 'per address: TCP connect and TLS handshake'))
+    .addOption(new Option('--doh-url <url>', "resolve names with this DNS-over-HTTPS server (curl's --doh-url)"))
+    .addOption(new Option('--dns-mode <mode>', 'system, doh (DoH only; the default with --doh-url) or doh-fallback'))
 }

@@ -18,6 +18,7 @@ export async function probeCommand(
     rules: () => setup.rules,
     ...(setup.ca ? { ca: setup.ca } : {}),
     ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
+    ...(setup.dns ? { dns: () => setup.dns } : {}),
   })
   const report = await probe(transport, url, setup.connectTimeoutMs ?? 10_000)
   if (flags.json) io.stdout(`${JSON.stringify(report)}\n`)
@@ -36,7 +37,7 @@ export function formatProbe(r: ProbeReport): string {
     const addr = a.address.includes(':') ? `[${a.address}]` : a.address
     const result = a.outcome === 'won' ? 'connected' : a.outcome === 'failed' ? `failed: ${a.error?.code}` : 'abandoned'
     lines.push(
-      `  tried      ${addr}:${a.port} (${a.source}) at +${a.startedMs} ms, ${result} after ${a.elapsedMs ?? '?'} ms`,
+      `  tried      ${addr}:${a.port} (${sourceText(a)}) at +${a.startedMs} ms, ${result} after ${a.elapsedMs ?? '?'} ms`,
     )
   }
   lines.push(`  sni        ${r.servername ?? '(none: IP address without --sni)'}`)
@@ -52,4 +53,15 @@ export function formatProbe(r: ProbeReport): string {
     lines.push(`             pin    ${c.spki}`)
   })
   return lines.join('\n')
+}
+
+/** Where an address came from, naming the DoH server, or why the system resolver was asked instead. */
+function sourceText(a: ProbeReport['attempts'][number]): string {
+  const base =
+    a.source === 'doh'
+      ? `DoH ${a.server ?? ''}`.trim()
+      : a.source === 'dns-fallback'
+        ? `system resolver; DoH unreachable: ${a.note ?? ''}`
+        : a.source
+  return a.nat64 ? `${base}; NAT64 from ${a.nat64.from} via ${a.nat64.prefix}` : base
 }

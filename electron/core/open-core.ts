@@ -7,6 +7,7 @@ import { Queue } from '../queue/queue.ts'
 import { openStore, type Store, type StoreOptions } from '../store/open-store.ts'
 import type { ConnectionInfo } from '../transport/connection-info.ts'
 import { createTransport, type Transport } from '../transport/transport.ts'
+import type { DnsChoice } from '../../shared/dns.ts'
 
 export interface CoreConfig {
   /** The state folder: the queue database, its lock and its key. */
@@ -51,6 +52,8 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
     const limiter = new TokenBucket(cfg.limitRate ?? 0)
     const transport = createTransport({
       rules: () => store.hostRules.list(),
+      ranking: (host, port) => freshRanking(store, host, port),
+      dns: () => savedDns(store),
       ...(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
       ...(cfg.onConnection ? { onConnection: cfg.onConnection } : {}),
     })
@@ -85,4 +88,19 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
     store.close()
     throw err
   }
+}
+
+/** How long a measurement of a host's nodes orders its candidates; after that, the Hosts view offers a new one. */
+export const RANKING_FRESH_MS = 24 * 60 * 60 * 1000
+
+function freshRanking(store: Store, host: string, port: number): string[] | undefined {
+  const stored = store.nodeRankings.get(host, port)
+  if (!stored || Date.now() - stored.measuredAt > RANKING_FRESH_MS) return undefined
+  return stored.report.nodes.filter((n) => n.error === undefined).map((n) => n.address)
+}
+
+/** The app's resolver setting as saved; a value this version cannot read means the system resolver. */
+function savedDns(store: Store): DnsChoice | undefined {
+  const saved = settingFields.dns.safeParse(store.settings.get('dns'))
+  return saved.success && saved.data.mode !== 'system' ? saved.data : undefined
 }

@@ -88,7 +88,11 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
   // Before any request, and right before the resume's reopen of the `.part` below.
   await outer.confine?.(row.dir)
   // Every request of this download, wherever it runs (the CLI, the app, serve), goes under its own rules.
-  const env = { ...outer, transport: profiledTransport(outer.transport, parseProfile(row.connection)) }
+  // A resume goes back to the node it used last (the node it holds bytes from), failing over if it is gone.
+  const env = {
+    ...outer,
+    transport: profiledTransport(outer.transport, parseProfile(row.connection), lastNode(outer, id)),
+  }
   // Credentials are kept sealed apart from the URL; they go back on for the requests, to its origin only.
   const credentials = env.store.secrets.get(id)
   const url = withCredentials(new URL(row.url), credentials)
@@ -299,4 +303,12 @@ function must(env: EngineEnv, id: number): TransferRow {
   const row = env.store.transfers.get(id)
   if (!row) throw new PinpointError('BAD_INPUT', `no transfer ${id}`)
   return row
+}
+
+/** The node the transfer's latest accepted connection went to (an IPv4 original for a NAT64 address). */
+function lastNode(env: EngineEnv, id: number): string | undefined {
+  const last = env.store.connections.list(id, 8).findLast((c) => c.info.refused === undefined)
+  if (!last) return undefined
+  const won = last.info.attempts.find((a) => a.outcome === 'won')
+  return won?.nat64?.from ?? last.info.address
 }

@@ -2,6 +2,7 @@ import type { HostRule } from '../../shared/domain.ts'
 import type { Emit, Handlers, RequestChannel } from '../../shared/ipc.ts'
 import type { Store } from '../store/open-store.ts'
 import type { ProbeReport } from '../transport/probe.ts'
+import { createHostChecks, type HostChecks } from './host-checks.ts'
 
 export type HostHandlers = Pick<Handlers, Extract<RequestChannel, `hosts:${string}`>>
 
@@ -12,8 +13,9 @@ export type Probe = (url: URL, rule?: HostRule) => Promise<ProbeReport>
  * The host rules: where to connect and what to trust per host. Saved in the store, which the transport reads
  * at every connect, so a change applies to the next connection without a restart.
  */
-export function hostHandlers(deps: { store: Store; emit: Emit; probe: Probe }): HostHandlers {
+export function hostHandlers(deps: { store: Store; emit: Emit; probe: Probe; checks?: HostChecks }): HostHandlers {
   const { store, emit } = deps
+  const checks = deps.checks ?? createHostChecks(store)
   const changed = (): void => emit('hosts:changed', store.hostRules.list())
   return {
     async 'hosts:list'() {
@@ -35,5 +37,7 @@ export function hostHandlers(deps: { store: Store; emit: Emit; probe: Probe }): 
       return null
     },
     'hosts:probe': ({ url, rule }) => deps.probe(new URL(url), rule),
+    'hosts:compareDns': ({ url, rule }) => checks.compareDns(new URL(url), rule),
+    'hosts:measureNodes': ({ url, rule }) => checks.measureNodes(new URL(url), rule),
   }
 }

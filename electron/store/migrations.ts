@@ -123,6 +123,17 @@ const migrations: readonly Step[] = [
   );
   CREATE INDEX connections_transfer ON connections(transfer_id, id);
   `,
+  // The measured nodes of a host and port, best first (JSON of a NodeReport), and when they were measured: the
+  // transport tries them in that order while the measurement is fresh.
+  `
+  CREATE TABLE node_rankings (
+    host TEXT NOT NULL,
+    port INTEGER NOT NULL,
+    report TEXT NOT NULL,
+    measured_at INTEGER NOT NULL,
+    PRIMARY KEY (host, port)
+  );
+  `,
 ]
 
 /** The version this code reads and writes. */

@@ -6,6 +6,7 @@ import { PinpointError, isPinpointError } from '../../shared/pinpoint-error.ts'
 import { connectionsRepo, type ConnectionsRepo } from './connections-repo.ts'
 import { eventsRepo, type EventsRepo } from './events-repo.ts'
 import { hostRulesRepo, type HostRulesRepo } from './host-rules-repo.ts'
+import { nodeRankingsRepo, type NodeRankingsRepo } from './node-rankings-repo.ts'
 import { SCHEMA_VERSION, migrate, newerSchema, schemaVersion, type MigrationContext } from './migrations.ts'
 import { KEY_FILE, OS_KEY_FILE, secretKeys, type KeyWrap, type SecretKeys } from './secret-key.ts'
 import { seal, secretsRepo, type SecretsRepo } from './secrets-repo.ts'
@@ -44,6 +45,8 @@ export interface Store {
   readonly connections: ConnectionsRepo
   readonly settings: SettingsRepo
   readonly hostRules: HostRulesRepo
+  /** Each host's measured nodes, best first, with their age. */
+  readonly nodeRankings: NodeRankingsRepo
   /** The credentials of downloads, sealed; URLs are stored without them. */
   readonly secrets: SecretsRepo
   /** Run `fn` atomically; calls nest (as savepoints). `fn` must be synchronous. */
@@ -230,6 +233,7 @@ function assemble(p: {
     connections: connectionsRepo(writes, now),
     settings: settingsRepo(writes),
     hostRules: hostRulesRepo(writes),
+    nodeRankings: nodeRankingsRepo(writes),
     secrets: secretsRepo(writes, p.keys),
     transaction,
     flush: () => turn?.flush(),

@@ -2,16 +2,31 @@ import { lookup as dnsLookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 
 import type { HostRule } from '../../shared/domain.ts'
-import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 
 export interface Candidate {
   address: string
   family: 4 | 6
-  source: 'rule' | 'literal' | 'dns'
+  source: CandidateSource
+  /** The DoH server that gave the address, or why the system resolver was asked instead. */
+  server?: string
+  note?: string
+}
+
+/** Where an address came from: a rule, the URL itself, the system resolver, DoH, or the system after DoH failed. */
+export type CandidateSource = 'rule' | 'literal' | 'dns' | 'doh' | 'dns-fallback'
+
+/** One address of a name, marked with the resolver that gave it when that was not the system's. */
+export interface LookupAnswer {
+  address: string
+  family: number
+  source?: 'dns' | 'doh' | 'dns-fallback'
+  server?: string
+  note?: string
 }
 
 /** Resolves a name to every address; the shape of `dns.promises.lookup(name, { all: true })`. */
-export type Lookup = (hostname: string) => Promise<Array<{ address: string; family: number }>>
+export type Lookup = (hostname: string) => Promise<LookupAnswer[]>
 
 export const systemLookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, order: 'ipv6first' })
 
@@ -26,15 +41,24 @@ export async function candidatesFor(host: string, rule: HostRule | undefined, lo
     return rule.addresses.map((address) => ({ address, family: familyOf(address), source: 'rule' }))
   }
   if (isIP(host)) return [{ address: host, family: familyOf(host), source: 'literal' }]
-  let answers: Array<{ address: string; family: number }>
+  let answers: LookupAnswer[]
   try {
     answers = await lookup(host)
   } catch (err) {
+    if (isPinpointError(err)) throw err
     const code = (err as NodeJS.ErrnoException).code
     throw new PinpointError('DNS_FAILED', `could not resolve ${host}${code ? ` (${code})` : ''}`, { host, cause: code })
   }
   if (answers.length === 0) throw new PinpointError('DNS_FAILED', `no addresses for ${host}`, { host })
-  return interleave(answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4, source: 'dns' })))
+  return interleave(
+    answers.map((a) => ({
+      address: a.address,
+      family: a.family === 6 ? 6 : 4,
+      source: a.source ?? 'dns',
+      ...(a.server === undefined ? {} : { server: a.server }),
+      ...(a.note === undefined ? {} : { note: a.note }),
+    })),
+  )
 }
 
 /** Put `preferred` first when it is among the candidates: the node that won last time for this host. */

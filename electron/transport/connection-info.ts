@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 
 import type { PinMode as PinModeSchema, TrustMode as TrustModeSchema } from '../../shared/domain.ts'
+import type { CandidateSource } from './candidates.ts'
 import type { ChainCert } from './chain.ts'
 
 export type PinMode = z.output<typeof PinModeSchema>
@@ -10,7 +11,13 @@ export type TrustMode = z.output<typeof TrustModeSchema>
 export interface AttemptRecord {
   address: string
   port: number
-  source: 'rule' | 'literal' | 'dns'
+  source: CandidateSource
+  /** The DoH server that gave the address. */
+  server?: string
+  /** Why the system resolver gave it instead of DoH. */
+  note?: string
+  /** The IPv4 address this one was synthesized from, with no IPv4 route to it, and the NAT64 prefix used. */
+  nat64?: { from: string; prefix: string }
   startedMs: number
   outcome: 'won' | 'failed' | 'abandoned'
   error?: { code: string; message: string }

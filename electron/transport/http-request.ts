@@ -7,8 +7,10 @@ import { codeForNodeError } from './node-errors.ts'
 
 export interface HttpRequest {
   url: URL
-  method?: 'GET' | 'HEAD'
+  method?: 'GET' | 'HEAD' | 'POST'
   headers?: Record<string, string>
+  /** A small request body, sent with its Content-Length (a DoH question over HTTP/1.1). */
+  body?: Buffer
   signal?: AbortSignal
   /** No body byte for this long: the connection is stalled. */
   idleTimeoutMs?: number
@@ -69,6 +71,7 @@ export async function httpRequest(transport: Transport, req: HttpRequest): Promi
     'accept-encoding': 'identity',
     'user-agent': 'pinpoint/0.1',
     ...req.headers,
+    ...(req.body ? { 'content-length': String(req.body.length) } : {}),
   }
   let head = `${method} ${path} HTTP/1.1\r\n`
   for (const [name, value] of Object.entries(headers)) {
@@ -86,14 +89,14 @@ export async function httpRequest(transport: Transport, req: HttpRequest): Promi
       release: () => transport.release(conn),
     })
     try {
-      conn.socket.write(head)
+      conn.socket.write(req.body ? Buffer.concat([Buffer.from(head), req.body]) : head)
       const { status, headers: resHeaders } = await exchange.started
       return { status, headers: resHeaders, body: exchange, connection: conn.info, close: () => exchange.close() }
     } catch (err) {
       await exchange.close()
       // A kept-alive connection the server closed as we picked it answers nothing at all; a GET may be sent
       // again, once, on a new connection (RFC 9112 §9.3.1). Any answer at all is the server's and stands.
-      if (conn.reused && !exchange.heardFrom && !req.signal?.aborted) continue
+      if (conn.reused && method !== 'POST' && !exchange.heardFrom && !req.signal?.aborted) continue
       throw asPinpointError(err, target.host)
     }
   }

@@ -36,6 +36,8 @@ export interface TlsAttempt {
   signal: AbortSignal
   /** Where the socket's decrypted reads go (the socket emits no 'data' events). */
   relay: ReadRelay
+  /** ALPN protocols to offer; default only http/1.1. */
+  alpn?: readonly string[]
 }
 
 export interface TlsResult extends TlsFacts {
@@ -91,7 +93,7 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
       port: a.port,
       servername: a.servername,
       secureContext: secureContextFor(a.ca),
-      ALPNProtocols: ['http/1.1'],
+      ALPNProtocols: a.alpn ? [...a.alpn] : ['http/1.1'],
       onread: a.relay.onread,
       // Never Node's own refusal: see above; `socket.authorized` is checked in the handshake callback instead.
       rejectUnauthorized: false,

@@ -2,10 +2,20 @@ import type { Duplex } from 'node:stream'
 import { rootCertificates } from 'node:tls'
 
 import type { HostRule } from '../../shared/domain.ts'
+import { systemDns, type DnsChoice } from '../../shared/dns.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
-import { candidatesFor, preferAddress, systemLookup, type Candidate, type Lookup } from './candidates.ts'
+import {
+  candidatesFor,
+  preferAddress,
+  systemLookup,
+  type Candidate,
+  type Lookup,
+  type LookupAnswer,
+} from './candidates.ts'
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
+import { createResolver } from './doh/resolver.ts'
 import { IdlePool } from './idle-pool.ts'
+import { createNat64, type Nat64 } from './nat64.ts'
 import { anchorsKey } from './memo.ts'
 import { race } from './race.ts'
 import { ReadRelay } from './read-relay.ts'
@@ -22,6 +32,14 @@ export interface TransportConfig {
   /** Trust anchors for every host, replacing the bundled roots (curl's `--cacert`); read at every connect. */
   ca?: string[] | (() => string[] | undefined)
   lookup?: Lookup
+  /** The resolver in force when neither the download nor the host's rule names one (the app's setting). */
+  dns?: () => DnsChoice | undefined
+  /** Seconds-bounded cache and timeouts for DoH; one per transport. */
+  dohTimeoutMs?: number
+  /** IPv4 addresses without an IPv4 route, synthesized under the network's NAT64 prefix (see nat64.ts). */
+  nat64?: Nat64
+  /** A host's measured nodes, best first, while the measurement is fresh: candidates are tried in that order. */
+  ranking?: (host: string, port: number) => readonly string[] | undefined
   /** RFC 8305's "Connection Attempt Delay". */
   staggerMs?: number
   /** Per address: TCP connect plus TLS handshake. */
@@ -57,6 +75,12 @@ type Won = Omit<TlsResult, 'socket'> & { socket: Duplex; address: string; relay:
 export interface ConnectOptions {
   fresh?: boolean
   profile?: ConnectionProfile | undefined
+  /** ALPN protocols to offer over TLS, in order (default: only http/1.1, so N ranges stay N connections). */
+  alpn?: readonly string[]
+  /** The resolver for this connection, over every other choice (a DoH server's own name uses the system's). */
+  dns?: DnsChoice
+  /** The node to try first: the one this download used last, so a resume goes back to the same server. */
+  prefer?: string
 }
 
 export interface Transport {
@@ -67,6 +91,8 @@ export interface Transport {
   release(conn: Connection): void
   /** The time budget of a response head, and of a trailer section. */
   readonly headTimeoutMs: number
+  /** Every address of `host` by the resolver `dns` names (for comparing resolvers; connect resolves by itself). */
+  resolve?(host: string, dns: DnsChoice, signal?: AbortSignal, profile?: ConnectionProfile): Promise<LookupAnswer[]>
 }
 
 /** Failures that say something about the server itself, so trying another address would only hide them. */
@@ -81,18 +107,37 @@ export function createTransport(config: TransportConfig): Transport {
   const winners = new Map<string, string>()
   const keepAliveMs = config.keepAliveMs ?? 2000
   const pool = new IdlePool({ idleMs: keepAliveMs, maxPerKey: 16 })
+  const nat64 = config.nat64 ?? createNat64()
+  const resolver = createResolver({
+    // A DoH server's own name goes to the system resolver (or its rule's addresses): never to DoH itself.
+    transport: (profile) => ({
+      ...self,
+      target: (url) => targetFor(url, config.rules(), profile),
+      connect: (url, signal, o) => connect(url, signal, { ...o, profile, dns: systemDns }),
+    }),
+    keyFor: (url, profile) => {
+      const target = targetFor(url, config.rules(), profile)
+      return keyOf(target, caFor(target.rule, profile), undefined)
+    },
+    system: lookup,
+    ...(config.dohTimeoutMs === undefined ? {} : { timeoutMs: config.dohTimeoutMs }),
+  })
 
   /** The anchors for a connection: the download's own (curl's `--cacert`), else the transport's, plus the rule's. */
   const caFor = (rule: HostRule | undefined, profile: ConnectionProfile | undefined): string[] | undefined => {
     const base = profile?.ca ?? (typeof config.ca === 'function' ? config.ca() : config.ca)
     if (!rule?.ca) return base
-    return [...(base ?? rootCertificates), rule.ca]
+    return withExtraCa(base ?? rootCertificates, rule.ca)
   }
 
   async function connect(url: URL, signal?: AbortSignal, opts?: ConnectOptions): Promise<Connection> {
     const target = targetFor(url, config.rules(), opts?.profile)
     const ca = target.secure ? caFor(target.rule, opts?.profile) : undefined
-    const poolKey = keyOf(target, ca)
+    // The node a download or a measurement asks for is part of the key: an idle connection to another node of
+    // the host (a slower one, say) must not stand in for it.
+    const ranking = config.ranking?.(target.host, target.port)
+    const wanted = opts?.prefer ?? ranking?.[0]
+    const poolKey = `${keyOf(target, ca, opts?.alpn)}${wanted === undefined ? '' : ` ${wanted}`}`
     const idle = opts?.fresh ? undefined : await pool.take(poolKey)
     if (idle) {
       const reused = { ...idle, info: { ...idle.info, url: url.href }, target, reused: true }
@@ -100,22 +145,31 @@ export function createTransport(config: TransportConfig): Transport {
       return reused
     }
     const key = `${target.host}:${target.port}`
-    const candidates = preferAddress(await candidatesFor(target.host, target.rule, lookup), winners.get(key))
+    const dns = opts?.dns ?? opts?.profile?.dns ?? target.rule?.dns ?? config.dns?.() ?? systemDns
+    const resolve: Lookup = (host) => resolver.resolve(host, dns, signal, opts?.profile)
+    const ranked = byRanking(await candidatesFor(target.host, target.rule, resolve), ranking)
+    // The download's own node first (a resume goes back to it); else a fresh measurement's best; else the node
+    // that answered last for this host.
+    const candidates = preferAddress(ranked, opts?.prefer ?? (ranking?.length ? undefined : winners.get(key)))
     const records: AttemptRecord[] = []
     const t0 = performance.now()
 
     const attempts = candidates.map((c) => async (attemptSignal: AbortSignal) => {
+      const mapped = await nat64.map(c.address)
       const record: AttemptRecord = {
-        address: c.address,
+        address: mapped.address,
+        ...(mapped.from === undefined ? {} : { nat64: { from: mapped.from, prefix: mapped.prefix ?? '' } }),
         port: target.port,
         source: c.source,
+        ...(c.server === undefined ? {} : { server: c.server }),
+        ...(c.note === undefined ? {} : { note: c.note }),
         startedMs: round(performance.now() - t0),
         outcome: 'abandoned',
       }
       records.push(record)
       const both = signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal
       try {
-        const result = await attemptOne(target, c, ca, both)
+        const result = await attemptOne(target, { ...c, address: mapped.address }, ca, both, opts?.alpn)
         record.outcome = 'won'
         record.elapsedMs = round(performance.now() - t0 - record.startedMs)
         return result
@@ -153,13 +207,21 @@ export function createTransport(config: TransportConfig): Transport {
       }
       throw Object.assign(best, { attempts: records })
     }
-    winners.set(key, won.address)
+    // The node as the candidates name it: an address synthesized for NAT64 is remembered by its IPv4 original.
+    const wonRecord = records.find((r) => r.outcome === 'won')
+    winners.set(key, wonRecord?.nat64?.from ?? won.address)
     const info = infoOf(url, target, won.address, won, records, now())
     config.onConnection?.(info)
     return { socket: won.socket, relay: won.relay, info, target, reused: false, key: poolKey }
   }
 
-  async function attemptOne(target: Target, c: Candidate, ca: string[] | undefined, signal: AbortSignal): Promise<Won> {
+  async function attemptOne(
+    target: Target,
+    c: Candidate,
+    ca: string[] | undefined,
+    signal: AbortSignal,
+    alpn: readonly string[] | undefined,
+  ): Promise<Won> {
     const relay = new ReadRelay()
     if (!target.secure) {
       const tcp = await connectTcp({
@@ -186,16 +248,36 @@ export function createTransport(config: TransportConfig): Transport {
       timeoutMs,
       signal,
       relay,
+      ...(alpn ? { alpn } : {}),
     })
     return { ...result, address: c.address, relay }
   }
 
-  return {
+  const self: Transport = {
     target: (url, profile) => targetFor(url, config.rules(), profile),
     connect,
     release: (conn) => (keepAliveMs > 0 ? pool.put(conn.key, conn) : conn.socket.destroy()),
     headTimeoutMs: config.headTimeoutMs ?? 60_000,
+    resolve: (host, dns, signal, profile) => resolver.resolve(host, dns, signal, profile),
   }
+  return self
+}
+
+/**
+ * Candidates in the order a measurement ranked them (best first); addresses it did not measure keep their order
+ * after the ranked ones. The RFC 8305 stagger still runs over the list, so a ranked node that fails costs one
+ * stagger before the next.
+ */
+function byRanking(candidates: Candidate[], ranking: readonly string[] | undefined): Candidate[] {
+  if (!ranking || ranking.length === 0) return candidates
+  const at = (c: Candidate) => {
+    const i = ranking.indexOf(c.address)
+    return i === -1 ? ranking.length : i
+  }
+  return candidates
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => at(a.c) - at(b.c) || a.i - b.i)
+    .map((x) => x.c)
 }
 
 /** The record of a handshake that completed, whether the transport then accepted it or refused it. */
@@ -229,11 +311,30 @@ function infoOf(
   }
 }
 
+/** Anchor lists with a rule's extra CA, by base list and CA, so that each is one array and hashed once. */
+const extended = new WeakMap<readonly string[], Map<string, string[]>>()
+
+/**
+ * The base anchors plus a rule's CA, the same array every time for the same two: the secure-context memo and the
+ * pool key hash an anchor list once per array, and a new copy of the bundled roots per connection (or per DoH
+ * answer served from the cache) would cost that hash, about a millisecond, every time.
+ */
+function withExtraCa(base: readonly string[], ca: string): string[] {
+  let byCa = extended.get(base)
+  if (!byCa) extended.set(base, (byCa = new Map()))
+  let list = byCa.get(ca)
+  if (!list) {
+    if (byCa.size >= 64) byCa.clear()
+    byCa.set(ca, (list = [...base, ca]))
+  }
+  return list
+}
+
 /** The pool key: the target as the rules made it (address rule, SNI, pins, pin mode, trust) and the anchors. */
-function keyOf(target: Target, ca: readonly string[] | undefined): string {
+function keyOf(target: Target, ca: readonly string[] | undefined, alpn: readonly string[] | undefined): string {
   const anchors = anchorsKey(ca)
   const { secure, host, port, servername, logicalName, rule } = target
-  return JSON.stringify([secure, host, port, servername ?? null, logicalName, rule ?? null, anchors])
+  return JSON.stringify([secure, host, port, servername ?? null, logicalName, rule ?? null, anchors, alpn ?? null])
 }
 
 function round(ms: number): number {

@@ -85,6 +85,8 @@ export function ConnectionFacts({ c, chain = true }: { c: ConnectionInfo; chain?
           {c.address}:{c.port}
           {c.reused === true ? ' (kept alive from an earlier request)' : ''}
         </dd>
+        <dt>From</dt>
+        <dd data-testid="connection-source">{addressSource(c)}</dd>
         <dt>Host</dt>
         <dd>{c.hostHeader}</dd>
         <dt>SNI</dt>
@@ -134,4 +136,21 @@ function timing(c: ConnectionInfo): string {
   if (c.protocol !== null) parts.push(`TLS ${Math.round(c.handshakeMs)} ms`)
   if (c.firstByteMs !== undefined) parts.push(`first byte ${Math.round(c.firstByteMs)} ms`)
   return parts.join(', ')
+}
+
+/** Where the address came from: a rule, the URL, which resolver (and why the system one, after DoH), NAT64. */
+export function addressSource(c: ConnectionInfo): string {
+  const won = c.attempts.find((a) => a.outcome === 'won') ?? c.attempts.find((a) => a.address === c.address)
+  if (!won) return 'a connection kept from before'
+  const base =
+    won.source === 'rule'
+      ? 'the host rule'
+      : won.source === 'literal'
+        ? 'the URL (an IP address)'
+        : won.source === 'doh'
+          ? `DNS over HTTPS (${won.server ?? 'DoH'})`
+          : won.source === 'dns-fallback'
+            ? `the system resolver, because DoH was unreachable: ${won.note ?? ''}`
+            : 'the system resolver'
+  return won.nat64 ? `${base}; NAT64 from ${won.nat64.from} via ${won.nat64.prefix}` : base
 }

@@ -4,6 +4,7 @@ import { MAX_PIN_LABEL_CHARS } from '../../shared/domain.ts'
 import { formatPin } from '../../shared/pins.ts'
 import { draftPins, withPinLabel, type HostDraft } from '../host-form-model.ts'
 import { shownDate } from '../pin-date.ts'
+import { HostChecksPanel } from './host-checks-panel.tsx'
 import { ProbePanel } from './probe-panel.tsx'
 
 interface Props {
@@ -64,6 +65,23 @@ export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: P
             <option value="ca">CAs (system plus the ones below)</option>
             <option value="pin">pin only (self-signed or private servers)</option>
           </select>
+          <label htmlFor={`${id}-dnsMode`}>Resolve with</label>
+          <div className="host-dns">
+            <select data-testid="host-dns-mode" {...field('dnsMode')}>
+              <option value="inherit">the app's setting</option>
+              <option value="system">the system resolver</option>
+              <option value="doh">DNS over HTTPS only</option>
+              <option value="doh-fallback">DNS over HTTPS, system if unreachable</option>
+            </select>
+            {draft.dnsMode !== 'inherit' && draft.dnsMode !== 'system' && (
+              <input
+                data-testid="host-doh-url"
+                aria-label="DoH server URL"
+                placeholder="https://dns.example/dns-query"
+                {...field('dohUrl')}
+              />
+            )}
+          </div>
           <label htmlFor={`${id}-ca`}>Extra CA (PEM)</label>
           <textarea
             data-testid="host-ca"
@@ -88,6 +106,7 @@ export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: P
         </div>
       </form>
       <ProbePanel />
+      <HostChecksPanel />
     </section>
   )
 }

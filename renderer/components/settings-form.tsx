@@ -8,6 +8,7 @@ import { useSettingsSave, type SaveStatus } from '../hooks/use-settings-save.ts'
 import { useStore } from '../store/index.ts'
 import { shellOffers } from '../store/settings-slice.ts'
 import { CategorySettings } from './category-settings.tsx'
+import { DnsSetting } from './dns-setting.tsx'
 import { RootFolderSetting } from './root-folder-picker.tsx'
 import './settings-form.css'
 
@@ -85,6 +86,8 @@ export function SettingsForm() {
         />
         <label htmlFor={`${id}-limit`}>Speed limit (all downloads)</label>
         <RateSetting id={`${id}-limit`} value={settings.limitRate} onValid={(limitRate) => update({ limitRate })} />
+        <label htmlFor={`${id}-dns`}>Resolve names with</label>
+        <DnsSetting id={`${id}-dns`} value={settings.dns} onValid={(dns) => update({ dns })} />
         {offers.notifications && (
           <>
             <label htmlFor={`${id}-notify`}>Notifications</label>

@@ -118,8 +118,10 @@ describe('settings', () => {
       startAtLogin: false,
       closeToTray: true,
       categories: defaultCategories,
+      dns: { mode: 'system' },
     })
     expect(Settings.safeParse({}).success).toBe(false)
+    expect(Settings.safeParse({ downloadDir: '/d', dns: { mode: 'doh' } }).success).toBe(false)
     expect(Settings.safeParse({ downloadDir: '/d', maxActive: limits.maxActive.max + 1 }).success).toBe(false)
     expect(Settings.safeParse({ downloadDir: '/d', extra: 1 }).success).toBe(false)
   })

@@ -90,6 +90,7 @@ export const settings: Settings = {
   startAtLogin: false,
   closeToTray: true,
   categories: defaultCategories,
+  dns: { mode: 'system' },
 }
 
 /** Let pending promise callbacks run. */

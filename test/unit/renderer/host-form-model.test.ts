@@ -104,3 +104,27 @@ describe('host form model', () => {
     expect(probeUrlFor({ ...emptyDraft, pattern: '*.files.test', port: '8443' })).toBe('')
   })
 })
+
+describe("a rule's resolver in the form", () => {
+  it('survives editing and saving, and "the app\'s setting" leaves the rule without one', () => {
+    const rule = HostRule.parse({
+      pattern: 'files.example',
+      dns: { mode: 'doh', dohUrl: 'https://dns.example/dns-query' },
+    })
+    const draft = draftFromRule(rule)
+    expect(draft).toMatchObject({ dnsMode: 'doh', dohUrl: 'https://dns.example/dns-query' })
+    const saved = ruleFromDraft({ ...draft, sni: 'other.example' })
+    expect(saved.ok && saved.rule.dns).toEqual({ mode: 'doh', dohUrl: 'https://dns.example/dns-query' })
+    const inherit = ruleFromDraft({ ...draft, dnsMode: 'inherit' })
+    expect(inherit.ok && inherit.rule.dns).toBeUndefined()
+  })
+
+  it('a DoH mode without an https URL is refused with the field named', () => {
+    const draft = { ...draftFromRule(HostRule.parse({ pattern: 'files.example' })), dnsMode: 'doh' as const }
+    const missing = ruleFromDraft(draft)
+    expect(missing.ok).toBe(false)
+    expect(!missing.ok && missing.errors.join(' ')).toMatch(/^DNS: DoH modes need a DoH URL/)
+    const plain = ruleFromDraft({ ...draft, dohUrl: 'http://dns.example/' })
+    expect(!plain.ok && plain.errors.join(' ')).toMatch(/https/)
+  })
+})
