@@ -100,7 +100,7 @@ describe('pinpoint probe', () => {
       `sha256//${pki.bTest.pin}`,
       s.url('/', 'a.test'),
     ])
-    expect(r.code).toBe(5)
+    expect(r.code, r.stderr).toBe(5)
     expect(r.stderr).toContain(`sha256//${pki.aTest.pin}`)
   })
 })
@@ -139,7 +139,7 @@ describe('pinpoint get', () => {
       dir,
       s.url('/big.bin', 'a.test'),
     ])
-    expect(r.code).toBe(5)
+    expect(r.code, r.stderr).toBe(5)
     const lines = r.stderr.trim().split('\n')
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/^pinpoint: a\.test at 127\.0\.0\.1:\d+ .*sha256\/\//)
