@@ -47,7 +47,19 @@ const REACT = {
 }
 
 /** The parts of electron/ that import each other, from the bottom up (app-core is the file electron/app-core.ts). */
-const PARTS = ['transport', 'store', 'engine', 'queue', 'core', 'ipc', 'app-core', 'cli', 'serve', 'shell']
+const PARTS = [
+  'signatures',
+  'transport',
+  'store',
+  'engine',
+  'queue',
+  'core',
+  'ipc',
+  'app-core',
+  'cli',
+  'serve',
+  'shell',
+]
 
 /**
  * A ban on relative imports of the parts of electron/ that `part` may not import: everything but itself and
@@ -70,7 +82,7 @@ function layer(part, allowed, except = []) {
 }
 
 /** The folder-naming rules of `pinpoint serve` (roots.ts) are plain path checks the IPC handlers share. */
-const IPC_LAYER = layer('ipc', ['transport', 'store', 'engine', 'queue'], ['serve/roots.ts'])
+const IPC_LAYER = layer('ipc', ['signatures', 'transport', 'store', 'engine', 'queue'], ['serve/roots.ts'])
 
 const IPC_RENDERER = {
   name: 'electron',
@@ -159,6 +171,13 @@ export default defineConfig([
     rules: boundaries({ ipcMain: true, banned: [IPC_LAYER] }),
   },
   {
+    // Signature formats and their checks: pure functions over bytes and keys, used by the engine, the CLI and
+    // the host-profile import alike.
+    name: 'pinpoint/signatures',
+    files: ['electron/signatures/**'],
+    rules: boundaries({ banned: [ELECTRON, layer('signatures', [])] }),
+  },
+  {
     name: 'pinpoint/transport',
     files: ['electron/transport/**'],
     rules: boundaries({ banned: [ELECTRON, layer('transport', [])] }),
@@ -171,37 +190,43 @@ export default defineConfig([
   {
     name: 'pinpoint/engine',
     files: ['electron/engine/**'],
-    rules: boundaries({ banned: [ELECTRON, layer('engine', ['transport', 'store'])] }),
+    rules: boundaries({ banned: [ELECTRON, layer('engine', ['signatures', 'transport', 'store'])] }),
   },
   {
     name: 'pinpoint/queue',
     files: ['electron/queue/**'],
-    rules: boundaries({ banned: [ELECTRON, layer('queue', ['engine', 'store', 'transport'])] }),
+    rules: boundaries({ banned: [ELECTRON, layer('queue', ['signatures', 'engine', 'store', 'transport'])] }),
   },
   {
     name: 'pinpoint/core',
     files: ['electron/core/**'],
-    rules: boundaries({ banned: [ELECTRON, layer('core', ['transport', 'store', 'engine', 'queue'])] }),
+    rules: boundaries({ banned: [ELECTRON, layer('core', ['signatures', 'transport', 'store', 'engine', 'queue'])] }),
   },
   {
     name: 'pinpoint/app-core',
     files: ['electron/app-core.ts'],
     rules: boundaries({
-      banned: [ELECTRON, layer('app-core', ['transport', 'store', 'engine', 'queue', 'core', 'ipc'])],
+      banned: [ELECTRON, layer('app-core', ['signatures', 'transport', 'store', 'engine', 'queue', 'core', 'ipc'])],
     }),
   },
   {
     name: 'pinpoint/cli',
     files: ['electron/cli/**'],
     rules: boundaries({
-      banned: [ELECTRON, layer('cli', ['transport', 'store', 'engine', 'queue', 'core', 'ipc', 'app-core', 'serve'])],
+      banned: [
+        ELECTRON,
+        layer('cli', ['signatures', 'transport', 'store', 'engine', 'queue', 'core', 'ipc', 'app-core', 'serve']),
+      ],
     }),
   },
   {
     name: 'pinpoint/serve',
     files: ['electron/serve/**'],
     rules: boundaries({
-      banned: [ELECTRON, layer('serve', ['transport', 'store', 'engine', 'queue', 'core', 'ipc', 'app-core'])],
+      banned: [
+        ELECTRON,
+        layer('serve', ['signatures', 'transport', 'store', 'engine', 'queue', 'core', 'ipc', 'app-core']),
+      ],
     }),
   },
   {

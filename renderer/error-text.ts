@@ -25,6 +25,8 @@ export const errorTitles: Record<ErrorCode, string> = {
   PIN_MISMATCH: "The server's key does not match the pin",
   SIZE_MISMATCH: 'The file size does not match',
   CHECKSUM_MISMATCH: 'The checksum does not match',
+  SIGNATURE_INVALID: "The publisher's signature does not verify",
+  SIGNATURE_KEY_UNKNOWN: 'Signed by a key that is not trusted for this host',
   DISK_FULL: 'The disk is full',
   FILE_ERROR: 'The file could not be written',
   STATE_LOCKED: 'Another Pinpoint is using this download',

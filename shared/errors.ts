@@ -30,6 +30,10 @@ export const errorExitCodes = {
   PIN_MISMATCH: 5,
   SIZE_MISMATCH: 6,
   CHECKSUM_MISMATCH: 6,
+  /** A publisher's signature that does not verify over the bytes on disk (or whose trusted comment was changed). */
+  SIGNATURE_INVALID: 6,
+  /** A signature made by a key the user has not pinned for this host. */
+  SIGNATURE_KEY_UNKNOWN: 6,
   DISK_FULL: 7,
   FILE_ERROR: 7,
   STATE_LOCKED: 7,
