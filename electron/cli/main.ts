@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander'
 
 import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
+import { APP_VERSION } from '../../shared/version.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { getCommand } from './get-command.ts'
 import { lsCommand } from './ls-command.ts'
@@ -24,6 +25,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   let exit = 0
   const program = new Command('pinpoint')
     .description('Downloads that connect where you say and trust only what you pin')
+    .version(APP_VERSION, '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError('(run with --help for usage)')

@@ -215,4 +215,16 @@ describe('npx pinpoint', () => {
     expect(stdout).toContain('Usage: pinpoint')
     expect(process.versions.node.split('.')[0]).toBe('24')
   })
+
+  it('prints its version, the one in package.json, and exits 0', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string
+    }
+    for (const flag of ['--version', '-V']) {
+      const { stdout } = await promisify(execFile)('npx', ['--no-install', 'pinpoint', flag], {
+        cwd: new URL('../../..', import.meta.url),
+      })
+      expect(stdout.trim()).toBe(pkg.version)
+    }
+  })
 })
