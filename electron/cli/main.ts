@@ -41,6 +41,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       '--nodes-bytes <size>',
       `with --nodes: bytes read from each node (default ${DEFAULT_NODE_BYTES / 1024 ** 2}M)`,
     )
+    .option(
+      '--state-dir <dir>',
+      'with --nodes: where the ranking is kept for later downloads (also PINPOINT_STATE_DIR)',
+    )
     .action(async (url: string, opts) => {
       if (opts.dnsCompare && opts.nodes)
         throw new PinpointError('BAD_INPUT', '--dns-compare and --nodes are separate probes')
