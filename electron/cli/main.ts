@@ -72,6 +72,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
     .option('--json', 'newline-delimited JSON events on stdout instead of the progress display')
     .option('--detach', 'beside a running app or serve: hand the downloads over and return at once')
+    .option(
+      '--nodes-spread [n]',
+      "spread each download's connections over the host's n best nodes, 2-16 (default 3): measured, else the rule's",
+    )
     .action(async (urls: string[], opts) => {
       exit = await getCommand(urls, opts, io)
     })
