@@ -20,8 +20,11 @@ export interface RankingKeeperOptions {
 }
 
 export interface RankingKeeper extends NodeRanking {
+  transferStarts(url: URL, profile: ConnectionProfile | undefined): void
   /** Measure `url`'s host again now; true when the new ranking was stored. Never throws. */
   remeasure(url: URL, profile: ConnectionProfile | undefined): Promise<boolean>
+  /** Settles when no measurement is under way. */
+  idle(): Promise<void>
   /** Stop any measurement under way and wait for it to settle (before the store closes). */
   close(): Promise<void>
 }
@@ -80,6 +83,9 @@ export function createRankingKeeper(o: RankingKeeperOptions): RankingKeeper {
       running = remeasure(url, profile).finally(() => (running = undefined))
     },
     remeasure,
+    async idle() {
+      await running
+    },
     async close() {
       ctl.abort()
       await running
