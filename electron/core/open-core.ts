@@ -1,5 +1,6 @@
 import { limits } from '../../shared/limits.ts'
-import { settingFields } from '../../shared/settings.ts'
+import { readDnsSetting, settingFields } from '../../shared/settings.ts'
+import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
 import type { EngineEnv } from '../engine/transfer-runner.ts'
@@ -107,8 +108,12 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
 /** How long a measurement of a host's nodes orders its candidates; after that, a transfer has it taken again. */
 export const RANKING_FRESH_MS = 24 * 60 * 60 * 1000
 
-/** The app's resolver setting as saved; a value this version cannot read means the system resolver. */
+/**
+ * The app's resolver setting as saved. A value this version cannot read is an error for every connection that
+ * depends on it (a FILE_ERROR, not retried), never a silent switch to the system resolver.
+ */
 function savedDns(store: Store): DnsChoice | undefined {
-  const saved = settingFields.dns.safeParse(store.settings.get('dns'))
-  return saved.success && saved.data.mode !== 'system' ? saved.data : undefined
+  const saved = readDnsSetting(store.settings.get('dns'))
+  if (!saved.ok) throw new PinpointError('FILE_ERROR', saved.message)
+  return saved.dns.mode !== 'system' ? saved.dns : undefined
 }
