@@ -4,7 +4,10 @@ import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
+import { startCore } from '../../../electron/app-core.ts'
+import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { openStore } from '../../../electron/store/open-store.ts'
+import { parseProfile } from '../../../shared/profile.ts'
 import { startNginx, type NginxServer } from '../../fixtures/nginx.ts'
 import { makePayload } from '../../fixtures/payload.ts'
 import { makePki, type Pki } from '../../fixtures/pki.ts'
@@ -102,6 +105,45 @@ describe('pinpoint get --nodes-spread', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(nodesUsed(state)).toEqual(new Set(ranked.slice(0, 2)))
     expect(sha(await readFile(join(out, 'big.bin')))).toBe(sha(FILE))
+  }, 90_000)
+
+  it('handed to a running app with the download, the app spreads it too', async () => {
+    const { state, out } = await tempDirs()
+    const app = await startCore({
+      stateDir: state,
+      defaultDownloadDir: out,
+      appUrl: APP_PAGE_URL,
+      desktop: { chooseFolder: async () => undefined, reveal: () => {}, open: async () => '' },
+      emit: () => {},
+    })
+    try {
+      const url = `https://a.test:${nginx.port}/big.bin`
+      const resolve = `a.test:${nginx.port}:127.0.0.2,127.0.0.3,127.0.0.4`
+      const r = await runCli([
+        'get',
+        '--state-dir',
+        state,
+        '-s',
+        '4',
+        '--nodes-spread',
+        '2',
+        '-d',
+        out,
+        '--resolve',
+        resolve,
+        '--cacert',
+        pki.caPath,
+        url,
+      ])
+      expect(r.code, r.stderr).toBe(0)
+      const [row] = app.store.transfers.list()
+      expect(parseProfile(row?.connection ?? null)?.nodesSpread).toBe(2)
+      const used = new Set(app.store.connections.list(row?.id ?? -1).map((c) => c.info.address))
+      expect(used).toEqual(new Set(['127.0.0.2', '127.0.0.3']))
+      expect(sha(await readFile(join(out, 'big.bin')))).toBe(sha(FILE))
+    } finally {
+      await app.shutdown()
+    }
   }, 90_000)
 
   it('a count outside 2-16 is a usage error', async () => {
