@@ -67,6 +67,8 @@ export const AddOptions = z.strictObject({
   duplicate: DuplicateChoice.optional(),
   /** Per URL: a duplicate choice over the one above, and a file name chosen by the user (checked in main). */
   each: z.array(AddEach).max(MAX_URLS).optional(),
+  /** Spread each download's connections over this many of its host's best nodes (kept in its profile). */
+  nodesSpread: z.number().int().min(2).max(16).optional(),
 })
 
 /** A transfer already in the list for a URL being added. */
