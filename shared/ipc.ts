@@ -9,7 +9,7 @@ import { ErrorCode, FailureInfo } from './errors.ts'
 import { limits } from './limits.ts'
 import { ConnectionProfile } from './profile.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
-import { FolderToken, Rate, Settings, SettingsPatch } from './settings.ts'
+import { FolderToken, Rate, SettingProblem, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
 
 /**
@@ -67,6 +67,8 @@ export const AddOptions = z.strictObject({
   duplicate: DuplicateChoice.optional(),
   /** Per URL: a duplicate choice over the one above, and a file name chosen by the user (checked in main). */
   each: z.array(AddEach).max(MAX_URLS).optional(),
+  /** Spread each download's connections over this many of its host's best nodes (kept in its profile). */
+  nodesSpread: z.number().int().min(2).max(16).optional(),
 })
 
 /** A transfer already in the list for a URL being added. */
@@ -252,6 +254,8 @@ export const requests = {
     input: Empty,
     output: z.strictObject({ token: FolderToken, label: z.string() }).nullable(),
   },
+  /** Saved settings this version cannot read, each with what happens instead (the view shows them). */
+  'settings:problems': { input: Empty, output: z.array(SettingProblem).max(64) },
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */

@@ -15,16 +15,19 @@ export const ConnectionProfile = z.strictObject({
   ca: z.array(z.string().max(262_144)).max(16).optional(),
   /** The resolver this download uses (curl's `--doh-url`), over the host rules' and the app's. */
   dns: DnsChoice.optional(),
+  /** Spread the segments over this many of the host's best nodes (each node's own rate limit then counts once). */
+  nodesSpread: z.number().int().min(2).max(16).optional(),
 })
 export type ConnectionProfile = z.output<typeof ConnectionProfile>
 
 /** The stored form (a transfer's `connection` column), or null for a download with no rules of its own. */
 export function serializeProfile(profile: ConnectionProfile | undefined): string | null {
-  if (!profile || (profile.rules.length === 0 && !profile.ca && !profile.dns)) return null
+  if (!profile || (profile.rules.length === 0 && !profile.ca && !profile.dns && !profile.nodesSpread)) return null
   return JSON.stringify({
     rules: profile.rules,
     ...(profile.ca ? { ca: profile.ca } : {}),
     ...(profile.dns ? { dns: profile.dns } : {}),
+    ...(profile.nodesSpread ? { nodesSpread: profile.nodesSpread } : {}),
   })
 }
 
@@ -89,5 +92,6 @@ export function withRun(
   }
   const ca = [...new Set([...(run.ca ?? []), ...(stored.ca ?? [])])]
   const dns = run.dns ?? stored.dns
-  return { rules, ...(ca.length > 0 ? { ca } : {}), ...(dns ? { dns } : {}) }
+  const nodesSpread = run.nodesSpread ?? stored.nodesSpread
+  return { rules, ...(ca.length > 0 ? { ca } : {}), ...(dns ? { dns } : {}), ...(nodesSpread ? { nodesSpread } : {}) }
 }

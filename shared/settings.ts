@@ -91,3 +91,27 @@ export const SettingsPatch = z.strictObject({
     .optional(),
 })
 export type SettingsPatch = z.output<typeof SettingsPatch>
+
+/** A saved setting this version cannot read, and what is done instead, for the settings view to show. */
+export const SettingProblem = z.strictObject({
+  key: z.string().max(64),
+  message: z.string().max(1024),
+})
+export type SettingProblem = z.output<typeof SettingProblem>
+
+/**
+ * The resolver setting as saved, or why it cannot be read. Unlike the other settings it never falls back to its
+ * default: resolving with the system's resolver a name the user sends only to DNS over HTTPS would leak it, so a
+ * download that depends on the setting fails with this reason until the resolver is chosen again.
+ */
+export function readDnsSetting(stored: unknown): { ok: true; dns: DnsChoice } | { ok: false; message: string } {
+  if (stored === undefined) return { ok: true, dns: systemDns }
+  const parsed = fields.dns.safeParse(stored)
+  if (parsed.success) return { ok: true, dns: parsed.data }
+  const issue = parsed.error.issues[0]
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
+  return {
+    ok: false,
+    message: `the saved resolver setting cannot be read (${where}${issue?.message ?? 'invalid'}): choose "Resolve names with" again in Settings`,
+  }
+}

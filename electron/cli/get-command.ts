@@ -28,6 +28,8 @@ export interface GetFlags extends ConnectFlags {
   json?: boolean
   /** Beside a running app or serve: hand the downloads over and return at once. */
   detach?: boolean
+  /** `--nodes-spread` alone (true) or with its count. */
+  nodesSpread?: boolean | string
 }
 
 /**
@@ -38,6 +40,11 @@ export interface GetFlags extends ConnectFlags {
  * downloads behind and a usage error.
  */
 export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo): Promise<number> {
+  // `--nodes-spread URL`: the option's value is optional, so commander hands it the URL that followed it.
+  if (typeof flags.nodesSpread === 'string' && !/^\d+$/.test(flags.nodesSpread) && /:\/\//.test(flags.nodesSpread)) {
+    urlTexts = [flags.nodesSpread, ...urlTexts]
+    flags = { ...flags, nodesSpread: true }
+  }
   const listed = flags.inputFile ? await readUrlList(flags.inputFile, io.stdin ?? readStdin) : []
   const urls = [
     ...urlTexts.map((t) => parseUrl(t)),
@@ -81,7 +88,9 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   const name = outPath ? sanitizeName(basename(outPath)) : undefined
   if (outPath && !name) throw new PinpointError('BAD_INPUT', `-o ${flags.output}: not a usable file name`)
 
-  const profile = profileOf(setup)
+  const spread = nodesSpreadOf(flags.nodesSpread)
+  const base = profileOf(setup)
+  const profile = spread === undefined ? base : { rules: [], ...base, nodesSpread: spread }
   const request = {
     urls: urls.map((u) => u.href),
     dir,
@@ -124,6 +133,15 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     flags.json ?? false,
     io,
   )
+}
+
+/** `--nodes-spread` alone means the three best nodes. */
+export const DEFAULT_NODES_SPREAD = 3
+
+function nodesSpreadOf(flag: boolean | string | undefined): number | undefined {
+  if (flag === undefined || flag === false) return undefined
+  if (flag === true) return DEFAULT_NODES_SPREAD
+  return positiveInt(flag, '--nodes-spread', 2, 16)
 }
 
 function positiveInt(text: string | undefined, flag: string, min: number, max: number): number | undefined {

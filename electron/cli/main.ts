@@ -43,6 +43,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       '--nodes-bytes <size>',
       `with --nodes: bytes read from each node (default ${DEFAULT_NODE_BYTES / 1024 ** 2}M)`,
     )
+    .option(
+      '--state-dir <dir>',
+      'with --nodes: where the ranking is kept for later downloads (also PINPOINT_STATE_DIR)',
+    )
     .action(async (url: string, opts) => {
       if (opts.dnsCompare && opts.nodes)
         throw new PinpointError('BAD_INPUT', '--dns-compare and --nodes are separate probes')
@@ -70,6 +74,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
     .option('--json', 'newline-delimited JSON events on stdout instead of the progress display')
     .option('--detach', 'beside a running app or serve: hand the downloads over and return at once')
+    .option(
+      '--nodes-spread [n]',
+      "spread each download's connections over the host's n best nodes, 2-16 (default 3): measured, else the rule's",
+    )
     .action(async (urls: string[], opts) => {
       exit = await getCommand(urls, opts, io)
     })

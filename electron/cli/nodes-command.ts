@@ -1,18 +1,24 @@
 import { exitCodeFor, type ErrorCode } from '../../shared/errors.ts'
 import { formatSpeed } from '../../shared/format.ts'
 import type { NodeReport } from '../../shared/nodes.ts'
-import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { parseRate } from '../../shared/rate.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
+import { openStore } from '../store/open-store.ts'
 import { DEFAULT_NODE_BYTES, measureNodes } from '../transport/node-probe.ts'
 import { createTransport } from '../transport/transport.ts'
 import { connectSetup, parseUrl, profileOf, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
+import { stateDirOf } from './open-engine.ts'
 
-/** `pinpoint probe --nodes URL`: every candidate node measured, best first; exit 0 when any node answered. */
+/**
+ * `pinpoint probe --nodes URL`: every candidate node measured, best first; exit 0 when any node answered. A
+ * measurement in which some node answered is kept in the state folder, where it orders the host's nodes for the
+ * downloads that follow (as one made in the Hosts view does).
+ */
 export async function nodesCommand(
   urlText: string,
-  flags: ConnectFlags & { json?: boolean; nodesBytes?: string },
+  flags: ConnectFlags & { json?: boolean; nodesBytes?: string; stateDir?: string },
   io: CliIo,
 ): Promise<number> {
   const url = new URL(splitCredentials(parseUrl(urlText).href).url)
@@ -33,9 +39,30 @@ export async function nodesCommand(
   const report = await measureNodes(transport, url, { bytes, ...(profile ? { profile } : {}) })
   io.stdout(flags.json ? `${JSON.stringify(report)}\n` : `${formatNodes(report)}\n`)
   const best = report.nodes[0]
-  if (!best || best.error === undefined) return 0
+  if (!best || best.error === undefined) {
+    keepRanking(report, flags, io)
+    return 0
+  }
   io.stderr(`pinpoint: no node of ${report.host} answered: ${best.error.message}\n`)
   return exitCodeFor(best.error.code as ErrorCode)
+}
+
+/**
+ * Store the ranking for later downloads. The measurement itself already succeeded, so a state folder that cannot
+ * take it (held by the app or `pinpoint serve`) is said on stderr and does not change the exit code.
+ */
+function keepRanking(report: NodeReport, flags: { stateDir?: string }, io: CliIo): void {
+  let store: ReturnType<typeof openStore> | undefined
+  try {
+    store = openStore({ dir: stateDirOf(flags, io) })
+    store.nodeRankings.put(report, Date.now())
+  } catch (err) {
+    if (!isPinpointError(err)) throw err
+    const why = err.code === 'STATE_LOCKED' ? 'the app or pinpoint serve holds the state folder' : err.message
+    io.stderr(`pinpoint: the ranking was not kept for later downloads: ${why}\n`)
+  } finally {
+    store?.close()
+  }
 }
 
 export function formatNodes(r: NodeReport): string {

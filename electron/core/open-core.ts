@@ -1,5 +1,6 @@
 import { limits } from '../../shared/limits.ts'
-import { settingFields } from '../../shared/settings.ts'
+import { readDnsSetting, settingFields } from '../../shared/settings.ts'
+import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
 import type { EngineEnv } from '../engine/transfer-runner.ts'
@@ -8,6 +9,7 @@ import { openStore, type Store, type StoreOptions } from '../store/open-store.ts
 import type { ConnectionInfo } from '../transport/connection-info.ts'
 import { createTransport, type Transport } from '../transport/transport.ts'
 import type { DnsChoice } from '../../shared/dns.ts'
+import { createRankingKeeper } from './ranking-keeper.ts'
 
 export interface CoreConfig {
   /** The state folder: the queue database, its lock and its key. */
@@ -29,6 +31,8 @@ export interface CoreConfig {
   /** Runs after the final fsync and before the rename (the kill -9 tests hold a download there). */
   beforeFinalize?: EngineEnv['beforeFinalize']
   onConnection?: (info: ConnectionInfo) => void
+  /** How long a measurement of a host's nodes orders them before a transfer has it taken again. */
+  rankingMaxAgeMs?: number
 }
 
 export interface OpenedCore {
@@ -50,9 +54,18 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
   const store = openStore({ dir: cfg.stateDir, ...(cfg.keyWrap ? { keyWrap: cfg.keyWrap } : {}) })
   try {
     const limiter = new TokenBucket(cfg.limitRate ?? 0)
+    const nodes = createRankingKeeper({
+      rankings: store.nodeRankings,
+      transport: createTransport({
+        rules: () => store.hostRules.list(),
+        dns: () => savedDns(store),
+        ...(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
+      }),
+      maxAgeMs: cfg.rankingMaxAgeMs ?? RANKING_FRESH_MS,
+    })
     const transport = createTransport({
       rules: () => store.hostRules.list(),
-      ranking: (host, port) => freshRanking(store, host, port),
+      ranking: (host, port) => nodes.ranked(host, port),
       dns: () => savedDns(store),
       ...(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
       ...(cfg.onConnection ? { onConnection: cfg.onConnection } : {}),
@@ -61,6 +74,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       store,
       transport,
       limiter,
+      nodes,
       ...(cfg.retries === undefined ? {} : { retry: { ...defaultRetry, maxAttempts: cfg.retries + 1 } }),
       ...(cfg.confine ? { confine: cfg.confine } : {}),
       ...(cfg.beforeFinalize ? { beforeFinalize: cfg.beforeFinalize } : {}),
@@ -81,6 +95,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
         if (closed) return
         closed = true
         await queue.stop()
+        await nodes.close()
         store.close()
       },
     }
@@ -90,17 +105,15 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
   }
 }
 
-/** How long a measurement of a host's nodes orders its candidates; after that, the Hosts view offers a new one. */
+/** How long a measurement of a host's nodes orders its candidates; after that, a transfer has it taken again. */
 export const RANKING_FRESH_MS = 24 * 60 * 60 * 1000
 
-function freshRanking(store: Store, host: string, port: number): string[] | undefined {
-  const stored = store.nodeRankings.get(host, port)
-  if (!stored || Date.now() - stored.measuredAt > RANKING_FRESH_MS) return undefined
-  return stored.report.nodes.filter((n) => n.error === undefined).map((n) => n.address)
-}
-
-/** The app's resolver setting as saved; a value this version cannot read means the system resolver. */
+/**
+ * The app's resolver setting as saved. A value this version cannot read is an error for every connection that
+ * depends on it (a FILE_ERROR, not retried), never a silent switch to the system resolver.
+ */
 function savedDns(store: Store): DnsChoice | undefined {
-  const saved = settingFields.dns.safeParse(store.settings.get('dns'))
-  return saved.success && saved.data.mode !== 'system' ? saved.data : undefined
+  const saved = readDnsSetting(store.settings.get('dns'))
+  if (!saved.ok) throw new PinpointError('FILE_ERROR', saved.message)
+  return saved.dns.mode !== 'system' ? saved.dns : undefined
 }

@@ -8,6 +8,7 @@ import { fetchSegment, type SegmentJob } from './segment-fetch.ts'
 import { releaseBatches, takeBatch } from './write-batches.ts'
 import { MIN_SEGMENT } from './segment-plan.ts'
 import { TokenBucket } from './token-bucket.ts'
+import { profiledTransport } from '../transport/profiled-transport.ts'
 import type { EngineEnv } from './transfer-runner.ts'
 import type { Representation } from './validators.ts'
 
@@ -23,6 +24,8 @@ export interface WorkerPlan {
   representation: Representation
   checkpoint: () => Promise<void>
   split: (seg: LiveSegment, at: number) => void
+  /** Nodes to spread the connections over, one after another (none: the transport picks, as always). */
+  nodes?: readonly string[]
 }
 
 const BATCH = 1 << 20
@@ -72,9 +75,10 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
     return stolen
   }
 
-  const worker = async () => {
+  const worker = async (index: number) => {
+    const node = p.nodes?.length ? p.nodes[index % p.nodes.length] : undefined
     const job: SegmentJob = {
-      transport: p.env.transport,
+      transport: node === undefined ? p.env.transport : profiledTransport(p.env.transport, undefined, node),
       url: p.url,
       part: p.part,
       representation: p.representation,
@@ -127,7 +131,7 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
 
   const count = p.row.rangeSupported ? Math.max(1, p.row.split) : 1
   try {
-    await Promise.all(Array.from({ length: count }, () => worker().catch(fail)))
+    await Promise.all(Array.from({ length: count }, (_, i) => worker(i).catch(fail)))
   } finally {
     clearInterval(timer)
     await first?.close()

@@ -24,6 +24,7 @@ import { checkFreeSpace, chooseTarget, partPathOf } from './target-path.ts'
 import type { TokenBucket } from './token-bucket.ts'
 import { Representation } from './validators.ts'
 import { defaultRetry, type RetryPolicy } from './retry-policy.ts'
+import { spreadNodes, type NodeRanking } from './node-spread.ts'
 
 export interface EngineEnv {
   store: Store
@@ -47,6 +48,8 @@ export interface EngineEnv {
    * and the operation still goes unnoticed.
    */
   confine?: (dir: string) => Promise<void>
+  /** The hosts' measured nodes: spreading a transfer over them, and measuring them again when stale. */
+  nodes?: NodeRanking
 }
 
 const MAX_RESTARTS = 3
@@ -89,13 +92,15 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
   await outer.confine?.(row.dir)
   // Every request of this download, wherever it runs (the CLI, the app, serve), goes under its own rules.
   // A resume goes back to the node it used last (the node it holds bytes from), failing over if it is gone.
+  const profile = parseProfile(row.connection)
   const env = {
     ...outer,
-    transport: profiledTransport(outer.transport, parseProfile(row.connection), lastNode(outer, id)),
+    transport: profiledTransport(outer.transport, profile, lastNode(outer, id)),
   }
   // Credentials are kept sealed apart from the URL; they go back on for the requests, to its origin only.
   const credentials = env.store.secrets.get(id)
   const url = withCredentials(new URL(row.url), credentials)
+  outer.nodes?.transferStarts?.(new URL(row.url), profile)
   let part: PartFile | undefined
   let first: HttpResponse | undefined
   const listed: Segment[] = env.store.segments.list(id)
@@ -170,15 +175,17 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
 
     const live: LiveSegment[] = segments.map((s) => ({ ...s, written: s.done, received: s.done, busy: false }))
     const commit = (updates: Array<{ start: number; done: number }>) => env.store.segments.commitProgress(id, updates)
+    const segmentUrl = row.finalUrl ? withCredentials(new URL(row.finalUrl), credentials, url.origin) : url
     await runWorkers({
       env,
       row,
-      url: row.finalUrl ? withCredentials(new URL(row.finalUrl), credentials, url.origin) : url,
+      url: segmentUrl,
       part,
       live,
       first,
       signal,
       representation: representation ?? Representation.fromStore(row),
+      nodes: profile?.nodesSpread ? spreadNodes(env.transport, env.nodes, segmentUrl, profile.nodesSpread) : [],
       checkpoint: () => checkpoint(part as PartFile, live, commit),
       split: (seg, at) => env.store.segments.split(id, seg.start, at),
     })

@@ -21,6 +21,7 @@ export function settingsHandlers(deps: { settings: SettingsService; folders: Fol
       if (category !== undefined) change.categories = categoryChange(deps, category)
       return deps.settings.update(change)
     },
+    'settings:problems': async () => deps.settings.problems(),
   }
 }
 

@@ -1,5 +1,12 @@
 import type { Emit } from '../../shared/ipc.ts'
-import { settingDefaults, settingFields, settingKeys, Settings } from '../../shared/settings.ts'
+import {
+  readDnsSetting,
+  settingDefaults,
+  settingFields,
+  settingKeys,
+  Settings,
+  type SettingProblem,
+} from '../../shared/settings.ts'
 import type { Store } from '../store/open-store.ts'
 
 /** A change main applies: the renderer's patch with its folder token already turned into a path. */
@@ -11,6 +18,8 @@ export interface SettingsService {
   update(change: SettingsChange): Settings
   /** For main to apply a change (maxActive to the queue, limitRate to the limiter, startAtLogin to the OS). */
   onChange(listener: (next: Settings, previous: Settings) => void): () => void
+  /** The saved settings that do not parse, each with what is done instead. */
+  problems(): SettingProblem[]
 }
 
 /**
@@ -37,24 +46,44 @@ export function createSettingsService(deps: {
     return Settings.parse(values)
   }
 
-  return {
+  const service: SettingsService = {
     get: read,
     update(change) {
       const previous = read()
       // Parse the whole result first, so an invalid value is refused before anything is written.
       const next = Settings.parse({ ...previous, ...stripUndefined(change) })
+      // A saved value that cannot be read stays as it is (and stays reported) until it is itself set again: a
+      // change to another setting must not quietly replace it with the default.
+      const unreadable = new Set(service.problems().map((p) => p.key))
       deps.store.transaction(() => {
-        for (const key of settingKeys) if (next[key] !== previous[key]) deps.store.settings.set(key, next[key])
+        for (const key of settingKeys) {
+          if (unreadable.has(key) && change[key] === undefined) continue
+          if (next[key] !== previous[key]) deps.store.settings.set(key, next[key])
+        }
       })
       deps.emit('settings:changed', next)
       for (const l of listeners) l(next, previous)
       return next
+    },
+    problems() {
+      const found: SettingProblem[] = []
+      for (const key of settingKeys) {
+        const stored = deps.store.settings.get(key)
+        if (key === 'dns') {
+          const dns = readDnsSetting(stored)
+          if (!dns.ok) found.push({ key, message: dns.message })
+        } else if (stored !== undefined && !settingFields[key].safeParse(stored).success) {
+          found.push({ key, message: `the saved value cannot be read; the default is used until it is set again` })
+        }
+      }
+      return found
     },
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
   }
+  return service
 }
 
 function stripUndefined(change: SettingsChange): SettingsChange {

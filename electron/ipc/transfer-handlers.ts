@@ -58,6 +58,7 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
           paused: options.startPaused === true,
           ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
           ...(options.each === undefined ? {} : { each: perUrl(options.each) }),
+          ...(options.nodesSpread === undefined ? {} : { profile: { rules: [], nodesSpread: options.nodesSpread } }),
           byCategory: folder === undefined,
         },
       )

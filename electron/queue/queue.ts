@@ -16,6 +16,7 @@ import type { TransferRow } from '../store/transfers-repo.ts'
 import type { TransferState } from '../../shared/domain.ts'
 import type { ConnectionInfo } from '../transport/connection-info.ts'
 import type { Connection } from '../transport/transport.ts'
+import { failoverNote } from './failover-note.ts'
 
 export interface QueueOptions {
   env: EngineEnv
@@ -377,6 +378,8 @@ export class Queue {
     if (!recorded.has(conn.socket)) {
       recorded.add(conn.socket)
       const row = this.#store.connections.add(id, conn.reused ? { ...conn.info, reused: true } : conn.info)
+      const failover = conn.reused ? undefined : failoverNote(conn.info)
+      if (failover) this.#store.events.add(id, 'failover', failover)
       timeFirstByte(conn, (ms) => this.#store.connections.setFirstByte(row, ms))
     }
     this.#latest(id, conn.info)

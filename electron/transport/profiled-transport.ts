@@ -18,7 +18,8 @@ export function profiledTransport(
       transport.connect(url, signal, {
         ...opts,
         ...(profile ? { profile } : {}),
-        ...(prefer === undefined ? {} : { prefer }),
+        // A node the caller names (a segment spread over several nodes) wins over the download's last one.
+        ...(opts?.prefer === undefined && prefer !== undefined ? { prefer } : {}),
       }),
     release: (conn) => transport.release(conn),
     get headTimeoutMs() {

@@ -10,6 +10,7 @@ import { shellOffers } from '../store/settings-slice.ts'
 import { CategorySettings } from './category-settings.tsx'
 import { DnsSetting } from './dns-setting.tsx'
 import { RootFolderSetting } from './root-folder-picker.tsx'
+import { SettingProblem } from './setting-problem.tsx'
 import './settings-form.css'
 
 /**
@@ -88,6 +89,7 @@ export function SettingsForm() {
         <RateSetting id={`${id}-limit`} value={settings.limitRate} onValid={(limitRate) => update({ limitRate })} />
         <label htmlFor={`${id}-dns`}>Resolve names with</label>
         <DnsSetting id={`${id}-dns`} value={settings.dns} onValid={(dns) => update({ dns })} />
+        <SettingProblem settingKey="dns" settings={settings} />
         {offers.notifications && (
           <>
             <label htmlFor={`${id}-notify`}>Notifications</label>

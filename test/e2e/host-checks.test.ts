@@ -16,6 +16,8 @@ let pki: Pki
 let unbound: UnboundDoh
 let nginx: NginxServer
 let app: App | undefined
+/** The Hosts view with its checks' results below the rule form, all on screen. */
+const SHOT = { width: 1280, height: 1100 }
 
 beforeAll(async () => {
   pki = await makePki()
@@ -61,7 +63,9 @@ describe.each(transports)('host checks (%s)', (transport) => {
     const check = page.locator('[data-testid="dns-check"]', { hasText: '127.0.0.1' })
     await expect.poll(() => check.getAttribute('data-verdict')).toBe('verifies')
     expect(await check.innerText()).toMatch(/doh/)
-    await app.screenshot('hosts-compare-dns')
+    // Tall enough to hold the rule form, both answer sets and every address's verdict.
+    await report.scrollIntoViewIfNeeded()
+    await app.screenshot('hosts-compare-dns', { viewport: SHOT })
     await byId(page, 'use-doh-addresses').click()
     await expect
       .poll(() => core.store.hostRules.list().find((r) => r.pattern === 'a.test')?.addresses)
@@ -83,7 +87,8 @@ describe.each(transports)('host checks (%s)', (transport) => {
     const table = await visible(byId(page, 'node-table'), 30_000)
     await expect.poll(() => table.getByTestId('node-row').count()).toBe(2)
     expect(await table.getByTestId('node-row').first().innerText()).toContain('127.0.0.3')
-    await app.screenshot('hosts-nodes')
+    await table.scrollIntoViewIfNeeded()
+    await app.screenshot('hosts-nodes', { viewport: SHOT })
     const stored = core.store.nodeRankings.get('a.test', nginx.port)
     expect(stored?.report.nodes.map((n) => n.address)).toEqual(['127.0.0.3', '127.0.0.2'])
   }, 60_000)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { HostRule, type HostRuleInput } from '../../../shared/domain.ts'
-import { effectiveRule, parseProfile, serializeProfile } from '../../../shared/profile.ts'
+import { effectiveRule, parseProfile, serializeProfile, withRun } from '../../../shared/profile.ts'
 import { findRule } from '../../../electron/transport/host-rules.ts'
 import { targetFor } from '../../../electron/transport/target.ts'
 
@@ -56,5 +56,20 @@ describe("a download's profile over the saved host rules", () => {
     expect(parseProfile(null)).toBeUndefined()
     expect(() => parseProfile('{"rules":[{"pattern":5}]}')).toThrow(/cannot read/)
     expect(() => parseProfile('not json')).toThrow(/cannot read/)
+  })
+})
+
+describe('spreading over nodes travels with the download', () => {
+  it('is stored even with no rule, read back, and kept on a resume that does not repeat it', () => {
+    const stored = serializeProfile({ rules: [], nodesSpread: 3 })
+    expect(stored).not.toBeNull()
+    expect(parseProfile(stored)).toEqual({ rules: [], nodesSpread: 3 })
+    expect(withRun({ rules: [] }, { rules: [], nodesSpread: 3 })?.nodesSpread).toBe(3)
+    expect(withRun({ rules: [], nodesSpread: 2 }, { rules: [], nodesSpread: 3 })?.nodesSpread).toBe(2)
+  })
+
+  it('a count outside 2-16 is refused', () => {
+    expect(() => parseProfile(JSON.stringify({ rules: [], nodesSpread: 1 }))).toThrow()
+    expect(() => parseProfile(JSON.stringify({ rules: [], nodesSpread: 17 }))).toThrow()
   })
 })
