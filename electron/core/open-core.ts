@@ -8,6 +8,7 @@ import { openStore, type Store, type StoreOptions } from '../store/open-store.ts
 import type { ConnectionInfo } from '../transport/connection-info.ts'
 import { createTransport, type Transport } from '../transport/transport.ts'
 import type { DnsChoice } from '../../shared/dns.ts'
+import { logListLoader } from '../transport/ct/log-list-store.ts'
 
 export interface CoreConfig {
   /** The state folder: the queue database, its lock and its key. */
@@ -54,6 +55,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       rules: () => store.hostRules.list(),
       ranking: (host, port) => freshRanking(store, host, port),
       dns: () => savedDns(store),
+      ctLogList: logListLoader(cfg.stateDir),
       ...(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
       ...(cfg.onConnection ? { onConnection: cfg.onConnection } : {}),
     })
