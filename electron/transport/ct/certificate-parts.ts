@@ -1,14 +1,4 @@
-import {
-  bytesOf,
-  childrenOf,
-  DerError,
-  encodeTlv,
-  expectTag,
-  oidText,
-  readWhole,
-  valueOf,
-  type Tlv,
-} from './der.ts'
+import { bytesOf, childrenOf, DerError, encodeTlv, expectTag, oidText, readWhole, valueOf, type Tlv } from './der.ts'
 
 /** The embedded SCT list (RFC 6962 §3.3). */
 export const SCT_LIST_OID = '1.3.6.1.4.1.11129.2.4.2'

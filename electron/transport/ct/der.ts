@@ -50,7 +50,7 @@ export function childrenOf(buf: Uint8Array, parent: Tlv): Tlv[] {
   if ((parent.tag & 0x20) === 0) throw new DerError(`DER value at byte ${parent.start} is not constructed`)
   const out: Tlv[] = []
   // Each child is at least two bytes long, so this advances on every turn and ends at parent.end.
-  for (let at = parent.valueStart; at < parent.end; ) {
+  for (let at = parent.valueStart; at < parent.end;) {
     const child = readTlv(buf, at, parent.end)
     out.push(child)
     at = child.end
