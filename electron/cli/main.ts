@@ -11,6 +11,7 @@ import { nodesCommand } from './nodes-command.ts'
 import { DEFAULT_NODE_BYTES } from '../transport/node-probe.ts'
 import { probeCommand } from './probe-command.ts'
 import { serveCommand } from './serve-command.ts'
+import { ctUpdateCommand } from './ct-command.ts'
 import type { CliIo } from './io.ts'
 import { processIo } from './io.ts'
 
@@ -104,6 +105,17 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--token-file [file]', 'keep the token in this file (default: serve-token in the state folder; 0600)')
     .action(async (opts) => {
       exit = await serveCommand(opts, io)
+    })
+
+  const ct = program.command('ct').description('Certificate Transparency: the log list SCTs are checked against')
+  withConnectOptions(ct.command('update'))
+    .description("fetch the CT log list and its signature, verify it with the publisher's key, and install it")
+    .option('--url <url>', "the v3 log list JSON (default: Google's); its signature is the same URL ending in .sig")
+    .option('--pubkey <file>', "the PEM public key the list is signed with (default: Google's, built in)")
+    .option('--state-dir <dir>', 'where the list is kept (also PINPOINT_STATE_DIR)')
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      exit = await ctUpdateCommand(opts, io)
     })
 
   try {
