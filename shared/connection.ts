@@ -98,6 +98,7 @@ export const ProbeReport = ConnectionInfo.pick({
   verifyError: true,
   pinned: true,
   attempts: true,
+  ct: true,
 }).extend({
   address: z.string().nullable(),
   error: z.strictObject({ code: z.string(), message: z.string() }).optional(),

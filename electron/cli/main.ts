@@ -37,6 +37,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       '--dns-compare',
       'ask the system resolver and --doh-url, and check every address of both (exit 4 on a likely hijack)',
     )
+    .option('--state-dir <dir>', 'where the CT log list is read from (also PINPOINT_STATE_DIR)')
     .option('--nodes', 'measure every candidate node (connect, TLS, first byte, throughput), best first')
     .option(
       '--nodes-bytes <size>',
@@ -156,4 +157,6 @@ function withConnectOptions(cmd: Command): Command {
     .addOption(new Option('--connect-timeout <seconds>', 'per address: TCP connect and TLS handshake'))
     .addOption(new Option('--doh-url <url>', "resolve names with this DNS-over-HTTPS server (curl's --doh-url)"))
     .addOption(new Option('--dns-mode <mode>', 'system, doh (DoH only; the default with --doh-url) or doh-fallback'))
+    .addOption(new Option('--ct <mode>', 'Certificate Transparency: report (the default) or enforce (exit 4)'))
+    .addOption(new Option('--ct-policy <policy>', 'two-operators (the default) or chrome (3 SCTs past 180 days)'))
 }
