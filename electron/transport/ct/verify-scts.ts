@@ -9,6 +9,7 @@ import { parseSctList, type Sct } from './sct-list.ts'
 const DAY = 24 * 60 * 60 * 1000
 /** A log's clock may run a little ahead of ours; more than this and the SCT is from the future. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000
+const NO_LIST = 'no log list installed (run `pinpoint ct update`)'
 
 export interface CtInput {
   /** The leaf's DER. */
@@ -38,8 +39,8 @@ export function checkCt(input: CtInput): CtReport {
     lifetimeMs = parts.notAfter.getTime() - parts.notBefore.getTime()
     const list = embeddedSctList(parts)
     if (!list) {
-      const verdict = input.list ? 'failed' : 'no-log-list'
-      return { ...base, verdict, reason: 'the certificate carries no SCTs', ...listDate, scts: [] }
+      if (!input.list) return { ...base, verdict: 'no-log-list', reason: `${NO_LIST}; it carries no SCTs`, scts: [] }
+      return { ...base, verdict: 'failed', reason: 'the certificate carries no SCTs', ...listDate, scts: [] }
     }
     const parsed = parseSctList(list)
     scts = judgeAll(parsed, input)
@@ -48,7 +49,7 @@ export function checkCt(input: CtInput): CtReport {
     return { ...base, verdict: input.list ? 'failed' : 'no-log-list', reason, ...listDate, scts: [] }
   }
   if (!input.list) {
-    return { ...base, verdict: 'no-log-list', reason: 'no log list installed (run `pinpoint ct update`)', scts }
+    return { ...base, verdict: 'no-log-list', reason: NO_LIST, scts }
   }
   const age = input.now.getTime() - input.list.timestamp.getTime()
   if (age > LOG_LIST_MAX_AGE_MS) {

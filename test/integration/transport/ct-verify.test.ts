@@ -19,7 +19,7 @@ beforeAll(async () => {
   logA = makeTestLog('Test Log A', 'Operator One', 'ec')
   logB = makeTestLog('Test Log B', 'Operator Two', 'rsa')
   logC = makeTestLog('Test Log C', 'Operator One', 'ec')
-})
+}, 60_000)
 
 const issuerDer = () => new X509Certificate(pki.intermediate.certPem).raw
 const list = (logs: TestLog[], at = new Date()) => parseLogList(testLogList(logs, at))
