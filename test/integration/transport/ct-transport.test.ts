@@ -111,6 +111,33 @@ describe('Certificate Transparency on the TLS connection', () => {
     expect((await get(t, 'good.test')).connection.ct).toMatchObject({ verdict: 'ok', policy: 'chrome' })
   })
 
+  it('a CT refusal is an answer about the server: the next address is not tried', async () => {
+    // The same certificate on a second loopback address and the same port; a long stagger means the second
+    // attempt starts only if the first one's failure lets the race go on.
+    const second = await startTlsHttpServer({
+      host: '127.0.0.2',
+      port: server.port,
+      default: { keyPem: oneOperator.keyPem, chainPem: oneOperator.chainPem },
+    })
+    try {
+      const stateDir = await makeTempDir('ct-state')
+      installLogList(stateDir, testLogList([logA, logB, logC]), Buffer.from('sig'), { url: 'x', at: new Date() })
+      const rule = HostRule.parse({ pattern: 'oneop.test', addresses: ['127.0.0.1', '127.0.0.2'], ct: 'enforce' })
+      const t = createTransport({
+        rules: () => [rule],
+        ca: [pki.rootPem],
+        staggerMs: 20_000,
+        connectTimeoutMs: 3000,
+        ctLogList: logListLoader(stateDir),
+      })
+      await expect(t.connect(new URL(server.url('/', 'oneop.test')))).rejects.toMatchObject({ code: 'CT_FAILED' })
+      await second.whenIdle()
+      expect(second.stats.tcpConnections).toBe(0)
+    } finally {
+      await second.close()
+    }
+  })
+
   it('a stale list reports "stale" and does not refuse, even in enforce mode', async () => {
     server.reset()
     const t = await transportWith(
