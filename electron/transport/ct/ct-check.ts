@@ -29,14 +29,22 @@ export function ctReportFor(
   if (!memo) memos.set(owner, (memo = boundedMemo<CtReport>(256)))
   const minute = Math.floor(settings.now.getTime() / 60_000)
   const key = `${leaf.fingerprint256} ${issuer?.fingerprint256 ?? '-'} ${settings.mode} ${settings.policy} ${minute}`
-  return memo(key, () =>
-    checkCt({
+  return memo(key, () => {
+    const input = {
       leaf: leaf.raw,
       issuer: issuer?.raw,
       list: settings.list,
       mode: settings.mode,
       policy: settings.policy,
       now: settings.now,
-    }),
-  )
+    }
+    try {
+      return checkCt(input)
+    } catch (err) {
+      // checkCt turns every malformed input into a verdict; this runs inside a TLS event handler, where a throw
+      // would leave the connection's promise unsettled, so a bug still ends as a failed verdict with its reason.
+      const reason = `the CT check failed: ${(err as Error).message}`
+      return { mode: settings.mode, policy: settings.policy, verdict: 'failed', reason, scts: [] }
+    }
+  })
 }
