@@ -21,6 +21,7 @@ const REFUSALS: Record<string, string> = {
   TLS_NAME_MISMATCH: 'certificate not valid for this name',
   TLS_EXPIRED: 'certificate expired',
   TLS_NOT_YET_VALID: 'certificate not valid yet',
+  CT_FAILED: 'Certificate Transparency not met',
 }
 
 export function refusalWords(code: string): string {

@@ -33,6 +33,8 @@ export const errorTitles: Record<ErrorCode, string> = {
   OUTSIDE_ROOTS: 'The folder is outside the folders this server may write to',
   INTERRUPTED: 'The download was interrupted',
   INTERNAL: 'Internal error (please report it)',
+  CT_FAILED: 'The certificate fails Certificate Transparency',
+  CT_LOG_LIST_INVALID: 'The Certificate Transparency log list does not verify',
 }
 
 /** The title for a code, plus main's message, which says what exactly happened. */

@@ -29,6 +29,10 @@ export interface HostDraft {
   dohUrl: string
   /** Kept from the rule being edited: the form has no field for it, and saving must not drop it. */
   hostHeader?: string
+  /** Certificate Transparency; absent: report, the default. */
+  ct?: 'report' | 'enforce'
+  /** absent: two SCTs from distinct operators. */
+  ctPolicy?: 'two-operators' | 'chrome'
 }
 
 export const emptyDraft: HostDraft = {
@@ -64,6 +68,8 @@ export function draftFromRule(rule: HostRule): HostDraft {
     dnsMode: rule.dns?.mode ?? 'inherit',
     dohUrl: rule.dns?.dohUrl ?? '',
     ...(rule.hostHeader === undefined ? {} : { hostHeader: rule.hostHeader }),
+    ...(rule.ct === undefined ? {} : { ct: rule.ct }),
+    ...(rule.ctPolicy === undefined ? {} : { ctPolicy: rule.ctPolicy }),
   }
 }
 
@@ -79,6 +85,8 @@ const LABELS: Record<string, string> = {
   hostHeader: 'Host header',
   pinNotes: 'Pin labels',
   dns: 'DNS',
+  ct: 'Certificate Transparency',
+  ctPolicy: 'CT policy',
 }
 
 const split = (text: string, by: RegExp): string[] =>
@@ -110,6 +118,8 @@ export function ruleFromDraft(
     ...(d.dnsMode === 'inherit'
       ? {}
       : { dns: { mode: d.dnsMode, ...(d.dohUrl.trim() === '' ? {} : { dohUrl: d.dohUrl.trim() }) } }),
+    ...(d.ct === undefined ? {} : { ct: d.ct }),
+    ...(d.ctPolicy === undefined ? {} : { ctPolicy: d.ctPolicy }),
   }
   const parsed = HostRule.safeParse(input)
   if (parsed.success) return { ok: true, rule: parsed.data }
@@ -189,6 +199,8 @@ export function sameDraft(a: HostDraft, b: HostDraft): boolean {
     'dohUrl',
   ] as const
   if (keys.some((k) => a[k] !== b[k])) return false
+  if ((a.ct ?? 'report') !== (b.ct ?? 'report')) return false
+  if ((a.ctPolicy ?? 'two-operators') !== (b.ctPolicy ?? 'two-operators')) return false
   const pins = new Set([...Object.keys(a.notes), ...Object.keys(b.notes)])
   return [...pins].every((p) => (a.notes[p]?.label ?? '') === (b.notes[p]?.label ?? ''))
 }

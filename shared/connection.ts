@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 import { PinMode, TrustMode } from './domain.ts'
+import { CtReport } from './ct.ts'
 
 /**
  * What the transport records about a connection, and what `probe` reports, as they cross IPC.
@@ -62,6 +63,8 @@ export const ConnectionInfo = z.strictObject({
   refused: z.strictObject({ code: z.string(), message: z.string() }).optional(),
   firstByteMs: z.number().optional(),
   reused: z.boolean().optional(),
+  /** The embedded SCTs and the Certificate Transparency verdict; absent for plain http. */
+  ct: CtReport.optional(),
 })
 export type ConnectionInfo = z.output<typeof ConnectionInfo>
 
@@ -95,6 +98,7 @@ export const ProbeReport = ConnectionInfo.pick({
   verifyError: true,
   pinned: true,
   attempts: true,
+  ct: true,
 }).extend({
   address: z.string().nullable(),
   error: z.strictObject({ code: z.string(), message: z.string() }).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 import { DnsChoice } from './dns.ts'
+import { CtMode, CtPolicy } from './ct.ts'
 
 import { parsePins } from './pins.ts'
 
@@ -76,6 +77,10 @@ export const HostRule = z
     dns: DnsChoice.optional(),
     /** Labels and dates of the pins above; a pin without a note is simply unlabelled. */
     pinNotes: z.array(PinNote).max(16).optional(),
+    /** Certificate Transparency: `report` (the default when absent) or `enforce`. */
+    ct: CtMode.optional(),
+    /** Which CT policy applies; absent: at least two SCTs from distinct operators. */
+    ctPolicy: CtPolicy.optional(),
   })
   .refine((r) => r.trust !== 'pin' || r.pins.length > 0, {
     message: 'trust "pin" needs at least one pin: the leaf key must match it',

@@ -42,6 +42,10 @@ export const errorExitCodes = {
   INTERRUPTED: 8,
   /** A bug, not an expected failure: shown with its message so it can be reported. */
   INTERNAL: 1,
+  /** A host whose rule enforces Certificate Transparency presented a certificate that fails the CT policy. */
+  CT_FAILED: 4,
+  /** A downloaded CT log list whose signature does not verify, or which is not a v3 list. */
+  CT_LOG_LIST_INVALID: 6,
 } as const
 
 export type ErrorCode = keyof typeof errorExitCodes

@@ -58,6 +58,8 @@ export function effectiveRule(own: HostRule | undefined, saved: HostRule | undef
   const dns = own.dns ?? saved.dns
   const hostHeader = own.hostHeader ?? saved.hostHeader
   const ca = own.ca ?? saved.ca
+  const ct = own.ct ?? saved.ct
+  const ctPolicy = own.ctPolicy ?? saved.ctPolicy
   return {
     pattern: own.pattern,
     ...(own.port === undefined ? {} : { port: own.port }),
@@ -69,6 +71,8 @@ export function effectiveRule(own: HostRule | undefined, saved: HostRule | undef
     ...(hostHeader === undefined ? {} : { hostHeader }),
     ...(ca === undefined ? {} : { ca }),
     ...(dns === undefined ? {} : { dns }),
+    ...(ct === undefined ? {} : { ct }),
+    ...(ctPolicy === undefined ? {} : { ctPolicy }),
   }
 }
 

@@ -8,6 +8,7 @@ import { checkDownloadUrl } from '../../shared/links.ts'
 import { parsePins } from '../../shared/pins.ts'
 import { normalizeHost } from '../transport/host-rules.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { CtMode, CtPolicy } from '../../shared/ct.ts'
 
 /** The connection flags shared by `get` and `probe`, as commander hands them over. */
 export interface ConnectFlags {
@@ -19,6 +20,8 @@ export interface ConnectFlags {
   connectTimeout?: string
   dohUrl?: string
   dnsMode?: string
+  ct?: string
+  ctPolicy?: string
 }
 
 export interface ConnectSetup {
@@ -65,6 +68,17 @@ export async function connectSetup(flags: ConnectFlags, urls: URL[]): Promise<Co
         pins,
         trust,
       }
+      if (mine) Object.assign(mine, extra)
+      else rules.push({ pattern: host, port, ...extra })
+    }
+  }
+
+  if (flags.ct !== undefined || flags.ctPolicy !== undefined) {
+    const extra = ctFlags(flags.ct, flags.ctPolicy)
+    for (const url of urls) {
+      const host = normalizeHost(url.hostname)
+      const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
+      const mine = rules.find((r) => r.pattern === host && (r.port === undefined || r.port === port))
       if (mine) Object.assign(mine, extra)
       else rules.push({ pattern: host, port, ...extra })
     }
@@ -134,6 +148,16 @@ function pinsOrThrow(text: string): string[] {
   const r = parsePins(text)
   if (!r.ok) throw new PinpointError('BAD_PIN', `--pinnedpubkey: ${r.error}`)
   return r.pins
+}
+
+/** `--ct` and `--ct-policy` as the fields of a host rule. */
+function ctFlags(mode: string | undefined, policy: string | undefined): Pick<HostRuleInput, 'ct' | 'ctPolicy'> {
+  const ct = mode === undefined ? undefined : CtMode.safeParse(mode)
+  if (ct && !ct.success) throw new PinpointError('BAD_INPUT', `--ct must be report or enforce, not ${mode}`)
+  const p = policy === undefined ? undefined : CtPolicy.safeParse(policy)
+  if (p && !p.success)
+    throw new PinpointError('BAD_INPUT', `--ct-policy must be two-operators or chrome, not ${policy}`)
+  return { ...(ct ? { ct: ct.data } : {}), ...(p ? { ctPolicy: p.data } : {}) }
 }
 
 function parseTrust(text: string | undefined): 'ca' | 'pin' {

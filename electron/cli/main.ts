@@ -12,6 +12,7 @@ import { nodesCommand } from './nodes-command.ts'
 import { DEFAULT_NODE_BYTES } from '../transport/node-probe.ts'
 import { probeCommand } from './probe-command.ts'
 import { serveCommand } from './serve-command.ts'
+import { ctUpdateCommand } from './ct-command.ts'
 import type { CliIo } from './io.ts'
 import { processIo } from './io.ts'
 
@@ -38,6 +39,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       '--dns-compare',
       'ask the system resolver and --doh-url, and check every address of both (exit 4 on a likely hijack)',
     )
+    .option('--state-dir <dir>', 'where the CT log list is read from (also PINPOINT_STATE_DIR)')
     .option('--nodes', 'measure every candidate node (connect, TLS, first byte, throughput), best first')
     .option(
       '--nodes-bytes <size>',
@@ -116,6 +118,17 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       exit = await serveCommand(opts, io)
     })
 
+  const ct = program.command('ct').description('Certificate Transparency: the log list SCTs are checked against')
+  withConnectOptions(ct.command('update'))
+    .description("fetch the CT log list and its signature, verify it with the publisher's key, and install it")
+    .option('--url <url>', "the v3 log list JSON (default: Google's); its signature is the same URL ending in .sig")
+    .option('--pubkey <file>', "the PEM public key the list is signed with (default: Google's, built in)")
+    .option('--state-dir <dir>', 'where the list is kept (also PINPOINT_STATE_DIR)')
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      exit = await ctUpdateCommand(opts, io)
+    })
+
   try {
     await program.parseAsync(argv, { from: 'user' })
   } catch (err) {
@@ -154,4 +167,6 @@ function withConnectOptions(cmd: Command): Command {
     .addOption(new Option('--connect-timeout <seconds>', 'per address: TCP connect and TLS handshake'))
     .addOption(new Option('--doh-url <url>', "resolve names with this DNS-over-HTTPS server (curl's --doh-url)"))
     .addOption(new Option('--dns-mode <mode>', 'system, doh (DoH only; the default with --doh-url) or doh-fallback'))
+    .addOption(new Option('--ct <mode>', 'Certificate Transparency: report (the default) or enforce (exit 4)'))
+    .addOption(new Option('--ct-policy <policy>', 'two-operators (the default) or chrome (3 SCTs past 180 days)'))
 }

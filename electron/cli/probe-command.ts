@@ -4,11 +4,13 @@ import { probe, type ProbeReport } from '../transport/probe.ts'
 import { createTransport } from '../transport/transport.ts'
 import { connectSetup, parseUrl, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
+import { logListLoader } from '../transport/ct/log-list-store.ts'
+import { stateDirOf } from './open-engine.ts'
 
 /** `pinpoint probe`: exit 0 when the server verifies (and a pin matches, when pins are given), else its code. */
 export async function probeCommand(
   urlText: string,
-  flags: ConnectFlags & { json?: boolean },
+  flags: ConnectFlags & { json?: boolean; stateDir?: string },
   io: CliIo,
 ): Promise<number> {
   // A probe sends no request, so a URL's userinfo has no use here, and is not printed back.
@@ -19,6 +21,7 @@ export async function probeCommand(
     ...(setup.ca ? { ca: setup.ca } : {}),
     ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
     ...(setup.dns ? { dns: () => setup.dns } : {}),
+    ctLogList: logListLoader(stateDirOf(flags, io)),
   })
   const report = await probe(transport, url, setup.connectTimeoutMs ?? 10_000)
   if (flags.json) io.stdout(`${JSON.stringify(report)}\n`)
@@ -45,6 +48,13 @@ export function formatProbe(r: ProbeReport): string {
   if (r.protocol) lines.push(`  tls        ${r.protocol} ${r.cipher ?? ''}${r.alpn ? `, ALPN ${r.alpn}` : ''}`)
   lines.push(`  verified   ${r.verified ? 'yes' : `no (${r.verifyError ?? 'unknown'})`}`)
   if (r.pinned !== undefined) lines.push(`  pin        ${r.pinned ? 'matched' : 'MISMATCH'}`)
+  if (r.ct) {
+    lines.push(`  ct         ${r.ct.verdict} (${r.ct.mode}, ${r.ct.policy}): ${r.ct.reason}`)
+    for (const s of r.ct.scts) {
+      const log = s.log ? `${s.log} (${s.operator ?? '?'})` : `unknown log ${s.logId}`
+      lines.push(`             sct ${log} ${s.timestamp} ${s.valid ? 'valid' : (s.error ?? 'not valid')}`)
+    }
+  }
   if (r.error) lines.push(`  error      ${r.error.code}: ${r.error.message}`)
   r.chain.forEach((c, i) => {
     lines.push(`  cert ${i}     ${c.subject}`)

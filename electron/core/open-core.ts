@@ -10,6 +10,7 @@ import type { ConnectionInfo } from '../transport/connection-info.ts'
 import { createTransport, type Transport } from '../transport/transport.ts'
 import type { DnsChoice } from '../../shared/dns.ts'
 import { createRankingKeeper } from './ranking-keeper.ts'
+import { logListLoader } from '../transport/ct/log-list-store.ts'
 
 export interface CoreConfig {
   /** The state folder: the queue database, its lock and its key. */
@@ -67,6 +68,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       rules: () => store.hostRules.list(),
       ranking: (host, port) => nodes.ranked(host, port),
       dns: () => savedDns(store),
+      ctLogList: logListLoader(cfg.stateDir),
       ...(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
       ...(cfg.onConnection ? { onConnection: cfg.onConnection } : {}),
     })

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { PinMode as PinModeSchema, TrustMode as TrustModeSchema } from '../../shared/domain.ts'
 import type { CandidateSource } from './candidates.ts'
 import type { ChainCert } from './chain.ts'
+import type { CtReport } from '../../shared/ct.ts'
 
 export type PinMode = z.output<typeof PinModeSchema>
 export type TrustMode = z.output<typeof TrustModeSchema>
@@ -34,6 +35,8 @@ export interface TlsFacts {
   verifyError?: string
   /** true: a pin matched; false: pins were set and none matched (only report mode gets this far); absent: no pins. */
   pinned?: boolean
+  /** The embedded SCTs and the Certificate Transparency verdict; absent for plain http. */
+  ct?: CtReport
 }
 
 /** What is recorded for every connection the transport makes: what the app's details and `probe` show of it. */

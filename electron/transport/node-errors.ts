@@ -48,7 +48,14 @@ export function codeForNodeError(nodeCode: string | undefined): ErrorCode | unde
   return undefined
 }
 
-const PRIORITY: ErrorCode[] = ['PIN_MISMATCH', 'TLS_NAME_MISMATCH', 'TLS_EXPIRED', 'TLS_NOT_YET_VALID', 'TLS_UNTRUSTED']
+const PRIORITY: ErrorCode[] = [
+  'PIN_MISMATCH',
+  'TLS_NAME_MISMATCH',
+  'TLS_EXPIRED',
+  'TLS_NOT_YET_VALID',
+  'TLS_UNTRUSTED',
+  'CT_FAILED',
+]
 
 /** Of several candidates' failures, the one to show: security failures first, then the first one in order. */
 export function mostTelling(errors: PinpointError[]): PinpointError | undefined {

@@ -6,6 +6,8 @@ import { chainOf, type ChainCert } from './chain.ts'
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
 import type { Target } from './target.ts'
 import type { Transport } from './transport.ts'
+import type { CtReport } from '../../shared/ct.ts'
+import { refusedConnection } from './refused.ts'
 
 /** What `pinpoint probe --json` prints: one object, whose fields (listed in the README) scripts rely on. */
 export interface ProbeReport {
@@ -23,6 +25,8 @@ export interface ProbeReport {
   pinned?: boolean
   chain: Array<Pick<ChainCert, 'subject' | 'issuer' | 'validFrom' | 'validTo'> & { spki: string }>
   attempts: AttemptRecord[]
+  /** The embedded SCTs and the Certificate Transparency verdict, when a handshake got that far. */
+  ct?: CtReport
 }
 
 /**
@@ -60,6 +64,7 @@ export async function probe(transport: Transport, url: URL, timeoutMs: number): 
       ...(target.rule?.pins.length ? { pinned: err.code === 'PIN_MISMATCH' ? false : undefined } : {}),
       chain: chain.map(publicCert),
       attempts,
+      ...ctOf(refusedConnection(err)),
     }
   }
 }
@@ -79,7 +84,12 @@ function reportOf(info: ConnectionInfo): ProbeReport {
     ...(info.pinned === undefined ? {} : { pinned: info.pinned }),
     chain: info.chain.map(publicCert),
     attempts: info.attempts,
+    ...ctOf(info),
   }
+}
+
+function ctOf(info: ConnectionInfo | undefined): { ct?: CtReport } {
+  return info?.ct === undefined ? {} : { ct: info.ct }
 }
 
 function publicCert(c: ChainCert): ProbeReport['chain'][number] {

@@ -19,6 +19,7 @@ import { formatPin } from '../../shared/pins.ts'
 import { anchorsKey, boundedMemo } from './memo.ts'
 import { markRefused } from './refused.ts'
 import type { ReadRelay } from './read-relay.ts'
+import { ctReportFor, type CtSettings } from './ct/ct-check.ts'
 
 export interface TlsAttempt {
   address: string
@@ -38,6 +39,8 @@ export interface TlsAttempt {
   relay: ReadRelay
   /** ALPN protocols to offer; default only http/1.1. */
   alpn?: readonly string[]
+  /** Certificate Transparency for this host; absent: not checked. */
+  ct?: CtSettings
 }
 
 export interface TlsResult extends TlsFacts {
@@ -80,6 +83,7 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
     let connectMs = 0
     let chain: ChainCert[] = []
     let nameError: Error | undefined
+    let presented: DetailedPeerCertificate | undefined
     let done = false
     const ctx = (): FailureContext => ({
       host: a.logicalName,
@@ -99,7 +103,8 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
       rejectUnauthorized: false,
       // Node hands this callback getPeerCertificate(true), i.e. the detailed form with issuer links.
       checkServerIdentity: (_host: string, cert: PeerCertificate) => {
-        chain = chainOf(cert as DetailedPeerCertificate)
+        presented = cert as DetailedPeerCertificate
+        chain = chainOf(presented)
         nameError = checkServerIdentity(a.logicalName, cert)
         return nameError
       },
@@ -135,9 +140,10 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
     socket.on('error', (err: NodeJS.ErrnoException) => fail(classify(err, a, chain, ctx())))
     socket.once('secureConnect', () => {
       if (done) return
-      if (chain.length === 0) chain = chainOf(socket.getPeerCertificate(true))
+      if (chain.length === 0) chain = chainOf((presented = socket.getPeerCertificate(true)))
       const authError = socket.authorized ? undefined : String(socket.authorizationError ?? nameError?.message)
       const pinned = a.pins.length > 0 ? matchesPin(a, chain) : undefined
+      const ct = a.ct && presented?.raw ? ctReportFor(a.ct, presented, issuerOf(presented)) : undefined
       const facts = {
         protocol: socket.getProtocol(),
         cipher: socket.getCipher()?.standardName ?? null,
@@ -146,6 +152,7 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
         verified: socket.authorized,
         ...(authError === undefined ? {} : { verifyError: authError }),
         ...(pinned === undefined ? {} : { pinned }),
+        ...(ct === undefined ? {} : { ct }),
         connectMs,
         handshakeMs: performance.now() - started - connectMs,
       }
@@ -168,11 +175,23 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
         )
         return fail(markRefused(mismatch, facts))
       }
+      // After the chain and the pins, and like them before any request byte: only a policy failure refuses; a
+      // missing or stale log list reports without refusing.
+      if (ct?.mode === 'enforce' && ct.verdict === 'failed') {
+        const refusal = new PinpointError('CT_FAILED', `${endpoint(a)}: Certificate Transparency: ${ct.reason}`, ctx())
+        return fail(markRefused(refusal, facts))
+      }
       done = true
       cleanup()
       resolve({ socket, ...facts })
     })
   })
+}
+
+/** The certificate that issued `leaf` as Node linked it; a self-signed leaf is its own issuer. */
+function issuerOf(leaf: DetailedPeerCertificate): { raw: Buffer; fingerprint256: string } | undefined {
+  const issuer = leaf.issuerCertificate
+  return issuer?.raw ? issuer : undefined
 }
 
 /** In `trust: 'pin'` mode only the leaf counts: nothing else in an unverified chain proves anything. */

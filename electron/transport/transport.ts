@@ -25,6 +25,7 @@ import { connectTls, type TlsResult } from './tls-connect.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { mostTelling } from './node-errors.ts'
 import { attachRefusedConnection, refusedHandshake, type RefusedHandshake } from './refused.ts'
+import type { LogList } from './ct/log-list.ts'
 
 export interface TransportConfig {
   /** The host rules in force; read at every connect, so a changed rule applies to the next connection. */
@@ -53,6 +54,8 @@ export interface TransportConfig {
    * trailer section: a server dripping one byte per idle period must not hold a request for ever.
    */
   headTimeoutMs?: number
+  /** The Certificate Transparency log list in force (see ct/log-list-store.ts); read at every TLS connect. */
+  ctLogList?: () => LogList | undefined
 }
 
 export interface Connection {
@@ -96,7 +99,14 @@ export interface Transport {
 }
 
 /** Failures that say something about the server itself, so trying another address would only hide them. */
-const FATAL = new Set(['PIN_MISMATCH', 'TLS_NAME_MISMATCH', 'TLS_EXPIRED', 'TLS_NOT_YET_VALID', 'TLS_UNTRUSTED'])
+const FATAL = new Set([
+  'PIN_MISMATCH',
+  'TLS_NAME_MISMATCH',
+  'TLS_EXPIRED',
+  'TLS_NOT_YET_VALID',
+  'TLS_UNTRUSTED',
+  'CT_FAILED',
+])
 
 export function createTransport(config: TransportConfig): Transport {
   const lookup = config.lookup ?? systemLookup
@@ -249,6 +259,12 @@ export function createTransport(config: TransportConfig): Transport {
       signal,
       relay,
       ...(alpn ? { alpn } : {}),
+      ct: {
+        mode: rule?.ct ?? 'report',
+        policy: rule?.ctPolicy ?? 'two-operators',
+        list: config.ctLogList?.(),
+        now: now(),
+      },
     })
     return { ...result, address: c.address, relay }
   }
@@ -303,6 +319,7 @@ function infoOf(
     verified: tls.verified,
     ...(tls.verifyError === undefined ? {} : { verifyError: tls.verifyError }),
     ...(tls.pinned === undefined ? {} : { pinned: tls.pinned, pinMode: target.rule?.pinMode ?? 'enforce' }),
+    ...(tls.ct === undefined ? {} : { ct: tls.ct }),
     trust: target.rule?.trust ?? 'ca',
     connectMs: round(tls.connectMs),
     handshakeMs: round(tls.handshakeMs),

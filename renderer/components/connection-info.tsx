@@ -9,6 +9,7 @@ import {
   type Tone,
 } from '../connection-trust.ts'
 import { CertChain } from './cert-chain.tsx'
+import { CtFacts } from './ct-facts.tsx'
 import './connection-history.css'
 
 const time = new Intl.DateTimeFormat(undefined, {
@@ -114,6 +115,7 @@ export function ConnectionFacts({ c, chain = true }: { c: ConnectionInfo; chain?
             </dd>
           </>
         )}
+        {c.ct !== undefined && <CtFacts ct={c.ct} />}
         <dt>Timing</dt>
         <dd>{timing(c)}</dd>
         <dt>When</dt>

@@ -6,6 +6,7 @@ import { draftPins, withPinLabel, type HostDraft } from '../host-form-model.ts'
 import { shownDate } from '../pin-date.ts'
 import { HostChecksPanel } from './host-checks-panel.tsx'
 import { ProbePanel } from './probe-panel.tsx'
+import { HostCtFields } from './host-ct-fields.tsx'
 
 interface Props {
   draft: HostDraft
@@ -65,6 +66,7 @@ export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: P
             <option value="ca">CAs (system plus the ones below)</option>
             <option value="pin">pin only (self-signed or private servers)</option>
           </select>
+          <HostCtFields id={id} draft={draft} onChange={onChange} />
           <label htmlFor={`${id}-dnsMode`}>Resolve with</label>
           <div className="host-dns">
             <select data-testid="host-dns-mode" {...field('dnsMode')}>
