@@ -59,6 +59,7 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
           ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
           ...(options.each === undefined ? {} : { each: perUrl(options.each) }),
           byCategory: folder === undefined,
+          ...(options.signature === undefined ? {} : { signature: options.signature }),
         },
       )
       const rejected: Rejected[] = [
