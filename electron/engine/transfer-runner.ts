@@ -23,7 +23,8 @@ import { checkFreeSpace, chooseTarget, partPathOf } from './target-path.ts'
 import type { TokenBucket } from './token-bucket.ts'
 import { Representation } from './validators.ts'
 import { defaultRetry, type RetryPolicy } from './retry-policy.ts'
-import { VerificationFailed, verifyContent } from './verify-content.ts'
+import { InOrderDigests } from './in-order-digests.ts'
+import { streamableDigests, VerificationFailed, verifyContent } from './verify-content.ts'
 
 export interface EngineEnv {
   store: Store
@@ -164,6 +165,9 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
         await part.truncate(0)
       }
       env.onChange?.(row)
+      // One connection from byte 0: what verification needs is hashed as it is written, not read back after.
+      const only = segments.length === 1 ? segments[0] : undefined
+      if (only?.start === 0 && only.done === 0) part.digests = new InOrderDigests(streamableDigests(row))
     } else {
       row = update(env, id, { state: 'downloading' })
     }
@@ -236,6 +240,7 @@ async function finish(
       row,
       part.path,
       signal,
+      part.digests?.result(got),
     ).catch((err: unknown) => {
       if (err instanceof VerificationFailed && row.signature !== null) {
         env.store.transfers.update(id, { signatureResult: JSON.stringify(err.result) })

@@ -46,6 +46,8 @@ export async function verifyContent(
   row: TransferRow,
   partPath: string,
   signal?: AbortSignal,
+  /** Digests already computed as the file was written (see InOrderDigests); only the others are read for. */
+  known?: ReadonlyMap<string, Buffer>,
 ): Promise<SignatureResult | undefined> {
   const checksum = row.checksum ? parseChecksum(row.checksum) : undefined
   const req = parseSignatureRequest(row.signature)
@@ -72,9 +74,11 @@ export async function verifyContent(
       const found = await findSibling(env, base, signal)
       sigName = found.name
       sigFile = classifySignature(found.bytes)
+      shown = attempted(sigName, sigFile)
     } else if (req?.signature) {
       sigName = sourceName(req.signature)
       sigFile = classifySignature(await load(req.signature))
+      shown = attempted(sigName, sigFile)
     }
     const keys = sigFile ? splitKeys(keyTexts) : { ed25519: [], openpgp: [] }
 
@@ -85,7 +89,7 @@ export async function verifyContent(
       shown = signed(sigName, verifyEd(sigFile, sigFile.message, keys), 'signify')
       sums = { entries: parseSums(sigFile.message.toString('utf8')), name: sigName }
     } else if (sumsBytes && sumsName !== undefined) {
-      if (sigFile) shown = await verifyWhole(sigFile, sumsBytes, keys)
+      if (sigFile) shown = await verifyWhole(sigFile, sumsBytes, keys, sigName)
       else shown = { status: 'unsigned', message: `${sumsName} is not signed: it only guards against damage` }
       sums = { entries: parseSums(sumsBytes.toString('utf8')), name: sumsName }
     } else if (sigFile) {
@@ -99,7 +103,8 @@ export async function verifyContent(
     if (checksum) algos.add(checksum.algo)
     if (entry) algos.add(entry.algo)
     if (prehashed) algos.add('blake2b512')
-    const digests = await hashFileMany(partPath, [...algos], signal)
+    const missing = [...algos].filter((a) => !known?.has(a))
+    const digests = new Map([...(known ?? []), ...(await hashFileMany(partPath, missing, signal))])
 
     if (checksum) {
       const have = digests.get(checksum.algo)?.toString('hex')
@@ -125,13 +130,21 @@ export async function verifyContent(
     } else if (fileSignature?.kind === 'openpgp') {
       const stream = Readable.toWeb(createReadStream(partPath)) as ReadableStream<Uint8Array>
       const v = await verifyOpenPgp(fileSignature.bytes, stream, keys.openpgp)
-      shown = { status: 'verified', format: 'openpgp', ...v }
+      shown = { status: 'verified', format: 'openpgp', ...v, ...(sigName ? { source: sigName } : {}) }
     }
     return shown
   } catch (err) {
     if (isPinpointError(err)) throw new VerificationFailed(err, { ...shown, status: 'failed', message: err.message })
     throw err
   }
+}
+
+/** What is known of a signature before it is checked, so a failure can still show who it claims to be by. */
+function attempted(source: string, sig: SignatureFile): SignatureResult {
+  const base = { status: 'failed' as const, ...(source ? { source } : {}) }
+  if (sig.kind === 'openpgp') return { ...base, format: 'openpgp' }
+  const format = sig.kind === 'ed25519' && sig.signature.trusted ? 'minisign' : 'signify'
+  return { ...base, format, algorithm: sig.signature.algorithm, keyId: sig.signature.keyId }
 }
 
 /** A failed check, with what to keep and show about it. */
@@ -157,12 +170,18 @@ function verifyEd(sig: { signature: Signature }, message: Buffer, keys: Publishe
 }
 
 /** A signature over bytes already in memory (a sums file). */
-async function verifyWhole(sig: SignatureFile, bytes: Buffer, keys: PublisherKeys): Promise<SignatureResult> {
+async function verifyWhole(
+  sig: SignatureFile,
+  bytes: Buffer,
+  keys: PublisherKeys,
+  source: string,
+): Promise<SignatureResult> {
   if (sig.kind === 'openpgp') {
-    return { status: 'verified', format: 'openpgp', ...(await verifyOpenPgp(sig.bytes, bytes, keys.openpgp)) }
+    const v = await verifyOpenPgp(sig.bytes, bytes, keys.openpgp)
+    return { status: 'verified', format: 'openpgp', ...v, ...(source ? { source } : {}) }
   }
   const fmt = sig.signature.trusted ? 'minisign' : 'signify'
-  return signed('', verifySignature(sig.signature, bytes, keys.ed25519), fmt)
+  return signed(source, verifySignature(sig.signature, bytes, keys.ed25519), fmt)
 }
 
 async function readWhole(path: string): Promise<Buffer> {
@@ -216,4 +235,18 @@ async function findSibling(env: VerifyEnv, base: URL, signal?: AbortSignal): Pro
     if (bytes) return { name: basename(url.pathname), bytes }
   }
   throw new PinpointError('SIGNATURE_INVALID', `no signature found: tried ${tried.join(', ')}`)
+}
+
+/**
+ * The digests worth computing while a download is written, before its signature or sums file is fetched: the
+ * `--checksum`'s, BLAKE2b-512 for a signature (minisign's prehashed form, the common one), and for a sums file
+ * the algorithm its name suggests. A guess that misses costs a read of the file afterwards, nothing more.
+ */
+export function streamableDigests(row: TransferRow): string[] {
+  const algos = new Set<string>()
+  if (row.checksum) algos.add(parseChecksum(row.checksum).algo)
+  const req = parseSignatureRequest(row.signature)
+  if (req?.sums) algos.add(/512/.test(sourceName(req.sums)) ? 'sha512' : 'sha256')
+  else if (req?.signature) algos.add('blake2b512')
+  return [...algos]
 }

@@ -4,6 +4,7 @@ import type { DuplicateChoice, PreviewItem } from '../../shared/ipc.ts'
 import { limits } from '../../shared/limits.ts'
 import { duplicateChoices, firstBadName, previewNote, skippedCount } from '../add-request.ts'
 import { command } from '../commands.ts'
+import { signatureOption } from '../signature-input.ts'
 import { appStore, useStore } from '../store/index.ts'
 import type { ParsedLinks } from '../store/ui-slice.ts'
 import { AddCheckResult } from './add-check-result.tsx'
@@ -47,6 +48,8 @@ export function AddDialog() {
   const [split, setSplit] = useState(String(defaultSplit))
   const [checksum, setChecksum] = useState('')
   const [paused, setPaused] = useState(false)
+  const [signature, setSignature] = useState('')
+  const [publisherKey, setPublisherKey] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   const [addRejected, setAddRejected] = useState<ParsedLinks['rejected']>([])
@@ -58,6 +61,7 @@ export function AddDialog() {
   // since the list holds the links alone: kept, so checking the list again does not make them vanish.
   const [opened] = useState(() => draft.checked)
   const ids = { urls: useId(), split: useId(), checksum: useId(), paused: useId() }
+  const sigIds = { signature: useId(), key: useId() }
 
   const current = draft.checkedText === draft.text ? draft.checked : null
   const previewed = preview !== null && preview.text === draft.text ? preview.items : null
@@ -115,6 +119,8 @@ export function AddDialog() {
       const badName = firstBadName(parsed.urls, names)
       if (badName !== undefined) return setError(`File name for ${badName.url}: ${badName.reason}`)
       const each = duplicateChoices(parsed.urls, previewed ?? [], names, choices)
+      const signed = signatureOption(signature, publisherKey)
+      if (!signed.ok) return setError(signed.reason)
       let token = folder?.token
       if (shell?.shell === 'serve' && place !== null) {
         const named = await nameFolder(place)
@@ -130,6 +136,7 @@ export function AddDialog() {
           ...(paused ? { startPaused: true } : {}),
           duplicate: 'skip',
           ...(each.length === 0 ? {} : { each }),
+          ...(signed.value === undefined ? {} : { signature: signed.value }),
         },
       })
       if (result === undefined) return
@@ -250,6 +257,25 @@ export function AddDialog() {
             spellCheck={false}
             value={checksum}
             onChange={(e) => setChecksum(e.target.value)}
+          />
+          <label htmlFor={sigIds.signature}>Signature</label>
+          <input
+            id={sigIds.signature}
+            data-testid="add-signature"
+            placeholder="https://…/file.minisig, or auto"
+            spellCheck={false}
+            value={signature}
+            onChange={(e) => setSignature(e.target.value)}
+          />
+          <label htmlFor={sigIds.key}>Publisher key</label>
+          <textarea
+            id={sigIds.key}
+            data-testid="add-pubkey"
+            rows={2}
+            placeholder="minisign/signify key line, or an armored OpenPGP key"
+            spellCheck={false}
+            value={publisherKey}
+            onChange={(e) => setPublisherKey(e.target.value)}
           />
           <label htmlFor={ids.paused}>Start paused</label>
           <input

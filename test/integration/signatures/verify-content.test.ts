@@ -204,6 +204,27 @@ describe('verifying a finished file: signify lists, signed sums files and OpenPG
     await expect(check(req, bytes, wrong)).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' })
   })
 
+  it('uses the digests computed while the file was written instead of reading it again', async () => {
+    const part = join(dir, `${file}.part`)
+    // On disk: tampered bytes. Handed over: the digests of the bytes as they were written. The check trusts the
+    // latter, which shows the file was not read a second time (the engine feeds them from its own writes).
+    await writeFile(part, tampered)
+    const keys = [await text('m.pub')]
+    const row = store.transfers.insert({
+      url: `https://downloads.example.org/pub/${file}`,
+      dir,
+      signature: serializeSignatureRequest({
+        signature: await data('SHA512SUMS.minisig'),
+        sums: await data('SHA512SUMS'),
+        keys,
+      }),
+    })
+    const { createHash } = await import('node:crypto')
+    const known = new Map([['sha512', createHash('sha512').update(bytes).digest()]])
+    expect((await verifyContent(env(), row, part, undefined, known))?.status).toBe('verified')
+    await expect(verifyContent(env(), row, part)).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' })
+  })
+
   it('verifies OpenPGP detached signatures, binary and armored, and refuses a tampered file', async () => {
     const keys = [await text('release.asc')]
     const binary = await check({ signature: await data(`${file}.sig`), keys })
