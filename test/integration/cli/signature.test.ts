@@ -5,6 +5,8 @@ import { promisify } from 'node:util'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { HostRule } from '../../../shared/domain.ts'
+import { openStore } from '../../../electron/store/open-store.ts'
 import { startNginx, type NginxServer } from '../../fixtures/nginx.ts'
 import { makePayload } from '../../fixtures/payload.ts'
 import { makePki, type Pki } from '../../fixtures/pki.ts'
@@ -78,18 +80,24 @@ afterAll(async () => {
 })
 
 async function get(path: string, ...args: string[]) {
+  return getWith({}, path, ...args)
+}
+async function getWith(env: Record<string, string>, path: string, ...args: string[]) {
   const out = await makeTempDir('sig-cli-out')
-  const r = await runCli([
-    'get',
-    '--resolve',
-    `a.test:${nginx.port}:127.0.0.1`,
-    '--cacert',
-    pki.caPath,
-    '-d',
-    out,
-    ...args,
-    `https://a.test:${nginx.port}/${path}`,
-  ])
+  const r = await runCli(
+    [
+      'get',
+      '--resolve',
+      `a.test:${nginx.port}:127.0.0.1`,
+      '--cacert',
+      pki.caPath,
+      '-d',
+      out,
+      ...args,
+      `https://a.test:${nginx.port}/${path}`,
+    ],
+    { env },
+  )
   return { ...r, out, files: (await readdir(out)).sort() }
 }
 const url = (path: string) => `https://a.test:${nginx.port}/${path}`
@@ -139,6 +147,24 @@ describe('pinpoint get --signature', () => {
       ]),
     )
     await removeTempDir(r.out)
+  })
+
+  it("takes the publisher's key from the host's saved rule, and refuses auto where no key is pinned", async () => {
+    const state = await makeTempDir('sig-cli-state')
+    const store = openStore({ dir: state })
+    const keyLine = (await readFile(key('a.pub'), 'utf8')).split('\n')[1] ?? ''
+    store.hostRules.upsert(HostRule.parse({ pattern: 'a.test', publisherKeys: [keyLine] }))
+    store.close()
+    const r = await getWith({ PINPOINT_STATE_DIR: state }, 'pub/release.tar', '--signature', 'auto')
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain('trusted comment: release 1.0 by CI')
+    await removeTempDir(r.out)
+    await removeTempDir(state)
+    const none = await get('pub/release.tar', '--signature', 'auto')
+    expect(none.code).toBe(6)
+    expect(none.stderr).toContain('no publisher key is configured for a.test')
+    expect(none.files).toEqual(['release.tar.part'])
+    await removeTempDir(none.out)
   })
 
   it('exits 6 when auto finds no signature at all', async () => {
