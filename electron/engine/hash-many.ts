@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto'
-import { open } from 'node:fs/promises'
+import { open, type FileHandle } from 'node:fs/promises'
 
 /**
  * Several digests of one file in a single read: a `--checksum`, a sums file's line and a minisign prehash
@@ -29,4 +29,59 @@ export async function hashFileMany(
     }
   }
   return new Map([...hashes].map(([a, h]) => [a, h.digest()]))
+}
+
+/**
+ * The file as a stream for a consumer that must see the bytes themselves (OpenPGP hashes with the signature's
+ * own trailer), with `algos` fed from the same reads: one pass over the file serves both. Pull-based, so a slow
+ * consumer never makes it buffer the file. `digests()` only after the stream was read to its end; `close()`
+ * releases the file if the consumer stopped early.
+ */
+export function hashingStream(
+  path: string,
+  algos: readonly string[],
+  signal?: AbortSignal,
+): { stream: ReadableStream<Uint8Array>; digests(): Map<string, Buffer>; close(): Promise<void> } {
+  const hashes = new Map<string, Hash>(algos.map((a) => [a, createHash(a)]))
+  let fd: FileHandle | undefined
+  let pos = 0
+  let ended = false
+  const close = async () => {
+    const open = fd
+    fd = undefined
+    await open?.close().catch(() => {})
+  }
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        signal?.throwIfAborted()
+        fd ??= await open(path, 'r')
+        // A fresh buffer per read: the consumer may hold the chunk after this returns.
+        const buf = Buffer.allocUnsafe(1 << 20)
+        const { bytesRead } = await fd.read(buf, 0, buf.length, pos)
+        if (bytesRead === 0) {
+          ended = true
+          await close()
+          controller.close()
+          return
+        }
+        const chunk = buf.subarray(0, bytesRead)
+        for (const h of hashes.values()) h.update(chunk)
+        pos += bytesRead
+        controller.enqueue(chunk)
+      } catch (err) {
+        await close()
+        controller.error(err)
+      }
+    },
+    cancel: close,
+  })
+  return {
+    stream,
+    digests() {
+      if (!ended) throw new Error('hashingStream: digests asked for before the file was read to its end')
+      return new Map([...hashes].map(([a, h]) => [a, h.digest()]))
+    },
+    close,
+  }
 }

@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { Readable } from 'node:stream'
 
 import type { HostRule } from '../../shared/domain.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
@@ -14,14 +12,14 @@ import {
 } from '../../shared/signature.ts'
 import { classifySignature, splitKeys, type PublisherKeys, type SignatureFile } from '../signatures/classify.ts'
 import { verifySignature, type Signature } from '../signatures/minisign.ts'
-import { verifyOpenPgp } from '../signatures/openpgp.ts'
+import { verifyOpenPgp, type OpenPgpVerified } from '../signatures/openpgp.ts'
 import { parseSums, sumsEntryFor, type SumsEntry } from '../signatures/sums-file.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import { findRule } from '../transport/host-rules.ts'
 import type { Transport } from '../transport/transport.ts'
 import { parseChecksum } from './checksum.ts'
 import { fetchSmall } from './fetch-small.ts'
-import { hashFileMany } from './hash-many.ts'
+import { hashFileMany, hashingStream } from './hash-many.ts'
 
 export interface VerifyEnv {
   transport: Transport
@@ -104,7 +102,21 @@ export async function verifyContent(
     if (entry) algos.add(entry.algo)
     if (prehashed) algos.add('blake2b512')
     const missing = [...algos].filter((a) => !known?.has(a))
-    const digests = new Map([...(known ?? []), ...(await hashFileMany(partPath, missing, signal))])
+    let openpgp: OpenPgpVerified | undefined
+    let computed: Map<string, Buffer>
+    if (fileSignature?.kind === 'openpgp') {
+      // openpgp must read the bytes themselves; the other digests are fed from the same reads.
+      const pass = hashingStream(partPath, missing, signal)
+      try {
+        openpgp = await verifyOpenPgp(fileSignature.bytes, pass.stream, keys.openpgp)
+      } finally {
+        await pass.close()
+      }
+      computed = pass.digests()
+    } else {
+      computed = await hashFileMany(partPath, missing, signal)
+    }
+    const digests = new Map([...(known ?? []), ...computed])
 
     if (checksum) {
       const have = digests.get(checksum.algo)?.toString('hex')
@@ -127,10 +139,8 @@ export async function verifyContent(
       const digest = digests.get('blake2b512')
       const message = digest ? { digest } : await readWhole(partPath)
       shown = signed(sigName, verifySignature(fileSignature.signature, message, keys.ed25519), fmt)
-    } else if (fileSignature?.kind === 'openpgp') {
-      const stream = Readable.toWeb(createReadStream(partPath)) as ReadableStream<Uint8Array>
-      const v = await verifyOpenPgp(fileSignature.bytes, stream, keys.openpgp)
-      shown = { status: 'verified', format: 'openpgp', ...v, ...(sigName ? { source: sigName } : {}) }
+    } else if (openpgp) {
+      shown = { status: 'verified', format: 'openpgp', ...openpgp, ...(sigName ? { source: sigName } : {}) }
     }
     return shown
   } catch (err) {

@@ -244,6 +244,13 @@ describe('verifying a finished file: signify lists, signed sums files and OpenPG
     expect(bad.code).toBe('SIGNATURE_INVALID')
   })
 
+  it('checks --checksum from the same read that OpenPGP verifies, and refuses a wrong one', async () => {
+    const { stdout } = await run('sha256sum', [file], { cwd: dir })
+    const req = { signature: await data(`${file}.sig`), keys: [await text('release.asc')] }
+    expect((await check(req, bytes, `sha256=${stdout.split(' ')[0]}`))?.format).toBe('openpgp')
+    await expect(check(req, bytes, `sha256=${'1'.repeat(64)}`)).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' })
+  })
+
   it('refuses an OpenPGP signature by a key not pinned, by an expired key and by a revoked key', async () => {
     const stranger = await failure({ signature: await data(`${file}.sig`), keys: [await text('stranger.asc')] })
     expect(stranger.code).toBe('SIGNATURE_KEY_UNKNOWN')
