@@ -227,7 +227,8 @@ async function finish(
   live.forEach((s) => (s.done = s.written))
 
   if (verifies) {
-    row = update(env, id, { state: 'verifying' })
+    // An outcome from an earlier try (a retry after a failed check) is not shown while this one runs.
+    row = update(env, id, { state: 'verifying', ...(row.signatureResult === null ? {} : { signatureResult: null }) })
     await env.confine?.(dirname(part.path))
     // After the final fsync and before the name: what is verified is exactly what will be kept. A failure leaves
     // the `.part` for inspection and keeps the outcome for the row and its details.
