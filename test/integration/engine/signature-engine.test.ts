@@ -60,6 +60,39 @@ describe('the engine verifies the signature before the file gets its name', () =
     }
   })
 
+  it('over one connection, checks the digests taken as the bytes were written: the file is not read back', async () => {
+    // The observation point: `confine` runs right before the check. Changing a byte of the `.part` there is
+    // seen by a check that reads the file (four connections) and not by one fed by the writes (one).
+    const stateDir = await makeTempDir('sig-engine-state')
+    const flips = new Set<number>()
+    const own = await makeHarness({
+      stateDir,
+      env: {
+        confine: async () => {
+          for (const row of own.store.transfers.listByState(['verifying'])) {
+            if (flips.has(row.id) || !row.targetPath) continue
+            flips.add(row.id)
+            const part = `${row.targetPath}.part`
+            const bytes = await readFile(part)
+            bytes[7] = (bytes[7] ?? 0) ^ 1
+            await writeFile(part, bytes)
+          }
+        },
+      },
+    })
+    try {
+      const url = `http://127.0.0.1:${nginx.port}/f.bin`
+      const one = await own.download(url, { split: 1, signature: await signature('a.pub') })
+      expect(one.state).toBe('completed')
+      const four = await own.download(url, { split: 4, signature: await signature('a.pub') })
+      expect(four.errorCode).toBe('SIGNATURE_INVALID')
+      expect(flips.size).toBe(2)
+    } finally {
+      await own.close()
+      await removeTempDir(stateDir)
+    }
+  })
+
   it('fails with the .part kept, and once the right key is given a retry verifies without showing the old outcome', async () => {
     const url = `http://127.0.0.1:${nginx.port}/g.bin`
     const failed = await h.download(url, { signature: await signature('b.pub') })
