@@ -10,6 +10,7 @@ import type { ParsedLinks } from '../store/ui-slice.ts'
 import { AddCheckResult } from './add-check-result.tsx'
 import { AddPreviewList } from './add-preview-list.tsx'
 import { Modal } from './modal.tsx'
+import { SignatureFields } from './signature-fields.tsx'
 import { nameFolder, RootFolderPicker, type RootChoice } from './root-folder-picker.tsx'
 
 /** How long typing pauses before the list is checked on its own. */
@@ -61,7 +62,6 @@ export function AddDialog() {
   // since the list holds the links alone: kept, so checking the list again does not make them vanish.
   const [opened] = useState(() => draft.checked)
   const ids = { urls: useId(), split: useId(), checksum: useId(), paused: useId() }
-  const sigIds = { signature: useId(), key: useId() }
 
   const current = draft.checkedText === draft.text ? draft.checked : null
   const previewed = preview !== null && preview.text === draft.text ? preview.items : null
@@ -258,24 +258,11 @@ export function AddDialog() {
             value={checksum}
             onChange={(e) => setChecksum(e.target.value)}
           />
-          <label htmlFor={sigIds.signature}>Signature</label>
-          <input
-            id={sigIds.signature}
-            data-testid="add-signature"
-            placeholder="https://…/file.minisig, or auto"
-            spellCheck={false}
-            value={signature}
-            onChange={(e) => setSignature(e.target.value)}
-          />
-          <label htmlFor={sigIds.key}>Publisher key</label>
-          <textarea
-            id={sigIds.key}
-            data-testid="add-pubkey"
-            rows={2}
-            placeholder="minisign/signify key line, or an armored OpenPGP key"
-            spellCheck={false}
-            value={publisherKey}
-            onChange={(e) => setPublisherKey(e.target.value)}
+          <SignatureFields
+            signature={signature}
+            publisherKey={publisherKey}
+            onSignature={setSignature}
+            onPublisherKey={setPublisherKey}
           />
           <label htmlFor={ids.paused}>Start paused</label>
           <input
