@@ -195,6 +195,18 @@ describe('pinpoint get --signature', () => {
     await removeTempDir(missing.out)
   })
 
+  it('takes the signature, the key line and the sums file as local files and text, kept with the download', async () => {
+    const keyLine = (await readFile(key('a.pub'), 'utf8')).split('\n')[1] ?? ''
+    const r = await get('pub/release.tar', '--signature', key('release.tar.minisig'), '--pubkey', keyLine)
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain('trusted comment: release 1.0 by CI')
+    await removeTempDir(r.out)
+    const sums = await get('bsd/release.tar', '--checksum-file', key('SHA256'))
+    expect(sums.code).toBe(0)
+    expect(sums.stderr).toMatch(/SHA256 is not signed/)
+    await removeTempDir(sums.out)
+  })
+
   it('refuses a key that is neither minisign/signify nor OpenPGP before fetching anything', async () => {
     const r = await get(
       'pub/release.tar',
