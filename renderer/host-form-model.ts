@@ -33,6 +33,8 @@ export interface HostDraft {
   ct?: 'report' | 'enforce'
   /** absent: two SCTs from distinct operators. */
   ctPolicy?: 'two-operators' | 'chrome'
+  /** The publisher's signing keys: minisign/signify key lines and armored OpenPGP blocks (see publisherKeyList). */
+  publisherKeys?: string
 }
 
 export const emptyDraft: HostDraft = {
@@ -70,6 +72,7 @@ export function draftFromRule(rule: HostRule): HostDraft {
     ...(rule.hostHeader === undefined ? {} : { hostHeader: rule.hostHeader }),
     ...(rule.ct === undefined ? {} : { ct: rule.ct }),
     ...(rule.ctPolicy === undefined ? {} : { ctPolicy: rule.ctPolicy }),
+    ...(rule.publisherKeys === undefined ? {} : { publisherKeys: rule.publisherKeys.join('\n\n') }),
   }
 }
 
@@ -87,6 +90,7 @@ const LABELS: Record<string, string> = {
   dns: 'DNS',
   ct: 'Certificate Transparency',
   ctPolicy: 'CT policy',
+  publisherKeys: 'Publisher keys',
 }
 
 const split = (text: string, by: RegExp): string[] =>
@@ -104,6 +108,7 @@ export function ruleFromDraft(
   now = Date.now(),
 ): { ok: true; rule: HostRule } | { ok: false; errors: string[] } {
   const notes = notesFor(d, now)
+  const publisherKeys = publisherKeyList(d.publisherKeys ?? '')
   const input: HostRuleInput = {
     pattern: d.pattern,
     addresses: split(d.addresses, /[\s,]+/),
@@ -120,6 +125,7 @@ export function ruleFromDraft(
       : { dns: { mode: d.dnsMode, ...(d.dohUrl.trim() === '' ? {} : { dohUrl: d.dohUrl.trim() }) } }),
     ...(d.ct === undefined ? {} : { ct: d.ct }),
     ...(d.ctPolicy === undefined ? {} : { ctPolicy: d.ctPolicy }),
+    ...(publisherKeys.length === 0 ? {} : { publisherKeys }),
   }
   const parsed = HostRule.safeParse(input)
   if (parsed.success) return { ok: true, rule: parsed.data }
@@ -201,6 +207,7 @@ export function sameDraft(a: HostDraft, b: HostDraft): boolean {
   if (keys.some((k) => a[k] !== b[k])) return false
   if ((a.ct ?? 'report') !== (b.ct ?? 'report')) return false
   if ((a.ctPolicy ?? 'two-operators') !== (b.ctPolicy ?? 'two-operators')) return false
+  if ((a.publisherKeys ?? '').trim() !== (b.publisherKeys ?? '').trim()) return false
   const pins = new Set([...Object.keys(a.notes), ...Object.keys(b.notes)])
   return [...pins].every((p) => (a.notes[p]?.label ?? '') === (b.notes[p]?.label ?? ''))
 }
@@ -215,4 +222,30 @@ export function probeUrlFor(d: HostDraft): string {
   const port = d.port.trim()
   const name = host.includes(':') ? `[${host}]` : host
   return `https://${name}${/^\d+$/.test(port) && port !== '443' ? `:${port}` : ''}/`
+}
+
+/**
+ * The keys of the publisher-keys field, one per entry: each armored OpenPGP block whole, and each other line
+ * that is not a comment (a minisign or signify key line; the `untrusted comment:` line of a `.pub` file is
+ * skipped). Main checks each key again when it is used.
+ */
+export function publisherKeyList(text: string): string[] {
+  const keys: string[] = []
+  let block: string[] | undefined
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (block) {
+      block.push(line)
+      if (line.startsWith('-----END PGP PUBLIC KEY BLOCK-----')) {
+        keys.push(block.join('\n'))
+        block = undefined
+      }
+    } else if (line.startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----')) {
+      block = [line]
+    } else if (line !== '' && !line.startsWith('untrusted comment:')) {
+      keys.push(line)
+    }
+  }
+  if (block) keys.push(block.join('\n'))
+  return keys
 }

@@ -81,6 +81,11 @@ export const HostRule = z
     ct: CtMode.optional(),
     /** Which CT policy applies; absent: at least two SCTs from distinct operators. */
     ctPolicy: CtPolicy.optional(),
+    /**
+     * The keys this host's publisher signs files with: minisign/signify base64 key lines and OpenPGP armored
+     * keys. Several allow a key rotation; `--signature auto` looks for a signature only where one is given.
+     */
+    publisherKeys: z.array(z.string().trim().min(1).max(262_144)).max(16).optional(),
   })
   .refine((r) => r.trust !== 'pin' || r.pins.length > 0, {
     message: 'trust "pin" needs at least one pin: the leaf key must match it',

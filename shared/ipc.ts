@@ -11,6 +11,7 @@ import { ConnectionProfile } from './profile.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, SettingProblem, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
+import { SignatureRequest } from './signature.ts'
 
 /**
  * The one IPC contract between the renderer and main: every channel, with the schema of what goes in and out.
@@ -69,6 +70,8 @@ export const AddOptions = z.strictObject({
   each: z.array(AddEach).max(MAX_URLS).optional(),
   /** Spread each download's connections over this many of its host's best nodes (kept in its profile). */
   nodesSpread: z.number().int().min(2).max(16).optional(),
+  /** A signature URL (or `auto`), the publisher's keys and a sums file URL; checked in main. */
+  signature: SignatureRequest.optional(),
 })
 
 /** A transfer already in the list for a URL being added. */
@@ -316,6 +319,8 @@ export const controlRequests = {
       split: z.number().int().min(limits.split.min).max(limits.split.max).optional(),
       checksum: z.string().max(256).optional(),
       profile: ConnectionProfile.optional(),
+      /** A publisher's signature, its keys and a sums file the files must satisfy (shared/signature.ts). */
+      signature: SignatureRequest.optional(),
     }),
     /** `ids`: every download the request names (added, already there, or done), in input order. */
     output: z.strictObject({

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ConnectionSummary } from './connection.ts'
 import { TransferState } from './domain.ts'
 import { FailureInfo } from './errors.ts'
+import { SignatureResult } from './signature.ts'
 
 /**
  * A retry the transfer is waiting for, or whose attempt has begun and brought no bytes yet. It lives only while
@@ -45,5 +46,7 @@ export const TransferView = z.strictObject({
   createdAt: z.number(),
   /** When it completed (same clock); null until it has. */
   completedAt: z.number().nullable(),
+  /** How the publisher's signature (or sums file) checked out; null when none was asked or not yet checked. */
+  signature: SignatureResult.nullable().optional(),
 })
 export type TransferView = z.infer<typeof TransferView>

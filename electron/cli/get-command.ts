@@ -13,9 +13,10 @@ import type { CliIo } from './io.ts'
 import { connectControl, getThroughControl } from './control-client.ts'
 import { openEngine, stateDirOf, type Engine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'
+import { signatureRequestOf, type SignatureFlags } from './signature-options.ts'
 import { readStdin, readUrlList } from './url-list.ts'
 
-export interface GetFlags extends ConnectFlags {
+export interface GetFlags extends ConnectFlags, SignatureFlags {
   output?: string
   dir?: string
   stateDir?: string
@@ -81,6 +82,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     throw new PinpointError('BAD_INPUT', `--limit-rate "${flags.limitRate}": expected a rate such as 500K or 2M`)
   }
   const setup = await connectSetup(flags, urls)
+  const signature = await signatureRequestOf(flags, io.cwd, urls.length)
 
   const outPath = flags.output === undefined ? undefined : resolve(io.cwd, flags.output)
   const dir = outPath ? dirname(outPath) : resolve(io.cwd, flags.dir ?? '.')
@@ -98,6 +100,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     ...(split === undefined ? {} : { split }),
     ...(checksum === undefined ? {} : { checksum }),
     ...(profile === undefined ? {} : { profile }),
+    ...(signature === undefined ? {} : { signature }),
   }
   let engine: Engine
   try {

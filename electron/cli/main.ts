@@ -70,6 +70,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--limit-rate <rate>', 'a global rate limit, e.g. 500K or 2M')
     .option('--checksum <algo=hex>', 'verify before completing: sha256, sha512, sha1 or md5')
     .option(
+      '--signature <url|file|auto>',
+      "complete only when the publisher's signature (minisign, signify, OpenPGP) verifies; auto: <url>.minisig, .sig, .asc",
+    )
+    .option('--pubkey <key|file>', 'a publisher key the signature may be made by (repeatable)', collect)
+    .option('--checksum-file <url|file>', 'a SHA256SUMS-style list the file must be in (signed with --signature)')
+    .option(
       '--retry <n>',
       `tries again after a transient failure at most this many times in a row (default ${defaultRetry.maxAttempts - 1})`,
     )

@@ -1,4 +1,5 @@
 import { exitCodeFor } from '../../shared/errors.ts'
+import { describeSignature, parseSignatureResult } from '../../shared/signature.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import type { CliIo } from './io.ts'
 import type { Engine } from './open-engine.ts'
@@ -45,6 +46,8 @@ function report(rows: TransferRow[], io: CliIo): number {
   for (const row of rows) {
     if (row.state === 'completed') {
       io.stderr(`saved ${row.savedPath} (${row.total ?? '?'} bytes)\n`)
+      const signature = parseSignatureResult(row.signatureResult)
+      if (signature) io.stderr(`  ${describeSignature(signature)}\n`)
       continue
     }
     const code = row.errorCode ?? 'INTERRUPTED'

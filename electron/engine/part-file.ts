@@ -3,6 +3,7 @@ import { lstat, open, type FileHandle } from 'node:fs/promises'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { fileError } from './finalize.ts'
+import type { InOrderDigests } from './in-order-digests.ts'
 
 /**
  * The `.part` file of one transfer: positional writes from every segment, and `datasync` as the durability
@@ -14,6 +15,8 @@ import { fileError } from './finalize.ts'
 export class PartFile {
   readonly path: string
   readonly #fd: FileHandle
+  /** Fed every write once it is on disk, when the transfer's verification can be hashed as it downloads. */
+  digests: InOrderDigests | undefined
   /** The write in flight, if any: writes to this file go one at a time (see `write`). */
   #writing: Promise<void> = Promise.resolve()
 
@@ -67,6 +70,7 @@ export class PartFile {
       })
       off += bytesWritten
     }
+    this.digests?.written(buf, length, position)
   }
 
   async datasync(): Promise<void> {

@@ -11,7 +11,6 @@ import type { HttpResponse } from '../transport/http-request.ts'
 import { profiledTransport } from '../transport/profiled-transport.ts'
 import type { Transport } from '../transport/transport.ts'
 import { checkpoint, type LiveSegment } from './checkpointer.ts'
-import { hashFile, parseChecksum } from './checksum.ts'
 import { finalizePart } from './finalize.ts'
 import { factsOf } from './first-response.ts'
 import { reportRetry, retrying } from './retrying.ts'
@@ -25,6 +24,8 @@ import type { TokenBucket } from './token-bucket.ts'
 import { Representation } from './validators.ts'
 import { defaultRetry, type RetryPolicy } from './retry-policy.ts'
 import { spreadNodes, type NodeRanking } from './node-spread.ts'
+import { InOrderDigests } from './in-order-digests.ts'
+import { streamableDigests, VerificationFailed, verifyContent } from './verify-content.ts'
 
 export interface EngineEnv {
   store: Store
@@ -60,8 +61,8 @@ const OPEN_END = Number.MAX_SAFE_INTEGER
  * Take one transfer from wherever it stands to `completed`, or throw the PinpointError that stopped it.
  *
  * Abort via `signal` to pause or stop: durable progress is committed before this returns, and the caller
- * picks the resulting state. The file only gets its final name after its size (and checksum, when given)
- * checked out and it was fsynced.
+ * picks the resulting state. The file only gets its final name after its size (and checksum and signature,
+ * when given) checked out and it was fsynced.
  */
 export async function runTransfer(env: EngineEnv, id: number, signal: AbortSignal): Promise<TransferRow> {
   for (let restarts = 0; ; restarts++) {
@@ -169,6 +170,9 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
         await part.truncate(0)
       }
       env.onChange?.(row)
+      // One connection from byte 0: what verification needs is hashed as it is written, not read back after.
+      const only = segments.length === 1 ? segments[0] : undefined
+      if (only?.start === 0 && only.done === 0) part.digests = new InOrderDigests(streamableDigests(row))
     } else {
       row = update(env, id, { state: 'downloading' })
     }
@@ -190,7 +194,7 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
       split: (seg, at) => env.store.segments.split(id, seg.start, at),
     })
     first = undefined
-    return await finish(env, row, part, live, commit)
+    return await finish(env, row, part, live, commit, signal)
   } finally {
     await first?.close()
     await part?.close()
@@ -203,6 +207,7 @@ async function finish(
   part: PartFile,
   live: LiveSegment[],
   commit: (updates: Array<{ start: number; done: number }>) => void,
+  signal: AbortSignal,
 ): Promise<TransferRow> {
   const id = row.id
   const got = live.reduce((n, s) => n + s.written, 0)
@@ -222,19 +227,35 @@ async function finish(
   // The name the file will most likely get is recorded with "finalizing", saving a write for each file;
   // finalizePart records another only if that one is taken (see its crash-safety note).
   const finalizing = { state: 'finalizing', savedPath: row.targetPath } as const
-  if (row.checksum) commit(durable)
-  // Without a checksum to verify, the last progress and "finalizing" are one commit.
+  const verifies = row.checksum !== null || row.signature !== null
+  if (verifies) commit(durable)
+  // Without a checksum or signature to verify, the last progress and "finalizing" are one commit.
   else row = env.store.transaction(() => (commit(durable), update(env, id, finalizing)))
   live.forEach((s) => (s.done = s.written))
 
-  if (row.checksum) {
-    const want = parseChecksum(row.checksum)
-    row = update(env, id, { state: 'verifying' })
+  if (verifies) {
+    // An outcome from an earlier try (a retry after a failed check) is not shown while this one runs.
+    row = update(env, id, { state: 'verifying', ...(row.signatureResult === null ? {} : { signatureResult: null }) })
     await env.confine?.(dirname(part.path))
-    const have = await hashFile(part.path, want.algo)
-    if (have !== want.hex) {
-      throw new PinpointError('CHECKSUM_MISMATCH', `${want.algo} mismatch: expected ${want.hex}, got ${have}`)
-    }
+    // After the final fsync and before the name: what is verified is exactly what will be kept. A failure leaves
+    // the `.part` for inspection and keeps the outcome for the row and its details.
+    const checked = await verifyContent(
+      {
+        transport: env.transport,
+        hostRules: () => env.store.hostRules.list(),
+        idleTimeoutMs: env.idleTimeoutMs ?? 30_000,
+      },
+      row,
+      part.path,
+      signal,
+      part.digests?.result(got),
+    ).catch((err: unknown) => {
+      if (err instanceof VerificationFailed && row.signature !== null) {
+        env.store.transfers.update(id, { signatureResult: JSON.stringify(err.result) })
+      }
+      throw err
+    })
+    if (checked) env.store.transfers.update(id, { signatureResult: JSON.stringify(checked) })
     row = update(env, id, finalizing)
   }
   await env.beforeFinalize?.(row)

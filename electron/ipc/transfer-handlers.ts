@@ -60,6 +60,7 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
           ...(options.each === undefined ? {} : { each: perUrl(options.each) }),
           ...(options.nodesSpread === undefined ? {} : { profile: { rules: [], nodesSpread: options.nodesSpread } }),
           byCategory: folder === undefined,
+          ...(options.signature === undefined ? {} : { signature: options.signature }),
         },
       )
       const rejected: Rejected[] = [

@@ -4,7 +4,9 @@ import { checkDownloadUrl } from '../../shared/links.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { parseProfile, serializeProfile, type ConnectionProfile } from '../../shared/profile.ts'
 import { settingFields } from '../../shared/settings.ts'
+import { serializeSignatureRequest, type SignatureRequest } from '../../shared/signature.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
+import { splitKeys } from '../signatures/classify.ts'
 import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
 import { nameFromUrl } from '../engine/file-names.ts'
 import { exists } from '../engine/target-path.ts'
@@ -51,6 +53,8 @@ export interface AddRequest {
    * settings give one (see add-by-category.ts).
    */
   byCategory?: boolean
+  /** A publisher's signature, its keys and a sums file each file must satisfy before it completes. */
+  signature?: SignatureRequest
 }
 
 export interface AddResult {
@@ -93,6 +97,14 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
   } catch (err) {
     // It applies to every URL of the request, so each is refused with the reason.
     const reason = `bad checksum: ${(err as Error).message.replace(/^--checksum /, '')}`
+    return { ...result, rejected: req.urls.map((input) => ({ input, reason })) }
+  }
+  let signature: string | null
+  try {
+    signature = serializeSignatureRequest(req.signature)
+    checkSignatureRequest(req.signature, req.urls.length)
+  } catch (err) {
+    const reason = `bad signature settings: ${(err as Error).message}`
     return { ...result, rejected: req.urls.map((input) => ({ input, reason })) }
   }
   const urls: string[] = []
@@ -152,7 +164,9 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
         const { credentials } = splitCredentials(s.url)
         if (credentials) store.secrets.put(s.found.id, credentials)
         const next = serializeProfile(merge(req.profile, parseProfile(s.found.connection)))
-        const row = next === s.found.connection ? s.found : store.transfers.update(s.found.id, { connection: next })
+        let row = next === s.found.connection ? s.found : store.transfers.update(s.found.id, { connection: next })
+        // Signature settings given again replace the stored ones; absent, the download keeps what it had.
+        if (signature !== null && signature !== row.signature) row = store.transfers.update(row.id, { signature })
         result.existing.push(row)
         result.rows.push(row)
       } else {
@@ -165,6 +179,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
           ...(req.limitRate === undefined ? {} : { limitRate: req.limitRate }),
           connection,
           paused: req.paused === true,
+          signature,
         })
         result.added.push(row)
         result.rows.push(row)
@@ -187,4 +202,16 @@ interface Seen {
 function savedSplit(store: Store): number {
   const saved = settingFields.split.safeParse(store.settings.get('split'))
   return saved.success ? saved.data : limits.split.default
+}
+
+/**
+ * A signature of one file (not `auto`, not a signed sums list) is for one URL; the keys must parse. Whether the
+ * signature verifies is known only once the file is in.
+ */
+function checkSignatureRequest(req: SignatureRequest | undefined, urls: number): void {
+  if (!req) return
+  splitKeys(req.keys)
+  if (req.signature !== undefined && req.signature !== 'auto' && req.sums === undefined && urls > 1) {
+    throw new Error('a signature file is for one URL (use auto, or a signed sums file, for several)')
+  }
 }

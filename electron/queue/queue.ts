@@ -40,6 +40,8 @@ export interface AddInput {
   /** JSON of how to connect for this transfer, kept for resumes (see the CLI's connect options). */
   connection?: string | null
   paused?: boolean
+  /** JSON of the SignatureRequest the file must satisfy before it completes (shared/signature.ts). */
+  signature?: string | null
 }
 
 type StopReason = 'pause' | 'stop' | 'cancel'
@@ -134,6 +136,7 @@ export class Queue {
         ...(input.checksum === undefined ? {} : { checksum: input.checksum }),
         ...(input.limitRate === undefined ? {} : { limitRate: input.limitRate }),
         ...(input.connection ? { connection: input.connection } : {}),
+        ...(input.signature ? { signature: input.signature } : {}),
       })
       if (credentials) this.#store.secrets.put(added.id, credentials)
       return added

@@ -3,6 +3,7 @@ import type { TransferRow } from '../store/transfers-repo.ts'
 import { readSummary } from './connection-summary.ts'
 import { shownName } from './shown-name.ts'
 import { etaSeconds } from './speed-meter.ts'
+import { parseSignatureResult } from '../../shared/signature.ts'
 
 /**
  * What only a running transfer has: bytes received since its last checkpoint, its current rate, and the retry
@@ -38,5 +39,6 @@ export function transferView(row: TransferRow, durable: number, live: LiveFigure
     retry: live?.retry ?? null,
     createdAt: row.createdAt,
     completedAt: row.state === 'completed' ? row.completedAt : null,
+    signature: parseSignatureResult(row.signatureResult),
   }
 }

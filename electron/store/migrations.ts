@@ -134,6 +134,12 @@ const migrations: readonly Step[] = [
     PRIMARY KEY (host, port)
   );
   `,
+  // What a download must prove before it completes (JSON of a SignatureRequest: a publisher's signature, the
+  // keys it may be made by, a sums file) and how that went (JSON of a SignatureResult), so both survive a restart.
+  `
+  ALTER TABLE transfers ADD COLUMN signature TEXT;
+  ALTER TABLE transfers ADD COLUMN signature_result TEXT;
+  `,
 ]
 
 /** The version this code reads and writes. */

@@ -43,6 +43,10 @@ export interface TransferRow {
   createdAt: number
   updatedAt: number
   completedAt: number | null
+  /** JSON of the SignatureRequest (shared/signature.ts) this download must satisfy, or null. */
+  signature: string | null
+  /** JSON of the latest SignatureResult, or null before verification. */
+  signatureResult: string | null
 }
 
 export type TransferPatch = Partial<Omit<TransferRow, 'id' | 'createdAt'>>
@@ -57,6 +61,7 @@ export interface NewTransfer {
   limitRate?: number | null
   connection?: string | null
   state?: TransferState
+  signature?: string | null
 }
 
 export interface TransfersRepo {
@@ -112,6 +117,8 @@ const COLUMNS = {
   restarts: 'restarts',
   updatedAt: 'updated_at',
   completedAt: 'completed_at',
+  signature: 'signature',
+  signatureResult: 'signature_result',
 } as const satisfies Record<keyof TransferPatch, string>
 
 const FIND = `SELECT * FROM transfers WHERE url = :url AND dir = :dir AND (:name IS NULL OR name = :name)`
@@ -120,9 +127,9 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
   const s = {
     insert: db.prepare(`
       INSERT INTO transfers (url, dir, name, target_path, state, split, checksum, limit_rate, connection, position,
-                             created_at, updated_at)
+                             created_at, updated_at, signature)
       VALUES (:url, :dir, :name, :targetPath, :state, :split, :checksum, :limitRate, :connection,
-              (SELECT COALESCE(MAX(position), 0) + 1 FROM transfers), :now, :now)
+              (SELECT COALESCE(MAX(position), 0) + 1 FROM transfers), :now, :now, :signature)
       RETURNING *`),
     get: db.prepare('SELECT * FROM transfers WHERE id = ?'),
     list: db.prepare('SELECT * FROM transfers ORDER BY position, id'),
@@ -156,6 +163,7 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
         limitRate: input.limitRate ?? null,
         connection: input.connection ?? null,
         now: now(),
+        signature: input.signature ?? null,
       }
       const row = guardTarget(input.targetPath, () => s.insert.get(params))
       if (!row) throw new Error('transfers.insert: INSERT … RETURNING gave no row')
@@ -269,6 +277,8 @@ interface Row {
   created_at: number
   updated_at: number
   completed_at: number | null
+  signature: string | null
+  signature_result: string | null
 }
 
 function maybeRow(r: Record<string, SQLOutputValue> | undefined): TransferRow | undefined {
@@ -302,5 +312,7 @@ function toRow(raw: Record<string, SQLOutputValue> | Row): TransferRow {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     completedAt: r.completed_at,
+    signature: r.signature ?? null,
+    signatureResult: r.signature_result ?? null,
   }
 }

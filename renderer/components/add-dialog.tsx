@@ -4,11 +4,13 @@ import type { DuplicateChoice, PreviewItem } from '../../shared/ipc.ts'
 import { limits } from '../../shared/limits.ts'
 import { duplicateChoices, firstBadName, previewNote, skippedCount } from '../add-request.ts'
 import { command } from '../commands.ts'
+import { signatureOption } from '../signature-input.ts'
 import { appStore, useStore } from '../store/index.ts'
 import type { ParsedLinks } from '../store/ui-slice.ts'
 import { AddCheckResult } from './add-check-result.tsx'
 import { AddPreviewList } from './add-preview-list.tsx'
 import { Modal } from './modal.tsx'
+import { SignatureFields } from './signature-fields.tsx'
 import { nameFolder, RootFolderPicker, type RootChoice } from './root-folder-picker.tsx'
 
 /** How long typing pauses before the list is checked on its own. */
@@ -47,6 +49,8 @@ export function AddDialog() {
   const [split, setSplit] = useState(String(defaultSplit))
   const [checksum, setChecksum] = useState('')
   const [paused, setPaused] = useState(false)
+  const [signature, setSignature] = useState('')
+  const [publisherKey, setPublisherKey] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   const [addRejected, setAddRejected] = useState<ParsedLinks['rejected']>([])
@@ -115,6 +119,8 @@ export function AddDialog() {
       const badName = firstBadName(parsed.urls, names)
       if (badName !== undefined) return setError(`File name for ${badName.url}: ${badName.reason}`)
       const each = duplicateChoices(parsed.urls, previewed ?? [], names, choices)
+      const signed = signatureOption(signature, publisherKey)
+      if (!signed.ok) return setError(signed.reason)
       let token = folder?.token
       if (shell?.shell === 'serve' && place !== null) {
         const named = await nameFolder(place)
@@ -130,6 +136,7 @@ export function AddDialog() {
           ...(paused ? { startPaused: true } : {}),
           duplicate: 'skip',
           ...(each.length === 0 ? {} : { each }),
+          ...(signed.value === undefined ? {} : { signature: signed.value }),
         },
       })
       if (result === undefined) return
@@ -250,6 +257,12 @@ export function AddDialog() {
             spellCheck={false}
             value={checksum}
             onChange={(e) => setChecksum(e.target.value)}
+          />
+          <SignatureFields
+            signature={signature}
+            publisherKey={publisherKey}
+            onSignature={setSignature}
+            onPublisherKey={setPublisherKey}
           />
           <label htmlFor={ids.paused}>Start paused</label>
           <input

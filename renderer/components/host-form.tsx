@@ -92,6 +92,14 @@ export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: P
             placeholder="-----BEGIN CERTIFICATE-----"
             {...field('ca')}
           />
+          <label htmlFor={`${id}-publisherKeys`}>Publisher keys</label>
+          <textarea
+            data-testid="host-publisher-keys"
+            rows={3}
+            spellCheck={false}
+            placeholder="minisign/signify key lines, or armored OpenPGP keys: what this host's files are signed with"
+            {...field('publisherKeys')}
+          />
         </div>
         <div className="host-error" data-testid="host-error" role="alert">
           {errors.map((e) => (

@@ -11,6 +11,7 @@ import { displayName, selectedIds } from '../store/visible.ts'
 import type { ColumnKey } from '../table-prefs.ts'
 import { ConnectionBadge } from './connection-badge.tsx'
 import { FileIcon } from './file-icon.tsx'
+import { SignatureBadge } from './signature-badge.tsx'
 
 interface RowProps {
   id: number
@@ -97,6 +98,7 @@ function cell(key: ColumnKey, view: TransferView): ReactNode {
           <span className="row-name" title={view.url}>
             {name}
           </span>
+          <SignatureBadge view={view} />
         </>
       )
     }

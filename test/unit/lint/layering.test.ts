@@ -37,7 +37,7 @@ const forbidden: Array<[file: string, code: string, why: RegExp]> = [
   [
     'electron/engine/finalize.ts',
     "import { Queue } from '../queue/queue.ts'",
-    /electron\/engine\/ may import transport, store/,
+    /electron\/engine\/ may import signatures, transport, store/,
   ],
   ['electron/queue/queue.ts', "import { createIpc } from '../ipc/create-ipc.ts'", /electron\/queue\//],
   ['electron/queue/queue.ts', "import { startCore } from '../app-core.ts'", /electron\/queue\//],
