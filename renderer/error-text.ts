@@ -33,6 +33,7 @@ export const errorTitles: Record<ErrorCode, string> = {
   OUTSIDE_ROOTS: 'The folder is outside the folders this server may write to',
   INTERRUPTED: 'The download was interrupted',
   INTERNAL: 'Internal error (please report it)',
+  PROFILE_OLDER: 'This host profile is older than the one installed',
 }
 
 /** The title for a code, plus main's message, which says what exactly happened. */

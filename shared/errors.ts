@@ -42,6 +42,8 @@ export const errorExitCodes = {
   INTERRUPTED: 8,
   /** A bug, not an expected failure: shown with its message so it can be reported. */
   INTERNAL: 1,
+  /** A host profile older than the version of it already installed (same name and signing key). */
+  PROFILE_OLDER: 2,
 } as const
 
 export type ErrorCode = keyof typeof errorExitCodes
