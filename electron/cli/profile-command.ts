@@ -135,7 +135,9 @@ function printInspection(seen: Inspection, io: CliIo): void {
       `  ! conflict ${c.key}: kept as yours (${summary(c.local)}); ${theirs}; --take-profile ${c.key} takes the profile's\n`,
     )
   }
-  for (const k of diff.keptLocal) io.stdout(`  = changed locally, kept: ${k}\n`)
+  for (const k of diff.keptLocal) {
+    io.stdout(`  = changed locally, kept: ${k}; --take-profile ${k} takes the profile's\n`)
+  }
   const none = diff.added.length + diff.changed.length + diff.removed.length + diff.conflicts.length === 0
   io.stdout(`  ${diff.unchanged} unchanged${none ? '; nothing to change' : ''}\n`)
 }
@@ -151,11 +153,14 @@ function summary(rule: HostRule): string {
 }
 
 function takenKeys(diff: ProfileDiff, keys: readonly string[]): string[] {
-  const conflicts = new Set(diff.conflicts.map((c) => c.key))
+  const conflicts = new Set([...diff.conflicts.map((c) => c.key), ...diff.keptLocal])
   for (const k of keys) {
     if (!conflicts.has(k)) {
       const known = [...conflicts].join(', ') || 'none'
-      throw new PinpointError('BAD_INPUT', `--take-profile ${k}: not a conflict of this import (conflicts: ${known})`)
+      throw new PinpointError(
+        'BAD_INPUT',
+        `--take-profile ${k}: not a conflict or local edit of this import (those: ${known})`,
+      )
     }
   }
   return [...keys]

@@ -94,7 +94,7 @@ export function importProfile(
 
 export interface ExportOptions {
   name: string
-  /** Default: one more than the last version exported under this name (1 the first time). */
+  /** Default: one more than the highest version exported under this name (1 the first time). */
   version?: number | undefined
   now: number
   /** Sign with this key; without one, the JSON alone, for `minisign -S` to sign. */

@@ -26,8 +26,8 @@ export function previewProfile(store: ProfileStore, profile: HostProfile): Profi
  * Apply a verified profile in one transaction: every rule it adds, changes and removes, the origins, and the
  * installed version, or (on any failure) none of it.
  *
- * `takeProfile` names the conflicts (by rule key) where the profile's rule replaces the local one; every other
- * conflict keeps the local rule. A kept local edit of a profile rule stays marked as that profile's, with the
+ * `takeProfile` names the conflicts and kept local edits (by rule key) where the profile's rule replaces the
+ * local one; every other conflict keeps the local rule. A kept local edit of a profile rule stays marked as that profile's, with the
  * profile's new copy beside it, so it still shows as changed locally; a kept rule the profile dropped becomes
  * the user's own.
  */
@@ -62,7 +62,9 @@ export function applyProfile(
     // Rules the profile repeats unchanged, and local edits it did not touch, now belong to this version.
     for (const key of diff.keptLocal) {
       const rule = incoming.get(key)
-      if (rule) store.profiles.setOrigin(rule.pattern, rule.port ?? 0, profile.name, profile.version, rule)
+      if (!rule) continue
+      if (take.has(key)) put(rule)
+      else store.profiles.setOrigin(rule.pattern, rule.port ?? 0, profile.name, profile.version, rule)
     }
     for (const rule of profile.rules) {
       const key = ruleKey(rule)

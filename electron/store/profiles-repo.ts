@@ -32,7 +32,9 @@ export interface ProfilesRepo {
   trustKey(key: TrustedProfileKey, at: number): void
   installedVersion(name: string, keyId: string): number | undefined
   setInstalled(name: string, keyId: string, version: number, at: number): void
+  /** The highest version exported under this name. */
   lastExportedVersion(name: string): number | undefined
+  /** Record an export; the highest version is kept, so the next default never repeats an older number. */
   setExported(name: string, version: number): void
 }
 
@@ -58,7 +60,7 @@ export function profilesRepo(db: Preparer): ProfilesRepo {
     ),
     exported: db.prepare('SELECT version FROM profile_exports WHERE name = ?'),
     setExported: db.prepare(
-      'INSERT INTO profile_exports (name, version) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version',
+      'INSERT INTO profile_exports (name, version) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET version = max(version, excluded.version)',
     ),
   }
   return {
