@@ -11,6 +11,7 @@ import { ConnectionProfile } from './profile.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
+import { profileRequests } from './profile-ipc.ts'
 
 /**
  * The one IPC contract between the renderer and main: every channel, with the schema of what goes in and out.
@@ -252,6 +253,7 @@ export const requests = {
     input: Empty,
     output: z.strictObject({ token: FolderToken, label: z.string() }).nullable(),
   },
+  ...profileRequests,
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */

@@ -105,7 +105,11 @@ export interface ExportOptions {
 
 /** A profile of every stored rule, as text: signed (one-file form) or the JSON alone. */
 export function exportProfile(store: ProfileStore, opts: ExportOptions): { text: Buffer; profile: HostProfile } {
-  const name = ProfileName.parse(opts.name)
+  const named = ProfileName.safeParse(opts.name)
+  if (!named.success) {
+    throw new PinpointError('BAD_INPUT', `profile name "${opts.name}": ${named.error.issues[0]?.message ?? 'invalid'}`)
+  }
+  const name = named.data
   const last = store.profiles.lastExportedVersion(name)
   const version = opts.version ?? (last ?? 0) + 1
   const publicKey = opts.key?.publicKey ?? opts.publicKey
