@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -10,7 +10,7 @@ import { openStore } from '../../../electron/store/open-store.ts'
 import { exitCodeFor } from '../../../shared/errors.ts'
 import { HostRule, type HostRuleInput } from '../../../shared/domain.ts'
 import { makeEncryptedKey, makePlainKey } from '../../fixtures/minisign-keys.ts'
-import { BIN, runCli } from '../../fixtures/run-cli.ts'
+import { BIN, onTerminal, runCli } from '../../fixtures/run-cli.ts'
 import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
 
 const run = promisify(execFile)
@@ -176,7 +176,21 @@ describe('pinpoint profile export / import', () => {
     expect(rulesOf(team).find((r) => r.pattern === 'new.example')?.addresses).toEqual(['127.0.0.66'])
   })
 
-  it('signs with an encrypted secret key, its passphrase read from stdin when it is not a terminal', async () => {
+  it('on a terminal, asks to trust a new key by its id and imports on yes', async () => {
+    await exportSigned('tty.pinpoint-profile', ['--version', '30'])
+    const team = join(dir, 'tty-member')
+    const out = await runCli(['profile', 'import', 'tty.pinpoint-profile', '--yes'], {
+      cwd: dir,
+      env: { PINPOINT_STATE_DIR: team },
+      tty: true,
+      input: 'y\n',
+    })
+    expect(out.code, out.stdout).toBe(0)
+    expect(out.stdout).toContain(`trust key ${keyId} for host profiles? [y/N]`)
+    expect(rulesOf(team)).toEqual(rulesOf(admin()))
+  })
+
+  it('signs with an encrypted secret key: the passphrase from stdin off a terminal, typed with echo off on one', async () => {
     await makeEncryptedKey(join(dir, 'locked.pub'), join(dir, 'locked.key'), 'team secret')
     const sign = (passphrase: string) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
@@ -188,7 +202,32 @@ describe('pinpoint profile export / import', () => {
         )
         child.stdin?.end(`${passphrase}\n`)
       })
-    const [good, bad] = await Promise.all([sign('team secret'), sign('not it')])
+    // On a terminal: the prompt, and the passphrase typed with echo off (`script` records what the terminal shows).
+    // Typed only once the prompt shows: what is typed ahead is echoed by the terminal before anyone reads it.
+    const onTty = new Promise<{ code: number; stdout: string }>((resolve) => {
+      const [file, ...argv] = onTerminal([
+        process.execPath,
+        BIN,
+        'profile',
+        'export',
+        '--sign',
+        'locked.key',
+        '--name',
+        'tty',
+      ])
+      const child = spawn(file as string, argv, { cwd: dir, env: { ...process.env, PINPOINT_STATE_DIR: admin() } })
+      let stdout = ''
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString()
+        if (stdout.includes('passphrase for') && child.stdin.writable) child.stdin.end('team secret\r')
+      })
+      child.on('exit', (code) => resolve({ code: code ?? -1, stdout }))
+    })
+    const [good, bad, tty] = await Promise.all([sign('team secret'), sign('not it'), onTty])
+    expect(tty.code, tty.stdout).toBe(0)
+    expect(tty.stdout).toContain('passphrase for')
+    expect(tty.stdout).toContain('untrusted comment: pinpoint host profile signature')
+    expect(tty.stdout).not.toContain('team secret')
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('wrong passphrase')
     expect(good.code, good.stderr).toBe(0)
