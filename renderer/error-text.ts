@@ -35,6 +35,7 @@ export const errorTitles: Record<ErrorCode, string> = {
   INTERNAL: 'Internal error (please report it)',
   CT_FAILED: 'The certificate fails Certificate Transparency',
   CT_LOG_LIST_INVALID: 'The Certificate Transparency log list does not verify',
+  PROFILE_OLDER: 'This host profile is older than the one installed',
 }
 
 /** The title for a code, plus main's message, which says what exactly happened. */

@@ -46,6 +46,8 @@ export const errorExitCodes = {
   CT_FAILED: 4,
   /** A downloaded CT log list whose signature does not verify, or which is not a v3 list. */
   CT_LOG_LIST_INVALID: 6,
+  /** A host profile older than the version of it already installed (same name and signing key). */
+  PROFILE_OLDER: 2,
 } as const
 
 export type ErrorCode = keyof typeof errorExitCodes

@@ -12,6 +12,7 @@ import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, SettingProblem, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
 import { SignatureRequest } from './signature.ts'
+import { profileRequests } from './profile-ipc.ts'
 
 /**
  * The one IPC contract between the renderer and main: every channel, with the schema of what goes in and out.
@@ -259,6 +260,7 @@ export const requests = {
   },
   /** Saved settings this version cannot read, each with what happens instead (the view shows them). */
   'settings:problems': { input: Empty, output: z.array(SettingProblem).max(64) },
+  ...profileRequests,
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */

@@ -13,6 +13,7 @@ import { DEFAULT_NODE_BYTES } from '../transport/node-probe.ts'
 import { probeCommand } from './probe-command.ts'
 import { serveCommand } from './serve-command.ts'
 import { ctUpdateCommand } from './ct-command.ts'
+import { profileExportCommand, profileImportCommand } from './profile-command.ts'
 import type { CliIo } from './io.ts'
 import { processIo } from './io.ts'
 
@@ -133,6 +134,35 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--json', 'print one JSON object')
     .action(async (opts) => {
       exit = await ctUpdateCommand(opts, io)
+    })
+
+  const profile = program
+    .command('profile')
+    .description('host profiles: host rules an administrator signs once and a team imports')
+  profile
+    .command('export')
+    .description('every saved host rule as a signed, versioned profile (stdout, or -o FILE)')
+    .option('--sign <secret-key>', 'sign with this minisign secret key (asks for its passphrase if it has one)')
+    .option('--public-key <file>', 'unsigned export: the minisign public key to name in it, for minisign -S')
+    .option('--name <name>', 'the profile name (default "default")')
+    .option('--version <n>', 'the profile version (default: one more than the last export of this name)')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .option('--state-dir <dir>', 'where the host rules live (also PINPOINT_STATE_DIR)')
+    .action(async (opts) => {
+      exit = await profileExportCommand(opts, io)
+    })
+  profile
+    .command('import')
+    .description('verify a profile, show what it changes, and apply it in one step once confirmed')
+    .argument('<file>', 'the profile (signature on top, or FILE.minisig beside it)')
+    .option('--signature <file>', 'the minisign signature, when it is neither on top nor FILE.minisig')
+    .option('--trust-key <id>', 'trust this signing key id (the first import of a new key needs it off a terminal)')
+    .option('--take-profile <host:port>', "for a conflict: take the profile's rule over yours (repeatable)", collect)
+    .option('--dry-run', 'only show what would change')
+    .option('-y, --yes', 'apply without asking (needed when stdin is not a terminal)')
+    .option('--state-dir <dir>', 'where the host rules live (also PINPOINT_STATE_DIR)')
+    .action(async (file: string, opts) => {
+      exit = await profileImportCommand(file, opts, io)
     })
 
   try {

@@ -7,6 +7,7 @@ import { folderHandlers } from './folder-handlers.ts'
 import type { FolderTokens } from './folder-tokens.ts'
 import { hostHandlers, type Probe } from './host-handlers.ts'
 import { linkHandlers } from './link-handlers.ts'
+import { profileHandlers } from './profile-handlers.ts'
 import type { SettingsService } from './settings-service.ts'
 import { settingsHandlers } from './settings-handlers.ts'
 import { transferHandlers } from './transfer-handlers.ts'
@@ -30,5 +31,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...settingsHandlers(deps),
     ...dialogHandlers(deps),
     ...folderHandlers(deps),
+    ...profileHandlers(deps),
   } satisfies Handlers
 }

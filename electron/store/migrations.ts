@@ -140,6 +140,31 @@ const migrations: readonly Step[] = [
   ALTER TABLE transfers ADD COLUMN signature TEXT;
   ALTER TABLE transfers ADD COLUMN signature_result TEXT;
   `,
+  // Host profiles: where a rule came from (the profile's name and version, and the rule as the profile gave it,
+  // so a local edit shows as a difference), the signing keys the user trusts for profiles, the version of each
+  // installed profile (an older one is refused), and the last version exported under each name. The small keyed
+  // tables are WITHOUT ROWID: the key is the row, one b-tree each instead of a table and its key's index.
+  `
+  ALTER TABLE host_rules ADD COLUMN profile_name TEXT;
+  ALTER TABLE host_rules ADD COLUMN profile_version INTEGER;
+  ALTER TABLE host_rules ADD COLUMN profile_rule TEXT;
+  CREATE TABLE profile_keys (
+    key_id TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    trusted_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE installed_profiles (
+    name TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    installed_at INTEGER NOT NULL,
+    PRIMARY KEY (name, key_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE profile_exports (
+    name TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ]
 
 /** The version this code reads and writes. */

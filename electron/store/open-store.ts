@@ -7,6 +7,7 @@ import { connectionsRepo, type ConnectionsRepo } from './connections-repo.ts'
 import { eventsRepo, type EventsRepo } from './events-repo.ts'
 import { hostRulesRepo, type HostRulesRepo } from './host-rules-repo.ts'
 import { nodeRankingsRepo, type NodeRankingsRepo } from './node-rankings-repo.ts'
+import { profilesRepo, type ProfilesRepo } from './profiles-repo.ts'
 import { SCHEMA_VERSION, migrate, newerSchema, schemaVersion, type MigrationContext } from './migrations.ts'
 import { KEY_FILE, OS_KEY_FILE, secretKeys, type KeyWrap, type SecretKeys } from './secret-key.ts'
 import { seal, secretsRepo, type SecretsRepo } from './secrets-repo.ts'
@@ -49,6 +50,8 @@ export interface Store {
   readonly nodeRankings: NodeRankingsRepo
   /** The credentials of downloads, sealed; URLs are stored without them. */
   readonly secrets: SecretsRepo
+  /** Host profiles: where profile rules came from, the trusted signing keys, installed and exported versions. */
+  readonly profiles: ProfilesRepo
   /** Run `fn` atomically; calls nest (as savepoints). `fn` must be synchronous. */
   transaction: Transaction
   /** Commit this turn's writes now rather than when the turn ends (see TurnCommit). */
@@ -235,6 +238,7 @@ function assemble(p: {
     hostRules: hostRulesRepo(writes),
     nodeRankings: nodeRankingsRepo(writes),
     secrets: secretsRepo(writes, p.keys),
+    profiles: profilesRepo(writes),
     transaction,
     flush: () => turn?.flush(),
     close() {

@@ -1,8 +1,10 @@
 import type { HostRule } from '../../shared/domain.ts'
+import type { RuleOrigin } from '../../shared/host-profile.ts'
 import { formatPin } from '../../shared/pins.ts'
 import { shownDate } from '../pin-date.ts'
 import { ruleKey } from '../store/hosts-slice.ts'
 import { useStore } from '../store/index.ts'
+import { useRuleOrigins } from '../hooks/use-rule-origins.ts'
 
 interface Props {
   selected: HostRule | null
@@ -12,6 +14,7 @@ interface Props {
 /** The saved rules; a row opens its rule in the form (click, or Enter on the focused row's button). */
 export function HostRuleTable({ selected, onEdit }: Props) {
   const rules = useStore((s) => s.hosts.rules)
+  const origins = useRuleOrigins()
   return (
     // Scrolls sideways on its own when a rule's addresses or pins are wider than its column, never over the form.
     <div className="host-rules-scroll">
@@ -54,6 +57,7 @@ export function HostRuleTable({ selected, onEdit }: Props) {
                 >
                   {rule.pattern}
                 </button>
+                <RuleOriginTag origin={origins.get(ruleKey(rule))} />
               </td>
               <td>{rule.port ?? 'any'}</td>
               <td>{rule.addresses.length === 0 ? 'DNS' : rule.addresses.join(', ')}</td>
@@ -87,5 +91,20 @@ function Pins({ rule }: { rule: HostRule }) {
       })}
       <li className="muted">{rule.pinMode}</li>
     </ul>
+  )
+}
+
+/** From which profile (and version) a rule came, and whether it was changed here since. */
+function RuleOriginTag({ origin }: { origin: RuleOrigin | undefined }) {
+  if (origin === undefined) return null
+  return (
+    <span
+      className={origin.changedLocally ? 'rule-origin changed-locally' : 'rule-origin'}
+      data-testid="rule-origin"
+      data-changed-locally={origin.changedLocally}
+    >
+      profile {origin.profile} v{origin.version}
+      {origin.changedLocally ? ' · changed locally' : ''}
+    </span>
   )
 }

@@ -6,6 +6,7 @@ import { isDirty, saveAndRecheck } from '../host-editor-actions.ts'
 import { ruleKey } from '../store/hosts-slice.ts'
 import { appStore, useStore } from '../store/index.ts'
 import { HostForm } from './host-form.tsx'
+import { HostProfiles } from './host-profiles.tsx'
 import { HostRuleTable } from './host-rule-table.tsx'
 import { Modal } from './modal.tsx'
 import './hosts-view.css'
@@ -59,6 +60,7 @@ export function HostsView() {
             Add rule
           </button>
         </div>
+        <HostProfiles />
         <HostRuleTable selected={editor?.original ?? null} onEdit={open} />
       </section>
       {editor !== null && (

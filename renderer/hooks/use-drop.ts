@@ -6,6 +6,7 @@ import { messageOf } from '../store/bootstrap.ts'
 import { appStore } from '../store/index.ts'
 import { mergeParsed, readDrop, readFiles } from '../drop-links.ts'
 import { isRowDrag } from '../queue-order.ts'
+import { isProfileDrop, openProfileFiles } from '../profile-import.ts'
 
 /**
  * Accept drops anywhere on the window; returns whether something is being dragged over it.
@@ -62,6 +63,8 @@ export function useDrop(): boolean {
 async function openDropped(data: DataTransfer): Promise<void> {
   const store = appStore.getState()
   const { files, sources } = readDrop(data)
+  // A host profile goes to the Hosts view's import, not to the add dialog as a list of links.
+  if (isProfileDrop(files)) return openProfileFiles(files)
   try {
     const fromFiles = await readFiles(files)
     const inputs = [...sources, ...fromFiles.sources]
