@@ -62,6 +62,10 @@ export const ConnectionInfo = z.strictObject({
   refused: z.strictObject({ code: z.string(), message: z.string() }).optional(),
   firstByteMs: z.number().optional(),
   reused: z.boolean().optional(),
+  /** The DSCP mark a background transfer asked for on this connection, and whether the runtime could set it. */
+  trafficClass: z
+    .strictObject({ dscp: z.enum(['CS1', 'default']), applied: z.boolean(), note: z.string().optional() })
+    .optional(),
 })
 export type ConnectionInfo = z.output<typeof ConnectionInfo>
 

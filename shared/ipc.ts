@@ -11,6 +11,7 @@ import { ConnectionProfile } from './profile.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
+import { BackgroundStatus, Priority } from './priority.ts'
 
 /**
  * The one IPC contract between the renderer and main: every channel, with the schema of what goes in and out.
@@ -67,6 +68,8 @@ export const AddOptions = z.strictObject({
   duplicate: DuplicateChoice.optional(),
   /** Per URL: a duplicate choice over the one above, and a file name chosen by the user (checked in main). */
   each: z.array(AddEach).max(MAX_URLS).optional(),
+  /** How these transfers share the link; the settings' default when absent. */
+  priority: Priority.optional(),
 })
 
 /** A transfer already in the list for a URL being added. */
@@ -252,6 +255,10 @@ export const requests = {
     input: Empty,
     output: z.strictObject({ token: FolderToken, label: z.string() }).nullable(),
   },
+  /** Give these transfers a priority; running ones restart their connections under it, keeping their bytes. */
+  'transfers:setPriority': { input: z.strictObject({ ids: Ids.shape.ids, priority: Priority }), output: Done },
+  /** The rate background transfers share now, and why it is that (the details view polls it). */
+  'background:status': { input: Empty, output: BackgroundStatus },
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */
@@ -312,6 +319,7 @@ export const controlRequests = {
       split: z.number().int().min(limits.split.min).max(limits.split.max).optional(),
       checksum: z.string().max(256).optional(),
       profile: ConnectionProfile.optional(),
+      priority: Priority.optional(),
     }),
     /** `ids`: every download the request names (added, already there, or done), in input order. */
     output: z.strictObject({

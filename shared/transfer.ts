@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ConnectionSummary } from './connection.ts'
 import { TransferState } from './domain.ts'
 import { FailureInfo } from './errors.ts'
+import { Priority } from './priority.ts'
 
 /**
  * A retry the transfer is waiting for, or whose attempt has begun and brought no bytes yet. It lives only while
@@ -45,5 +46,7 @@ export const TransferView = z.strictObject({
   createdAt: z.number(),
   /** When it completed (same clock); null until it has. */
   completedAt: z.number().nullable(),
+  /** How it shares the link; `background` yields to every other use of it. Absent: normal. */
+  priority: Priority.optional(),
 })
 export type TransferView = z.infer<typeof TransferView>

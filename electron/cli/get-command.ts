@@ -14,6 +14,7 @@ import { connectControl, getThroughControl } from './control-client.ts'
 import { openEngine, stateDirOf, type Engine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'
 import { readStdin, readUrlList } from './url-list.ts'
+import { Priority } from '../../shared/priority.ts'
 
 export interface GetFlags extends ConnectFlags {
   output?: string
@@ -28,6 +29,8 @@ export interface GetFlags extends ConnectFlags {
   json?: boolean
   /** Beside a running app or serve: hand the downloads over and return at once. */
   detach?: boolean
+  /** `normal` or `background`; the saved setting when absent. */
+  priority?: string
 }
 
 /**
@@ -73,6 +76,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   if (flags.limitRate !== undefined && limitRate === undefined) {
     throw new PinpointError('BAD_INPUT', `--limit-rate "${flags.limitRate}": expected a rate such as 500K or 2M`)
   }
+  const priority = priorityOf(flags.priority)
   const setup = await connectSetup(flags, urls)
 
   const outPath = flags.output === undefined ? undefined : resolve(io.cwd, flags.output)
@@ -89,6 +93,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     ...(split === undefined ? {} : { split }),
     ...(checksum === undefined ? {} : { checksum }),
     ...(profile === undefined ? {} : { profile }),
+    ...(priority === undefined ? {} : { priority }),
   }
   let engine: Engine
   try {
@@ -143,4 +148,14 @@ async function ensureDir(dir: string, flag: string): Promise<void> {
     const code = (err as NodeJS.ErrnoException).code ?? 'unusable'
     throw new PinpointError('FILE_ERROR', `${flag} ${dir}: ${code}`)
   }
+}
+
+/** `--priority`: checked here, so a typo names the flag and the choices. */
+function priorityOf(text: string | undefined): Priority | undefined {
+  if (text === undefined) return undefined
+  const parsed = Priority.safeParse(text.trim().toLowerCase())
+  if (!parsed.success) {
+    throw new PinpointError('BAD_INPUT', `--priority "${text}": expected ${Priority.options.join(' or ')}`)
+  }
+  return parsed.data
 }

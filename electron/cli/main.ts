@@ -68,6 +68,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
     .option('--json', 'newline-delimited JSON events on stdout instead of the progress display')
     .option('--detach', 'beside a running app or serve: hand the downloads over and return at once')
+    .option(
+      '--priority <priority>',
+      'normal, or background: yield the link to everything else (default: the saved setting)',
+    )
     .action(async (urls: string[], opts) => {
       exit = await getCommand(urls, opts, io)
     })

@@ -2,6 +2,7 @@ import { limits } from '../../shared/limits.ts'
 import { settingFields } from '../../shared/settings.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
+import { BackgroundRate } from '../engine/background-rate.ts'
 import type { EngineEnv } from '../engine/transfer-runner.ts'
 import { Queue } from '../queue/queue.ts'
 import { openStore, type Store, type StoreOptions } from '../store/open-store.ts'
@@ -37,6 +38,8 @@ export interface OpenedCore {
   queue: Queue
   /** The global rate limit, shared by every download. */
   limiter: TokenBucket
+  /** The rate background transfers share, set by the delay-based controller under the global limit. */
+  background: BackgroundRate
   /** Stop every download gracefully, commit, close the store. Safe to call more than once. */
   shutdown(): Promise<void>
 }
@@ -50,6 +53,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
   const store = openStore({ dir: cfg.stateDir, ...(cfg.keyWrap ? { keyWrap: cfg.keyWrap } : {}) })
   try {
     const limiter = new TokenBucket(cfg.limitRate ?? 0)
+    const background = new BackgroundRate({ ceiling: () => limiter.rate })
     const transport = createTransport({
       rules: () => store.hostRules.list(),
       ranking: (host, port) => freshRanking(store, host, port),
@@ -61,6 +65,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       store,
       transport,
       limiter,
+      background,
       ...(cfg.retries === undefined ? {} : { retry: { ...defaultRetry, maxAttempts: cfg.retries + 1 } }),
       ...(cfg.confine ? { confine: cfg.confine } : {}),
       ...(cfg.beforeFinalize ? { beforeFinalize: cfg.beforeFinalize } : {}),
@@ -77,10 +82,12 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       transport,
       queue,
       limiter,
+      background,
       async shutdown() {
         if (closed) return
         closed = true
         await queue.stop()
+        background.stop()
         store.close()
       },
     }

@@ -98,11 +98,7 @@ export class BackgroundRate {
     const seconds = Math.max(now - this.#lastTick, 1) / 1000
     this.#lastTick = now
     const used = this.bucket.drainCount() / seconds
-    this.#state = stepLedbat(
-      this.#state,
-      { now, samples: this.#pending, ceiling: this.#ceilingNow(), used },
-      this.#cfg,
-    )
+    this.#state = stepLedbat(this.#state, { now, samples: this.#pending, ceiling: this.#ceilingNow(), used }, this.#cfg)
     this.#pending = []
     this.bucket.setRate(this.#state.rate)
     for (const [host, e] of this.#endpoints) {
@@ -190,4 +186,17 @@ export function connectTime(address: string, port: number): Promise<number> {
       reject(err)
     })
   })
+}
+
+/** What a process with no background controller reports: nothing running, the default figures. */
+export function idleBackground(cfg: LedbatConfig = defaultLedbat): BackgroundStatus {
+  return {
+    rate: cfg.start,
+    reason: 'idle',
+    active: 0,
+    baseDelayMs: null,
+    queuingDelayMs: null,
+    targetMs: cfg.targetMs,
+    floor: cfg.floor,
+  }
 }

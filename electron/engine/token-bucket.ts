@@ -17,6 +17,11 @@ export class TokenBucket {
     this.#last = now()
   }
 
+  /** Bytes per second; 0 (or less) when unlimited. */
+  get rate(): number {
+    return this.#rate
+  }
+
   /** A new rate; 0 (or less) lifts the limit, so a settings change needs no new bucket. */
   setRate(bytesPerSecond: number): void {
     this.#rate = bytesPerSecond

@@ -22,6 +22,7 @@ import { MIN_SEGMENT, planSegments, type Segment } from './segment-plan.ts'
 import { RestartNeeded } from './segment-fetch.ts'
 import { checkFreeSpace, chooseTarget, partPathOf } from './target-path.ts'
 import type { TokenBucket } from './token-bucket.ts'
+import type { BackgroundRate } from './background-rate.ts'
 import { Representation } from './validators.ts'
 import { defaultRetry, type RetryPolicy } from './retry-policy.ts'
 
@@ -47,6 +48,8 @@ export interface EngineEnv {
    * and the operation still goes unnoticed.
    */
   confine?: (dir: string) => Promise<void>
+  /** The rate background transfers share (see background-rate.ts); without it they run as normal ones. */
+  background?: BackgroundRate
 }
 
 const MAX_RESTARTS = 3

@@ -10,6 +10,7 @@ import { linkHandlers } from './link-handlers.ts'
 import type { SettingsService } from './settings-service.ts'
 import { settingsHandlers } from './settings-handlers.ts'
 import { transferHandlers } from './transfer-handlers.ts'
+import { priorityHandlers } from './priority-handlers.ts'
 
 export interface HandlerDeps {
   queue: Queue
@@ -30,5 +31,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...settingsHandlers(deps),
     ...dialogHandlers(deps),
     ...folderHandlers(deps),
+    ...priorityHandlers(deps),
   } satisfies Handlers
 }

@@ -59,6 +59,7 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
           ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
           ...(options.each === undefined ? {} : { each: perUrl(options.each) }),
           byCategory: folder === undefined,
+          ...(options.priority === undefined ? {} : { priority: options.priority }),
         },
       )
       const rejected: Rejected[] = [
@@ -150,6 +151,11 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
         // Its own history, from the store: after a restart too, and never another transfer's of the same URL.
         connections: store.connections.list(id).map((c) => c.info),
       }
+    },
+
+    async 'transfers:setPriority'({ ids, priority }) {
+      queue.setPriority(ids, priority)
+      return null
     },
   }
 }

@@ -3,6 +3,7 @@ import { limits } from '../../shared/limits.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { parseProfile, serializeProfile, type ConnectionProfile } from '../../shared/profile.ts'
+import type { Priority } from '../../shared/priority.ts'
 import { settingFields } from '../../shared/settings.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
@@ -51,6 +52,8 @@ export interface AddRequest {
    * settings give one (see add-by-category.ts).
    */
   byCategory?: boolean
+  /** How the downloads share the link; the saved setting when absent. Given for one already there, it moves it. */
+  priority?: Priority
 }
 
 export interface AddResult {
@@ -85,6 +88,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
       `connections per download: expected a whole number from ${limits.split.min} to ${limits.split.max}, got ${split}`,
     )
   }
+  const priority = req.priority ?? savedPriority(store)
   const result: AddResult = { added: [], existing: [], done: [], skipped: [], rejected: [], rows: [] }
   let checksum: string | undefined
   try {
@@ -152,7 +156,9 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
         const { credentials } = splitCredentials(s.url)
         if (credentials) store.secrets.put(s.found.id, credentials)
         const next = serializeProfile(merge(req.profile, parseProfile(s.found.connection)))
-        const row = next === s.found.connection ? s.found : store.transfers.update(s.found.id, { connection: next })
+        let row = next === s.found.connection ? s.found : store.transfers.update(s.found.id, { connection: next })
+        if (req.priority && req.priority !== row.priority)
+          row = store.transfers.update(row.id, { priority: req.priority })
         result.existing.push(row)
         result.rows.push(row)
       } else {
@@ -165,6 +171,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
           ...(req.limitRate === undefined ? {} : { limitRate: req.limitRate }),
           connection,
           paused: req.paused === true,
+          priority,
         })
         result.added.push(row)
         result.rows.push(row)
@@ -187,4 +194,10 @@ interface Seen {
 function savedSplit(store: Store): number {
   const saved = settingFields.split.safeParse(store.settings.get('split'))
   return saved.success ? saved.data : limits.split.default
+}
+
+/** The priority of a download added without one: the app's setting, which the CLI shares. */
+function savedPriority(store: Store): Priority {
+  const saved = settingFields.priority.safeParse(store.settings.get('priority'))
+  return saved.success ? saved.data : 'normal'
 }

@@ -38,5 +38,6 @@ export function transferView(row: TransferRow, durable: number, live: LiveFigure
     retry: live?.retry ?? null,
     createdAt: row.createdAt,
     completedAt: row.state === 'completed' ? row.completedAt : null,
+    priority: row.priority,
   }
 }
