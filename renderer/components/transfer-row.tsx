@@ -11,6 +11,7 @@ import { displayName, selectedIds } from '../store/visible.ts'
 import type { ColumnKey } from '../table-prefs.ts'
 import { ConnectionBadge } from './connection-badge.tsx'
 import { FileIcon } from './file-icon.tsx'
+import { PriorityCell } from './priority-cell.tsx'
 
 interface RowProps {
   id: number
@@ -133,6 +134,8 @@ function cell(key: ColumnKey, view: TransferView): ReactNode {
       return <TimeCell at={view.createdAt} />
     case 'finished':
       return <TimeCell at={view.completedAt} />
+    case 'priority':
+      return <PriorityCell view={view} />
   }
 }
 
