@@ -27,7 +27,7 @@ url="http://$addr:$port/big.bin"
 
 tx() { ip -n "$srv" -s -j link show dev "$vs" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["bytes"])'; }
 probe() { ip netns exec "$cli" "$node" "$root/bench/latency-probe.ts" "$addr" "$port" "$@"; }
-fg() { ip netns exec "$cli" curl -s -o /dev/null --max-time "$1" -w '%{size_download} %{time_total}' "$url" || true; }
+fg() { ip netns exec "$cli" curl -s -o /dev/null --max-time "$1" -w '%{size_download} %{time_total}' "$url" || true; echo; }
 pinpoint() { # priority seconds name
   ip netns exec "$cli" timeout -s INT "$2" "$node" "$root/bin/pinpoint.js" get --priority "$1" \
     -d "$work/out-$3" --state-dir "$work/state-$3" "$url" >/dev/null 2>&1 || true

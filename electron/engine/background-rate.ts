@@ -26,6 +26,9 @@ export interface BackgroundRateOptions {
   now?: () => number
 }
 
+/** The background bucket's burst: a twentieth of a second's worth. */
+const BURST_SECONDS = 0.05
+
 interface Endpoint {
   address: string
   port: number
@@ -65,7 +68,9 @@ export class BackgroundRate {
     this.#now = opts.now ?? (() => performance.now())
     this.#lastTick = this.#now()
     this.#state = initialLedbat(this.#lastTick, this.#cfg)
-    this.bucket = new CountingBucket(this.#state.rate, this.#now)
+    // A short burst: every pause and resume of the reads opens the TCP window in one jump, and the server sends
+    // that jump at once into the link's queue, which is exactly the delay this controller is there to avoid.
+    this.bucket = new CountingBucket(this.#state.rate, this.#now, BURST_SECONDS)
   }
 
   /** A background transfer starts (with its own limit, if any); call the returned function when it stops. */

@@ -129,7 +129,9 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
     )
   }
 
-  const count = p.row.rangeSupported ? Math.max(1, p.row.split) : 1
+  // A background transfer uses one connection: each one's receive window is a burst the shared rate cannot pace,
+  // and the link's queue is what background transfers must leave empty.
+  const count = p.row.rangeSupported && !background ? Math.max(1, p.row.split) : 1
   try {
     await Promise.all(Array.from({ length: count }, () => worker().catch(fail)))
   } finally {

@@ -144,7 +144,9 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
       }
       segments =
         facts.rangeSupported && facts.total !== undefined
-          ? planSegments(facts.total, row.split, env.minSegment ?? MIN_SEGMENT)
+          ? // A background transfer runs one connection (see segment-workers.ts), so one segment: the first
+            // response's body then carries the whole file, with no second request or connection.
+            planSegments(facts.total, row.priority === 'background' ? 1 : row.split, env.minSegment ?? MIN_SEGMENT)
           : [{ start: 0, end: facts.total ?? OPEN_END, done: 0 }]
       // What the first response told us, the file's name and the segment plan are one commit, not four: with a
       // list of small files the store's commits are a good part of each file's cost.

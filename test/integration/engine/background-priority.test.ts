@@ -45,7 +45,8 @@ describe('background priority', () => {
   it('pinpoint get --priority background stores the priority and marks its connections CS1', async () => {
     const state = await tmp('state')
     const dir = await tmp('out')
-    const r = await runCli(['get', '--priority', 'background', '-d', dir, url()], {
+    const before = nginx.accessLog().length
+    const r = await runCli(['get', '--priority', 'background', '-s', '4', '-d', dir, url()], {
       env: { PINPOINT_STATE_DIR: state },
     })
     expect(r.code).toBe(0)
@@ -55,13 +56,19 @@ describe('background priority', () => {
     expect(connections.length).toBeGreaterThan(0)
     // Plain TCP on this runtime (Node 24 has socket.setTypeOfService): the mark is set on the socket.
     for (const c of connections) expect(c.info.trafficClass).toEqual({ dscp: 'CS1', applied: true })
+    // One connection despite -s 4: every receive window is a burst the shared rate cannot pace.
+    const log = await nginx.waitForAccessLog(before + 1)
+    expect(new Set(log.slice(before).map((e) => e.connection)).size, JSON.stringify(log.slice(before))).toBe(1)
   })
 
   it('a normal download is stored as normal, with no mark on its connections', async () => {
     const state = await tmp('state')
     const dir = await tmp('out')
-    const r = await runCli(['get', '-d', dir, url()], { env: { PINPOINT_STATE_DIR: state } })
+    const before = nginx.accessLog().length
+    const r = await runCli(['get', '-s', '4', '-d', dir, url()], { env: { PINPOINT_STATE_DIR: state } })
     expect(r.code).toBe(0)
+    const log = await nginx.waitForAccessLog(before + 2)
+    expect(new Set(log.slice(before).map((e) => e.connection)).size).toBeGreaterThan(1)
     const { transfers, connections } = stored(state)
     expect(transfers).toEqual([{ id: 1, priority: 'normal' }])
     for (const c of connections) expect(c.info.trafficClass).toBeUndefined()

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 import { describe, expect, it } from 'vitest'
 
 import {
@@ -165,5 +167,27 @@ describe('stepLedbat', () => {
   it('gives the same rates for the same samples and times', () => {
     const rtt = (_t: number, i: number) => 20 + ((i * 13) % 40)
     expect(drive(rtt, 5_000)).toEqual(drive(rtt, 5_000))
+  })
+
+  it('on a recorded sequence (a 4 Mbit/s tbf link, quiet, then curl starts at 3 s): grows, then backs off to the floor', () => {
+    // TCP connect times of the benchmark's probe (bench/background.sh with RECORD), in ms from its start.
+    const recorded = JSON.parse(
+      readFileSync(new URL('../../fixtures/recorded/tbf-4mbit-curl-onset.json', import.meta.url), 'utf8'),
+    ) as Array<{ at: number; rttMs: number }>
+    let s = initialLedbat(0)
+    const at = (t: number) => {
+      const samples = recorded.filter((r) => r.at > t - STEP && r.at <= t).map((r) => ({ host: 'srv', ...r }))
+      s = stepLedbat(s, { now: t, samples })
+      return s
+    }
+    const quiet: LedbatState[] = []
+    for (let t = STEP; t <= 3_000; t += STEP) quiet.push(at(t))
+    expect(last(quiet).rate).toBeGreaterThan(4 * defaultLedbat.start)
+    expect(quiet.some((q) => q.reason === 'backing-off')).toBe(false)
+    const busy: LedbatState[] = []
+    for (let t = 3_100; t <= 7_500; t += STEP) busy.push(at(t))
+    expect(busy.findIndex((b) => b.reason === 'at-floor')).toBeLessThan(20)
+    expect(Math.min(...busy.map((b) => b.rate))).toBe(defaultLedbat.floor)
+    expect(Math.max(...busy.slice(20).map((b) => b.rate))).toBeLessThan(last(quiet).rate / 4)
   })
 })
