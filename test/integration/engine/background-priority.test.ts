@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { BackgroundRate } from '../../../electron/engine/background-rate.ts'
+import { addDownloads } from '../../../electron/queue/add-downloads.ts'
 import { startNginx, type NginxServer } from '../../fixtures/nginx.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
 import { runCli } from '../../fixtures/run-cli.ts'
@@ -110,6 +111,22 @@ describe('background priority', () => {
     } finally {
       await h.close()
       background.stop()
+    }
+  })
+
+  it('adding a URL already in the list with a priority moves it; without one, it keeps its own', async () => {
+    const h = await makeIpcHarness()
+    try {
+      const deps = { store: h.store, queue: h.queue }
+      const req = { urls: [`${url()}?same`], dir: h.downloadDir, paused: true }
+      const [row] = (await addDownloads(deps, { ...req, priority: 'background' })).added
+      expect(row?.priority).toBe('background')
+      const again = await addDownloads(deps, req)
+      expect(again.existing.map((r) => [r.id, r.priority])).toEqual([[row!.id, 'background']])
+      const moved = await addDownloads(deps, { ...req, priority: 'normal' })
+      expect(moved.existing.map((r) => [r.id, r.priority])).toEqual([[row!.id, 'normal']])
+    } finally {
+      await h.close()
     }
   })
 
