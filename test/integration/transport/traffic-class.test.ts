@@ -8,9 +8,10 @@ import { CS1_TOS, markTraffic } from '../../../electron/transport/traffic-class.
 import { makePki, type Pki } from '../../fixtures/pki.ts'
 
 let pki: Pki
+// Making the certificates runs openssl several times: slow on a busy machine.
 beforeAll(async () => {
   pki = await makePki()
-})
+}, 60_000)
 
 /** A server on loopback whose connections are held open until it closes. */
 async function listen(make: () => ReturnType<typeof createServer>) {
