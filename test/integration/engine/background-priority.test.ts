@@ -19,7 +19,7 @@ let nginx: NginxServer
 
 beforeAll(async () => {
   nginx = await startNginx({ files: { 'big.bin': big } })
-})
+}, 30_000)
 afterAll(async () => {
   await nginx?.stop()
 })
