@@ -13,6 +13,7 @@ export const COLUMN_KEYS = [
   'connection',
   'added',
   'finished',
+  'priority',
 ] as const
 export type ColumnKey = (typeof COLUMN_KEYS)[number]
 
@@ -38,6 +39,7 @@ export const COLUMNS: Readonly<Record<ColumnKey, ColumnDef>> = {
   connection: { key: 'connection', label: 'Connection', width: 280, min: 90, max: 600 },
   added: { key: 'added', label: 'Added', width: 110, min: 70, max: 240 },
   finished: { key: 'finished', label: 'Finished', width: 110, min: 70, max: 240 },
+  priority: { key: 'priority', label: 'Priority', width: 96, min: 70, max: 200 },
 }
 
 export type SortDir = 'asc' | 'desc'

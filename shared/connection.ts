@@ -65,6 +65,10 @@ export const ConnectionInfo = z.strictObject({
   reused: z.boolean().optional(),
   /** The embedded SCTs and the Certificate Transparency verdict; absent for plain http. */
   ct: CtReport.optional(),
+  /** The DSCP mark a background transfer asked for on this connection, and whether the runtime could set it. */
+  trafficClass: z
+    .strictObject({ dscp: z.enum(['CS1', 'default']), applied: z.boolean(), note: z.string().optional() })
+    .optional(),
 })
 export type ConnectionInfo = z.output<typeof ConnectionInfo>
 

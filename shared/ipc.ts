@@ -13,6 +13,7 @@ import { FolderToken, Rate, SettingProblem, Settings, SettingsPatch } from './se
 import { TransferView } from './transfer.ts'
 import { SignatureRequest } from './signature.ts'
 import { profileRequests } from './profile-ipc.ts'
+import { BackgroundStatus, Priority } from './priority.ts'
 
 /**
  * The one IPC contract between the renderer and main: every channel, with the schema of what goes in and out.
@@ -73,6 +74,8 @@ export const AddOptions = z.strictObject({
   nodesSpread: z.number().int().min(2).max(16).optional(),
   /** A signature URL (or `auto`), the publisher's keys and a sums file URL; checked in main. */
   signature: SignatureRequest.optional(),
+  /** How these transfers share the link; the settings' default when absent. */
+  priority: Priority.optional(),
 })
 
 /** A transfer already in the list for a URL being added. */
@@ -261,6 +264,10 @@ export const requests = {
   /** Saved settings this version cannot read, each with what happens instead (the view shows them). */
   'settings:problems': { input: Empty, output: z.array(SettingProblem).max(64) },
   ...profileRequests,
+  /** Give these transfers a priority; running ones restart their connections under it, keeping their bytes. */
+  'transfers:setPriority': { input: z.strictObject({ ids: Ids.shape.ids, priority: Priority }), output: Done },
+  /** The rate background transfers share now, and why it is that (the details view polls it). */
+  'background:status': { input: Empty, output: BackgroundStatus },
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */
@@ -323,6 +330,7 @@ export const controlRequests = {
       profile: ConnectionProfile.optional(),
       /** A publisher's signature, its keys and a sums file the files must satisfy (shared/signature.ts). */
       signature: SignatureRequest.optional(),
+      priority: Priority.optional(),
     }),
     /** `ids`: every download the request names (added, already there, or done), in input order. */
     output: z.strictObject({

@@ -4,6 +4,7 @@ import { DnsChoice, systemDns } from './dns.ts'
 
 import { Categories, CategoryId, defaultCategories, Extension, MAX_EXTENSIONS } from './categories.ts'
 import { limits } from './limits.ts'
+import { Priority } from './priority.ts'
 
 /**
  * A folder the user picked in main's folder dialog, as the renderer may name it.
@@ -35,6 +36,8 @@ const fields = {
   categories: Categories,
   /** How names are resolved where neither a download nor its host's rule says (shared/dns.ts). */
   dns: DnsChoice,
+  /** The priority of a download added without one (shared/priority.ts). */
+  priority: Priority,
 }
 
 export const settingDefaults = {
@@ -46,6 +49,7 @@ export const settingDefaults = {
   closeToTray: true,
   categories: defaultCategories,
   dns: systemDns,
+  priority: 'normal',
 } as const satisfies { [K in keyof typeof fields]: z.output<(typeof fields)[K]> }
 
 /** The app's settings. `downloadDir` is shown to the user; only main sets it (from a folder the dialog chose). */
@@ -59,6 +63,7 @@ export const Settings = z.strictObject({
   closeToTray: fields.closeToTray.default(settingDefaults.closeToTray),
   categories: fields.categories.default(settingDefaults.categories),
   dns: fields.dns.default(settingDefaults.dns),
+  priority: fields.priority.default(settingDefaults.priority),
 })
 export type Settings = z.output<typeof Settings>
 
@@ -78,6 +83,7 @@ export const SettingsPatch = z.strictObject({
   startAtLogin: fields.startAtLogin.optional(),
   closeToTray: fields.closeToTray.optional(),
   dns: fields.dns.optional(),
+  priority: fields.priority.optional(),
   /**
    * One category's change: its extensions, and its folder as a token (null = back to the download folder). The
    * other categories stay as they are.

@@ -4,6 +4,7 @@ import { ConnectionSummary } from './connection.ts'
 import { TransferState } from './domain.ts'
 import { FailureInfo } from './errors.ts'
 import { SignatureResult } from './signature.ts'
+import { Priority } from './priority.ts'
 
 /**
  * A retry the transfer is waiting for, or whose attempt has begun and brought no bytes yet. It lives only while
@@ -48,5 +49,7 @@ export const TransferView = z.strictObject({
   completedAt: z.number().nullable(),
   /** How the publisher's signature (or sums file) checked out; null when none was asked or not yet checked. */
   signature: SignatureResult.nullable().optional(),
+  /** How it shares the link; `background` yields to every other use of it. Absent: normal. */
+  priority: Priority.optional(),
 })
 export type TransferView = z.infer<typeof TransferView>

@@ -15,6 +15,7 @@ import { openEngine, stateDirOf, type Engine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'
 import { signatureRequestOf, type SignatureFlags } from './signature-options.ts'
 import { readStdin, readUrlList } from './url-list.ts'
+import { Priority } from '../../shared/priority.ts'
 
 export interface GetFlags extends ConnectFlags, SignatureFlags {
   output?: string
@@ -31,6 +32,8 @@ export interface GetFlags extends ConnectFlags, SignatureFlags {
   detach?: boolean
   /** `--nodes-spread` alone (true) or with its count. */
   nodesSpread?: boolean | string
+  /** `normal` or `background`; the saved setting when absent. */
+  priority?: string
 }
 
 /**
@@ -81,6 +84,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   if (flags.limitRate !== undefined && limitRate === undefined) {
     throw new PinpointError('BAD_INPUT', `--limit-rate "${flags.limitRate}": expected a rate such as 500K or 2M`)
   }
+  const priority = priorityOf(flags.priority)
   const setup = await connectSetup(flags, urls)
   const signature = await signatureRequestOf(flags, io.cwd, urls.length)
 
@@ -101,6 +105,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     ...(checksum === undefined ? {} : { checksum }),
     ...(profile === undefined ? {} : { profile }),
     ...(signature === undefined ? {} : { signature }),
+    ...(priority === undefined ? {} : { priority }),
   }
   let engine: Engine
   try {
@@ -164,4 +169,14 @@ async function ensureDir(dir: string, flag: string): Promise<void> {
     const code = (err as NodeJS.ErrnoException).code ?? 'unusable'
     throw new PinpointError('FILE_ERROR', `${flag} ${dir}: ${code}`)
   }
+}
+
+/** `--priority`: checked here, so a typo names the flag and the choices. */
+function priorityOf(text: string | undefined): Priority | undefined {
+  if (text === undefined) return undefined
+  const parsed = Priority.safeParse(text.trim().toLowerCase())
+  if (!parsed.success) {
+    throw new PinpointError('BAD_INPUT', `--priority "${text}": expected ${Priority.options.join(' or ')}`)
+  }
+  return parsed.data
 }

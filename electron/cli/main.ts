@@ -87,6 +87,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       '--nodes-spread [n]',
       "spread each download's connections over the host's n best nodes, 2-16 (default 3): measured, else the rule's",
     )
+    .option(
+      '--priority <priority>',
+      'normal, or background: yield the link to everything else (default: the saved setting)',
+    )
     .action(async (urls: string[], opts) => {
       exit = await getCommand(urls, opts, io)
     })

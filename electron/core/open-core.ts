@@ -3,6 +3,7 @@ import { readDnsSetting, settingFields } from '../../shared/settings.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
+import { BackgroundRate } from '../engine/background-rate.ts'
 import type { EngineEnv } from '../engine/transfer-runner.ts'
 import { Queue } from '../queue/queue.ts'
 import { openStore, type Store, type StoreOptions } from '../store/open-store.ts'
@@ -42,6 +43,8 @@ export interface OpenedCore {
   queue: Queue
   /** The global rate limit, shared by every download. */
   limiter: TokenBucket
+  /** The rate background transfers share, set by the delay-based controller under the global limit. */
+  background: BackgroundRate
   /** Stop every download gracefully, commit, close the store. Safe to call more than once. */
   shutdown(): Promise<void>
 }
@@ -64,6 +67,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       }),
       maxAgeMs: cfg.rankingMaxAgeMs ?? RANKING_FRESH_MS,
     })
+    const background = new BackgroundRate({ ceiling: () => limiter.rate })
     const transport = createTransport({
       rules: () => store.hostRules.list(),
       ranking: (host, port) => nodes.ranked(host, port),
@@ -77,6 +81,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       transport,
       limiter,
       nodes,
+      background,
       ...(cfg.retries === undefined ? {} : { retry: { ...defaultRetry, maxAttempts: cfg.retries + 1 } }),
       ...(cfg.confine ? { confine: cfg.confine } : {}),
       ...(cfg.beforeFinalize ? { beforeFinalize: cfg.beforeFinalize } : {}),
@@ -93,11 +98,13 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       transport,
       queue,
       limiter,
+      background,
       async shutdown() {
         if (closed) return
         closed = true
         await queue.stop()
         await nodes.close()
+        background.stop()
         store.close()
       },
     }

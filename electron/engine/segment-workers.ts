@@ -45,6 +45,10 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
   const minSegment = p.env.minSegment ?? MIN_SEGMENT
   const perTransfer = p.row.limitRate ? new TokenBucket(p.row.limitRate) : undefined
   const limiters = [p.env.limiter, perTransfer].filter((l): l is TokenBucket => l !== undefined)
+  // Background transfers also share the controller's bucket, for as long as their connections run.
+  const background = p.row.priority === 'background' ? p.env.background : undefined
+  if (background) limiters.push(background.bucket)
+  const leave = background?.join(p.row.id, p.row.limitRate)
   let first = p.first
   let failure: unknown
 
@@ -129,10 +133,13 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
     )
   }
 
-  const count = p.row.rangeSupported ? Math.max(1, p.row.split) : 1
+  // A background transfer uses one connection: each one's receive window is a burst the shared rate cannot pace,
+  // and the link's queue is what background transfers must leave empty.
+  const count = p.row.rangeSupported && !background ? Math.max(1, p.row.split) : 1
   try {
     await Promise.all(Array.from({ length: count }, (_, i) => worker(i).catch(fail)))
   } finally {
+    leave?.()
     clearInterval(timer)
     await first?.close()
     // On success the caller's final fsync and commit cover everything; otherwise save what is durable now.

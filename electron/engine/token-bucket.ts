@@ -9,25 +9,33 @@ export class TokenBucket {
   #tokens: number
   #last: number
   readonly #now: () => number
+  readonly #burst: number
 
-  constructor(bytesPerSecond: number, now: () => number = () => performance.now()) {
+  /** `burstSeconds`: how many seconds' worth may be read at once after a pause (one by default). */
+  constructor(bytesPerSecond: number, now: () => number = () => performance.now(), burstSeconds = 1) {
     this.#rate = bytesPerSecond
-    this.#tokens = bytesPerSecond
+    this.#burst = burstSeconds
+    this.#tokens = bytesPerSecond * burstSeconds
     this.#now = now
     this.#last = now()
+  }
+
+  /** Bytes per second; 0 (or less) when unlimited. */
+  get rate(): number {
+    return this.#rate
   }
 
   /** A new rate; 0 (or less) lifts the limit, so a settings change needs no new bucket. */
   setRate(bytesPerSecond: number): void {
     this.#rate = bytesPerSecond
-    this.#tokens = Math.min(this.#tokens, bytesPerSecond)
+    this.#tokens = Math.min(this.#tokens, bytesPerSecond * this.#burst)
   }
 
   /** Spend `n` bytes; returns the milliseconds to wait before reading on (0 when within the rate). */
   take(n: number): number {
     if (this.#rate <= 0) return 0
     const t = this.#now()
-    this.#tokens = Math.min(this.#rate, this.#tokens + ((t - this.#last) / 1000) * this.#rate)
+    this.#tokens = Math.min(this.#rate * this.#burst, this.#tokens + ((t - this.#last) / 1000) * this.#rate)
     this.#last = t
     this.#tokens -= n
     return this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens / this.#rate) * 1000)

@@ -21,6 +21,7 @@ import { MIN_SEGMENT, planSegments, type Segment } from './segment-plan.ts'
 import { RestartNeeded } from './segment-fetch.ts'
 import { checkFreeSpace, chooseTarget, partPathOf } from './target-path.ts'
 import type { TokenBucket } from './token-bucket.ts'
+import type { BackgroundRate } from './background-rate.ts'
 import { Representation } from './validators.ts'
 import { defaultRetry, type RetryPolicy } from './retry-policy.ts'
 import { spreadNodes, type NodeRanking } from './node-spread.ts'
@@ -51,6 +52,8 @@ export interface EngineEnv {
   confine?: (dir: string) => Promise<void>
   /** The hosts' measured nodes: spreading a transfer over them, and measuring them again when stale. */
   nodes?: NodeRanking
+  /** The rate background transfers share (see background-rate.ts); without it they run as normal ones. */
+  background?: BackgroundRate
 }
 
 const MAX_RESTARTS = 3
@@ -147,7 +150,9 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
       }
       segments =
         facts.rangeSupported && facts.total !== undefined
-          ? planSegments(facts.total, row.split, env.minSegment ?? MIN_SEGMENT)
+          ? // A background transfer runs one connection (see segment-workers.ts), so one segment: the first
+            // response's body then carries the whole file, with no second request or connection.
+            planSegments(facts.total, row.priority === 'background' ? 1 : row.split, env.minSegment ?? MIN_SEGMENT)
           : [{ start: 0, end: facts.total ?? OPEN_END, done: 0 }]
       // What the first response told us, the file's name and the segment plan are one commit, not four: with a
       // list of small files the store's commits are a good part of each file's cost.

@@ -11,6 +11,7 @@ import { profileHandlers } from './profile-handlers.ts'
 import type { SettingsService } from './settings-service.ts'
 import { settingsHandlers } from './settings-handlers.ts'
 import { transferHandlers } from './transfer-handlers.ts'
+import { priorityHandlers } from './priority-handlers.ts'
 
 export interface HandlerDeps {
   queue: Queue
@@ -32,5 +33,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...dialogHandlers(deps),
     ...folderHandlers(deps),
     ...profileHandlers(deps),
+    ...priorityHandlers(deps),
   } satisfies Handlers
 }

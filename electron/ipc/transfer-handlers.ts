@@ -61,6 +61,7 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
           ...(options.nodesSpread === undefined ? {} : { profile: { rules: [], nodesSpread: options.nodesSpread } }),
           byCategory: folder === undefined,
           ...(options.signature === undefined ? {} : { signature: options.signature }),
+          ...(options.priority === undefined ? {} : { priority: options.priority }),
         },
       )
       const rejected: Rejected[] = [
@@ -152,6 +153,11 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
         // Its own history, from the store: after a restart too, and never another transfer's of the same URL.
         connections: store.connections.list(id).map((c) => c.info),
       }
+    },
+
+    async 'transfers:setPriority'({ ids, priority }) {
+      queue.setPriority(ids, priority)
+      return null
     },
   }
 }

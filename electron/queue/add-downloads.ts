@@ -3,6 +3,7 @@ import { limits } from '../../shared/limits.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { parseProfile, serializeProfile, type ConnectionProfile } from '../../shared/profile.ts'
+import type { Priority } from '../../shared/priority.ts'
 import { settingFields } from '../../shared/settings.ts'
 import { serializeSignatureRequest, type SignatureRequest } from '../../shared/signature.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
@@ -55,6 +56,8 @@ export interface AddRequest {
   byCategory?: boolean
   /** A publisher's signature, its keys and a sums file each file must satisfy before it completes. */
   signature?: SignatureRequest
+  /** How the downloads share the link; the saved setting when absent. Given for one already there, it moves it. */
+  priority?: Priority
 }
 
 export interface AddResult {
@@ -89,6 +92,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
       `connections per download: expected a whole number from ${limits.split.min} to ${limits.split.max}, got ${split}`,
     )
   }
+  const priority = req.priority ?? savedPriority(store)
   const result: AddResult = { added: [], existing: [], done: [], skipped: [], rejected: [], rows: [] }
   let checksum: string | undefined
   try {
@@ -167,6 +171,8 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
         let row = next === s.found.connection ? s.found : store.transfers.update(s.found.id, { connection: next })
         // Signature settings given again replace the stored ones; absent, the download keeps what it had.
         if (signature !== null && signature !== row.signature) row = store.transfers.update(row.id, { signature })
+        if (req.priority && req.priority !== row.priority)
+          row = store.transfers.update(row.id, { priority: req.priority })
         result.existing.push(row)
         result.rows.push(row)
       } else {
@@ -180,6 +186,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
           connection,
           paused: req.paused === true,
           signature,
+          priority,
         })
         result.added.push(row)
         result.rows.push(row)
@@ -214,4 +221,10 @@ function checkSignatureRequest(req: SignatureRequest | undefined, urls: number):
   if (req.signature !== undefined && req.signature !== 'auto' && req.sums === undefined && urls > 1) {
     throw new Error('a signature file is for one URL (use auto, or a signed sums file, for several)')
   }
+}
+
+/** The priority of a download added without one: the app's setting, which the CLI shares. */
+function savedPriority(store: Store): Priority {
+  const saved = settingFields.priority.safeParse(store.settings.get('priority'))
+  return saved.success ? saved.data : 'normal'
 }

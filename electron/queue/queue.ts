@@ -17,6 +17,9 @@ import type { TransferState } from '../../shared/domain.ts'
 import type { ConnectionInfo } from '../transport/connection-info.ts'
 import type { Connection } from '../transport/transport.ts'
 import { failoverNote } from './failover-note.ts'
+import type { BackgroundStatus, Priority } from '../../shared/priority.ts'
+import { idleBackground } from '../engine/background-rate.ts'
+import { priorityTransport } from './priority-transport.ts'
 
 export interface QueueOptions {
   env: EngineEnv
@@ -42,6 +45,7 @@ export interface AddInput {
   paused?: boolean
   /** JSON of the SignatureRequest the file must satisfy before it completes (shared/signature.ts). */
   signature?: string | null
+  priority?: Priority
 }
 
 type StopReason = 'pause' | 'stop' | 'cancel'
@@ -137,6 +141,7 @@ export class Queue {
         ...(input.limitRate === undefined ? {} : { limitRate: input.limitRate }),
         ...(input.connection ? { connection: input.connection } : {}),
         ...(input.signature ? { signature: input.signature } : {}),
+        ...(input.priority ? { priority: input.priority } : {}),
       })
       if (credentials) this.#store.secrets.put(added.id, credentials)
       return added
@@ -258,6 +263,26 @@ export class Queue {
     this.#pump()
   }
 
+  /**
+   * Give these transfers a priority. A running one is stopped and queued again at once, keeping its bytes, so
+   * its new connections are made (and marked, and limited) under the new priority.
+   */
+  setPriority(ids: number[], priority: Priority): void {
+    for (const id of ids) {
+      const row = this.#store.transfers.get(id)
+      if (!row || row.priority === priority) continue
+      this.#store.transfers.update(id, { priority })
+      this.#store.events.add(id, 'priority', `priority set to ${priority} by the user`)
+      this.#touch(id)
+      this.#abort(id, 'stop')
+    }
+  }
+
+  /** The rate background transfers share now, and why; idle at the floor when this queue has no controller. */
+  backgroundStatus(): BackgroundStatus {
+    return this.#env.background?.status() ?? idleBackground()
+  }
+
   view(row: TransferRow): TransferView {
     const received = this.#received.get(row.id)
     const live = this.#active.has(row.id)
@@ -338,7 +363,8 @@ export class Queue {
     const ctl = new AbortController()
     this.#meters.set(id, new SpeedMeter())
     this.#received.set(id, this.#store.segments.durableBytes(id))
-    const transport = reportingTransport(this.#env.transport, {
+    const priority = this.#store.transfers.get(id)?.priority ?? 'normal'
+    const transport = reportingTransport(priorityTransport(this.#env.transport, priority, this.#env.background), {
       connected: (conn) => this.#connected(id, conn),
       refused: (info) => this.#refused(id, info),
     })

@@ -40,5 +40,6 @@ export function transferView(row: TransferRow, durable: number, live: LiveFigure
     createdAt: row.createdAt,
     completedAt: row.state === 'completed' ? row.completedAt : null,
     signature: parseSignatureResult(row.signatureResult),
+    priority: row.priority,
   }
 }

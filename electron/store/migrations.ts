@@ -165,6 +165,11 @@ const migrations: readonly Step[] = [
     version INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // How a transfer shares the link (shared/priority.ts): `background` ones yield to everything else. Stored with
+  // the transfer, so the app, `pinpoint serve` and the CLI all resume it with the priority it was given.
+  `
+  ALTER TABLE transfers ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('normal', 'background'));
+  `,
 ]
 
 /** The version this code reads and writes. */

@@ -3,6 +3,7 @@ import type { SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite'
 import type { Preparer } from './turn-commit.ts'
 
 import type { TransferState } from '../../shared/domain.ts'
+import type { Priority } from '../../shared/priority.ts'
 import type { ErrorCode } from '../../shared/errors.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
@@ -47,6 +48,8 @@ export interface TransferRow {
   signature: string | null
   /** JSON of the latest SignatureResult, or null before verification. */
   signatureResult: string | null
+  /** How it shares the link: `background` transfers take only what the delay-based controller allows. */
+  priority: Priority
 }
 
 export type TransferPatch = Partial<Omit<TransferRow, 'id' | 'createdAt'>>
@@ -62,6 +65,7 @@ export interface NewTransfer {
   connection?: string | null
   state?: TransferState
   signature?: string | null
+  priority?: Priority
 }
 
 export interface TransfersRepo {
@@ -119,6 +123,7 @@ const COLUMNS = {
   completedAt: 'completed_at',
   signature: 'signature',
   signatureResult: 'signature_result',
+  priority: 'priority',
 } as const satisfies Record<keyof TransferPatch, string>
 
 const FIND = `SELECT * FROM transfers WHERE url = :url AND dir = :dir AND (:name IS NULL OR name = :name)`
@@ -146,6 +151,7 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
     positions: db.prepare('SELECT id, position FROM transfers ORDER BY position, id'),
     setPosition: db.prepare('UPDATE transfers SET position = ? WHERE id = ?'),
     count: db.prepare('SELECT COUNT(*) AS n FROM transfers'),
+    setPriority: db.prepare('UPDATE transfers SET priority = ? WHERE id = ? RETURNING *'),
   }
   // update() sets whichever keys it is given; one statement per key set, and code uses only a handful.
   const updates = new Map<string, StatementSync>()
@@ -167,7 +173,10 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       }
       const row = guardTarget(input.targetPath, () => s.insert.get(params))
       if (!row) throw new Error('transfers.insert: INSERT … RETURNING gave no row')
-      return toRow(row)
+      const inserted = toRow(row)
+      // The column's default is `normal`: only another priority costs a second statement.
+      if (!input.priority || input.priority === inserted.priority) return inserted
+      return toRow(s.setPriority.get(input.priority, inserted.id) ?? row)
     },
     get: (id) => maybeRow(s.get.get(id)),
     list: () => s.list.all().map(toRow),
@@ -279,6 +288,7 @@ interface Row {
   completed_at: number | null
   signature: string | null
   signature_result: string | null
+  priority: string
 }
 
 function maybeRow(r: Record<string, SQLOutputValue> | undefined): TransferRow | undefined {
@@ -314,5 +324,6 @@ function toRow(raw: Record<string, SQLOutputValue> | Row): TransferRow {
     completedAt: r.completed_at,
     signature: r.signature ?? null,
     signatureResult: r.signature_result ?? null,
+    priority: r.priority === 'background' ? 'background' : 'normal',
   }
 }

@@ -1,3 +1,4 @@
+import type { TrafficMark } from './traffic-class.ts'
 import type { z } from 'zod'
 
 import type { PinMode as PinModeSchema, TrustMode as TrustModeSchema } from '../../shared/domain.ts'
@@ -63,4 +64,6 @@ export interface ConnectionInfo extends TlsFacts {
   firstByteMs?: number
   /** Recorded for a transfer that was handed it kept alive, after a request of another transfer or an earlier one. */
   reused?: boolean
+  /** The DSCP mark a background transfer asked for on this connection, and whether the runtime could set it. */
+  trafficClass?: TrafficMark
 }

@@ -7,6 +7,7 @@ import { EventLog } from './event-log.tsx'
 import { RefusedCert } from './refused-cert.tsx'
 import { SegmentsBar } from './segments-bar.tsx'
 import { SignatureDetails } from './signature-badge.tsx'
+import { BackgroundRate } from './background-rate.tsx'
 
 /** Everything known about the focused transfer: where it connected, what it trusted, and what happened. */
 export function DetailsPane() {
@@ -35,6 +36,12 @@ export function DetailsPane() {
         <>
           <h3>Signature</h3>
           <SignatureDetails result={view.signature} />
+        </>
+      )}
+      {view.priority === 'background' && (
+        <>
+          <h3>Background rate</h3>
+          <BackgroundRate />
         </>
       )}
       <h3>Segments</h3>

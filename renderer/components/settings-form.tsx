@@ -9,6 +9,7 @@ import { useStore } from '../store/index.ts'
 import { shellOffers } from '../store/settings-slice.ts'
 import { CategorySettings } from './category-settings.tsx'
 import { DnsSetting } from './dns-setting.tsx'
+import { PrioritySetting } from './priority-setting.tsx'
 import { RootFolderSetting } from './root-folder-picker.tsx'
 import { SettingProblem } from './setting-problem.tsx'
 import './settings-form.css'
@@ -90,6 +91,8 @@ export function SettingsForm() {
         <label htmlFor={`${id}-dns`}>Resolve names with</label>
         <DnsSetting id={`${id}-dns`} value={settings.dns} onValid={(dns) => update({ dns })} />
         <SettingProblem settingKey="dns" settings={settings} />
+        <label htmlFor={`${id}-priority`}>Priority of new downloads</label>
+        <PrioritySetting id={`${id}-priority`} value={settings.priority} onValid={(priority) => update({ priority })} />
         {offers.notifications && (
           <>
             <label htmlFor={`${id}-notify`}>Notifications</label>

@@ -4,6 +4,7 @@ import { actionState, type ActionKey } from '../action-rules.ts'
 import { useStore } from '../store/index.ts'
 import { actionContext, runAction, selectedViews } from '../transfer-actions.ts'
 import { Menu, type MenuItem } from './menu.tsx'
+import { priorityMenuItems } from '../priority-actions.ts'
 
 /** Every action on a selection, in the order the menu lists them; shortcuts as the table takes them. */
 export const ACTIONS: ReadonlyArray<{ key: ActionKey; label: string; shortcut?: string; separated?: boolean }> = [
@@ -36,6 +37,7 @@ export function TransferMenu({ at, onClose }: { at: { x: number; y: number }; on
       onSelect: () => runAction(key),
     }
   })
+  items.push(...priorityMenuItems(views))
   const what = views.length === 1 ? 'download' : `${views.length} downloads`
   return (
     <Menu label={`Actions for the selected ${what}`} testId="transfer-menu" items={items} at={at} onClose={onClose} />

@@ -12,6 +12,7 @@ import type { ColumnKey } from '../table-prefs.ts'
 import { ConnectionBadge } from './connection-badge.tsx'
 import { FileIcon } from './file-icon.tsx'
 import { SignatureBadge } from './signature-badge.tsx'
+import { PriorityCell } from './priority-cell.tsx'
 
 interface RowProps {
   id: number
@@ -135,6 +136,8 @@ function cell(key: ColumnKey, view: TransferView): ReactNode {
       return <TimeCell at={view.createdAt} />
     case 'finished':
       return <TimeCell at={view.completedAt} />
+    case 'priority':
+      return <PriorityCell view={view} />
   }
 }
 

@@ -120,6 +120,8 @@ function sortValue(view: TransferView, key: NonNullable<Sort>['key']): SortValue
       return view.createdAt
     case 'finished':
       return view.completedAt
+    case 'priority':
+      return view.priority === 'background' ? 1 : 0
   }
 }
 

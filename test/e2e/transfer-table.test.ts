@@ -82,6 +82,7 @@ describe('the transfer table', () => {
       'Connection',
       'Added',
       'Finished',
+      'Priority',
       '⋮',
     ])
     const kinds = async (id: number) => row(page, id).locator('svg.file-icon').getAttribute('data-kind')
@@ -200,6 +201,8 @@ describe('the transfer table', () => {
       'Move up in queue',
       'Move down in queue',
       'Remove…',
+      'Download in background',
+      'Download at normal priority',
     ])
     const pause = menu.getByRole('menuitem', { name: /^Pause/ })
     expect(await pause.getAttribute('aria-disabled')).toBe('true')

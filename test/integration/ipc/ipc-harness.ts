@@ -16,6 +16,7 @@ import type { FolderTokens } from '../../../electron/ipc/folder-tokens.ts'
 import type { SettingsService } from '../../../electron/ipc/settings-service.ts'
 import { createProber } from '../../../electron/ipc/prober.ts'
 import { makeTempDir } from '../../fixtures/temp-dir.ts'
+import type { BackgroundRate } from '../../../electron/engine/background-rate.ts'
 
 export const APP_URL = 'app://pinpoint/index.html'
 
@@ -45,7 +46,9 @@ export interface IpcHarness {
   close(): Promise<void>
 }
 
-export async function makeIpcHarness(opts: { stateDir?: string; downloadDir?: string } = {}): Promise<IpcHarness> {
+export async function makeIpcHarness(
+  opts: { stateDir?: string; downloadDir?: string; background?: BackgroundRate } = {},
+): Promise<IpcHarness> {
   const stateDir = opts.stateDir ?? (await makeTempDir('ipc-state'))
   const downloadDir = opts.downloadDir ?? (await makeTempDir('ipc-dl'))
   const store = openStore({ dir: stateDir })
@@ -54,7 +57,14 @@ export async function makeIpcHarness(opts: { stateDir?: string; downloadDir?: st
     connectTimeoutMs: 3000,
   })
   const queue = await Queue.open({
-    env: { store, transport, retry: { maxAttempts: 2, baseMs: 20, maxMs: 100 }, idleTimeoutMs: 2000, checkpointMs: 50 },
+    env: {
+      store,
+      transport,
+      retry: { maxAttempts: 2, baseMs: 20, maxMs: 100 },
+      idleTimeoutMs: 2000,
+      checkpointMs: 50,
+      ...(opts.background ? { background: opts.background } : {}),
+    },
     maxActive: 3,
     eventIntervalMs: 20,
   })

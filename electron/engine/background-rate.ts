@@ -1,0 +1,207 @@
+import { connect } from 'node:net'
+
+import type { BackgroundStatus } from '../../shared/priority.ts'
+import {
+  defaultLedbat,
+  initialLedbat,
+  stepLedbat,
+  type DelaySample,
+  type LedbatConfig,
+  type LedbatState,
+} from './ledbat-controller.ts'
+import { TokenBucket } from './token-bucket.ts'
+
+/** Measures one round trip to an address: here, the time a TCP connect takes (SYN to SYN-ACK). */
+export type DelayProbe = (address: string, port: number) => Promise<number>
+
+export interface BackgroundRateOptions {
+  config?: LedbatConfig
+  /** How often the controller steps while a background transfer runs. */
+  tickMs?: number
+  /** A host with no sample for this long gets a probe; so at most one probe per host per this many ms. */
+  probeMs?: number
+  /** The global limit in force (bytes per second), or 0/null for none; read at every step. */
+  ceiling?: () => number | null
+  probe?: DelayProbe
+  now?: () => number
+}
+
+/** The background bucket's burst: a twentieth of a second's worth. */
+const BURST_SECONDS = 0.05
+
+interface Endpoint {
+  address: string
+  port: number
+  lastSampleAt: number
+  probing: boolean
+}
+
+/**
+ * The one rate every background transfer shares: a token bucket whose rate the delay-based controller
+ * (ledbat-controller.ts) sets, from the round trips the downloads produce anyway (each request's time to its
+ * first byte) and from a light probe (a TCP connect) to hosts that have gone without a sample for a while.
+ *
+ * Normal transfers never take from this bucket, so they are not held back by it; background ones take from it
+ * beside the global and their own limits, which also cap what the controller may allow.
+ */
+export class BackgroundRate {
+  readonly bucket: CountingBucket
+  readonly #cfg: LedbatConfig
+  readonly #tickMs: number
+  readonly #probeMs: number
+  readonly #ceiling: () => number | null
+  readonly #probe: DelayProbe
+  readonly #now: () => number
+  #state: LedbatState
+  #pending: DelaySample[] = []
+  readonly #active = new Map<number, number | null>()
+  readonly #endpoints = new Map<string, Endpoint>()
+  #timer: NodeJS.Timeout | undefined
+  #lastTick: number
+
+  constructor(opts: BackgroundRateOptions = {}) {
+    this.#cfg = opts.config ?? defaultLedbat
+    this.#tickMs = opts.tickMs ?? 100
+    this.#probeMs = opts.probeMs ?? 200
+    this.#ceiling = opts.ceiling ?? (() => null)
+    this.#probe = opts.probe ?? connectTime
+    this.#now = opts.now ?? (() => performance.now())
+    this.#lastTick = this.#now()
+    this.#state = initialLedbat(this.#lastTick, this.#cfg)
+    // A short burst: every pause and resume of the reads opens the TCP window in one jump, and the server sends
+    // that jump at once into the link's queue, which is exactly the delay this controller is there to avoid.
+    this.bucket = new CountingBucket(this.#state.rate, this.#now, BURST_SECONDS)
+  }
+
+  /** A background transfer starts (with its own limit, if any); call the returned function when it stops. */
+  join(id: number, limit: number | null): () => void {
+    this.#active.set(id, limit)
+    if (!this.#timer) {
+      this.#lastTick = this.#now()
+      this.bucket.drainCount()
+      this.#timer = setInterval(() => this.tick(), this.#tickMs)
+      this.#timer.unref()
+    }
+    return () => {
+      this.#active.delete(id)
+      if (this.#active.size === 0) this.stop()
+    }
+  }
+
+  /** A round trip to `host` at `address:port` (a request's time to its first byte). */
+  sample(host: string, address: string, port: number, rttMs: number): void {
+    const at = this.#now()
+    this.#pending.push({ host, at, rttMs })
+    const e = this.#endpoints.get(host)
+    if (e) Object.assign(e, { address, port, lastSampleAt: at })
+    else this.#endpoints.set(host, { address, port, lastSampleAt: at, probing: false })
+  }
+
+  /** One controller step: take the samples, set the bucket's rate, and probe hosts gone quiet. */
+  tick(): void {
+    const now = this.#now()
+    const seconds = Math.max(now - this.#lastTick, 1) / 1000
+    this.#lastTick = now
+    const used = this.bucket.drainCount() / seconds
+    this.#state = stepLedbat(this.#state, { now, samples: this.#pending, ceiling: this.#ceilingNow(), used }, this.#cfg)
+    this.#pending = []
+    this.bucket.setRate(this.#state.rate)
+    for (const [host, e] of this.#endpoints) {
+      if (e.probing || now - e.lastSampleAt < this.#probeMs) continue
+      e.probing = true
+      this.#probe(e.address, e.port).then(
+        (ms) => {
+          e.probing = false
+          if (this.#timer) this.sample(host, e.address, e.port, ms)
+        },
+        () => {
+          e.probing = false
+          // A failed probe says nothing about delay; wait a whole interval before the next.
+          e.lastSampleAt = this.#now()
+        },
+      )
+    }
+  }
+
+  status(): BackgroundStatus {
+    const s = this.#state
+    return {
+      rate: s.rate,
+      reason: this.#active.size === 0 ? 'idle' : s.reason,
+      active: this.#active.size,
+      baseDelayMs: s.baseMs,
+      queuingDelayMs: s.queuingMs,
+      targetMs: this.#cfg.targetMs,
+      floor: this.#cfg.floor,
+    }
+  }
+
+  /** No background transfer runs: stop stepping and probing (the rate and delays learned are kept). */
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer)
+    this.#timer = undefined
+    this.#endpoints.clear()
+  }
+
+  /** The lowest of the global limit and, when every running background transfer has one, their sum. */
+  #ceilingNow(): number | null {
+    const global = this.#ceiling()
+    const own = [...this.#active.values()]
+    const sum = own.length > 0 && own.every((l) => l !== null) ? own.reduce<number>((a, l) => a + (l ?? 0), 0) : null
+    const limits = [global, sum].filter((l): l is number => l !== null && l > 0)
+    return limits.length > 0 ? Math.min(...limits) : null
+  }
+}
+
+/** A token bucket that also counts what was taken, so the controller knows whether its rate is used. */
+export class CountingBucket extends TokenBucket {
+  #taken = 0
+
+  override take(n: number): number {
+    this.#taken += n
+    return super.take(n)
+  }
+
+  /** Bytes taken since the last call. */
+  drainCount(): number {
+    const n = this.#taken
+    this.#taken = 0
+    return n
+  }
+}
+
+/** The time a TCP connect to `address:port` takes, in ms; rejects on an error or after two seconds. */
+export function connectTime(address: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const socket = connect({ host: address, port })
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new Error(`no connection to ${address}:${port} within 2 s`))
+    }, 2_000)
+    socket.once('connect', () => {
+      clearTimeout(timer)
+      const ms = performance.now() - started
+      socket.destroy()
+      resolve(ms)
+    })
+    socket.once('error', (err) => {
+      clearTimeout(timer)
+      socket.destroy()
+      reject(err)
+    })
+  })
+}
+
+/** What a process with no background controller reports: nothing running, the default figures. */
+export function idleBackground(cfg: LedbatConfig = defaultLedbat): BackgroundStatus {
+  return {
+    rate: cfg.start,
+    reason: 'idle',
+    active: 0,
+    baseDelayMs: null,
+    queuingDelayMs: null,
+    targetMs: cfg.targetMs,
+    floor: cfg.floor,
+  }
+}
