@@ -7,7 +7,7 @@ import { issueCtLeaf, makeTestLog, testLogList, type CtLeaf, type TestLog } from
 import { makePki, type Pki } from '../fixtures/pki.ts'
 import { startTlsHttpServer, type TlsHttpServer } from '../fixtures/tls-http-server.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
-import { closeApp, openApp, type App } from './harness/open-app.ts'
+import { closeApp, openApp, transports, type App } from './harness/open-app.ts'
 import { expectRowState, row } from './harness/ui.ts'
 import { colourOf, detailsOf, expandGroups, pageColour } from './harness/details.ts'
 
@@ -52,9 +52,9 @@ async function stateWithList(): Promise<string> {
 const seedRule = (rule: HostRuleInput) => (core: Core) => void core.store.hostRules.upsert(HostRule.parse(rule))
 const rule = { pattern: 'ct.test', addresses: ['127.0.0.1'] }
 
-describe('Certificate Transparency in the connection history', () => {
+describe.each(transports)('Certificate Transparency in the connection history (%s)', (transport) => {
   it('report mode: the download completes and each SCT and the verdict are shown', async () => {
-    app = await openApp({ stateDir: await stateWithList(), seed: seedRule({ ...rule, ca: pki.rootPem }) })
+    app = await openApp({ transport, stateDir: await stateWithList(), seed: seedRule({ ...rule, ca: pki.rootPem }) })
     const result = await app.core.add([server.url('/report.bin', 'ct.test')])
     const id = result.added[0]?.id as number
     await expectRowState(app.page, id, 'completed')
@@ -76,6 +76,7 @@ describe('Certificate Transparency in the connection history', () => {
 
   it('enforce mode: the transfer fails with CT_FAILED and the server got no request byte', async () => {
     app = await openApp({
+      transport,
       stateDir: await stateWithList(),
       seed: seedRule({ ...rule, ca: pki.rootPem, ct: 'enforce' }),
     })

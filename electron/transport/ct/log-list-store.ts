@@ -20,7 +20,8 @@ export function logListPaths(stateDir: string): { dir: string; json: string; sig
  */
 export function installLogList(stateDir: string, json: Buffer, sig: Buffer, source: { url: string; at: Date }): void {
   const paths = logListPaths(stateDir)
-  mkdirSync(paths.dir, { recursive: true })
+  // 0700 like the state folder itself, which this may be the first thing to create.
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 })
   const put = (path: string, data: Buffer | string) => {
     writeFileSync(`${path}.tmp`, data)
     renameSync(`${path}.tmp`, path)
