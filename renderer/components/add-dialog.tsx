@@ -11,6 +11,9 @@ import { AddPreviewList } from './add-preview-list.tsx'
 import { Modal } from './modal.tsx'
 import { nameFolder, RootFolderPicker, type RootChoice } from './root-folder-picker.tsx'
 
+/** A host's best nodes a download is spread over when asked (its measured ranking, else its rule's addresses). */
+const SPREAD_NODES = 3
+
 /** How long typing pauses before the list is checked on its own. */
 const CHECK_DELAY_MS = 300
 
@@ -47,6 +50,7 @@ export function AddDialog() {
   const [split, setSplit] = useState(String(defaultSplit))
   const [checksum, setChecksum] = useState('')
   const [paused, setPaused] = useState(false)
+  const [spread, setSpread] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   const [addRejected, setAddRejected] = useState<ParsedLinks['rejected']>([])
@@ -57,7 +61,7 @@ export function AddDialog() {
   // What a drop brought that was not a link (a `javascript:` href, a photo) is only in the check it opened with,
   // since the list holds the links alone: kept, so checking the list again does not make them vanish.
   const [opened] = useState(() => draft.checked)
-  const ids = { urls: useId(), split: useId(), checksum: useId(), paused: useId() }
+  const ids = { urls: useId(), split: useId(), checksum: useId(), paused: useId(), spread: useId() }
 
   const current = draft.checkedText === draft.text ? draft.checked : null
   const previewed = preview !== null && preview.text === draft.text ? preview.items : null
@@ -128,6 +132,7 @@ export function AddDialog() {
           split: splitN,
           ...(checksum.trim() === '' ? {} : { checksum: checksum.trim() }),
           ...(paused ? { startPaused: true } : {}),
+          ...(spread ? { nodesSpread: SPREAD_NODES } : {}),
           duplicate: 'skip',
           ...(each.length === 0 ? {} : { each }),
         },
@@ -258,6 +263,14 @@ export function AddDialog() {
             type="checkbox"
             checked={paused}
             onChange={(e) => setPaused(e.target.checked)}
+          />
+          <label htmlFor={ids.spread}>Spread over the {SPREAD_NODES} best nodes</label>
+          <input
+            id={ids.spread}
+            data-testid="add-nodes-spread"
+            type="checkbox"
+            checked={spread}
+            onChange={(e) => setSpread(e.target.checked)}
           />
         </div>
         {error !== '' && (
