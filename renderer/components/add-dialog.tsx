@@ -13,6 +13,9 @@ import { Modal } from './modal.tsx'
 import { SignatureFields } from './signature-fields.tsx'
 import { nameFolder, RootFolderPicker, type RootChoice } from './root-folder-picker.tsx'
 
+/** A host's best nodes a download is spread over when asked (its measured ranking, else its rule's addresses). */
+const SPREAD_NODES = 3
+
 /** How long typing pauses before the list is checked on its own. */
 const CHECK_DELAY_MS = 300
 
@@ -51,6 +54,7 @@ export function AddDialog() {
   const [paused, setPaused] = useState(false)
   const [signature, setSignature] = useState('')
   const [publisherKey, setPublisherKey] = useState('')
+  const [spread, setSpread] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   const [addRejected, setAddRejected] = useState<ParsedLinks['rejected']>([])
@@ -61,7 +65,7 @@ export function AddDialog() {
   // What a drop brought that was not a link (a `javascript:` href, a photo) is only in the check it opened with,
   // since the list holds the links alone: kept, so checking the list again does not make them vanish.
   const [opened] = useState(() => draft.checked)
-  const ids = { urls: useId(), split: useId(), checksum: useId(), paused: useId() }
+  const ids = { urls: useId(), split: useId(), checksum: useId(), paused: useId(), spread: useId() }
 
   const current = draft.checkedText === draft.text ? draft.checked : null
   const previewed = preview !== null && preview.text === draft.text ? preview.items : null
@@ -134,6 +138,7 @@ export function AddDialog() {
           split: splitN,
           ...(checksum.trim() === '' ? {} : { checksum: checksum.trim() }),
           ...(paused ? { startPaused: true } : {}),
+          ...(spread ? { nodesSpread: SPREAD_NODES } : {}),
           duplicate: 'skip',
           ...(each.length === 0 ? {} : { each }),
           ...(signed.value === undefined ? {} : { signature: signed.value }),
@@ -271,6 +276,14 @@ export function AddDialog() {
             type="checkbox"
             checked={paused}
             onChange={(e) => setPaused(e.target.checked)}
+          />
+          <label htmlFor={ids.spread}>Spread over the {SPREAD_NODES} best nodes</label>
+          <input
+            id={ids.spread}
+            data-testid="add-nodes-spread"
+            type="checkbox"
+            checked={spread}
+            onChange={(e) => setSpread(e.target.checked)}
           />
         </div>
         {error !== '' && (
