@@ -252,6 +252,8 @@ export const requests = {
     input: Empty,
     output: z.strictObject({ token: FolderToken, label: z.string() }).nullable(),
   },
+  /** Run these now although a schedule window holds them ("start now anyway"), until the user pauses them. */
+  'transfers:startAnyway': { input: Ids, output: Done },
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */
@@ -312,6 +314,8 @@ export const controlRequests = {
       split: z.number().int().min(limits.split.min).max(limits.split.max).optional(),
       checksum: z.string().max(256).optional(),
       profile: ConnectionProfile.optional(),
+      /** Start them now even inside a schedule window that would hold them (`pinpoint get --ignore-schedule`). */
+      ignoreSchedule: z.boolean().optional(),
     }),
     /** `ids`: every download the request names (added, already there, or done), in input order. */
     output: z.strictObject({

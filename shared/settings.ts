@@ -4,6 +4,7 @@ import { DnsChoice, systemDns } from './dns.ts'
 
 import { Categories, CategoryId, defaultCategories, Extension, MAX_EXTENSIONS } from './categories.ts'
 import { limits } from './limits.ts'
+import { Schedule } from './schedule.ts'
 
 /**
  * A folder the user picked in main's folder dialog, as the renderer may name it.
@@ -35,6 +36,8 @@ const fields = {
   categories: Categories,
   /** How names are resolved where neither a download nor its host's rule says (shared/dns.ts). */
   dns: DnsChoice,
+  /** Weekly time windows that pause or limit the queue, read in the OS time zone (shared/schedule.ts). */
+  schedule: Schedule,
 }
 
 export const settingDefaults = {
@@ -46,6 +49,7 @@ export const settingDefaults = {
   closeToTray: true,
   categories: defaultCategories,
   dns: systemDns,
+  schedule: [],
 } as const satisfies { [K in keyof typeof fields]: z.output<(typeof fields)[K]> }
 
 /** The app's settings. `downloadDir` is shown to the user; only main sets it (from a folder the dialog chose). */
@@ -59,6 +63,7 @@ export const Settings = z.strictObject({
   closeToTray: fields.closeToTray.default(settingDefaults.closeToTray),
   categories: fields.categories.default(settingDefaults.categories),
   dns: fields.dns.default(settingDefaults.dns),
+  schedule: fields.schedule.default(() => []),
 })
 export type Settings = z.output<typeof Settings>
 
@@ -89,5 +94,6 @@ export const SettingsPatch = z.strictObject({
       folder: FolderToken.nullable().optional(),
     })
     .optional(),
+  schedule: fields.schedule.optional(),
 })
 export type SettingsPatch = z.output<typeof SettingsPatch>

@@ -45,5 +45,10 @@ export const TransferView = z.strictObject({
   createdAt: z.number(),
   /** When it completed (same clock); null until it has. */
   completedAt: z.number().nullable(),
+  /**
+   * Present while a schedule window holds the queued transfer: `until` is when it may run again (ms since the
+   * epoch, main's clock), null when no window lets it.
+   */
+  schedule: z.strictObject({ until: z.number().nullable() }).optional(),
 })
 export type TransferView = z.infer<typeof TransferView>

@@ -14,6 +14,8 @@ import { connectControl, getThroughControl } from './control-client.ts'
 import { openEngine, stateDirOf, type Engine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'
 import { readStdin, readUrlList } from './url-list.ts'
+import { scheduleReason } from '../../shared/schedule-reason.ts'
+import type { TransferRow } from '../store/transfers-repo.ts'
 
 export interface GetFlags extends ConnectFlags {
   output?: string
@@ -28,6 +30,8 @@ export interface GetFlags extends ConnectFlags {
   json?: boolean
   /** Beside a running app or serve: hand the downloads over and return at once. */
   detach?: boolean
+  /** Start now even inside a schedule window that would hold the downloads. */
+  ignoreSchedule?: boolean
 }
 
 /**
@@ -89,6 +93,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     ...(split === undefined ? {} : { split }),
     ...(checksum === undefined ? {} : { checksum }),
     ...(profile === undefined ? {} : { profile }),
+    ...(flags.ignoreSchedule ? { ignoreSchedule: true } : {}),
   }
   let engine: Engine
   try {
@@ -99,6 +104,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
         ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
         ...(limitRate ? { limitRate } : {}),
         ...(retries === undefined ? {} : { retries }),
+        ...(flags.ignoreSchedule ? { ignoreSchedule: true } : {}),
       },
       io,
     )
@@ -110,7 +116,8 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     return getThroughControl(client, request, { json: flags.json ?? false, detach: flags.detach ?? false }, io)
   }
   // A resumed download keeps the rules it started with; this run's flags are applied over them.
-  const added = await addDownloads({ store: engine.store, queue: engine.queue }, { ...request, mergeProfile: withRun })
+  const { ignoreSchedule: _ignore, ...toAdd } = request
+  const added = await addDownloads({ store: engine.store, queue: engine.queue }, { ...toAdd, mergeProfile: withRun })
   const refused = added.rejected[0]
   if (refused) {
     await engine.shutdown()
@@ -118,12 +125,23 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   }
   engine.queue.resume(added.existing.filter((r) => r.state !== 'queued').map((r) => r.id))
   for (const row of added.done) io.stderr(`already downloaded: ${row.savedPath}\n`)
+  tellHeld(engine, added.rows, io)
   return runToEnd(
     engine,
     added.rows.filter((r) => !added.done.includes(r)).map((r) => r.id),
     flags.json ?? false,
     io,
   )
+}
+
+/** Say which downloads wait for a schedule window to end, and how to start them anyway. */
+function tellHeld(engine: Engine, rows: readonly TransferRow[], io: CliIo): void {
+  for (const row of rows) {
+    const view = engine.queue.view(engine.store.transfers.get(row.id) ?? row)
+    if (!view.schedule) continue
+    const reason = scheduleReason(view.schedule.until, Date.now())
+    io.stderr(`${view.name ?? view.url}: ${reason}; --ignore-schedule starts it now\n`)
+  }
 }
 
 function positiveInt(text: string | undefined, flag: string, min: number, max: number): number | undefined {

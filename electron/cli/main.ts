@@ -68,6 +68,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
     .option('--json', 'newline-delimited JSON events on stdout instead of the progress display')
     .option('--detach', 'beside a running app or serve: hand the downloads over and return at once')
+    .option('--ignore-schedule', 'start now even inside a schedule window that pauses downloads')
     .action(async (urls: string[], opts) => {
       exit = await getCommand(urls, opts, io)
     })

@@ -4,10 +4,12 @@ import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
 import type { EngineEnv } from '../engine/transfer-runner.ts'
 import { Queue } from '../queue/queue.ts'
+import { ScheduleGate, type ScheduleClock } from '../queue/schedule-gate.ts'
 import { openStore, type Store, type StoreOptions } from '../store/open-store.ts'
 import type { ConnectionInfo } from '../transport/connection-info.ts'
 import { createTransport, type Transport } from '../transport/transport.ts'
 import type { DnsChoice } from '../../shared/dns.ts'
+import type { Schedule } from '../../shared/schedule.ts'
 
 export interface CoreConfig {
   /** The state folder: the queue database, its lock and its key. */
@@ -29,6 +31,11 @@ export interface CoreConfig {
   /** Runs after the final fsync and before the rename (the kill -9 tests hold a download there). */
   beforeFinalize?: EngineEnv['beforeFinalize']
   onConnection?: (info: ConnectionInfo) => void
+  /**
+   * The saved schedule's windows hold and limit the queue unless `ignore` (`pinpoint get --ignore-schedule`);
+   * `clock` and `timeZone` (the OS's by default) are for tests.
+   */
+  schedule?: { ignore?: boolean; clock?: ScheduleClock; timeZone?: string; jumpCheckMs?: number }
 }
 
 export interface OpenedCore {
@@ -37,6 +44,13 @@ export interface OpenedCore {
   queue: Queue
   /** The global rate limit, shared by every download. */
   limiter: TokenBucket
+  /** The saved schedule as the queue follows it; undefined when told to ignore it. */
+  schedule: ScheduleGate | undefined
+  /**
+   * Set the global limit (bytes per second, 0 = none); while a schedule window limits the rate, the lower of the
+   * two applies. Set it here rather than on `limiter`, which would lose the window's limit.
+   */
+  setLimitRate(bytesPerSecond: number): void
   /** Stop every download gracefully, commit, close the store. Safe to call more than once. */
   shutdown(): Promise<void>
 }
@@ -50,6 +64,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
   const store = openStore({ dir: cfg.stateDir, ...(cfg.keyWrap ? { keyWrap: cfg.keyWrap } : {}) })
   try {
     const limiter = new TokenBucket(cfg.limitRate ?? 0)
+    let baseRate = cfg.limitRate ?? 0
     const transport = createTransport({
       rules: () => store.hostRules.list(),
       ranking: (host, port) => freshRanking(store, host, port),
@@ -66,20 +81,47 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       ...(cfg.beforeFinalize ? { beforeFinalize: cfg.beforeFinalize } : {}),
     }
     const saved = settingFields.maxActive.safeParse(store.settings.get('maxActive'))
+    const applyRate = () => limiter.setRate(effectiveRate(baseRate, schedule?.state().limitRate ?? null))
+    const late: { queue?: Queue } = {}
+    const opts = cfg.schedule ?? {}
+    const schedule = opts.ignore
+      ? undefined
+      : new ScheduleGate({
+          rules: () => savedSchedule(store),
+          ...(opts.timeZone === undefined ? {} : { timeZone: () => opts.timeZone as string }),
+          ...(opts.clock ? { clock: opts.clock } : {}),
+          ...(opts.jumpCheckMs ? { jumpCheckMs: opts.jumpCheckMs } : {}),
+          onChange: () => {
+            applyRate()
+            late.queue?.applySchedule()
+          },
+        })
+    applyRate()
     const queue = await Queue.open({
       env,
       maxActive: cfg.maxActive ?? (saved.success ? saved.data : limits.maxActive.default),
       ...(cfg.diskRecheckMs ? { diskRecheckMs: cfg.diskRecheckMs } : {}),
+      ...(schedule ? { schedule } : {}),
+    }).catch((err: unknown) => {
+      schedule?.dispose()
+      throw err
     })
+    late.queue = queue
     let closed = false
     return {
       store,
       transport,
       queue,
       limiter,
+      schedule,
+      setLimitRate(bytesPerSecond) {
+        baseRate = bytesPerSecond
+        applyRate()
+      },
       async shutdown() {
         if (closed) return
         closed = true
+        schedule?.dispose()
         await queue.stop()
         store.close()
       },
@@ -97,6 +139,18 @@ function freshRanking(store: Store, host: string, port: number): string[] | unde
   const stored = store.nodeRankings.get(host, port)
   if (!stored || Date.now() - stored.measuredAt > RANKING_FRESH_MS) return undefined
   return stored.report.nodes.filter((n) => n.error === undefined).map((n) => n.address)
+}
+
+/** The lower of two limits, where 0 (the global one) or null (the window's) means none. */
+export function effectiveRate(base: number, scheduled: number | null): number {
+  if (scheduled === null) return base
+  return base > 0 ? Math.min(base, scheduled) : scheduled
+}
+
+/** The saved schedule; one this version cannot read holds nothing. */
+function savedSchedule(store: Store): Schedule {
+  const saved = settingFields.schedule.safeParse(store.settings.get('schedule'))
+  return saved.success ? saved.data : []
 }
 
 /** The app's resolver setting as saved; a value this version cannot read means the system resolver. */

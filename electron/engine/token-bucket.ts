@@ -17,6 +17,11 @@ export class TokenBucket {
     this.#last = now()
   }
 
+  /** The bytes per second now allowed; 0 when unlimited. */
+  get rate(): number {
+    return Math.max(0, this.#rate)
+  }
+
   /** A new rate; 0 (or less) lifts the limit, so a settings change needs no new bucket. */
   setRate(bytesPerSecond: number): void {
     this.#rate = bytesPerSecond
