@@ -10,6 +10,7 @@ import { shellOffers } from '../store/settings-slice.ts'
 import { CategorySettings } from './category-settings.tsx'
 import { DnsSetting } from './dns-setting.tsx'
 import { RootFolderSetting } from './root-folder-picker.tsx'
+import { ScheduleSettings } from './schedule-settings.tsx'
 import './settings-form.css'
 
 /**
@@ -126,6 +127,7 @@ export function SettingsForm() {
         )}
       </div>
       <CategorySettings categories={settings.categories} save={save} />
+      <ScheduleSettings schedule={settings.schedule} save={save} />
     </form>
   )
 }

@@ -9,6 +9,7 @@ import { Menu, type MenuItem } from './menu.tsx'
 export const ACTIONS: ReadonlyArray<{ key: ActionKey; label: string; shortcut?: string; separated?: boolean }> = [
   { key: 'pause', label: 'Pause', shortcut: 'Space' },
   { key: 'resume', label: 'Resume', shortcut: 'Space' },
+  { key: 'start-anyway', label: 'Start now anyway' },
   { key: 'retry', label: 'Retry' },
   { key: 'cancel', label: 'Cancel' },
   { key: 'open', label: 'Open', separated: true },
