@@ -125,7 +125,15 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   }
   engine.queue.resume(added.existing.filter((r) => r.state !== 'queued').map((r) => r.id))
   for (const row of added.done) io.stderr(`already downloaded: ${row.savedPath}\n`)
-  tellHeld(engine, added.rows, io)
+  const forever = tellHeld(engine, added.rows, io)
+  if (forever !== undefined) {
+    // Waiting would never end: nothing in the schedule ever lets it run.
+    await engine.shutdown()
+    throw new PinpointError(
+      'BAD_INPUT',
+      `${forever}: the schedule pauses it at all times; --ignore-schedule starts it now`,
+    )
+  }
   return runToEnd(
     engine,
     added.rows.filter((r) => !added.done.includes(r)).map((r) => r.id),
@@ -134,14 +142,20 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   )
 }
 
-/** Say which downloads wait for a schedule window to end, and how to start them anyway. */
-function tellHeld(engine: Engine, rows: readonly TransferRow[], io: CliIo): void {
+/**
+ * Say which downloads wait for a schedule window to end, and how to start them anyway; returns the first one no
+ * window ever lets run, if any.
+ */
+function tellHeld(engine: Engine, rows: readonly TransferRow[], io: CliIo): string | undefined {
+  let forever: string | undefined
   for (const row of rows) {
     const view = engine.queue.view(engine.store.transfers.get(row.id) ?? row)
     if (!view.schedule) continue
-    const reason = scheduleReason(view.schedule.until, Date.now())
-    io.stderr(`${view.name ?? view.url}: ${reason}; --ignore-schedule starts it now\n`)
+    const name = view.name ?? view.url
+    if (view.schedule.until === null) forever ??= name
+    else io.stderr(`${name}: ${scheduleReason(view.schedule.until, Date.now())}; --ignore-schedule starts it now\n`)
   }
+  return forever
 }
 
 function positiveInt(text: string | undefined, flag: string, min: number, max: number): number | undefined {
