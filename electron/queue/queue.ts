@@ -195,8 +195,8 @@ export class Queue {
     for (const id of ids) {
       const row = this.#store.transfers.get(id)
       if (!row || row.state === 'completed' || row.state === 'canceled') continue
-      this.#anyway.add(id)
       if (this.#held(row)) this.#store.events.add(id, 'resumed', 'started now, outside the schedule')
+      this.#anyway.add(id)
       this.#touch(id)
     }
     this.#requeue(ids)

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { startCore } from '../../../electron/app-core.ts'
+import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { openStore } from '../../../electron/store/open-store.ts'
 import { Schedule } from '../../../shared/schedule.ts'
 import type { FileServer } from '../../fixtures/file-server.ts'
@@ -82,6 +84,27 @@ describe('pinpoint get under a schedule', () => {
     expect(r.stderr).toContain('weekly.bin: the schedule pauses it at all times; --ignore-schedule starts it now')
     expect(r.code).toBe(2)
     expect(await readdir(dir)).toEqual([])
+  }, 30_000)
+
+  it('beside a running app that holds the folder, --ignore-schedule has the app start it anyway', async () => {
+    const state = await stateWithSchedule('00:00', '00:00')
+    const dir = await downloadDir()
+    const core = await startCore({
+      stateDir: state,
+      defaultDownloadDir: dir,
+      appUrl: APP_PAGE_URL,
+      desktop: { chooseFolder: async () => undefined, reveal: () => {}, open: async () => '' },
+      emit: () => {},
+    })
+    try {
+      const r = await runCli(['get', '--ignore-schedule', '--state-dir', state, '-d', dir, server.url('weekly.bin')])
+      expect(r.code).toBe(0)
+      expect(await readFile(join(dir, 'weekly.bin'))).toEqual(body)
+      const id = core.store.transfers.list()[0]?.id ?? -1
+      expect(core.store.events.list(id).map((e) => e.message)).toContain('started now, outside the schedule')
+    } finally {
+      await core.shutdown()
+    }
   }, 30_000)
 
   it('--ignore-schedule downloads at once', async () => {
