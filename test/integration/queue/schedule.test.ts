@@ -67,6 +67,17 @@ function saveSchedule(c: OpenedCore, raw: unknown): void {
   c.schedule?.refresh()
 }
 
+/** The logged requests for slow.bin once there are `n`; nginx logs each when its connection ends. */
+async function waitForSlowRequests(n: number) {
+  const slowOnes = () => nginx.accessLog().filter((e) => e.request.includes('/slow.bin'))
+  try {
+    await waitFor(() => slowOnes().length >= n)
+  } catch {
+    throw new Error(`expected ${n} requests for slow.bin, nginx logged: ${JSON.stringify(nginx.accessLog())}`)
+  }
+  return slowOnes()
+}
+
 const stateOf = (c: OpenedCore, id: number) => c.store.transfers.get(id)?.state
 const viewOf = (c: OpenedCore, id: number) => {
   const row = c.store.transfers.get(id)
@@ -92,7 +103,8 @@ describe('the queue under a schedule', () => {
     clock.set('2026-12-07T05:45:00Z')
     await waitFor(() => viewOf(c, running).schedule !== undefined)
     expect(stateOf(c, running)).toBe('queued')
-    expect(c.store.segments.durableBytes(running)).toBeGreaterThan(0)
+    const kept = c.store.segments.durableBytes(running)
+    expect(kept).toBeGreaterThan(0)
     const held = viewOf(c, running)
     expect(held.schedule).toEqual({ until: Date.parse('2026-12-07T06:00:00Z') })
     expect(scheduleReason(held.schedule?.until ?? null, clock.now(), BERLIN)).toBe('paused by schedule until 07:00')
@@ -114,10 +126,11 @@ describe('the queue under a schedule', () => {
     await waitFor(() => stateOf(c, running) === 'downloading')
     expect(viewOf(c, running).schedule).toBeUndefined()
     // It went on from its durable bytes (a range request past 0), not from the start; nginx logs a request once
-    // its connection ends, so the user's pause closes it.
+    // its connection ends, so the user's pause closes it once new bytes have come.
+    await waitFor(() => c.store.segments.durableBytes(running) > kept)
     c.queue.pause([running])
-    await waitFor(() => nginx.accessLog().filter((e) => e.request.includes('/slow.bin')).length >= 2)
-    const ranges = nginx.accessLog().filter((e) => e.request.includes('/slow.bin'))
+    await c.queue.settled([running])
+    const ranges = await waitForSlowRequests(2)
     expect(ranges.at(-1)?.http_range).toMatch(/^bytes=[1-9]\d*-/)
   }, 30_000)
 
