@@ -116,3 +116,115 @@ describe('pinpoint get under a schedule', () => {
     expect(await readFile(join(dir, 'weekly.bin'))).toEqual(body)
   }, 30_000)
 })
+
+describe('pinpoint schedule ls|add|rm', () => {
+  it('adds, lists and removes windows in the state folder, refusing bad input with exit 2', async () => {
+    const state = await makeTempDir('cli-schedule-state')
+    dirs.push(state)
+    const at = ['--state-dir', state]
+    expect((await runCli(['schedule', 'ls', ...at])).stdout).toBe('no schedule windows: downloads run at any time\n')
+    const add = await runCli([
+      'schedule',
+      'add',
+      ...at,
+      '--days',
+      'mon-fri',
+      '--from',
+      '22:00',
+      '--to',
+      '06:00',
+      '--limit',
+      '500K',
+    ])
+    expect(add.code).toBe(0)
+    expect(add.stdout).toBe('  1  mon,tue,wed,thu,fri  22:00-06:00  limit 500K\n')
+    expect(
+      (await runCli(['schedule', 'add', ...at, '--days', 'sat,sun', '--from', '00:00', '--to', '00:00', '--pause-all']))
+        .code,
+    ).toBe(0)
+    const listed = await runCli(['schedule', 'ls', '--json', ...at])
+    expect(JSON.parse(listed.stdout)).toEqual([
+      {
+        days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+        start: '22:00',
+        end: '06:00',
+        action: { kind: 'limit', rate: 512_000 },
+      },
+      { days: ['sat', 'sun'], start: '00:00', end: '00:00', action: { kind: 'pause-all' } },
+    ])
+
+    const badTime = await runCli([
+      'schedule',
+      'add',
+      ...at,
+      '--days',
+      'mon',
+      '--from',
+      '25:00',
+      '--to',
+      '06:00',
+      '--pause-all',
+    ])
+    expect(badTime.code).toBe(2)
+    expect(badTime.stderr).toContain('start: expected a time of day as HH:MM')
+    const badDays = await runCli([
+      'schedule',
+      'add',
+      ...at,
+      '--days',
+      'fri-mon',
+      '--from',
+      '01:00',
+      '--to',
+      '06:00',
+      '--pause-all',
+    ])
+    expect(badDays.code).toBe(2)
+    expect(badDays.stderr).toContain('--days "fri-mon"')
+
+    expect((await runCli(['schedule', 'rm', '1', ...at])).code).toBe(0)
+    expect((await runCli(['schedule', 'ls', ...at])).stdout).toBe('  1  sat,sun  00:00-00:00  pause all\n')
+  }, 120_000)
+
+  it('beside a running app, adds through it, so the app applies the window at once', async () => {
+    const state = await makeTempDir('cli-schedule-state')
+    dirs.push(state)
+    const core = await startCore({
+      stateDir: state,
+      defaultDownloadDir: await downloadDir(),
+      appUrl: APP_PAGE_URL,
+      desktop: { chooseFolder: async () => undefined, reveal: () => {}, open: async () => '' },
+      emit: () => {},
+    })
+    try {
+      const r = await runCli([
+        'schedule',
+        'add',
+        '--state-dir',
+        state,
+        '--days',
+        'all',
+        '--from',
+        '00:00',
+        '--to',
+        '00:00',
+        '--pause-all',
+      ])
+      expect(r.code).toBe(0)
+      expect(core.ipc.settings.get().schedule).toEqual([
+        {
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          start: '00:00',
+          end: '00:00',
+          action: { kind: 'pause-all' },
+        },
+      ])
+      // The app's queue now holds a new download.
+      await core.add([server.url('weekly.bin')])
+      const row = core.store.transfers.list()[0]
+      expect(row && core.queue.view(row).schedule).toEqual({ until: null })
+    } finally {
+      await core.shutdown()
+    }
+  }, 30_000)
+})
