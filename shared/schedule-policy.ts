@@ -1,6 +1,6 @@
 import type { Priority } from './priority.ts'
 import { weekdays, type Schedule, type ScheduleAction } from './schedule.ts'
-import { addDays, instantAt, isoWeekday, localDate } from './zoned-time.ts'
+import { addDays, instantsOn, isoWeekday, localDate, type LocalDate } from './zoned-time.ts'
 
 /** What a schedule pauses: nothing, background transfers only, or everything. */
 export type PauseLevel = 'none' | 'background' | 'all'
@@ -34,6 +34,13 @@ const LEVEL: Record<PauseLevel, number> = { none: 0, background: 1, all: 2 }
  */
 function occurrences(now: number, schedule: Schedule, timeZone: string): Occurrence[] {
   const today = localDate(now, timeZone)
+  const days = new Map<number, (minutes: number) => number>()
+  const on = (date: LocalDate) => {
+    const key = Date.UTC(date.y, date.m - 1, date.d)
+    let f = days.get(key)
+    if (!f) days.set(key, (f = instantsOn(date, timeZone)))
+    return f
+  }
   const out: Occurrence[] = []
   for (let k = -2; k <= 9; k++) {
     const date = addDays(today, k)
@@ -42,9 +49,9 @@ function occurrences(now: number, schedule: Schedule, timeZone: string): Occurre
       if (day === undefined || !w.days.includes(day)) continue
       const from = minutesOf(w.start)
       const to = minutesOf(w.end)
-      const start = instantAt(date, from, timeZone)
+      const start = on(date)(from)
       // An end at or before the start is on the next day; equal to it, a whole day.
-      const end = to > from ? instantAt(date, to, timeZone) : instantAt(addDays(date, 1), to, timeZone)
+      const end = to > from ? on(date)(to) : on(addDays(date, 1))(to)
       if (end > start) out.push({ start, end, action: w.action })
     }
   }
