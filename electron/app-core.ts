@@ -42,6 +42,11 @@ export interface Core {
   add(urls: readonly string[]): Promise<AddResult>
   pauseAll(): void
   resumeAll(): void
+  /**
+   * The machine woke up: the schedule is read again (a window may have opened or closed during sleep), and stalled
+   * transfers reconnect.
+   */
+  resumed(): void
   /** Flush, fsync and commit every transfer, then close the store: the graceful quit. */
   shutdown(): Promise<void>
 }
@@ -60,7 +65,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     // The app stays up, so a download paused by a full disk resumes by itself once there is room again.
     diskRecheckMs: 30_000,
   })
-  const { store, queue, limiter } = core
+  const { store, queue } = core
   // Filled in once the control socket listens, which needs the IPC handlers first.
   const local: { control?: ControlServer | undefined } = {}
   const emit: Emit = (channel, payload) => {
@@ -78,7 +83,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const apply = () => {
     const s = ipc.settings.get()
     queue.setMaxActive(s.maxActive)
-    limiter.setRate(s.limitRate ?? 0)
+    core.setLimitRate(s.limitRate ?? 0)
+    core.schedule?.refresh()
   }
   apply()
   const unwatch = ipc.settings.onChange(apply)
@@ -95,9 +101,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     if (!isControlChannel(channel)) return ipc.dispatcher.handle(channel, raw, opts.appUrl)
     const parsed = controlRequests[channel].input.safeParse(raw)
     if (!parsed.success) throw new Error(`${channel}: ${describe(parsed.error)}`)
-    const { profile, ...req } = parsed.data
+    const { profile, ignoreSchedule, ...req } = parsed.data
     await opts.confine?.(req.dir)
     const result = await addAndStart({ ...req, ...(profile ? { profile } : {}), mergeProfile: withRun })
+    if (ignoreSchedule) queue.startAnyway(result.rows.map((r) => r.id))
     return {
       ids: result.rows.map((r) => r.id),
       done: result.done.map((r) => ({ id: r.id, savedPath: r.savedPath })),
@@ -117,6 +124,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     add: (urls) => addAndStart({ urls, dir: ipc.settings.get().downloadDir }),
     pauseAll: () => queue.pause(store.transfers.listByState(['queued', 'connecting', 'downloading']).map((r) => r.id)),
     resumeAll: () => queue.resume(store.transfers.listByState(['paused', 'failed']).map((r) => r.id)),
+    resumed() {
+      core.schedule?.refresh()
+      queue.retryStalled()
+    },
     async shutdown() {
       if (closed) return
       closed = true

@@ -23,6 +23,7 @@ export type ActionKey =
   | 'reveal'
   | 'open'
   | 'copy-link'
+  | 'start-anyway'
 
 export interface ActionState {
   enabled: boolean
@@ -141,5 +142,9 @@ export function actionState(key: ActionKey, views: readonly TransferView[], ctx:
       }
       return ON
     }
+    case 'start-anyway':
+      return views.some((v) => v.schedule !== undefined)
+        ? ON
+        : { enabled: false, reason: 'Not held by the schedule: it runs when its turn comes' }
   }
 }

@@ -27,7 +27,8 @@ export function spokenDuration(seconds: number): string {
 }
 
 /** Between attempts a transfer is not connecting, whatever its state says. */
-export function stateWords(view: Pick<TransferView, 'state' | 'retry'>): string {
+export function stateWords(view: Pick<TransferView, 'state' | 'retry' | 'schedule'>): string {
+  if (view.schedule !== undefined) return 'paused by schedule'
   return view.retry === null ? view.state : 'waiting to retry'
 }
 

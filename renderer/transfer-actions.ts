@@ -15,6 +15,7 @@ const PAUSABLE: ReadonlySet<TransferState> = new Set(['queued', 'connecting', 'd
 export const pause = (ids: number[]) => command('transfers:pause', { ids })
 export const resume = (ids: number[]) => command('transfers:resume', { ids })
 export const retry = (ids: number[]) => command('transfers:retry', { ids })
+export const startAnyway = (ids: number[]) => command('transfers:startAnyway', { ids })
 export const cancel = (ids: number[]) => command('transfers:cancel', { ids })
 export const remove = (ids: number[], deleteFile: boolean) => command('transfers:remove', { ids, deleteFile })
 export const reveal = async (id: number) => reportOpen(await command('transfers:reveal', { id }))
@@ -135,5 +136,7 @@ export function runAction(key: ActionKey): void {
       return
     case 'copy-link':
       return copyLinks(ids)
+    case 'start-anyway':
+      return void startAnyway(ids)
   }
 }

@@ -268,6 +268,8 @@ export const requests = {
   'transfers:setPriority': { input: z.strictObject({ ids: Ids.shape.ids, priority: Priority }), output: Done },
   /** The rate background transfers share now, and why it is that (the details view polls it). */
   'background:status': { input: Empty, output: BackgroundStatus },
+  /** Run these now although a schedule window holds them ("start now anyway"), until the user pauses them. */
+  'transfers:startAnyway': { input: Ids, output: Done },
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */
@@ -331,6 +333,8 @@ export const controlRequests = {
       /** A publisher's signature, its keys and a sums file the files must satisfy (shared/signature.ts). */
       signature: SignatureRequest.optional(),
       priority: Priority.optional(),
+      /** Start them now even inside a schedule window that would hold them (`pinpoint get --ignore-schedule`). */
+      ignoreSchedule: z.boolean().optional(),
     }),
     /** `ids`: every download the request names (added, already there, or done), in input order. */
     output: z.strictObject({

@@ -32,3 +32,9 @@ export const BackgroundStatus = z.strictObject({
   floor: z.number(),
 })
 export type BackgroundStatus = z.output<typeof BackgroundStatus>
+
+/** A transfer's priority; one that carries none, or one this version cannot read, is `normal`. */
+export function priorityOf(transfer: object): Priority {
+  const parsed = Priority.safeParse((transfer as { readonly priority?: unknown }).priority)
+  return parsed.success ? parsed.data : 'normal'
+}

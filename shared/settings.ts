@@ -5,6 +5,7 @@ import { DnsChoice, systemDns } from './dns.ts'
 import { Categories, CategoryId, defaultCategories, Extension, MAX_EXTENSIONS } from './categories.ts'
 import { limits } from './limits.ts'
 import { Priority } from './priority.ts'
+import { Schedule } from './schedule.ts'
 
 /**
  * A folder the user picked in main's folder dialog, as the renderer may name it.
@@ -38,6 +39,8 @@ const fields = {
   dns: DnsChoice,
   /** The priority of a download added without one (shared/priority.ts). */
   priority: Priority,
+  /** Weekly time windows that pause or limit the queue, read in the OS time zone (shared/schedule.ts). */
+  schedule: Schedule,
 }
 
 export const settingDefaults = {
@@ -50,6 +53,7 @@ export const settingDefaults = {
   categories: defaultCategories,
   dns: systemDns,
   priority: 'normal',
+  schedule: [],
 } as const satisfies { [K in keyof typeof fields]: z.output<(typeof fields)[K]> }
 
 /** The app's settings. `downloadDir` is shown to the user; only main sets it (from a folder the dialog chose). */
@@ -64,6 +68,7 @@ export const Settings = z.strictObject({
   categories: fields.categories.default(settingDefaults.categories),
   dns: fields.dns.default(settingDefaults.dns),
   priority: fields.priority.default(settingDefaults.priority),
+  schedule: fields.schedule.default(() => []),
 })
 export type Settings = z.output<typeof Settings>
 
@@ -95,6 +100,7 @@ export const SettingsPatch = z.strictObject({
       folder: FolderToken.nullable().optional(),
     })
     .optional(),
+  schedule: fields.schedule.optional(),
 })
 export type SettingsPatch = z.output<typeof SettingsPatch>
 

@@ -51,5 +51,10 @@ export const TransferView = z.strictObject({
   signature: SignatureResult.nullable().optional(),
   /** How it shares the link; `background` yields to every other use of it. Absent: normal. */
   priority: Priority.optional(),
+  /**
+   * Present while a schedule window holds the queued transfer: `until` is when it may run again (ms since the
+   * epoch, main's clock), null when no window lets it.
+   */
+  schedule: z.strictObject({ until: z.number().nullable() }).optional(),
 })
 export type TransferView = z.infer<typeof TransferView>

@@ -16,6 +16,8 @@ import { runToEnd } from './run-to-end.ts'
 import { signatureRequestOf, type SignatureFlags } from './signature-options.ts'
 import { readStdin, readUrlList } from './url-list.ts'
 import { Priority } from '../../shared/priority.ts'
+import { scheduleReason } from '../../shared/schedule-reason.ts'
+import type { TransferRow } from '../store/transfers-repo.ts'
 
 export interface GetFlags extends ConnectFlags, SignatureFlags {
   output?: string
@@ -34,6 +36,8 @@ export interface GetFlags extends ConnectFlags, SignatureFlags {
   nodesSpread?: boolean | string
   /** `normal` or `background`; the saved setting when absent. */
   priority?: string
+  /** Start now even inside a schedule window that would hold the downloads. */
+  ignoreSchedule?: boolean
 }
 
 /**
@@ -106,6 +110,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     ...(profile === undefined ? {} : { profile }),
     ...(signature === undefined ? {} : { signature }),
     ...(priority === undefined ? {} : { priority }),
+    ...(flags.ignoreSchedule ? { ignoreSchedule: true } : {}),
   }
   let engine: Engine
   try {
@@ -116,6 +121,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
         ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
         ...(limitRate ? { limitRate } : {}),
         ...(retries === undefined ? {} : { retries }),
+        ...(flags.ignoreSchedule ? { ignoreSchedule: true } : {}),
       },
       io,
     )
@@ -127,7 +133,8 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     return getThroughControl(client, request, { json: flags.json ?? false, detach: flags.detach ?? false }, io)
   }
   // A resumed download keeps the rules it started with; this run's flags are applied over them.
-  const added = await addDownloads({ store: engine.store, queue: engine.queue }, { ...request, mergeProfile: withRun })
+  const { ignoreSchedule: _ignore, ...toAdd } = request
+  const added = await addDownloads({ store: engine.store, queue: engine.queue }, { ...toAdd, mergeProfile: withRun })
   const refused = added.rejected[0]
   if (refused) {
     await engine.shutdown()
@@ -135,6 +142,15 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   }
   engine.queue.resume(added.existing.filter((r) => r.state !== 'queued').map((r) => r.id))
   for (const row of added.done) io.stderr(`already downloaded: ${row.savedPath}\n`)
+  const forever = tellHeld(engine, added.rows, io)
+  if (forever !== undefined) {
+    // Waiting would never end: nothing in the schedule ever lets it run.
+    await engine.shutdown()
+    throw new PinpointError(
+      'BAD_INPUT',
+      `${forever}: the schedule pauses it at all times; --ignore-schedule starts it now`,
+    )
+  }
   return runToEnd(
     engine,
     added.rows.filter((r) => !added.done.includes(r)).map((r) => r.id),
@@ -150,6 +166,22 @@ function nodesSpreadOf(flag: boolean | string | undefined): number | undefined {
   if (flag === undefined || flag === false) return undefined
   if (flag === true) return DEFAULT_NODES_SPREAD
   return positiveInt(flag, '--nodes-spread', 2, 16)
+}
+
+/**
+ * Say which downloads wait for a schedule window to end, and how to start them anyway; returns the first one no
+ * window ever lets run, if any.
+ */
+function tellHeld(engine: Engine, rows: readonly TransferRow[], io: CliIo): string | undefined {
+  let forever: string | undefined
+  for (const row of rows) {
+    const view = engine.queue.view(engine.store.transfers.get(row.id) ?? row)
+    if (!view.schedule) continue
+    const name = view.name ?? view.url
+    if (view.schedule.until === null) forever ??= name
+    else io.stderr(`${name}: ${scheduleReason(view.schedule.until, Date.now())}; --ignore-schedule starts it now\n`)
+  }
+  return forever
 }
 
 function positiveInt(text: string | undefined, flag: string, min: number, max: number): number | undefined {

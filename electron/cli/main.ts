@@ -4,6 +4,7 @@ import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { APP_VERSION } from '../../shared/version.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
+import { scheduleAdd, scheduleLs, scheduleRm } from './schedule-command.ts'
 import { getCommand } from './get-command.ts'
 import { lsCommand } from './ls-command.ts'
 import { resumeCommand } from './resume-command.ts'
@@ -91,6 +92,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       '--priority <priority>',
       'normal, or background: yield the link to everything else (default: the saved setting)',
     )
+    .option('--ignore-schedule', 'start now even inside a schedule window that pauses downloads')
     .action(async (urls: string[], opts) => {
       exit = await getCommand(urls, opts, io)
     })
@@ -102,6 +104,39 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--json', 'newline-delimited JSON events on stdout')
     .action(async (opts) => {
       exit = await resumeCommand(opts, io)
+    })
+
+  const schedule = program
+    .command('schedule')
+    .description('the weekly windows that pause or limit downloads (shared with the app and serve)')
+  schedule
+    .command('ls')
+    .description('list the windows, numbered')
+    .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
+    .option('--json', 'one JSON array')
+    .action(async (opts) => {
+      exit = await scheduleLs(opts, io)
+    })
+  schedule
+    .command('add')
+    .description('add a window, in the OS time zone (an end at or before the start runs into the next day)')
+    .requiredOption('--days <days>', 'mon-fri, sat,sun, mon,wed-fri or all')
+    .requiredOption('--from <HH:MM>', 'when it opens')
+    .requiredOption('--to <HH:MM>', 'when it closes')
+    .option('--pause-all', 'pause every download')
+    .option('--pause-background', 'pause background downloads only')
+    .option('--limit <rate>', 'limit the speed of all downloads, e.g. 500K or 2M')
+    .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
+    .action(async (opts) => {
+      exit = await scheduleAdd(opts, io)
+    })
+  schedule
+    .command('rm')
+    .description('remove the window numbered n by schedule ls')
+    .argument('<n>', 'the window number')
+    .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
+    .action(async (n: string, opts) => {
+      exit = await scheduleRm(n, opts, io)
     })
 
   program

@@ -20,6 +20,8 @@ export interface EngineFlags {
   limitRate?: number
   /** Retries after a transient failure, on top of the first try (curl's `--retry`); the policy's by default. */
   retries?: number
+  /** Run without the saved schedule's windows (`--ignore-schedule`). */
+  ignoreSchedule?: boolean
 }
 
 /** The state folder named by `--state-dir`, `PINPOINT_STATE_DIR`, or the platform default, in that order. */
@@ -42,6 +44,7 @@ export async function openEngine(setup: ConnectSetup, flags: EngineFlags, io: Cl
     ...(flags.maxConcurrent ? { maxActive: flags.maxConcurrent } : {}),
     ...(flags.limitRate ? { limitRate: flags.limitRate } : {}),
     ...(flags.retries === undefined ? {} : { retries: flags.retries }),
+    ...(flags.ignoreSchedule ? { schedule: { ignore: true } } : {}),
     ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
     ...(hold ? { beforeFinalize: () => new Promise<void>((r) => setTimeout(r, Number(hold))) } : {}),
   })

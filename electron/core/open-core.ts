@@ -6,12 +6,14 @@ import { TokenBucket } from '../engine/token-bucket.ts'
 import { BackgroundRate } from '../engine/background-rate.ts'
 import type { EngineEnv } from '../engine/transfer-runner.ts'
 import { Queue } from '../queue/queue.ts'
+import { ScheduleGate, type ScheduleClock } from '../queue/schedule-gate.ts'
 import { openStore, type Store, type StoreOptions } from '../store/open-store.ts'
 import type { ConnectionInfo } from '../transport/connection-info.ts'
 import { createTransport, type Transport } from '../transport/transport.ts'
 import type { DnsChoice } from '../../shared/dns.ts'
 import { createRankingKeeper } from './ranking-keeper.ts'
 import { logListLoader } from '../transport/ct/log-list-store.ts'
+import type { Schedule } from '../../shared/schedule.ts'
 
 export interface CoreConfig {
   /** The state folder: the queue database, its lock and its key. */
@@ -35,6 +37,11 @@ export interface CoreConfig {
   onConnection?: (info: ConnectionInfo) => void
   /** How long a measurement of a host's nodes orders them before a transfer has it taken again. */
   rankingMaxAgeMs?: number
+  /**
+   * The saved schedule's windows hold and limit the queue unless `ignore` (`pinpoint get --ignore-schedule`);
+   * `clock` and `timeZone` (the OS's by default) are for tests.
+   */
+  schedule?: { ignore?: boolean; clock?: ScheduleClock; timeZone?: string; jumpCheckMs?: number }
 }
 
 export interface OpenedCore {
@@ -45,6 +52,13 @@ export interface OpenedCore {
   limiter: TokenBucket
   /** The rate background transfers share, set by the delay-based controller under the global limit. */
   background: BackgroundRate
+  /** The saved schedule as the queue follows it; undefined when told to ignore it. */
+  schedule: ScheduleGate | undefined
+  /**
+   * Set the global limit (bytes per second, 0 = none); while a schedule window limits the rate, the lower of the
+   * two applies. Set it here rather than on `limiter`, which would lose the window's limit.
+   */
+  setLimitRate(bytesPerSecond: number): void
   /** Stop every download gracefully, commit, close the store. Safe to call more than once. */
   shutdown(): Promise<void>
 }
@@ -68,6 +82,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       maxAgeMs: cfg.rankingMaxAgeMs ?? RANKING_FRESH_MS,
     })
     const background = new BackgroundRate({ ceiling: () => limiter.rate })
+    let baseRate = cfg.limitRate ?? 0
     const transport = createTransport({
       rules: () => store.hostRules.list(),
       ranking: (host, port) => nodes.ranked(host, port),
@@ -87,11 +102,32 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       ...(cfg.beforeFinalize ? { beforeFinalize: cfg.beforeFinalize } : {}),
     }
     const saved = settingFields.maxActive.safeParse(store.settings.get('maxActive'))
+    const applyRate = () => limiter.setRate(effectiveRate(baseRate, schedule?.state().limitRate ?? null))
+    const late: { queue?: Queue } = {}
+    const opts = cfg.schedule ?? {}
+    const schedule = opts.ignore
+      ? undefined
+      : new ScheduleGate({
+          rules: () => savedSchedule(store),
+          ...(opts.timeZone === undefined ? {} : { timeZone: () => opts.timeZone as string }),
+          ...(opts.clock ? { clock: opts.clock } : {}),
+          ...(opts.jumpCheckMs ? { jumpCheckMs: opts.jumpCheckMs } : {}),
+          onChange: () => {
+            applyRate()
+            late.queue?.applySchedule()
+          },
+        })
+    applyRate()
     const queue = await Queue.open({
       env,
       maxActive: cfg.maxActive ?? (saved.success ? saved.data : limits.maxActive.default),
       ...(cfg.diskRecheckMs ? { diskRecheckMs: cfg.diskRecheckMs } : {}),
+      ...(schedule ? { schedule } : {}),
+    }).catch((err: unknown) => {
+      schedule?.dispose()
+      throw err
     })
+    late.queue = queue
     let closed = false
     return {
       store,
@@ -99,9 +135,15 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       queue,
       limiter,
       background,
+      schedule,
+      setLimitRate(bytesPerSecond) {
+        baseRate = bytesPerSecond
+        applyRate()
+      },
       async shutdown() {
         if (closed) return
         closed = true
+        schedule?.dispose()
         await queue.stop()
         await nodes.close()
         background.stop()
@@ -116,6 +158,18 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
 
 /** How long a measurement of a host's nodes orders its candidates; after that, a transfer has it taken again. */
 export const RANKING_FRESH_MS = 24 * 60 * 60 * 1000
+
+/** The lower of two limits, where 0 (the global one) or null (the window's) means none. */
+export function effectiveRate(base: number, scheduled: number | null): number {
+  if (scheduled === null) return base
+  return base > 0 ? Math.min(base, scheduled) : scheduled
+}
+
+/** The saved schedule; one this version cannot read holds nothing. */
+function savedSchedule(store: Store): Schedule {
+  const saved = settingFields.schedule.safeParse(store.settings.get('schedule'))
+  return saved.success ? saved.data : []
+}
 
 /**
  * The app's resolver setting as saved. A value this version cannot read is an error for every connection that

@@ -20,9 +20,9 @@ export class TokenBucket {
     this.#last = now()
   }
 
-  /** Bytes per second; 0 (or less) when unlimited. */
+  /** The bytes per second now allowed; 0 when unlimited. */
   get rate(): number {
-    return this.#rate
+    return Math.max(0, this.#rate)
   }
 
   /** A new rate; 0 (or less) lifts the limit, so a settings change needs no new bucket. */

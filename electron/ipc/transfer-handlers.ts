@@ -107,6 +107,10 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
       queue.retry(ids)
       return null
     },
+    async 'transfers:startAnyway'({ ids }) {
+      queue.startAnyway(ids)
+      return null
+    },
     async 'transfers:cancel'({ ids }) {
       await queue.cancel(ids)
       return null

@@ -2,6 +2,8 @@ import { statfs } from 'node:fs/promises'
 
 import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
+import { priorityOf } from '../../shared/priority.ts'
+import { mayRun } from '../../shared/schedule-policy.ts'
 import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
@@ -20,6 +22,7 @@ import { failoverNote } from './failover-note.ts'
 import type { BackgroundStatus, Priority } from '../../shared/priority.ts'
 import { idleBackground } from '../engine/background-rate.ts'
 import { priorityTransport } from './priority-transport.ts'
+import type { ScheduleGate } from './schedule-gate.ts'
 
 export interface QueueOptions {
   env: EngineEnv
@@ -31,6 +34,8 @@ export interface QueueOptions {
    * bytes fit; off when undefined (the CLI exits instead, and re-running it resumes).
    */
   diskRecheckMs?: number
+  /** The user's time windows; every transfer may run whenever the rest allows when absent. */
+  schedule?: Pick<ScheduleGate, 'state' | 'heldUntil'>
 }
 
 export interface AddInput {
@@ -48,7 +53,7 @@ export interface AddInput {
   priority?: Priority
 }
 
-type StopReason = 'pause' | 'stop' | 'cancel'
+type StopReason = 'pause' | 'stop' | 'cancel' | 'schedule'
 
 const isOutsideRoots = (err: unknown) => isPinpointError(err) && err.code === 'OUTSIDE_ROOTS'
 
@@ -86,10 +91,14 @@ export class Queue {
   #scope: Set<number> | 'all' = new Set()
   #diskTimer: NodeJS.Timeout | undefined
   #stopping = false
+  readonly #schedule: QueueOptions['schedule']
+  /** Transfers the user started "now anyway": the schedule does not hold them while this queue runs. */
+  readonly #anyway = new Set<number>()
 
   constructor(opts: QueueOptions) {
     this.#store = opts.env.store
     this.#maxActive = opts.maxActive
+    this.#schedule = opts.schedule
     this.#feed = new ChangeFeed(opts.eventIntervalMs ?? 100, (id) => {
       const row = this.#store.transfers.get(id)
       return row ? this.view(row) : undefined
@@ -169,6 +178,7 @@ export class Queue {
    */
   pause(ids: number[]): void {
     for (const id of ids) {
+      this.#anyway.delete(id)
       if (this.#abort(id, 'pause')) {
         this.#store.events.add(id, 'paused', 'paused by the user')
         continue
@@ -187,6 +197,37 @@ export class Queue {
 
   retry(ids: number[]): void {
     this.#requeue(ids, { kind: 'retried', message: 'retried by the user' })
+  }
+
+  /** Start these now even inside a window that would hold them ("start now anyway"), for as long as this runs. */
+  startAnyway(ids: number[]): void {
+    for (const id of ids) {
+      const row = this.#store.transfers.get(id)
+      if (!row || row.state === 'completed' || row.state === 'canceled') continue
+      if (this.#held(row)) this.#store.events.add(id, 'resumed', 'started now, outside the schedule')
+      this.#anyway.add(id)
+      this.#touch(id)
+    }
+    this.#requeue(ids)
+  }
+
+  /**
+   * The schedule's policy changed: stop the running transfers it now holds (their bytes kept, left queued so they
+   * resume when it lets them), tell every waiting row its new reason, and run what may run.
+   */
+  applySchedule(): void {
+    for (const [id] of this.#active) {
+      const row = this.#store.transfers.get(id)
+      if (row && this.#held(row)) this.#abort(id, 'schedule')
+    }
+    for (const row of this.#store.transfers.listByState(['queued'])) this.#touch(row.id)
+    this.#pump()
+  }
+
+  /** Whether the schedule keeps this transfer from running now. */
+  #held(row: TransferRow): boolean {
+    if (!this.#schedule || this.#anyway.has(row.id)) return false
+    return !mayRun(this.#schedule.state(), priorityOf(row))
   }
 
   /** Queue again what is paused or failed, logging `event` for each one that was. */
@@ -290,7 +331,11 @@ export class Queue {
       : undefined
     // A running transfer's count starts at its durable bytes and only grows, so the store need not be asked.
     const durable = live && received !== undefined ? received : this.#store.segments.durableBytes(row.id)
-    return transferView(row, durable, live)
+    const view = transferView(row, durable, live)
+    if (row.state === 'queued' && !live && this.#schedule && this.#held(row)) {
+      view.schedule = { until: this.#schedule.heldUntil(priorityOf(row)) }
+    }
+    return view
   }
 
   snapshot(): { seq: number; transfers: TransferView[] } {
@@ -351,7 +396,8 @@ export class Queue {
     const scope = this.#scope === 'all' ? undefined : this.#scope
     // Only as many as there are free slots: a running transfer has left 'queued' before #run returns.
     const free = this.#maxActive - this.#active.size
-    const next = this.#store.transfers.nextQueued(free, scope).filter((r) => !this.#active.has(r.id))
+    const accept = this.#schedule ? (r: TransferRow) => !this.#held(r) : undefined
+    const next = this.#store.transfers.nextQueued(free, scope, accept).filter((r) => !this.#active.has(r.id))
     for (const row of next) {
       if (this.#active.size >= this.#maxActive) break
       this.#lastConnection.set(row.id, row.lastConnection)
@@ -391,6 +437,10 @@ export class Queue {
       const reason = signal.reason as StopReason
       if (reason === 'pause') this.#set(id, 'paused')
       else if (reason === 'stop') this.#set(id, 'queued')
+      else if (reason === 'schedule') {
+        this.#store.events.add(id, 'paused', 'paused by the schedule')
+        this.#set(id, 'queued')
+      }
       return
     }
     const code = isPinpointError(err) ? err.code : 'INTERNAL'

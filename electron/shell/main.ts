@@ -106,7 +106,7 @@ async function start(): Promise<void> {
     onResumeAll: () => c.resumeAll(),
     onQuit: () => app.quit(),
   })
-  const power = startPower({ powerSaveBlocker, powerMonitor, onResume: () => c.queue.retryStalled() })
+  const power = startPower({ powerSaveBlocker, powerMonitor, onResume: () => c.resumed() })
   app.once('will-quit', () => {
     power.dispose()
     tray.destroy()

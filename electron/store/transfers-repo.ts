@@ -75,8 +75,11 @@ export interface TransfersRepo {
   /** In queue order. */
   list(): TransferRow[]
   listByState(states: readonly TransferState[]): TransferRow[]
-  /** The first `limit` queued transfers in queue order, among `ids` when given: what the scheduler runs next. */
-  nextQueued(limit: number, ids?: ReadonlySet<number>): TransferRow[]
+  /**
+   * The first `limit` queued transfers in queue order, among `ids` when given and only those `accept` takes (the
+   * ones the schedule lets run): what the scheduler runs next.
+   */
+  nextQueued(limit: number, ids?: ReadonlySet<number>, accept?: (row: TransferRow) => boolean): TransferRow[]
   /** Set only the keys given (undefined ones are skipped, null clears) and `updatedAt`; throws for an unknown id. */
   update(id: number, patch: TransferPatch): TransferRow
   remove(id: number): boolean
@@ -181,7 +184,7 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
     get: (id) => maybeRow(s.get.get(id)),
     list: () => s.list.all().map(toRow),
     listByState: (states) => s.listByState.all(JSON.stringify(states)).map(toRow),
-    nextQueued(limit, ids) {
+    nextQueued(limit, ids, accept) {
       // The scope is filtered here rather than in SQL: an `IN (json_each(...))` list is rebuilt on every call,
       // which with a 1000-URL list made each scheduling step cost as much as the whole list.
       const next: TransferRow[] = []
@@ -189,7 +192,9 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       if (limit <= 0 || ids?.size === 0) return next
       for (const r of s.nextQueued.iterate()) {
         if (ids !== undefined && !ids.has(Number(r['id']))) continue
-        next.push(toRow(r))
+        const row = toRow(r)
+        if (accept && !accept(row)) continue
+        next.push(row)
         if (next.length >= limit) break
       }
       return next

@@ -12,6 +12,7 @@ import { DnsSetting } from './dns-setting.tsx'
 import { PrioritySetting } from './priority-setting.tsx'
 import { RootFolderSetting } from './root-folder-picker.tsx'
 import { SettingProblem } from './setting-problem.tsx'
+import { ScheduleSettings } from './schedule-settings.tsx'
 import './settings-form.css'
 
 /**
@@ -131,6 +132,7 @@ export function SettingsForm() {
         )}
       </div>
       <CategorySettings categories={settings.categories} save={save} />
+      <ScheduleSettings schedule={settings.schedule} save={save} />
     </form>
   )
 }

@@ -10,6 +10,7 @@ import { priorityMenuItems } from '../priority-actions.ts'
 export const ACTIONS: ReadonlyArray<{ key: ActionKey; label: string; shortcut?: string; separated?: boolean }> = [
   { key: 'pause', label: 'Pause', shortcut: 'Space' },
   { key: 'resume', label: 'Resume', shortcut: 'Space' },
+  { key: 'start-anyway', label: 'Start now anyway' },
   { key: 'retry', label: 'Retry' },
   { key: 'cancel', label: 'Cancel' },
   { key: 'open', label: 'Open', separated: true },

@@ -2,6 +2,7 @@ import { memo, type DragEvent, type MouseEvent, type ReactNode } from 'react'
 
 import { formatBytes, formatEta, formatPercent, formatRetry, formatSpeed } from '../../shared/format.ts'
 import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
+import { scheduleReason } from '../../shared/schedule-reason.ts'
 import { errorText } from '../error-text.ts'
 import { useClock } from '../hooks/use-clock.ts'
 import { ROW_DRAG_TYPE, type Edge } from '../queue-order.ts'
@@ -167,16 +168,36 @@ function StateCell({ view }: { view: TransferView }) {
   const chip = stateWords(view)
   return (
     <>
-      <span className={`state-chip state-${view.retry === null ? view.state : 'waiting'}`} data-testid="state-chip">
-        {chip}
-      </span>
+      {view.schedule === undefined ? (
+        <span className={`state-chip state-${view.retry === null ? view.state : 'waiting'}`} data-testid="state-chip">
+          {chip}
+        </span>
+      ) : (
+        <span className="state-chip state-paused" data-testid="state-chip">
+          scheduled
+        </span>
+      )}
       {view.retry !== null && <RetryText retry={view.retry} />}
+      {view.schedule !== undefined && <ScheduleText until={view.schedule.until} />}
       {view.error !== null && view.retry === null && (
         <span className="transfer-error" data-testid="transfer-error" title={view.error.message}>
           {errorText(view.error)}
         </span>
       )}
     </>
+  )
+}
+
+/**
+ * Why a queued transfer waits: a schedule window, and when it lets the transfer run. The cell shows when, beside
+ * its "scheduled" chip; the whole reason is its tooltip.
+ */
+function ScheduleText({ until }: { until: number | null }) {
+  const text = scheduleReason(until, useClock())
+  return (
+    <span className="transfer-retry transfer-schedule" data-testid="transfer-schedule" title={text}>
+      {text.replace(/^paused by schedule ?/, '')}
+    </span>
   )
 }
 

@@ -192,6 +192,7 @@ describe('the transfer table', () => {
     expect(items.map((t) => t.split('\n')[0]?.trim())).toEqual([
       'Pause',
       'Resume',
+      'Start now anyway',
       'Retry',
       'Cancel',
       'Open',

@@ -120,6 +120,7 @@ describe('settings', () => {
       categories: defaultCategories,
       dns: { mode: 'system' },
       priority: 'normal',
+      schedule: [],
     })
     expect(Settings.safeParse({}).success).toBe(false)
     expect(Settings.safeParse({ downloadDir: '/d', dns: { mode: 'doh' } }).success).toBe(false)

@@ -92,6 +92,7 @@ export const settings: Settings = {
   categories: defaultCategories,
   dns: { mode: 'system' },
   priority: 'normal',
+  schedule: [],
 }
 
 /** Let pending promise callbacks run. */
