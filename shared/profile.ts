@@ -53,27 +53,19 @@ export function parseProfile(stored: string | null): ConnectionProfile | undefin
  */
 export function effectiveRule(own: HostRule | undefined, saved: HostRule | undefined): HostRule | undefined {
   if (!own || !saved) return own ?? saved
-  const pinned = own.pins.length > 0
-  const sni = own.sni ?? saved.sni
-  const dns = own.dns ?? saved.dns
-  const hostHeader = own.hostHeader ?? saved.hostHeader
-  const ca = own.ca ?? saved.ca
-  const ct = own.ct ?? saved.ct
-  const ctPolicy = own.ctPolicy ?? saved.ctPolicy
-  return {
-    pattern: own.pattern,
-    ...(own.port === undefined ? {} : { port: own.port }),
-    addresses: own.addresses.length > 0 ? own.addresses : saved.addresses,
-    pins: pinned ? own.pins : saved.pins,
-    pinMode: pinned ? own.pinMode : saved.pinMode,
-    trust: pinned ? own.trust : saved.trust,
-    ...(sni === undefined ? {} : { sni }),
-    ...(hostHeader === undefined ? {} : { hostHeader }),
-    ...(ca === undefined ? {} : { ca }),
-    ...(dns === undefined ? {} : { dns }),
-    ...(ct === undefined ? {} : { ct }),
-    ...(ctPolicy === undefined ? {} : { ctPolicy }),
-  }
+  // Field by field over the saved rule, so a field the schema gains later is inherited without a change here.
+  const merged: Record<string, unknown> = { ...saved }
+  for (const [key, value] of Object.entries(own)) if (value !== undefined) merged[key] = value
+  if (own.port === undefined) delete merged['port']
+  if (own.addresses.length === 0) merged['addresses'] = saved.addresses
+  // The pins and what goes with them (the mode, the trust, their labels) come from one rule, never half of each.
+  const pinned = own.pins.length > 0 ? own : saved
+  merged['pins'] = pinned.pins
+  merged['pinMode'] = pinned.pinMode
+  merged['trust'] = pinned.trust
+  if (pinned.pinNotes === undefined) delete merged['pinNotes']
+  else merged['pinNotes'] = pinned.pinNotes
+  return merged as HostRule
 }
 
 /**

@@ -33,6 +33,29 @@ describe("a download's profile over the saved host rules", () => {
     })
   })
 
+  it('keeps every field of the saved rule that the download leaves out, including fields added later', () => {
+    // A saved rule with every optional field set: a download's rule that names only the host must not lose any
+    // of them, whatever fields the schema grows (publisher keys, CT, proxies, credentials…).
+    const saved = rule({
+      pattern: 'a.test',
+      addresses: ['127.0.0.9'],
+      sni: 'x.test',
+      hostHeader: 'h.test',
+      pins: [PIN_A],
+      pinMode: 'report',
+      trust: 'pin',
+      ca: '-----BEGIN CERTIFICATE-----',
+      dns: { mode: 'doh', dohUrl: 'https://127.0.0.1/dns-query' },
+      pinNotes: [{ pin: PIN_A, label: 'current' }],
+      ct: 'enforce',
+      ctPolicy: 'chrome',
+      publisherKeys: ['RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3'],
+    })
+    const unset = Object.keys(HostRule.shape).filter((k) => !(k in saved) && k !== 'port')
+    expect(unset).toEqual([])
+    expect(effectiveRule(rule({ pattern: 'a.test', port: 8443 }), saved)).toEqual({ ...saved, port: 8443 })
+  })
+
   it("takes pins, pin mode and trust together from whichever rule has pins, the download's first", () => {
     const own = rule({ pattern: 'a.test', pins: [PIN_B], trust: 'pin' })
     const saved = rule({ pattern: 'a.test', pins: [PIN_A], pinMode: 'report' })
