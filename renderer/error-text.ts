@@ -31,6 +31,8 @@ export const errorTitles: Record<ErrorCode, string> = {
   OUTSIDE_ROOTS: 'The folder is outside the folders this server may write to',
   INTERRUPTED: 'The download was interrupted',
   INTERNAL: 'Internal error (please report it)',
+  PROXY_FAILED: 'The proxy could not reach the server',
+  PROXY_AUTH_REQUIRED: 'The proxy refused the credentials',
 }
 
 /** The title for a code, plus main's message, which says what exactly happened. */

@@ -13,7 +13,7 @@ import { PinMode, TrustMode } from './domain.ts'
 export const AttemptRecord = z.strictObject({
   address: z.string(),
   port: z.number().int(),
-  source: z.enum(['rule', 'literal', 'dns', 'doh', 'dns-fallback']),
+  source: z.enum(['rule', 'literal', 'dns', 'doh', 'dns-fallback', 'proxy']),
   /** The DoH server that gave the address. */
   server: z.string().optional(),
   /** Why the system resolver gave it instead of DoH. */
@@ -62,6 +62,8 @@ export const ConnectionInfo = z.strictObject({
   refused: z.strictObject({ code: z.string(), message: z.string() }).optional(),
   firstByteMs: z.number().optional(),
   reused: z.boolean().optional(),
+  /** The proxy this connection went through (never with credentials) and the `host:port` it was asked for. */
+  proxy: z.strictObject({ url: z.string(), asked: z.string(), mode: z.enum(['tunnel', 'forward']) }).optional(),
 })
 export type ConnectionInfo = z.output<typeof ConnectionInfo>
 

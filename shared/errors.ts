@@ -38,6 +38,10 @@ export const errorExitCodes = {
   INTERRUPTED: 8,
   /** A bug, not an expected failure: shown with its message so it can be reported. */
   INTERNAL: 1,
+  /** A proxy refused, closed, or answered the tunnel request with a failure (its answer is in the message). */
+  PROXY_FAILED: 3,
+  /** A proxy wants credentials we did not give, rejected the ones we gave, or asks for a scheme we do not speak. */
+  PROXY_AUTH_REQUIRED: 3,
 } as const
 
 export type ErrorCode = keyof typeof errorExitCodes

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { DnsChoice } from './dns.ts'
 import { HostRule } from './domain.ts'
 import { PinpointError } from './pinpoint-error.ts'
+import { ProxyChoice } from './proxy.ts'
 
 /**
  * A download's own connection profile: the rules it was started with (addresses, SNI, pins and pin mode,
@@ -15,16 +16,24 @@ export const ConnectionProfile = z.strictObject({
   ca: z.array(z.string().max(262_144)).max(16).optional(),
   /** The resolver this download uses (curl's `--doh-url`), over the host rules' and the app's. */
   dns: DnsChoice.optional(),
+  /** This download's proxy (curl's `-x`), over its host's rule and the app's setting; `direct`: none (`-x ""`). */
+  proxy: ProxyChoice.optional(),
+  /** Hosts this download reaches without any proxy (curl's `--noproxy`, NO_PROXY syntax). */
+  noProxy: z.string().max(4096).optional(),
 })
 export type ConnectionProfile = z.output<typeof ConnectionProfile>
 
 /** The stored form (a transfer's `connection` column), or null for a download with no rules of its own. */
 export function serializeProfile(profile: ConnectionProfile | undefined): string | null {
-  if (!profile || (profile.rules.length === 0 && !profile.ca && !profile.dns)) return null
+  if (!profile || (profile.rules.length === 0 && !profile.ca && !profile.dns && !profile.proxy && !profile.noProxy)) {
+    return null
+  }
   return JSON.stringify({
     rules: profile.rules,
     ...(profile.ca ? { ca: profile.ca } : {}),
     ...(profile.dns ? { dns: profile.dns } : {}),
+    ...(profile.proxy ? { proxy: profile.proxy } : {}),
+    ...(profile.noProxy ? { noProxy: profile.noProxy } : {}),
   })
 }
 
@@ -55,6 +64,7 @@ export function effectiveRule(own: HostRule | undefined, saved: HostRule | undef
   const dns = own.dns ?? saved.dns
   const hostHeader = own.hostHeader ?? saved.hostHeader
   const ca = own.ca ?? saved.ca
+  const proxy = own.proxy ?? saved.proxy
   return {
     pattern: own.pattern,
     ...(own.port === undefined ? {} : { port: own.port }),
@@ -66,6 +76,7 @@ export function effectiveRule(own: HostRule | undefined, saved: HostRule | undef
     ...(hostHeader === undefined ? {} : { hostHeader }),
     ...(ca === undefined ? {} : { ca }),
     ...(dns === undefined ? {} : { dns }),
+    ...(proxy === undefined ? {} : { proxy }),
   }
 }
 
@@ -89,5 +100,13 @@ export function withRun(
   }
   const ca = [...new Set([...(run.ca ?? []), ...(stored.ca ?? [])])]
   const dns = run.dns ?? stored.dns
-  return { rules, ...(ca.length > 0 ? { ca } : {}), ...(dns ? { dns } : {}) }
+  const proxy = run.proxy ?? stored.proxy
+  const noProxy = run.noProxy ?? stored.noProxy
+  return {
+    rules,
+    ...(ca.length > 0 ? { ca } : {}),
+    ...(dns ? { dns } : {}),
+    ...(proxy ? { proxy } : {}),
+    ...(noProxy ? { noProxy } : {}),
+  }
 }

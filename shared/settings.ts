@@ -4,6 +4,7 @@ import { DnsChoice, systemDns } from './dns.ts'
 
 import { Categories, CategoryId, defaultCategories, Extension, MAX_EXTENSIONS } from './categories.ts'
 import { limits } from './limits.ts'
+import { ProxySetting } from './proxy.ts'
 
 /**
  * A folder the user picked in main's folder dialog, as the renderer may name it.
@@ -35,6 +36,8 @@ const fields = {
   categories: Categories,
   /** How names are resolved where neither a download nor its host's rule says (shared/dns.ts). */
   dns: DnsChoice,
+  /** Which proxy connections go through where neither a download nor its host's rule names one. */
+  proxy: ProxySetting,
 }
 
 export const settingDefaults = {
@@ -46,6 +49,7 @@ export const settingDefaults = {
   closeToTray: true,
   categories: defaultCategories,
   dns: systemDns,
+  proxy: { mode: 'system' },
 } as const satisfies { [K in keyof typeof fields]: z.output<(typeof fields)[K]> }
 
 /** The app's settings. `downloadDir` is shown to the user; only main sets it (from a folder the dialog chose). */
@@ -59,6 +63,7 @@ export const Settings = z.strictObject({
   closeToTray: fields.closeToTray.default(settingDefaults.closeToTray),
   categories: fields.categories.default(settingDefaults.categories),
   dns: fields.dns.default(settingDefaults.dns),
+  proxy: fields.proxy.default(settingDefaults.proxy),
 })
 export type Settings = z.output<typeof Settings>
 
@@ -78,6 +83,7 @@ export const SettingsPatch = z.strictObject({
   startAtLogin: fields.startAtLogin.optional(),
   closeToTray: fields.closeToTray.optional(),
   dns: fields.dns.optional(),
+  proxy: fields.proxy.optional(),
   /**
    * One category's change: its extensions, and its folder as a token (null = back to the download folder). The
    * other categories stay as they are.

@@ -60,4 +60,9 @@ export interface ConnectionInfo extends TlsFacts {
   firstByteMs?: number
   /** Recorded for a transfer that was handed it kept alive, after a request of another transfer or an earlier one. */
   reused?: boolean
+  /**
+   * The proxy this connection went through, as `scheme://host:port` (never with credentials), the `host:port` it
+   * was asked to reach, and whether it carries a tunnel (CONNECT, SOCKS5) or absolute-form http:// requests.
+   */
+  proxy?: { url: string; asked: string; mode: 'tunnel' | 'forward' }
 }

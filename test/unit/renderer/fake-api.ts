@@ -91,6 +91,7 @@ export const settings: Settings = {
   closeToTray: true,
   categories: defaultCategories,
   dns: { mode: 'system' },
+  proxy: { mode: 'system' },
 }
 
 /** Let pending promise callbacks run. */
