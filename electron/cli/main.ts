@@ -144,4 +144,11 @@ function withConnectOptions(cmd: Command): Command {
     .addOption(new Option('--connect-timeout <seconds>', 'per address: TCP connect and TLS handshake'))
     .addOption(new Option('--doh-url <url>', "resolve names with this DNS-over-HTTPS server (curl's --doh-url)"))
     .addOption(new Option('--dns-mode <mode>', 'system, doh (DoH only; the default with --doh-url) or doh-fallback'))
+    .addOption(
+      new Option('-x, --proxy <url>', 'use this proxy: [http|https|socks5|socks5h://]host[:port]; "" for none'),
+    )
+    .addOption(new Option('--noproxy <list>', 'hosts to reach without a proxy (NO_PROXY syntax; * for all)'))
+    .addOption(new Option('--proxy-user <user:password>', "the -x proxy's user name and password (Basic, SOCKS5)"))
+    .addOption(new Option('--proxy-cacert <file>', 'trust these PEM anchors for an https:// proxy'))
+    .addOption(new Option('--proxy-pinnedpubkey <sha256//b64[;...]>', "pins for an https:// proxy's certificate"))
 }

@@ -1,5 +1,7 @@
 import { limits } from '../../shared/limits.ts'
-import { settingFields } from '../../shared/settings.ts'
+import { settingDefaults, settingFields } from '../../shared/settings.ts'
+import type { ProxySetting } from '../../shared/proxy.ts'
+import { envProxy, settingProxy, type ProxyLookup } from '../transport/proxy-setting.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
 import type { EngineEnv } from '../engine/transfer-runner.ts'
@@ -29,6 +31,8 @@ export interface CoreConfig {
   /** Runs after the final fsync and before the rename (the kill -9 tests hold a download there). */
   beforeFinalize?: EngineEnv['beforeFinalize']
   onConnection?: (info: ConnectionInfo) => void
+  /** The system's proxy for the "system" setting: Chromium's answer in the app; the environment by default. */
+  systemProxy?: ProxyLookup
 }
 
 export interface OpenedCore {
@@ -54,6 +58,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       rules: () => store.hostRules.list(),
       ranking: (host, port) => freshRanking(store, host, port),
       dns: () => savedDns(store),
+      proxy: settingProxy(() => savedProxy(store), cfg.systemProxy ?? envProxy(process.env)),
       ...(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
       ...(cfg.onConnection ? { onConnection: cfg.onConnection } : {}),
     })
@@ -100,6 +105,12 @@ function freshRanking(store: Store, host: string, port: number): string[] | unde
 }
 
 /** The app's resolver setting as saved; a value this version cannot read means the system resolver. */
+/** The saved proxy setting; one this version cannot read counts as the default (the system's). */
+function savedProxy(store: Store): ProxySetting {
+  const saved = settingFields.proxy.safeParse(store.settings.get('proxy'))
+  return saved.success ? saved.data : settingDefaults.proxy
+}
+
 function savedDns(store: Store): DnsChoice | undefined {
   const saved = settingFields.dns.safeParse(store.settings.get('dns'))
   return saved.success && saved.data.mode !== 'system' ? saved.data : undefined

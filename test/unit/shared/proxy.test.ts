@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
+import { isRetryable } from '../../../electron/engine/retry-policy.ts'
 import { noProxyMatches } from '../../../shared/no-proxy.ts'
 import { parseProfile, serializeProfile, withRun } from '../../../shared/profile.ts'
 import { parseProxyAnswer } from '../../../shared/proxy-answer.ts'
@@ -130,4 +131,9 @@ describe('a download profile carries its proxy', () => {
     expect(withRun({ rules: [] }, profile)).toMatchObject({ proxy: profile.proxy, noProxy: 'a.test' })
     expect(withRun({ rules: [], proxy: 'direct' }, profile)).toMatchObject({ proxy: 'direct' })
   })
+})
+
+it('a proxy that refuses the credentials is not asked again with the same ones; a failing proxy is', () => {
+  expect(isRetryable('PROXY_AUTH_REQUIRED')).toBe(false)
+  expect(isRetryable('PROXY_FAILED')).toBe(true)
 })
