@@ -132,6 +132,9 @@ export function resolveProxy(server: ProxyServer): ResolvedProxy {
   }
 }
 
+/** What the app shows, and may send back, in place of a saved proxy password: "keep the one saved". */
+export const SAVED_PROXY_PASSWORD = '(saved password)'
+
 /** The app's proxy setting: none, one server for every host but those `noProxy` lists, or the system's. */
 export const ProxySetting = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('none') }),

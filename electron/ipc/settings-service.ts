@@ -1,6 +1,7 @@
 import type { Emit } from '../../shared/ipc.ts'
 import { settingDefaults, settingFields, settingKeys, Settings } from '../../shared/settings.ts'
 import type { Store } from '../store/open-store.ts'
+import { keepProxyPassword, withoutProxyPassword } from './proxy-password.ts'
 
 /** A change main applies: the renderer's patch with its folder token already turned into a path. */
 export type SettingsChange = Partial<Settings>
@@ -38,17 +39,17 @@ export function createSettingsService(deps: {
   }
 
   return {
-    get: read,
+    get: () => withoutProxyPassword(read()),
     update(change) {
       const previous = read()
       // Parse the whole result first, so an invalid value is refused before anything is written.
-      const next = Settings.parse({ ...previous, ...stripUndefined(change) })
+      const next = Settings.parse({ ...previous, ...stripUndefined(keepProxyPassword(change, previous)) })
       deps.store.transaction(() => {
         for (const key of settingKeys) if (next[key] !== previous[key]) deps.store.settings.set(key, next[key])
       })
-      deps.emit('settings:changed', next)
+      deps.emit('settings:changed', withoutProxyPassword(next))
       for (const l of listeners) l(next, previous)
-      return next
+      return withoutProxyPassword(next)
     },
     onChange(listener) {
       listeners.add(listener)
