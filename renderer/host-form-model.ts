@@ -1,5 +1,6 @@
 import { HostRule, type HostRuleInput, type PinNote } from '../shared/domain.ts'
 import { formatPin, parsePins } from '../shared/pins.ts'
+import type { ProxyServer } from '../shared/proxy.ts'
 
 /** What the form knows of one pin: its label as typed, and when it was added (absent: not recorded). */
 export interface DraftPinNote {
@@ -29,6 +30,10 @@ export interface HostDraft {
   dohUrl: string
   /** Kept from the rule being edited: the form has no field for it, and saving must not drop it. */
   hostHeader?: string
+  /** The rule's proxy: '' leaves it to the app's setting, `direct` goes past every proxy, else a proxy URL. */
+  proxy?: string
+  /** The rule's proxy as saved (credentials, anchors, pins): kept while its URL stays the same. */
+  proxyKept?: ProxyServer
 }
 
 export const emptyDraft: HostDraft = {
@@ -64,6 +69,11 @@ export function draftFromRule(rule: HostRule): HostDraft {
     dnsMode: rule.dns?.mode ?? 'inherit',
     dohUrl: rule.dns?.dohUrl ?? '',
     ...(rule.hostHeader === undefined ? {} : { hostHeader: rule.hostHeader }),
+    ...(rule.proxy === undefined
+      ? {}
+      : rule.proxy === 'direct'
+        ? { proxy: 'direct' }
+        : { proxy: rule.proxy.url, proxyKept: rule.proxy }),
   }
 }
 
@@ -79,6 +89,7 @@ const LABELS: Record<string, string> = {
   hostHeader: 'Host header',
   pinNotes: 'Pin labels',
   dns: 'DNS',
+  proxy: 'Proxy',
 }
 
 const split = (text: string, by: RegExp): string[] =>
@@ -110,6 +121,7 @@ export function ruleFromDraft(
     ...(d.dnsMode === 'inherit'
       ? {}
       : { dns: { mode: d.dnsMode, ...(d.dohUrl.trim() === '' ? {} : { dohUrl: d.dohUrl.trim() }) } }),
+    ...proxyOfDraft(d),
   }
   const parsed = HostRule.safeParse(input)
   if (parsed.success) return { ok: true, rule: parsed.data }
@@ -120,6 +132,14 @@ export function ruleFromDraft(
     return `${label}${index}: ${issue.message}`
   })
   return { ok: false, errors }
+}
+
+/** The rule's proxy field from the draft's text; what was saved beyond the URL stays while the URL does. */
+function proxyOfDraft(d: HostDraft): Pick<HostRuleInput, 'proxy'> {
+  const text = d.proxy?.trim() ?? ''
+  if (text === '') return {}
+  if (text.toLowerCase() === 'direct') return { proxy: 'direct' }
+  return { proxy: d.proxyKept?.url === text ? d.proxyKept : { url: text } }
 }
 
 /** A pin line of the form as the rule will hold it: bare base64, or null while it is not a valid pin. */
@@ -187,6 +207,7 @@ export function sameDraft(a: HostDraft, b: HostDraft): boolean {
     'hostHeader',
     'dnsMode',
     'dohUrl',
+    'proxy',
   ] as const
   if (keys.some((k) => a[k] !== b[k])) return false
   const pins = new Set([...Object.keys(a.notes), ...Object.keys(b.notes)])

@@ -96,3 +96,23 @@ function addressBits(text: string): { bits: number; value: bigint } | undefined 
     tail === undefined ? [...h, ...v4tail] : [...h, ...Array<string>(Math.max(fill, 0)).fill('0'), ...t, ...v4tail]
   return { bits: 128, value: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16) || 0), 0n) }
 }
+
+/** Why a NO_PROXY list cannot be right, or '' when every entry is a name, an address, a range or `*`. */
+export function noProxyProblem(list: string): string {
+  for (const raw of list.split(/[\s,]+/)) {
+    const entry = raw.trim()
+    if (entry === '' || entry === '*') continue
+    const { pattern } = splitPort(entry.toLowerCase())
+    const slash = pattern.indexOf('/')
+    if (slash !== -1) {
+      const bits = Number(pattern.slice(slash + 1))
+      const kind = isIP(pattern.slice(0, slash))
+      if (kind === 0 || !Number.isInteger(bits) || bits < 0 || bits > (kind === 4 ? 32 : 128)) {
+        return `“${entry}” is not an address range such as 10.0.0.0/8`
+      }
+    } else if (!isIP(pattern) && !/^(\*?\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/.test(pattern)) {
+      return `“${entry}” is not a host name, an address or a range`
+    }
+  }
+  return ''
+}

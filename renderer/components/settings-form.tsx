@@ -9,6 +9,7 @@ import { useStore } from '../store/index.ts'
 import { shellOffers } from '../store/settings-slice.ts'
 import { CategorySettings } from './category-settings.tsx'
 import { DnsSetting } from './dns-setting.tsx'
+import { ProxySettingField } from './proxy-setting.tsx'
 import { RootFolderSetting } from './root-folder-picker.tsx'
 import './settings-form.css'
 
@@ -88,6 +89,8 @@ export function SettingsForm() {
         <RateSetting id={`${id}-limit`} value={settings.limitRate} onValid={(limitRate) => update({ limitRate })} />
         <label htmlFor={`${id}-dns`}>Resolve names with</label>
         <DnsSetting id={`${id}-dns`} value={settings.dns} onValid={(dns) => update({ dns })} />
+        <label htmlFor={`${id}-proxy`}>Proxy</label>
+        <ProxySettingField id={`${id}-proxy`} value={settings.proxy} onValid={(proxy) => update({ proxy })} />
         {offers.notifications && (
           <>
             <label htmlFor={`${id}-notify`}>Notifications</label>
