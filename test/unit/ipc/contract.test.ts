@@ -119,6 +119,7 @@ describe('settings', () => {
       closeToTray: true,
       categories: defaultCategories,
       dns: { mode: 'system' },
+      proxy: { mode: 'system' },
     })
     expect(Settings.safeParse({}).success).toBe(false)
     expect(Settings.safeParse({ downloadDir: '/d', dns: { mode: 'doh' } }).success).toBe(false)
