@@ -240,7 +240,11 @@ export function createTransport(config: TransportConfig): Transport {
       }
       const handshake = refusedHandshake(best)
       if (handshake && best.context.address !== undefined) {
-        const info = infoOf(url, target, best.context.address, handshake, records, now())
+        const address = best.context.address
+        const info = {
+          ...infoOf(url, target, address, handshake, records, now()),
+          ...(proxy ? { proxy: proxyInfo(proxy, address, target.port, 'tunnel' as const) } : {}),
+        }
         attachRefusedConnection(best, { ...info, refused: { code: best.code, message: best.message } })
       }
       throw Object.assign(best, { attempts: records })

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HostRule, type HostRuleInput } from '../../../shared/domain.ts'
 import type { ProxyServer } from '../../../shared/proxy.ts'
 import { httpRequest } from '../../../electron/transport/http-request.ts'
+import { refusedConnection } from '../../../electron/transport/refused.ts'
 import { createTransport, type Transport } from '../../../electron/transport/transport.ts'
 import { startMicrosocks, type SocksProxy } from '../../fixtures/microsocks.ts'
 import { startNginx, type NginxServer } from '../../fixtures/nginx.ts'
@@ -104,6 +105,8 @@ describe('through squid (HTTP CONNECT)', () => {
     const before = nginx.accessLog().length
     const err = await failure(fetchAll(t, `https://a.test:${nginx.port}/data.bin`))
     expect(err.code).toBe('PIN_MISMATCH')
+    // The refused connection is recorded with the proxy it went through.
+    expect(refusedConnection(err)).toMatchObject({ proxy: { url: squid.url, asked: `127.0.0.1:${nginx.port}` } })
     // A request would be logged within milliseconds; a fresh request after it shows the log is being written.
     const ok = transport([{ pattern: 'a.test', addresses: ['127.0.0.1'] }], squidProxy())
     await fetchAll(ok, `https://a.test:${nginx.port}/whoami.txt`)
