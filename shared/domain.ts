@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { DnsChoice } from './dns.ts'
 
 import { parsePins } from './pins.ts'
-import { ProxyChoice } from './proxy.ts'
+import { HostProxyChoice } from './proxy.ts'
 
 /** A host name as typed by a user: lower-cased, no trailing dot, optionally `*.` for "this and its subdomains". */
 const HOSTNAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
@@ -78,7 +78,7 @@ export const HostRule = z
     /** Labels and dates of the pins above; a pin without a note is simply unlabelled. */
     pinNotes: z.array(PinNote).max(16).optional(),
     /** The proxy for this host, over the app's setting; `direct` goes past every proxy. */
-    proxy: ProxyChoice.optional(),
+    proxy: HostProxyChoice.optional(),
   })
   .refine((r) => r.trust !== 'pin' || r.pins.length > 0, {
     message: 'trust "pin" needs at least one pin: the leaf key must match it',

@@ -106,6 +106,18 @@ export type ProxyServer = z.output<typeof ProxyServer>
 export const ProxyChoice = z.union([z.literal('direct'), ProxyServer])
 export type ProxyChoice = z.output<typeof ProxyChoice>
 
+/**
+ * A host rule's proxy: as above, without credentials. Host rules travel in full to the window and to local
+ * clients (`hosts:changed`), where a password has no business; a proxy that needs one is set in the settings
+ * (whose password stays in main) or per download.
+ */
+export const HostProxyChoice = z.union([
+  z.literal('direct'),
+  ProxyServer.refine((p) => p.user === undefined && p.password === undefined, {
+    message: "a host rule's proxy takes no user name or password: set those in Settings, or with --proxy-user",
+  }),
+])
+
 /** A stored server with its URL parsed once; what the transport works with. */
 export interface ResolvedProxy extends ParsedProxyUrl {
   ca?: string

@@ -23,16 +23,23 @@ describe('the host form proxy field', () => {
     expect((r as { errors: string[] }).errors.join()).toMatch(/^Proxy: /)
   })
 
-  it("editing a rule keeps its proxy's credentials while the URL stays, and drops them for another URL", () => {
-    const rule = HostRule.parse({ pattern: 'files.test', proxy: { url: 'http://p:3128', user: 'u', password: 'pw' } })
+  it("editing a rule keeps its proxy's anchors and pins while the URL stays, and drops them for another URL", () => {
+    const pins = [`sha256//${'A'.repeat(43)}=`]
+    const rule = HostRule.parse({ pattern: 'files.test', proxy: { url: 'https://p:3128', ca: 'PEM', pins } })
     const draft = draftFromRule(rule)
-    expect(draft.proxy).toBe('http://p:3128')
-    expect(sameDraft(draft, { ...draft, proxy: 'http://q:3128' })).toBe(false)
-    expect(ruleFromDraft(draft)).toMatchObject({ rule: { proxy: { url: 'http://p:3128', user: 'u', password: 'pw' } } })
-    expect(ruleFromDraft({ ...draft, proxy: 'http://q:3128' })).toMatchObject({
-      rule: { proxy: { url: 'http://q:3128' } },
+    expect(draft.proxy).toBe('https://p:3128')
+    expect(sameDraft(draft, { ...draft, proxy: 'https://q:3128' })).toBe(false)
+    expect(ruleFromDraft(draft)).toMatchObject({ rule: { proxy: { url: 'https://p:3128', ca: 'PEM', pins } } })
+    expect(ruleFromDraft({ ...draft, proxy: 'https://q:3128' })).toMatchObject({
+      rule: { proxy: { url: 'https://q:3128' } },
     })
-    expect(JSON.stringify(ruleFromDraft({ ...draft, proxy: 'http://q:3128' }))).not.toContain('pw')
+    expect(JSON.stringify(ruleFromDraft({ ...draft, proxy: 'https://q:3128' }))).not.toContain('PEM')
+  })
+
+  it('a host rule never carries proxy credentials: they would travel to the window with every rule', () => {
+    const r = HostRule.safeParse({ pattern: 'files.test', proxy: { url: 'http://p:3128', user: 'u', password: 'pw' } })
+    expect(r.success).toBe(false)
+    expect(r.error?.issues[0]?.message).toMatch(/takes no user name or password/)
   })
 })
 
