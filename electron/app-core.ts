@@ -11,6 +11,7 @@ import { addDownloads, type AddRequest, type AddResult } from './queue/add-downl
 import type { Queue } from './queue/queue.ts'
 import type { Store } from './store/open-store.ts'
 import type { KeyWrap } from './store/secret-key.ts'
+import type { ProxyLookup } from './transport/proxy-setting.ts'
 
 export interface CoreOptions {
   /** Where the queue database lives (`app.getPath('userData')` in the app). */
@@ -25,6 +26,8 @@ export interface CoreOptions {
   keyWrap?: KeyWrap | undefined
   /** Re-checks a folder right before each file is opened, finalized or deleted in it (pinpoint serve's roots). */
   confine?: (dir: string) => Promise<void>
+  /** The system's proxy for the "system" proxy setting (main.ts: Chromium's answer); the environment without it. */
+  systemProxy?: ProxyLookup
 }
 
 export interface Core {
@@ -61,6 +64,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const core = await openCore({
     stateDir: opts.stateDir,
     keyWrap: opts.keyWrap,
+    ...(opts.systemProxy ? { systemProxy: opts.systemProxy } : {}),
     ...(opts.confine ? { confine: opts.confine } : {}),
     // The app stays up, so a download paused by a full disk resumes by itself once there is room again.
     diskRecheckMs: 30_000,

@@ -36,6 +36,8 @@ export const errorTitles: Record<ErrorCode, string> = {
   CT_FAILED: 'The certificate fails Certificate Transparency',
   CT_LOG_LIST_INVALID: 'The Certificate Transparency log list does not verify',
   PROFILE_OLDER: 'This host profile is older than the one installed',
+  PROXY_FAILED: 'The proxy could not reach the server',
+  PROXY_AUTH_REQUIRED: 'The proxy refused the credentials',
 }
 
 /** The title for a code, plus main's message, which says what exactly happened. */

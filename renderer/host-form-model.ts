@@ -1,5 +1,6 @@
 import { HostRule, type HostRuleInput, type PinNote } from '../shared/domain.ts'
 import { formatPin, parsePins } from '../shared/pins.ts'
+import type { ProxyServer } from '../shared/proxy.ts'
 
 /** What the form knows of one pin: its label as typed, and when it was added (absent: not recorded). */
 export interface DraftPinNote {
@@ -35,6 +36,10 @@ export interface HostDraft {
   ctPolicy?: 'two-operators' | 'chrome'
   /** The publisher's signing keys: minisign/signify key lines and armored OpenPGP blocks (see publisherKeyList). */
   publisherKeys?: string
+  /** The rule's proxy: '' leaves it to the app's setting, `direct` goes past every proxy, else a proxy URL. */
+  proxy?: string
+  /** The rule's proxy as saved (credentials, anchors, pins): kept while its URL stays the same. */
+  proxyKept?: ProxyServer
 }
 
 export const emptyDraft: HostDraft = {
@@ -73,6 +78,11 @@ export function draftFromRule(rule: HostRule): HostDraft {
     ...(rule.ct === undefined ? {} : { ct: rule.ct }),
     ...(rule.ctPolicy === undefined ? {} : { ctPolicy: rule.ctPolicy }),
     ...(rule.publisherKeys === undefined ? {} : { publisherKeys: rule.publisherKeys.join('\n\n') }),
+    ...(rule.proxy === undefined
+      ? {}
+      : rule.proxy === 'direct'
+        ? { proxy: 'direct' }
+        : { proxy: rule.proxy.url, proxyKept: rule.proxy }),
   }
 }
 
@@ -91,6 +101,7 @@ const LABELS: Record<string, string> = {
   ct: 'Certificate Transparency',
   ctPolicy: 'CT policy',
   publisherKeys: 'Publisher keys',
+  proxy: 'Proxy',
 }
 
 const split = (text: string, by: RegExp): string[] =>
@@ -126,6 +137,7 @@ export function ruleFromDraft(
     ...(d.ct === undefined ? {} : { ct: d.ct }),
     ...(d.ctPolicy === undefined ? {} : { ctPolicy: d.ctPolicy }),
     ...(publisherKeys.length === 0 ? {} : { publisherKeys }),
+    ...proxyOfDraft(d),
   }
   const parsed = HostRule.safeParse(input)
   if (parsed.success) return { ok: true, rule: parsed.data }
@@ -136,6 +148,14 @@ export function ruleFromDraft(
     return `${label}${index}: ${issue.message}`
   })
   return { ok: false, errors }
+}
+
+/** The rule's proxy field from the draft's text; what was saved beyond the URL stays while the URL does. */
+function proxyOfDraft(d: HostDraft): Pick<HostRuleInput, 'proxy'> {
+  const text = d.proxy?.trim() ?? ''
+  if (text === '') return {}
+  if (text.toLowerCase() === 'direct') return { proxy: 'direct' }
+  return { proxy: d.proxyKept?.url === text ? d.proxyKept : { url: text } }
 }
 
 /** A pin line of the form as the rule will hold it: bare base64, or null while it is not a valid pin. */
@@ -203,6 +223,7 @@ export function sameDraft(a: HostDraft, b: HostDraft): boolean {
     'hostHeader',
     'dnsMode',
     'dohUrl',
+    'proxy',
   ] as const
   if (keys.some((k) => a[k] !== b[k])) return false
   if ((a.ct ?? 'report') !== (b.ct ?? 'report')) return false

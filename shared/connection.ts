@@ -14,7 +14,7 @@ import { CtReport } from './ct.ts'
 export const AttemptRecord = z.strictObject({
   address: z.string(),
   port: z.number().int(),
-  source: z.enum(['rule', 'literal', 'dns', 'doh', 'dns-fallback']),
+  source: z.enum(['rule', 'literal', 'dns', 'doh', 'dns-fallback', 'proxy']),
   /** The DoH server that gave the address. */
   server: z.string().optional(),
   /** Why the system resolver gave it instead of DoH. */
@@ -69,6 +69,8 @@ export const ConnectionInfo = z.strictObject({
   trafficClass: z
     .strictObject({ dscp: z.enum(['CS1', 'default']), applied: z.boolean(), note: z.string().optional() })
     .optional(),
+  /** The proxy this connection went through (never with credentials) and the `host:port` it was asked for. */
+  proxy: z.strictObject({ url: z.string(), asked: z.string(), mode: z.enum(['tunnel', 'forward']) }).optional(),
 })
 export type ConnectionInfo = z.output<typeof ConnectionInfo>
 

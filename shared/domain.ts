@@ -4,6 +4,7 @@ import { DnsChoice } from './dns.ts'
 import { CtMode, CtPolicy } from './ct.ts'
 
 import { parsePins } from './pins.ts'
+import { HostProxyChoice } from './proxy.ts'
 
 /** A host name as typed by a user: lower-cased, no trailing dot, optionally `*.` for "this and its subdomains". */
 const HOSTNAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
@@ -86,6 +87,8 @@ export const HostRule = z
      * keys. Several allow a key rotation; `--signature auto` looks for a signature only where one is given.
      */
     publisherKeys: z.array(z.string().trim().min(1).max(262_144)).max(16).optional(),
+    /** The proxy for this host, over the app's setting; `direct` goes past every proxy. */
+    proxy: HostProxyChoice.optional(),
   })
   .refine((r) => r.trust !== 'pin' || r.pins.length > 0, {
     message: 'trust "pin" needs at least one pin: the leaf key must match it',

@@ -48,6 +48,10 @@ export const errorExitCodes = {
   CT_LOG_LIST_INVALID: 6,
   /** A host profile older than the version of it already installed (same name and signing key). */
   PROFILE_OLDER: 2,
+  /** A proxy refused, closed, or answered the tunnel request with a failure (its answer is in the message). */
+  PROXY_FAILED: 3,
+  /** A proxy wants credentials we did not give, rejected the ones we gave, or asks for a scheme we do not speak. */
+  PROXY_AUTH_REQUIRED: 3,
 } as const
 
 export type ErrorCode = keyof typeof errorExitCodes

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { DnsChoice } from './dns.ts'
 import { HostRule } from './domain.ts'
 import { PinpointError } from './pinpoint-error.ts'
+import { ProxyChoice } from './proxy.ts'
 
 /**
  * A download's own connection profile: the rules it was started with (addresses, SNI, pins and pin mode,
@@ -17,17 +18,33 @@ export const ConnectionProfile = z.strictObject({
   dns: DnsChoice.optional(),
   /** Spread the segments over this many of the host's best nodes (each node's own rate limit then counts once). */
   nodesSpread: z.number().int().min(2).max(16).optional(),
+  /** This download's proxy (curl's `-x`), over its host's rule and the app's setting; `direct`: none (`-x ""`). */
+  proxy: ProxyChoice.optional(),
+  /** Hosts this download reaches without any proxy (curl's `--noproxy`, NO_PROXY syntax). */
+  noProxy: z.string().max(4096).optional(),
 })
 export type ConnectionProfile = z.output<typeof ConnectionProfile>
 
 /** The stored form (a transfer's `connection` column), or null for a download with no rules of its own. */
 export function serializeProfile(profile: ConnectionProfile | undefined): string | null {
-  if (!profile || (profile.rules.length === 0 && !profile.ca && !profile.dns && !profile.nodesSpread)) return null
+  if (
+    !profile ||
+    (profile.rules.length === 0 &&
+      !profile.ca &&
+      !profile.dns &&
+      !profile.nodesSpread &&
+      !profile.proxy &&
+      !profile.noProxy)
+  ) {
+    return null
+  }
   return JSON.stringify({
     rules: profile.rules,
     ...(profile.ca ? { ca: profile.ca } : {}),
     ...(profile.dns ? { dns: profile.dns } : {}),
     ...(profile.nodesSpread ? { nodesSpread: profile.nodesSpread } : {}),
+    ...(profile.proxy ? { proxy: profile.proxy } : {}),
+    ...(profile.noProxy ? { noProxy: profile.noProxy } : {}),
   })
 }
 
@@ -89,5 +106,14 @@ export function withRun(
   const ca = [...new Set([...(run.ca ?? []), ...(stored.ca ?? [])])]
   const dns = run.dns ?? stored.dns
   const nodesSpread = run.nodesSpread ?? stored.nodesSpread
-  return { rules, ...(ca.length > 0 ? { ca } : {}), ...(dns ? { dns } : {}), ...(nodesSpread ? { nodesSpread } : {}) }
+  const proxy = run.proxy ?? stored.proxy
+  const noProxy = run.noProxy ?? stored.noProxy
+  return {
+    rules,
+    ...(ca.length > 0 ? { ca } : {}),
+    ...(dns ? { dns } : {}),
+    ...(nodesSpread ? { nodesSpread } : {}),
+    ...(proxy ? { proxy } : {}),
+    ...(noProxy ? { noProxy } : {}),
+  }
 }

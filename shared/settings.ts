@@ -6,6 +6,7 @@ import { Categories, CategoryId, defaultCategories, Extension, MAX_EXTENSIONS } 
 import { limits } from './limits.ts'
 import { Priority } from './priority.ts'
 import { Schedule } from './schedule.ts'
+import { ProxySetting } from './proxy.ts'
 
 /**
  * A folder the user picked in main's folder dialog, as the renderer may name it.
@@ -41,6 +42,8 @@ const fields = {
   priority: Priority,
   /** Weekly time windows that pause or limit the queue, read in the OS time zone (shared/schedule.ts). */
   schedule: Schedule,
+  /** Which proxy connections go through where neither a download nor its host's rule names one. */
+  proxy: ProxySetting,
 }
 
 export const settingDefaults = {
@@ -54,6 +57,7 @@ export const settingDefaults = {
   dns: systemDns,
   priority: 'normal',
   schedule: [],
+  proxy: { mode: 'system' },
 } as const satisfies { [K in keyof typeof fields]: z.output<(typeof fields)[K]> }
 
 /** The app's settings. `downloadDir` is shown to the user; only main sets it (from a folder the dialog chose). */
@@ -69,6 +73,7 @@ export const Settings = z.strictObject({
   dns: fields.dns.default(settingDefaults.dns),
   priority: fields.priority.default(settingDefaults.priority),
   schedule: fields.schedule.default(() => []),
+  proxy: fields.proxy.default(settingDefaults.proxy),
 })
 export type Settings = z.output<typeof Settings>
 
@@ -89,6 +94,7 @@ export const SettingsPatch = z.strictObject({
   closeToTray: fields.closeToTray.optional(),
   dns: fields.dns.optional(),
   priority: fields.priority.optional(),
+  proxy: fields.proxy.optional(),
   /**
    * One category's change: its extensions, and its folder as a token (null = back to the download folder). The
    * other categories stay as they are.

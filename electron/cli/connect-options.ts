@@ -9,6 +9,8 @@ import { parsePins } from '../../shared/pins.ts'
 import { normalizeHost } from '../transport/host-rules.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { CtMode, CtPolicy } from '../../shared/ct.ts'
+import { ProxyServer, redactProxyUrl, type ProxyChoice } from '../../shared/proxy.ts'
+import { serverFromUrl } from '../transport/proxy-setting.ts'
 
 /** The connection flags shared by `get` and `probe`, as commander hands them over. */
 export interface ConnectFlags {
@@ -22,6 +24,11 @@ export interface ConnectFlags {
   dnsMode?: string
   ct?: string
   ctPolicy?: string
+  proxy?: string
+  noproxy?: string
+  proxyUser?: string
+  proxyCacert?: string
+  proxyPinnedpubkey?: string
 }
 
 export interface ConnectSetup {
@@ -30,6 +37,10 @@ export interface ConnectSetup {
   connectTimeoutMs: number | undefined
   /** The resolver the run asked for; undefined: the host rules' or the app's. */
   dns: DnsChoice | undefined
+  /** `-x`: the run's proxy (`direct` for `-x ""`); undefined: the saved setting or the environment. */
+  proxy?: ProxyChoice
+  /** `--noproxy`: hosts this run reaches directly. */
+  noProxy?: string
 }
 
 /**
@@ -99,7 +110,40 @@ export async function connectSetup(flags: ConnectFlags, urls: URL[]): Promise<Co
     ca: flags.cacert === undefined ? undefined : [await readCa(flags.cacert)],
     connectTimeoutMs: parseTimeout(flags.connectTimeout),
     dns: parseDns(flags.dohUrl, flags.dnsMode),
+    ...(await proxyOf(flags)),
   }
+}
+
+/**
+ * curl's `-x URL` (`-x ""`: no proxy at all), `--noproxy LIST`, `--proxy-user USER:PASS`, `--proxy-cacert FILE`
+ * and `--proxy-pinnedpubkey PINS`. The last three describe the `-x` proxy, so they need it: the environment's
+ * proxy is the machine's, not the download's.
+ */
+async function proxyOf(flags: ConnectFlags): Promise<{ proxy?: ProxyChoice; noProxy?: string }> {
+  const noProxy = flags.noproxy === undefined ? {} : { noProxy: flags.noproxy }
+  const about = flags.proxyUser ?? flags.proxyCacert ?? flags.proxyPinnedpubkey
+  if (flags.proxy === undefined) {
+    if (about !== undefined) {
+      throw new PinpointError('BAD_INPUT', '--proxy-user, --proxy-cacert and --proxy-pinnedpubkey need -x/--proxy URL')
+    }
+    return noProxy
+  }
+  if (flags.proxy.trim() === '') return { proxy: 'direct', ...noProxy }
+  let server = serverFromUrl(flags.proxy, `-x "${redactProxyUrl(flags.proxy)}"`)
+  if (flags.proxyUser !== undefined) {
+    const at = flags.proxyUser.indexOf(':')
+    const user = at === -1 ? flags.proxyUser : flags.proxyUser.slice(0, at)
+    server = { ...server, user, ...(at === -1 ? {} : { password: flags.proxyUser.slice(at + 1) }) }
+  }
+  if (flags.proxyCacert !== undefined) server = { ...server, ca: await readCa(flags.proxyCacert, '--proxy-cacert') }
+  if (flags.proxyPinnedpubkey !== undefined) {
+    const r = parsePins(flags.proxyPinnedpubkey)
+    if (!r.ok) throw new PinpointError('BAD_PIN', `--proxy-pinnedpubkey: ${r.error}`)
+    server = { ...server, pins: r.pins }
+  }
+  const checked = ProxyServer.safeParse(server)
+  if (!checked.success) throw new PinpointError('BAD_INPUT', `-x: ${checked.error.issues[0]?.message}`)
+  return { proxy: checked.data, ...noProxy }
 }
 
 /**
@@ -173,15 +217,15 @@ function parseTimeout(text: string | undefined): number | undefined {
   return Math.round(s * 1000)
 }
 
-async function readCa(path: string): Promise<string> {
+async function readCa(path: string, flag = '--cacert'): Promise<string> {
   let pem: string
   try {
     pem = await readFile(path, 'utf8')
   } catch (err) {
-    throw new PinpointError('BAD_INPUT', `--cacert ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+    throw new PinpointError('BAD_INPUT', `${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`)
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new PinpointError('BAD_INPUT', `--cacert ${path}: no PEM certificate in the file`)
+    throw new PinpointError('BAD_INPUT', `${flag} ${path}: no PEM certificate in the file`)
   }
   return pem
 }
@@ -195,6 +239,12 @@ export function parseUrl(text: string): URL {
 
 /** The connection profile a run's flags give each download it starts; undefined when they give none. */
 export function profileOf(setup: ConnectSetup): ConnectionProfile | undefined {
-  if (setup.rules.length === 0 && !setup.ca && !setup.dns) return undefined
-  return { rules: setup.rules, ...(setup.ca ? { ca: setup.ca } : {}), ...(setup.dns ? { dns: setup.dns } : {}) }
+  if (setup.rules.length === 0 && !setup.ca && !setup.dns && !setup.proxy && !setup.noProxy) return undefined
+  return {
+    rules: setup.rules,
+    ...(setup.ca ? { ca: setup.ca } : {}),
+    ...(setup.dns ? { dns: setup.dns } : {}),
+    ...(setup.proxy ? { proxy: setup.proxy } : {}),
+    ...(setup.noProxy ? { noProxy: setup.noProxy } : {}),
+  }
 }

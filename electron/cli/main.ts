@@ -244,4 +244,11 @@ function withConnectOptions(cmd: Command): Command {
     .addOption(new Option('--dns-mode <mode>', 'system, doh (DoH only; the default with --doh-url) or doh-fallback'))
     .addOption(new Option('--ct <mode>', 'Certificate Transparency: report (the default) or enforce (exit 4)'))
     .addOption(new Option('--ct-policy <policy>', 'two-operators (the default) or chrome (3 SCTs past 180 days)'))
+    .addOption(
+      new Option('-x, --proxy <url>', 'use this proxy: [http|https|socks5|socks5h://]host[:port]; "" for none'),
+    )
+    .addOption(new Option('--noproxy <list>', 'hosts to reach without a proxy (NO_PROXY syntax; * for all)'))
+    .addOption(new Option('--proxy-user <user:password>', "the -x proxy's user name and password (Basic, SOCKS5)"))
+    .addOption(new Option('--proxy-cacert <file>', 'trust these PEM anchors for an https:// proxy'))
+    .addOption(new Option('--proxy-pinnedpubkey <sha256//b64[;...]>', "pins for an https:// proxy's certificate"))
 }

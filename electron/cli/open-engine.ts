@@ -6,6 +6,7 @@ import type { Store } from '../store/open-store.ts'
 import type { ConnectSetup } from './connect-options.ts'
 import type { CliIo } from './io.ts'
 import { defaultStateDir } from './state-dir.ts'
+import { envProxy } from '../transport/proxy-setting.ts'
 
 export interface Engine {
   store: Store
@@ -46,6 +47,7 @@ export async function openEngine(setup: ConnectSetup, flags: EngineFlags, io: Cl
     ...(flags.retries === undefined ? {} : { retries: flags.retries }),
     ...(flags.ignoreSchedule ? { schedule: { ignore: true } } : {}),
     ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
+    systemProxy: envProxy(io.env),
     ...(hold ? { beforeFinalize: () => new Promise<void>((r) => setTimeout(r, Number(hold))) } : {}),
   })
   return { store: core.store, queue: core.queue, shutdown: () => core.shutdown() }

@@ -2,7 +2,9 @@ import { exitCodeFor, type ErrorCode } from '../../shared/errors.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { probe, type ProbeReport } from '../transport/probe.ts'
 import { createTransport } from '../transport/transport.ts'
-import { connectSetup, parseUrl, type ConnectFlags } from './connect-options.ts'
+import { connectSetup, parseUrl, type ConnectFlags, type ConnectSetup } from './connect-options.ts'
+import { noProxyMatches } from '../../shared/no-proxy.ts'
+import { envProxy, type ProxyLookup } from '../transport/proxy-setting.ts'
 import type { CliIo } from './io.ts'
 import { logListLoader } from '../transport/ct/log-list-store.ts'
 import { stateDirOf } from './open-engine.ts'
@@ -22,6 +24,7 @@ export async function probeCommand(
     ...(setup.connectTimeoutMs ? { connectTimeoutMs: setup.connectTimeoutMs } : {}),
     ...(setup.dns ? { dns: () => setup.dns } : {}),
     ctLogList: logListLoader(stateDirOf(flags, io)),
+    proxy: runProxy(setup, io.env),
   })
   const report = await probe(transport, url, setup.connectTimeoutMs ?? 10_000)
   if (flags.json) io.stdout(`${JSON.stringify(report)}\n`)
@@ -31,6 +34,17 @@ export async function probeCommand(
     return exitCodeFor(report.error.code as ErrorCode)
   }
   return 0
+}
+
+/** `-x` and `--noproxy` over the environment's proxy, as `get` applies them through a download's profile. */
+function runProxy(setup: ConnectSetup, env: Record<string, string | undefined>): ProxyLookup {
+  const fromEnv = envProxy(env)
+  return (url) => {
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
+    if (setup.noProxy && noProxyMatches(setup.noProxy, url.hostname, port)) return undefined
+    if (setup.proxy !== undefined) return setup.proxy === 'direct' ? undefined : setup.proxy
+    return fromEnv(url)
+  }
 }
 
 /** The human view of a probe. */

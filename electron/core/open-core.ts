@@ -1,6 +1,8 @@
 import { limits } from '../../shared/limits.ts'
-import { readDnsSetting, settingFields } from '../../shared/settings.ts'
+import { readDnsSetting, settingDefaults, settingFields } from '../../shared/settings.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import type { ProxySetting } from '../../shared/proxy.ts'
+import { envProxy, settingProxy, type ProxyLookup } from '../transport/proxy-setting.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
 import { BackgroundRate } from '../engine/background-rate.ts'
@@ -42,6 +44,8 @@ export interface CoreConfig {
    * `clock` and `timeZone` (the OS's by default) are for tests.
    */
   schedule?: { ignore?: boolean; clock?: ScheduleClock; timeZone?: string; jumpCheckMs?: number }
+  /** The system's proxy for the "system" setting: Chromium's answer in the app; the environment by default. */
+  systemProxy?: ProxyLookup
 }
 
 export interface OpenedCore {
@@ -88,6 +92,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       ranking: (host, port) => nodes.ranked(host, port),
       dns: () => savedDns(store),
       ctLogList: logListLoader(cfg.stateDir),
+      proxy: settingProxy(() => savedProxy(store), cfg.systemProxy ?? envProxy(process.env)),
       ...(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
       ...(cfg.onConnection ? { onConnection: cfg.onConnection } : {}),
     })
@@ -169,6 +174,12 @@ export function effectiveRate(base: number, scheduled: number | null): number {
 function savedSchedule(store: Store): Schedule {
   const saved = settingFields.schedule.safeParse(store.settings.get('schedule'))
   return saved.success ? saved.data : []
+}
+
+/** The saved proxy setting; one this version cannot read counts as the default (the system's). */
+function savedProxy(store: Store): ProxySetting {
+  const saved = settingFields.proxy.safeParse(store.settings.get('proxy'))
+  return saved.success ? saved.data : settingDefaults.proxy
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type SettingProblem,
 } from '../../shared/settings.ts'
 import type { Store } from '../store/open-store.ts'
+import { keepProxyPassword, withoutProxyPassword } from './proxy-password.ts'
 
 /** A change main applies: the renderer's patch with its folder token already turned into a path. */
 export type SettingsChange = Partial<Settings>
@@ -47,11 +48,11 @@ export function createSettingsService(deps: {
   }
 
   const service: SettingsService = {
-    get: read,
+    get: () => withoutProxyPassword(read()),
     update(change) {
       const previous = read()
       // Parse the whole result first, so an invalid value is refused before anything is written.
-      const next = Settings.parse({ ...previous, ...stripUndefined(change) })
+      const next = Settings.parse({ ...previous, ...stripUndefined(keepProxyPassword(change, previous)) })
       // A saved value that cannot be read stays as it is (and stays reported) until it is itself set again: a
       // change to another setting must not quietly replace it with the default.
       const unreadable = new Set(service.problems().map((p) => p.key))
@@ -61,9 +62,9 @@ export function createSettingsService(deps: {
           if (next[key] !== previous[key]) deps.store.settings.set(key, next[key])
         }
       })
-      deps.emit('settings:changed', next)
+      deps.emit('settings:changed', withoutProxyPassword(next))
       for (const l of listeners) l(next, previous)
-      return next
+      return withoutProxyPassword(next)
     },
     problems() {
       const found: SettingProblem[] = []

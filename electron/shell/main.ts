@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 
-import { app, dialog, powerMonitor, powerSaveBlocker, protocol, shell, type BrowserWindow } from 'electron'
+import { app, dialog, powerMonitor, powerSaveBlocker, protocol, session, shell, type BrowserWindow } from 'electron'
 
 import type { TransferView } from '../../shared/transfer.ts'
 import { startCore, type Core } from '../app-core.ts'
@@ -17,6 +17,7 @@ import { progressFraction, setTaskbarProgress } from './taskbar-progress.ts'
 import { createTray } from './tray.ts'
 import { trayIconPaths } from './tray-state.ts'
 import { createMainWindow } from './window.ts'
+import { answerProxy } from '../transport/proxy-setting.ts'
 
 /**
  * Composition root of the main process: the core (store, transport, queue, IPC) from app-core.ts, plus the
@@ -78,6 +79,8 @@ async function start(): Promise<void> {
   const c = await startCore({
     stateDir: app.getPath('userData'),
     keyWrap: osKeyWrap(),
+    // The OS's proxy settings, a PAC script included, as Chromium resolves them for each URL.
+    systemProxy: answerProxy((url) => session.defaultSession.resolveProxy(url)),
     defaultDownloadDir: app.getPath('downloads'),
     appUrl: APP_PAGE_URL,
     desktop: {

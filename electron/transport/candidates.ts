@@ -13,8 +13,11 @@ export interface Candidate {
   note?: string
 }
 
-/** Where an address came from: a rule, the URL itself, the system resolver, DoH, or the system after DoH failed. */
-export type CandidateSource = 'rule' | 'literal' | 'dns' | 'doh' | 'dns-fallback'
+/**
+ * Where an address came from: a rule, the URL itself, the system resolver, DoH, the system after DoH failed, or
+ * the host's name handed to a proxy that resolves it.
+ */
+export type CandidateSource = 'rule' | 'literal' | 'dns' | 'doh' | 'dns-fallback' | 'proxy'
 
 /** One address of a name, marked with the resolver that gave it when that was not the system's. */
 export interface LookupAnswer {

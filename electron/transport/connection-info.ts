@@ -66,4 +66,9 @@ export interface ConnectionInfo extends TlsFacts {
   reused?: boolean
   /** The DSCP mark a background transfer asked for on this connection, and whether the runtime could set it. */
   trafficClass?: TrafficMark
+  /**
+   * The proxy this connection went through, as `scheme://host:port` (never with credentials), the `host:port` it
+   * was asked to reach, and whether it carries a tunnel (CONNECT, SOCKS5) or absolute-form http:// requests.
+   */
+  proxy?: { url: string; asked: string; mode: 'tunnel' | 'forward' }
 }

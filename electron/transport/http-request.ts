@@ -4,6 +4,7 @@ import type { ResponseHeaders } from './http1-parser.ts'
 import type { Transport } from './transport.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { codeForNodeError } from './node-errors.ts'
+import { authError } from './proxy-tunnel.ts'
 
 export interface HttpRequest {
   url: URL
@@ -73,15 +74,20 @@ export async function httpRequest(transport: Transport, req: HttpRequest): Promi
     ...req.headers,
     ...(req.body ? { 'content-length': String(req.body.length) } : {}),
   }
-  let head = `${method} ${path} HTTP/1.1\r\n`
+  let fields = ''
   for (const [name, value] of Object.entries(headers)) {
     if (/[\r\n\0]/.test(value)) throw new PinpointError('BAD_URL', `the ${name} header cannot carry a line break`)
-    head += `${name}: ${value}\r\n`
+    fields += `${name}: ${value}\r\n`
   }
-  head += '\r\n'
   for (let fresh = false; ; fresh = true) {
     req.signal?.throwIfAborted()
     const conn = await transport.connect(req.url, req.signal, { fresh })
+    // To an HTTP proxy an http:// request names its whole URL (RFC 9112 §3.2.2), with the proxy's credentials.
+    const head = conn.forward
+      ? `${method} ${conn.forward.origin}${path} HTTP/1.1\r\n${fields}${
+          conn.forward.authorization ? `proxy-authorization: ${conn.forward.authorization}\r\n` : ''
+        }\r\n`
+      : `${method} ${path} HTTP/1.1\r\n${fields}\r\n`
     const exchange = new Exchange(conn, req, {
       method,
       host: target.host,
@@ -91,6 +97,15 @@ export async function httpRequest(transport: Transport, req: HttpRequest): Promi
     try {
       conn.socket.write(req.body ? Buffer.concat([Buffer.from(head), req.body]) : head)
       const { status, headers: resHeaders } = await exchange.started
+      if (status === 407 && conn.forward) {
+        const offered = resHeaders['proxy-authenticate']
+        const challenges = offered === undefined ? [] : Array.isArray(offered) ? offered : [offered]
+        throw authError(
+          conn.forward.proxy,
+          'HTTP/1.1 407',
+          challenges.map((c) => c.trim().split(/\s/)[0] ?? ''),
+        )
+      }
       return { status, headers: resHeaders, body: exchange, connection: conn.info, close: () => exchange.close() }
     } catch (err) {
       await exchange.close()

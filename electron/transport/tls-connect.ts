@@ -10,6 +10,7 @@ import {
 } from 'node:tls'
 
 import type { OnReadOpts } from 'node:net'
+import type { Duplex } from 'node:stream'
 
 import type { PinMode, TlsFacts, TrustMode } from './connection-info.ts'
 import { chainOf, type ChainCert } from './chain.ts'
@@ -20,6 +21,7 @@ import { anchorsKey, boundedMemo } from './memo.ts'
 import { markRefused } from './refused.ts'
 import type { ReadRelay } from './read-relay.ts'
 import { ctReportFor, type CtSettings } from './ct/ct-check.ts'
+import { relayStream } from './stream-relay.ts'
 
 export interface TlsAttempt {
   address: string
@@ -41,6 +43,11 @@ export interface TlsAttempt {
   alpn?: readonly string[]
   /** Certificate Transparency for this host; absent: not checked. */
   ct?: CtSettings
+  /**
+   * A connected stream to run TLS over instead of a new TCP connection: a proxy's tunnel to `address`. Its
+   * decrypted reads reach `relay` through the stream (net's `onread` only serves sockets net itself opens).
+   */
+  socket?: Duplex
 }
 
 export interface TlsResult extends TlsFacts {
@@ -92,13 +99,11 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
       servername: a.servername ?? null,
     })
 
-    const options: ConnectionOptions & { onread: OnReadOpts } = {
-      host: a.address,
-      port: a.port,
+    const options: ConnectionOptions & { onread?: OnReadOpts } = {
+      ...(a.socket ? { socket: a.socket } : { host: a.address, port: a.port, onread: a.relay.onread }),
       servername: a.servername,
       secureContext: secureContextFor(a.ca),
       ALPNProtocols: a.alpn ? [...a.alpn] : ['http/1.1'],
-      onread: a.relay.onread,
       // Never Node's own refusal: see above; `socket.authorized` is checked in the handshake callback instead.
       rejectUnauthorized: false,
       // Node hands this callback getPeerCertificate(true), i.e. the detailed form with issuer links.
@@ -111,19 +116,22 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
     }
     // tls.connect takes net's `onread` (Node's docs say so; @types/node's ConnectionOptions omits it).
     const socket = connect(options)
+    if (a.socket) relayStream(socket, a.relay)
 
     const fail = (err: PinpointError) => {
       if (done) return
       done = true
       cleanup()
       socket.destroy()
+      a.socket?.destroy()
       reject(err)
     }
     const onAbort = () => fail(new PinpointError('CONNECT_FAILED', 'attempt abandoned', ctx()))
     const timer = setTimeout(() => {
-      const what = connectMs
-        ? `no TLS handshake within ${a.timeoutMs} ms`
-        : `no TCP connection within ${a.timeoutMs} ms`
+      const what =
+        connectMs || a.socket
+          ? `no TLS handshake within ${a.timeoutMs} ms`
+          : `no TCP connection within ${a.timeoutMs} ms`
       fail(new PinpointError('CONNECT_TIMEOUT', `${endpoint(a)}: ${what}`, ctx()))
     }, a.timeoutMs)
     const cleanup = () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { rootCertificates } from 'node:tls'
 
@@ -26,6 +27,10 @@ import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { mostTelling } from './node-errors.ts'
 import { attachRefusedConnection, refusedHandshake, type RefusedHandshake } from './refused.ts'
 import type { LogList } from './ct/log-list.ts'
+import { noProxyMatches } from '../../shared/no-proxy.ts'
+import { proxyLabel, resolveProxy, type ProxyServer, type ResolvedProxy } from '../../shared/proxy.ts'
+import { openForwardProxy, openTunnel, proxyAuthorization } from './proxy-tunnel.ts'
+import { relayStream } from './stream-relay.ts'
 
 export interface TransportConfig {
   /** The host rules in force; read at every connect, so a changed rule applies to the next connection. */
@@ -56,6 +61,11 @@ export interface TransportConfig {
   headTimeoutMs?: number
   /** The Certificate Transparency log list in force (see ct/log-list-store.ts); read at every TLS connect. */
   ctLogList?: () => LogList | undefined
+  /**
+   * The proxy where neither the download nor its host's rule names one (the app's setting, the environment);
+   * undefined: direct. Asked at every new connection, so a changed setting applies to the next one.
+   */
+  proxy?: (url: URL) => ProxyServer | undefined | Promise<ProxyServer | undefined>
 }
 
 export interface Connection {
@@ -69,10 +79,20 @@ export interface Connection {
   reused: boolean
   /** Everything that made this connection acceptable; a released connection is only reused under the same key. */
   key: string
+  /**
+   * Set for a connection to an HTTP proxy that carries plain http:// requests itself: each goes in absolute form
+   * to `origin` (scheme, the address asked for, port), with the proxy's credentials when it has some.
+   */
+  forward?: { origin: string; authorization?: string; proxy: ResolvedProxy }
 }
 
 /** The winning attempt: a TLS result, or the same shape for plain TCP with the TLS fields empty. */
-type Won = Omit<TlsResult, 'socket'> & { socket: Duplex; address: string; relay: ReadRelay }
+type Won = Omit<TlsResult, 'socket'> & {
+  socket: Duplex
+  address: string
+  relay: ReadRelay
+  forward?: Connection['forward']
+}
 
 /** How one request connects: `fresh` skips the idle pool; `profile` is the download's own rules and anchors. */
 export interface ConnectOptions {
@@ -106,6 +126,7 @@ const FATAL = new Set([
   'TLS_NOT_YET_VALID',
   'TLS_UNTRUSTED',
   'CT_FAILED',
+  'PROXY_AUTH_REQUIRED',
 ])
 
 export function createTransport(config: TransportConfig): Transport {
@@ -147,7 +168,12 @@ export function createTransport(config: TransportConfig): Transport {
     // the host (a slower one, say) must not stand in for it.
     const ranking = config.ranking?.(target.host, target.port)
     const wanted = opts?.prefer ?? ranking?.[0]
-    const poolKey = `${keyOf(target, ca, opts?.alpn)}${wanted === undefined ? '' : ` ${wanted}`}`
+    const server = await proxyFor(target, opts?.profile, config.proxy)
+    const proxy = server ? resolveProxy(server) : undefined
+    // The proxy, with its credentials and anchors, is part of the key: a connection through one proxy (or none)
+    // never stands in for one through another.
+    const viaProxy = server ? ` via ${JSON.stringify(server)}` : ''
+    const poolKey = `${keyOf(target, ca, opts?.alpn)}${wanted === undefined ? '' : ` ${wanted}`}${viaProxy}`
     const idle = opts?.fresh ? undefined : await pool.take(poolKey)
     if (idle) {
       const reused = { ...idle, info: { ...idle.info, url: url.href }, target, reused: true }
@@ -157,7 +183,12 @@ export function createTransport(config: TransportConfig): Transport {
     const key = `${target.host}:${target.port}`
     const dns = opts?.dns ?? opts?.profile?.dns ?? target.rule?.dns ?? config.dns?.() ?? systemDns
     const resolve: Lookup = (host) => resolver.resolve(host, dns, signal, opts?.profile)
-    const ranked = byRanking(await candidatesFor(target.host, target.rule, resolve), ranking)
+    const ranked = byRanking(
+      proxy && resolvesNames(proxy) && !target.rule?.addresses.length && !isIP(target.host)
+        ? [{ address: target.host, family: 4, source: 'proxy' }]
+        : await candidatesFor(target.host, target.rule, resolve),
+      ranking,
+    )
     // The download's own node first (a resume goes back to it); else a fresh measurement's best; else the node
     // that answered last for this host.
     const candidates = preferAddress(ranked, opts?.prefer ?? (ranking?.length ? undefined : winners.get(key)))
@@ -165,7 +196,8 @@ export function createTransport(config: TransportConfig): Transport {
     const t0 = performance.now()
 
     const attempts = candidates.map((c) => async (attemptSignal: AbortSignal) => {
-      const mapped = await nat64.map(c.address)
+      // Through a proxy the proxy reaches the address: our own routes (and NAT64) are not what count.
+      const mapped = proxy ? { address: c.address } : await nat64.map(c.address)
       const record: AttemptRecord = {
         address: mapped.address,
         ...(mapped.from === undefined ? {} : { nat64: { from: mapped.from, prefix: mapped.prefix ?? '' } }),
@@ -179,7 +211,7 @@ export function createTransport(config: TransportConfig): Transport {
       records.push(record)
       const both = signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal
       try {
-        const result = await attemptOne(target, { ...c, address: mapped.address }, ca, both, opts?.alpn)
+        const result = await attemptOne(target, { ...c, address: mapped.address }, ca, both, opts?.alpn, proxy)
         record.outcome = 'won'
         record.elapsedMs = round(performance.now() - t0 - record.startedMs)
         return result
@@ -212,7 +244,11 @@ export function createTransport(config: TransportConfig): Transport {
       }
       const handshake = refusedHandshake(best)
       if (handshake && best.context.address !== undefined) {
-        const info = infoOf(url, target, best.context.address, handshake, records, now())
+        const address = best.context.address
+        const info = {
+          ...infoOf(url, target, address, handshake, records, now()),
+          ...(proxy ? { proxy: proxyInfo(proxy, address, target.port, 'tunnel' as const) } : {}),
+        }
         attachRefusedConnection(best, { ...info, refused: { code: best.code, message: best.message } })
       }
       throw Object.assign(best, { attempts: records })
@@ -220,9 +256,20 @@ export function createTransport(config: TransportConfig): Transport {
     // The node as the candidates name it: an address synthesized for NAT64 is remembered by its IPv4 original.
     const wonRecord = records.find((r) => r.outcome === 'won')
     winners.set(key, wonRecord?.nat64?.from ?? won.address)
-    const info = infoOf(url, target, won.address, won, records, now())
+    const info = {
+      ...infoOf(url, target, won.address, won, records, now()),
+      ...(proxy ? { proxy: proxyInfo(proxy, won.address, target.port, won.forward ? 'forward' : 'tunnel') } : {}),
+    }
     config.onConnection?.(info)
-    return { socket: won.socket, relay: won.relay, info, target, reused: false, key: poolKey }
+    return {
+      socket: won.socket,
+      relay: won.relay,
+      info,
+      target,
+      reused: false,
+      key: poolKey,
+      ...(won.forward ? { forward: won.forward } : {}),
+    }
   }
 
   async function attemptOne(
@@ -231,8 +278,25 @@ export function createTransport(config: TransportConfig): Transport {
     ca: string[] | undefined,
     signal: AbortSignal,
     alpn: readonly string[] | undefined,
+    proxy: ResolvedProxy | undefined,
   ): Promise<Won> {
     const relay = new ReadRelay()
+    const plain = { protocol: null, cipher: null, alpn: null, chain: [], verified: false, handshakeMs: 0 }
+    if (proxy && !target.secure && (proxy.scheme === 'http' || proxy.scheme === 'https')) {
+      const { socket, connectMs } = await openForwardProxy(proxy, timeoutMs, signal)
+      relayStream(socket, relay)
+      const authorization = proxyAuthorization(proxy)
+      const origin = `http://${c.address.includes(':') ? `[${c.address}]` : c.address}:${target.port}`
+      const forward = { origin, proxy, ...(authorization === undefined ? {} : { authorization }) }
+      return { ...plain, socket, connectMs, address: c.address, relay, forward }
+    }
+    const tunnel = proxy
+      ? await openTunnel({ proxy, host: c.address, port: target.port, timeoutMs, signal })
+      : undefined
+    if (tunnel && !target.secure) {
+      relayStream(tunnel.socket, relay)
+      return { ...plain, ...tunnel, address: c.address, relay }
+    }
     if (!target.secure) {
       const tcp = await connectTcp({
         address: c.address,
@@ -242,7 +306,6 @@ export function createTransport(config: TransportConfig): Transport {
         signal,
         relay,
       })
-      const plain = { protocol: null, cipher: null, alpn: null, chain: [], verified: false, handshakeMs: 0 }
       return { ...plain, ...tcp, address: c.address, relay }
     }
     const rule = target.rule
@@ -265,8 +328,9 @@ export function createTransport(config: TransportConfig): Transport {
         list: config.ctLogList?.(),
         now: now(),
       },
+      ...(tunnel ? { socket: tunnel.socket } : {}),
     })
-    return { ...result, address: c.address, relay }
+    return { ...result, address: c.address, relay, ...(tunnel ? { connectMs: tunnel.connectMs } : {}) }
   }
 
   const self: Transport = {
@@ -352,6 +416,30 @@ function keyOf(target: Target, ca: readonly string[] | undefined, alpn: readonly
   const anchors = anchorsKey(ca)
   const { secure, host, port, servername, logicalName, rule } = target
   return JSON.stringify([secure, host, port, servername ?? null, logicalName, rule ?? null, anchors, alpn ?? null])
+}
+
+/**
+ * The proxy for a connection, most specific first: the download's own (unless its `--noproxy` list exempts the
+ * host), then its host's rule, then the app's setting or the environment. `direct` at any level means none.
+ */
+async function proxyFor(
+  target: Target,
+  profile: ConnectionProfile | undefined,
+  global: TransportConfig['proxy'],
+): Promise<ProxyServer | undefined> {
+  if (profile?.noProxy && noProxyMatches(profile.noProxy, target.host, target.port)) return undefined
+  const own = profile?.proxy ?? target.rule?.proxy
+  if (own !== undefined) return own === 'direct' ? undefined : own
+  return global ? await global(target.url) : undefined
+}
+
+/** HTTP proxies and `socks5h` take the name and resolve it themselves; `socks5` is handed addresses. */
+function resolvesNames(proxy: ResolvedProxy): boolean {
+  return proxy.scheme !== 'socks5'
+}
+
+function proxyInfo(proxy: ResolvedProxy, address: string, port: number, mode: 'tunnel' | 'forward') {
+  return { url: proxyLabel(proxy), asked: `${address.includes(':') ? `[${address}]` : address}:${port}`, mode }
 }
 
 function round(ms: number): number {

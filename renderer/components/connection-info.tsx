@@ -88,6 +88,15 @@ export function ConnectionFacts({ c, chain = true }: { c: ConnectionInfo; chain?
         </dd>
         <dt>From</dt>
         <dd data-testid="connection-source">{addressSource(c)}</dd>
+        {c.proxy !== undefined && (
+          <>
+            <dt>Proxy</dt>
+            <dd data-testid="connection-proxy">
+              {c.proxy.url}, asked for {c.proxy.asked}
+              {c.proxy.mode === 'forward' ? ' (the proxy sent the request)' : ' (tunnel; TLS end to end)'}
+            </dd>
+          </>
+        )}
         <dt>Host</dt>
         <dd>{c.hostHeader}</dd>
         <dt>SNI</dt>
@@ -153,6 +162,8 @@ export function addressSource(c: ConnectionInfo): string {
           ? `DNS over HTTPS (${won.server ?? 'DoH'})`
           : won.source === 'dns-fallback'
             ? `the system resolver, because DoH was unreachable: ${won.note ?? ''}`
-            : 'the system resolver'
+            : won.source === 'proxy'
+              ? 'the proxy, which resolved the name'
+              : 'the system resolver'
   return won.nat64 ? `${base}; NAT64 from ${won.nat64.from} via ${won.nat64.prefix}` : base
 }

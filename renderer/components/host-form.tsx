@@ -20,7 +20,7 @@ interface Props {
 /** One rule's fields; checked with the shared HostRule schema on save, and probed as typed. */
 export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: Props) {
   const id = useId()
-  const field = <K extends Exclude<keyof HostDraft, 'notes'>>(key: K) => ({
+  const field = <K extends Exclude<keyof HostDraft, 'notes' | 'proxyKept'>>(key: K) => ({
     id: `${id}-${key}`,
     value: draft[key] ?? '',
     onChange: (e: { target: { value: string } }) => onChange({ ...draft, [key]: e.target.value }),
@@ -84,6 +84,13 @@ export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: P
               />
             )}
           </div>
+          <label htmlFor={`${id}-proxy`}>Proxy</label>
+          <input
+            data-testid="host-proxy"
+            spellCheck={false}
+            placeholder="the app's setting; direct; or http://, https://, socks5://, socks5h://host:port"
+            {...field('proxy')}
+          />
           <label htmlFor={`${id}-ca`}>Extra CA (PEM)</label>
           <textarea
             data-testid="host-ca"

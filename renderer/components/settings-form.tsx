@@ -10,6 +10,7 @@ import { shellOffers } from '../store/settings-slice.ts'
 import { CategorySettings } from './category-settings.tsx'
 import { DnsSetting } from './dns-setting.tsx'
 import { PrioritySetting } from './priority-setting.tsx'
+import { ProxySettingField } from './proxy-setting.tsx'
 import { RootFolderSetting } from './root-folder-picker.tsx'
 import { SettingProblem } from './setting-problem.tsx'
 import { ScheduleSettings } from './schedule-settings.tsx'
@@ -94,6 +95,8 @@ export function SettingsForm() {
         <SettingProblem settingKey="dns" settings={settings} />
         <label htmlFor={`${id}-priority`}>Priority of new downloads</label>
         <PrioritySetting id={`${id}-priority`} value={settings.priority} onValid={(priority) => update({ priority })} />
+        <label htmlFor={`${id}-proxy`}>Proxy</label>
+        <ProxySettingField id={`${id}-proxy`} value={settings.proxy} onValid={(proxy) => update({ proxy })} />
         {offers.notifications && (
           <>
             <label htmlFor={`${id}-notify`}>Notifications</label>

@@ -121,6 +121,7 @@ describe('settings', () => {
       dns: { mode: 'system' },
       priority: 'normal',
       schedule: [],
+      proxy: { mode: 'system' },
     })
     expect(Settings.safeParse({}).success).toBe(false)
     expect(Settings.safeParse({ downloadDir: '/d', dns: { mode: 'doh' } }).success).toBe(false)

@@ -93,6 +93,7 @@ export const settings: Settings = {
   dns: { mode: 'system' },
   priority: 'normal',
   schedule: [],
+  proxy: { mode: 'system' },
 }
 
 /** Let pending promise callbacks run. */
