@@ -12,7 +12,7 @@ import { openStore } from '../../electron/store/open-store.ts'
 import { HostRule, type HostRuleInput } from '../../shared/domain.ts'
 import { makePlainKey } from '../fixtures/minisign-keys.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
-import { closeApp, openApp, type App } from './harness/open-app.ts'
+import { closeApp, openApp, transports, type App } from './harness/open-app.ts'
 import { byId, dropOnWindow, visible } from './harness/ui.ts'
 
 const run = promisify(execFile)
@@ -53,14 +53,14 @@ afterEach(async () => {
   await closeApp(closing)
 })
 
-describe('host profiles in the Hosts view', () => {
+describe.each(transports)('host profiles in the Hosts view (%s)', (transport) => {
   it('imports a picked profile once its new key is confirmed, then shows a dropped update as a diff', async () => {
     const v1 = await adminProfile(1, [
       { pattern: 'mirror.example', addresses: ['127.0.0.1'] },
       { pattern: 'api.example', port: 8443, sni: 'origin.example' },
       { pattern: 'old.example', addresses: ['127.0.0.3'] },
     ])
-    app = await openApp()
+    app = await openApp({ transport })
     const { page } = app
     await byId(page, 'tab-hosts').click()
     await byId(page, 'profile-file').setInputFiles([v1.file, `${v1.file}.minisig`])
@@ -118,7 +118,7 @@ describe('host profiles in the Hosts view', () => {
 
   it('refuses a profile with a changed byte, saying why', async () => {
     const v1 = await adminProfile(1, [{ pattern: 'mirror.example', addresses: ['127.0.0.1'] }])
-    app = await openApp()
+    app = await openApp({ transport })
     const { page } = app
     await byId(page, 'tab-hosts').click()
     const text = joinSignedProfile(

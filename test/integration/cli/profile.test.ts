@@ -200,7 +200,8 @@ describe('pinpoint profile export / import', () => {
           { cwd: dir, env: { ...process.env, PINPOINT_STATE_DIR: admin() }, timeout: 280_000 },
           (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
         )
-        child.stdin?.end(`${passphrase}\n`)
+        // The pipe stays open after the line, as a script's might: the passphrase is the first line, not all of stdin.
+        child.stdin?.write(`${passphrase}\n`)
       })
     // On a terminal: the prompt, and the passphrase typed with echo off (`script` records what the terminal shows).
     // Typed only once the prompt shows: what is typed ahead is echoed by the terminal before anyone reads it.
