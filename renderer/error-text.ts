@@ -31,6 +31,7 @@ export const errorTitles: Record<ErrorCode, string> = {
   OUTSIDE_ROOTS: 'The folder is outside the folders this server may write to',
   INTERRUPTED: 'The download was interrupted',
   INTERNAL: 'Internal error (please report it)',
+  AUTH_REQUIRED: 'The server asks for credentials',
 }
 
 /** The title for a code, plus main's message, which says what exactly happened. */

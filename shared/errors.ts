@@ -38,6 +38,8 @@ export const errorExitCodes = {
   INTERRUPTED: 8,
   /** A bug, not an expected failure: shown with its message so it can be reported. */
   INTERNAL: 1,
+  /** The server answered 401 with a challenge: the transfer waits, paused, for credentials. */
+  AUTH_REQUIRED: 3,
 } as const
 
 export type ErrorCode = keyof typeof errorExitCodes

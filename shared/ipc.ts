@@ -8,6 +8,7 @@ import { HostRule, TransferState } from './domain.ts'
 import { ErrorCode, FailureInfo } from './errors.ts'
 import { limits } from './limits.ts'
 import { ConnectionProfile } from './profile.ts'
+import { TransferSecrets } from './transfer-secrets.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
@@ -312,6 +313,8 @@ export const controlRequests = {
       split: z.number().int().min(limits.split.min).max(limits.split.max).optional(),
       checksum: z.string().max(256).optional(),
       profile: ConnectionProfile.optional(),
+      /** Credentials, secret headers and cookies, sealed by the receiving process in its own store. */
+      secrets: TransferSecrets.optional(),
     }),
     /** `ids`: every download the request names (added, already there, or done), in input order. */
     output: z.strictObject({

@@ -2,6 +2,7 @@ import { z } from 'zod'
 
 import { DnsChoice } from './dns.ts'
 import { HostRule } from './domain.ts'
+import { ExtraHeader } from './extra-headers.ts'
 import { PinpointError } from './pinpoint-error.ts'
 
 /**
@@ -15,16 +16,22 @@ export const ConnectionProfile = z.strictObject({
   ca: z.array(z.string().max(262_144)).max(16).optional(),
   /** The resolver this download uses (curl's `--doh-url`), over the host rules' and the app's. */
   dns: DnsChoice.optional(),
+  /**
+   * Headers this download sends that are not secret (curl's `-H`, `-A`, `-e`), on every request, also after a
+   * redirect to another origin; secret ones are sealed in the store instead (shared/transfer-secrets.ts).
+   */
+  headers: z.array(ExtraHeader).max(64).optional(),
 })
 export type ConnectionProfile = z.output<typeof ConnectionProfile>
 
 /** The stored form (a transfer's `connection` column), or null for a download with no rules of its own. */
 export function serializeProfile(profile: ConnectionProfile | undefined): string | null {
-  if (!profile || (profile.rules.length === 0 && !profile.ca && !profile.dns)) return null
+  if (!profile || (profile.rules.length === 0 && !profile.ca && !profile.dns && !profile.headers?.length)) return null
   return JSON.stringify({
     rules: profile.rules,
     ...(profile.ca ? { ca: profile.ca } : {}),
     ...(profile.dns ? { dns: profile.dns } : {}),
+    ...(profile.headers?.length ? { headers: profile.headers } : {}),
   })
 }
 
@@ -89,5 +96,7 @@ export function withRun(
   }
   const ca = [...new Set([...(run.ca ?? []), ...(stored.ca ?? [])])]
   const dns = run.dns ?? stored.dns
-  return { rules, ...(ca.length > 0 ? { ca } : {}), ...(dns ? { dns } : {}) }
+  // Headers given again replace the stored ones, as credentials given again do.
+  const headers = run.headers ?? stored.headers
+  return { rules, ...(ca.length > 0 ? { ca } : {}), ...(dns ? { dns } : {}), ...(headers ? { headers } : {}) }
 }

@@ -14,8 +14,11 @@ import { connectControl, getThroughControl } from './control-client.ts'
 import { openEngine, stateDirOf, type Engine } from './open-engine.ts'
 import { runToEnd } from './run-to-end.ts'
 import { readStdin, readUrlList } from './url-list.ts'
+import { requestSetup, type RequestFlags } from './request-options.ts'
+import type { ExtraHeader } from '../../shared/extra-headers.ts'
+import type { ConnectionProfile } from '../../shared/profile.ts'
 
-export interface GetFlags extends ConnectFlags {
+export interface GetFlags extends ConnectFlags, RequestFlags {
   output?: string
   dir?: string
   stateDir?: string
@@ -74,6 +77,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     throw new PinpointError('BAD_INPUT', `--limit-rate "${flags.limitRate}": expected a rate such as 500K or 2M`)
   }
   const setup = await connectSetup(flags, urls)
+  const sent = await requestSetup(flags, io)
 
   const outPath = flags.output === undefined ? undefined : resolve(io.cwd, flags.output)
   const dir = outPath ? dirname(outPath) : resolve(io.cwd, flags.dir ?? '.')
@@ -81,7 +85,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   const name = outPath ? sanitizeName(basename(outPath)) : undefined
   if (outPath && !name) throw new PinpointError('BAD_INPUT', `-o ${flags.output}: not a usable file name`)
 
-  const profile = profileOf(setup)
+  const profile = withHeaders(profileOf(setup), sent.headers)
   const request = {
     urls: urls.map((u) => u.href),
     dir,
@@ -89,6 +93,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     ...(split === undefined ? {} : { split }),
     ...(checksum === undefined ? {} : { checksum }),
     ...(profile === undefined ? {} : { profile }),
+    ...(sent.secrets === undefined ? {} : { secrets: sent.secrets }),
   }
   let engine: Engine
   try {
@@ -124,6 +129,14 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     flags.json ?? false,
     io,
   )
+}
+
+function withHeaders(
+  profile: ConnectionProfile | undefined,
+  headers: ExtraHeader[] | undefined,
+): ConnectionProfile | undefined {
+  if (!headers) return profile
+  return { ...(profile ?? { rules: [] }), headers }
 }
 
 function positiveInt(text: string | undefined, flag: string, min: number, max: number): number | undefined {

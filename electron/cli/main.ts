@@ -68,6 +68,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
     .option('--json', 'newline-delimited JSON events on stdout instead of the progress display')
     .option('--detach', 'beside a running app or serve: hand the downloads over and return at once')
+    .option('-u, --user <user:password>', 'Basic credentials (user alone: the password is asked on the terminal)')
+    .option('--oauth2-bearer <token>', 'send this Bearer token')
+    .option(
+      '-H, --header <header>',
+      '"Name: value" on every request (repeatable); "Name;" empty, "Name:" removed',
+      collect,
+    )
+    .option('-b, --cookie <data|file>', 'cookies: "name=value; n2=v2", or a Netscape cookie file')
+    .option('-e, --referer <url>', 'the Referer header')
+    .option('-A, --user-agent <ua>', 'the User-Agent header ("" sends none)')
     .action(async (urls: string[], opts) => {
       exit = await getCommand(urls, opts, io)
     })

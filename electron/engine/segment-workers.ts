@@ -10,6 +10,7 @@ import { MIN_SEGMENT } from './segment-plan.ts'
 import { TokenBucket } from './token-bucket.ts'
 import type { EngineEnv } from './transfer-runner.ts'
 import type { Representation } from './validators.ts'
+import type { RequestExtras } from './request-extras.ts'
 
 export interface WorkerPlan {
   env: EngineEnv
@@ -23,6 +24,7 @@ export interface WorkerPlan {
   representation: Representation
   checkpoint: () => Promise<void>
   split: (seg: LiveSegment, at: number) => void
+  extras?: RequestExtras | undefined
 }
 
 const BATCH = 1 << 20
@@ -84,6 +86,7 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
       limiters,
       batch: takeBatch(BATCH),
       onBytes: (n) => p.env.onBytes?.(p.row.id, n),
+      extras: p.extras,
     }
     try {
       for (let seg = take(); seg && !signal.aborted; seg = take()) {

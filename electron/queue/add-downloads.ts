@@ -5,6 +5,7 @@ import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { parseProfile, serializeProfile, type ConnectionProfile } from '../../shared/profile.ts'
 import { settingFields } from '../../shared/settings.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
+import type { TransferSecrets } from '../../shared/transfer-secrets.ts'
 import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
 import { nameFromUrl } from '../engine/file-names.ts'
 import { exists } from '../engine/target-path.ts'
@@ -31,6 +32,11 @@ export interface AddRequest {
   profile?: ConnectionProfile
   /** Added paused instead of queued. */
   paused?: boolean
+  /**
+   * Credentials, secret headers and cookies for every URL of the request (the CLI's `-u`, `--oauth2-bearer`,
+   * secret `-H`, `-b`); given again for an unfinished download, each part replaces the saved one.
+   */
+  secrets?: TransferSecrets
   /**
    * How a profile given now meets the one an unfinished download already has: the caller's merge (the CLI's
    * flags over the stored rules); by default the stored one stands.
@@ -150,7 +156,9 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
       } else if (s.found) {
         // Credentials given again replace the saved ones: a wrong or changed password is put right by re-adding.
         const { credentials } = splitCredentials(s.url)
-        if (credentials) store.secrets.put(s.found.id, credentials)
+        if (credentials || req.secrets) {
+          store.secrets.putAll(s.found.id, { ...savedSecrets(store, s.found.id), ...credentials, ...req.secrets })
+        }
         const next = serializeProfile(merge(req.profile, parseProfile(s.found.connection)))
         const row = next === s.found.connection ? s.found : store.transfers.update(s.found.id, { connection: next })
         result.existing.push(row)
@@ -165,6 +173,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
           ...(req.limitRate === undefined ? {} : { limitRate: req.limitRate }),
           connection,
           paused: req.paused === true,
+          ...(req.secrets ? { secrets: req.secrets } : {}),
         })
         result.added.push(row)
         result.rows.push(row)
@@ -181,6 +190,15 @@ interface Seen {
   found?: TransferRow
   /** A finished one: nothing to do. */
   finished?: TransferRow
+}
+
+/** Saved secrets that cannot be opened here (the app's, in the CLI) are replaced whole by those given now. */
+function savedSecrets(store: Store, id: number): TransferSecrets | undefined {
+  try {
+    return store.secrets.getAll(id)
+  } catch {
+    return undefined
+  }
 }
 
 /** The connections-per-download setting the app saved in this state folder, or the shared default. */

@@ -4,6 +4,7 @@ import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
 import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
+import { isEmptySecrets, type TransferSecrets } from '../../shared/transfer-secrets.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
 import { ChangeFeed, type Changes } from './change-feed.ts'
 import { reportingTransport, summarize, timeFirstByte } from './connection-summary.ts'
@@ -39,6 +40,8 @@ export interface AddInput {
   /** JSON of how to connect for this transfer, kept for resumes (see the CLI's connect options). */
   connection?: string | null
   paused?: boolean
+  /** Credentials, secret headers and cookies, sealed in the store; over the URL's own userinfo. */
+  secrets?: TransferSecrets
 }
 
 type StopReason = 'pause' | 'stop' | 'cancel'
@@ -134,7 +137,8 @@ export class Queue {
         ...(input.limitRate === undefined ? {} : { limitRate: input.limitRate }),
         ...(input.connection ? { connection: input.connection } : {}),
       })
-      if (credentials) this.#store.secrets.put(added.id, credentials)
+      const secrets = { ...credentials, ...input.secrets }
+      if (!isEmptySecrets(secrets)) this.#store.secrets.putAll(added.id, secrets)
       return added
     })
     this.#touch(row.id)
@@ -366,8 +370,10 @@ export class Queue {
     const code = isPinpointError(err) ? err.code : 'INTERNAL'
     const message = isPinpointError(err) ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`
     this.#store.events.add(id, 'error', `${code}: ${message}`)
-    // A full disk pauses rather than fails: the bytes so far are kept and the transfer resumes once freed.
-    this.#set(id, code === 'DISK_FULL' ? 'paused' : 'failed', { errorCode: code, errorMessage: message })
+    // A full disk pauses rather than fails: the bytes so far are kept and the transfer resumes once freed. A
+    // server that wants credentials pauses it too, until the user gives them.
+    const pause = code === 'DISK_FULL' || code === 'AUTH_REQUIRED'
+    this.#set(id, pause ? 'paused' : 'failed', { errorCode: code, errorMessage: message })
   }
 
   /** Record a connection handed to the transfer in its history (once per socket), and as its latest. */

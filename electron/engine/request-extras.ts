@@ -1,0 +1,60 @@
+import { cookieHeader, cookiesFor, type Cookie } from '../../shared/cookies.ts'
+import type { ExtraHeader } from '../../shared/extra-headers.ts'
+import type { ConnectionProfile } from '../../shared/profile.ts'
+import type { TransferSecrets } from '../../shared/transfer-secrets.ts'
+
+/**
+ * What a download adds to each of its requests: the user's plain headers everywhere, and its secrets (Basic or
+ * Bearer credentials, secret headers, cookies) to its own origin only, as curl does since CVE-2022-27776: a
+ * redirect to another scheme, host or port gets no Authorization and no Cookie.
+ */
+export interface RequestExtras {
+  /** The origin of the URL the user gave: the only one that receives the secrets. */
+  origin: string
+  plain: readonly ExtraHeader[]
+  secret: readonly ExtraHeader[]
+  cookies: readonly Cookie[]
+}
+
+export interface HeadersForUrl {
+  set: Record<string, string>
+  /** Default headers to leave out (`-H 'Name:'`). */
+  omit: string[]
+}
+
+export function requestExtras(
+  origin: string,
+  profile: ConnectionProfile | undefined,
+  secrets: TransferSecrets | undefined,
+): RequestExtras | undefined {
+  const secret: ExtraHeader[] = [...(secrets?.headers ?? [])]
+  const auth =
+    secrets?.bearer !== undefined
+      ? `Bearer ${secrets.bearer}`
+      : secrets?.username !== undefined || secrets?.password !== undefined
+        ? `Basic ${Buffer.from(`${secrets.username ?? ''}:${secrets.password ?? ''}`).toString('base64')}`
+        : undefined
+  // A header the user set by name wins over the one made from credentials, as with curl's `-H Authorization:`.
+  if (auth && !secret.some((h) => h.name === 'authorization')) secret.push({ name: 'authorization', value: auth })
+  const plain = profile?.headers ?? []
+  const cookies = secrets?.cookies ?? []
+  if (plain.length === 0 && secret.length === 0 && cookies.length === 0) return undefined
+  return { origin, plain, secret, cookies }
+}
+
+/** The headers for one request to `url`; `now` (ms) decides which cookies have expired. */
+export function headersFor(url: URL, extras: RequestExtras | undefined, now: number): HeadersForUrl {
+  const out: HeadersForUrl = { set: {}, omit: [] }
+  if (!extras) return out
+  const own = url.origin === extras.origin
+  const apply = (h: ExtraHeader) => {
+    if (h.value === null) out.omit.push(h.name)
+    else out.set[h.name] = h.value
+  }
+  extras.plain.forEach(apply)
+  if (!own) return out
+  extras.secret.forEach(apply)
+  const jar = cookieHeader(cookiesFor(url, extras.cookies, now))
+  if (jar !== undefined) out.set['cookie'] = out.set['cookie'] ? `${out.set['cookie']}; ${jar}` : jar
+  return out
+}
