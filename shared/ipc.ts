@@ -8,7 +8,7 @@ import { HostRule, TransferState } from './domain.ts'
 import { ErrorCode, FailureInfo } from './errors.ts'
 import { limits } from './limits.ts'
 import { ConnectionProfile } from './profile.ts'
-import { TransferSecrets } from './transfer-secrets.ts'
+import { CredentialInput, CredentialState, TransferSecrets } from './transfer-secrets.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
@@ -252,6 +252,16 @@ export const requests = {
   'dialog:chooseFolder': {
     input: Empty,
     output: z.strictObject({ token: FolderToken, label: z.string() }).nullable(),
+  },
+  /** Which credentials a transfer has (the Basic user name, whether a token, headers or cookies are set): never a value. */
+  'transfers:credentials': { input: z.strictObject({ id: Id }), output: CredentialState.nullable() },
+  /**
+   * Replace or clear a transfer's Basic credentials or Bearer token (the 401 prompt, the details' credentials
+   * part); one paused for AUTH_REQUIRED is resumed with them. Answers what is set now, as above.
+   */
+  'transfers:setCredentials': {
+    input: z.strictObject({ id: Id, credentials: CredentialInput }),
+    output: CredentialState.nullable(),
   },
 } as const
 

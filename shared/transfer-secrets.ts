@@ -28,6 +28,33 @@ export const CredentialState = z.strictObject({
 })
 export type CredentialState = z.output<typeof CredentialState>
 
+/** What the UI sends: new Basic credentials or a new token (each replaces both), or none at all. */
+export const CredentialInput = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('basic'),
+    username: z.string().max(4096),
+    password: z.string().max(4096),
+  }),
+  z.strictObject({
+    kind: z.literal('bearer'),
+    token: z
+      .string()
+      .min(1)
+      .max(16_384)
+      .regex(/^[^\r\n\0]*$/),
+  }),
+  z.strictObject({ kind: z.literal('clear') }),
+])
+export type CredentialInput = z.output<typeof CredentialInput>
+
+/** The secrets with `input` applied: Basic and Bearer exclusive of each other, headers and cookies kept. */
+export function withCredentialInput(s: TransferSecrets | undefined, input: CredentialInput): TransferSecrets {
+  const { username: _u, password: _p, bearer: _b, ...rest } = s ?? {}
+  if (input.kind === 'basic') return { ...rest, username: input.username, password: input.password }
+  if (input.kind === 'bearer') return { ...rest, bearer: input.token }
+  return rest
+}
+
 export function isEmptySecrets(s: TransferSecrets): boolean {
   return (
     s.username === undefined &&
