@@ -6,6 +6,7 @@ import { ConnectionInfoList } from './connection-info.tsx'
 import { EventLog } from './event-log.tsx'
 import { RefusedCert } from './refused-cert.tsx'
 import { SegmentsBar } from './segments-bar.tsx'
+import { TransferCredentials } from './transfer-credentials.tsx'
 
 /** Everything known about the focused transfer: where it connected, what it trusted, and what happened. */
 export function DetailsPane() {
@@ -30,6 +31,7 @@ export function DetailsPane() {
       <p className="details-url">{view.url}</p>
       {view.savedPath !== null && <p className="details-path">{view.savedPath}</p>}
       {refused !== undefined && <RefusedCert transferId={view.id} refused={refused} />}
+      <TransferCredentials view={view} />
       <h3>Segments</h3>
       <SegmentsBar segments={details?.segments ?? []} total={view.total} />
       <h3>Connections</h3>
