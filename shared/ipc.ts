@@ -146,6 +146,12 @@ export const Notice = z.strictObject({
 })
 
 /** Renderer → main. One entry per channel: what goes in, what comes back. */
+/** A saved host rule, by its key: pattern and port (absent: the every-port rule). */
+const HostRuleKey = z.strictObject({
+  pattern: z.string().trim().min(1).max(260),
+  port: z.number().int().min(1).max(65535).optional(),
+})
+
 export const requests = {
   'transfers:list': {
     input: Empty,
@@ -261,6 +267,13 @@ export const requests = {
    */
   'transfers:setCredentials': {
     input: z.strictObject({ id: Id, credentials: CredentialInput }),
+    output: CredentialState.nullable(),
+  },
+  /** Which credentials a saved host rule sends to its host; never a value. */
+  'hosts:credentials': { input: HostRuleKey, output: CredentialState.nullable() },
+  /** Replace or clear a saved host rule's Basic credentials or Bearer token; answers what is set now. */
+  'hosts:setCredentials': {
+    input: z.strictObject({ ...HostRuleKey.shape, credentials: CredentialInput }),
     output: CredentialState.nullable(),
   },
 } as const

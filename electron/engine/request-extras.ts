@@ -14,6 +14,11 @@ export interface RequestExtras {
   plain: readonly ExtraHeader[]
   secret: readonly ExtraHeader[]
   cookies: readonly Cookie[]
+  /**
+   * The secrets the saved host rule for a URL's host gives (undefined: none), sent to that host whichever
+   * download or hop asks; the download's own win over them on its own origin.
+   */
+  forHost?: ((url: URL) => TransferSecrets | undefined) | undefined
 }
 
 export interface HeadersForUrl {
@@ -26,7 +31,17 @@ export function requestExtras(
   origin: string,
   profile: ConnectionProfile | undefined,
   secrets: TransferSecrets | undefined,
+  forHost?: (url: URL) => TransferSecrets | undefined,
 ): RequestExtras | undefined {
+  const secret = secretHeaders(secrets)
+  const plain = profile?.headers ?? []
+  const cookies = secrets?.cookies ?? []
+  if (plain.length === 0 && secret.length === 0 && cookies.length === 0 && !forHost) return undefined
+  return { origin, plain, secret, cookies, forHost }
+}
+
+/** Authorization from Basic or Bearer credentials, and the secret headers. */
+function secretHeaders(secrets: TransferSecrets | undefined): ExtraHeader[] {
   const secret: ExtraHeader[] = [...(secrets?.headers ?? [])]
   const auth =
     secrets?.bearer !== undefined
@@ -36,10 +51,7 @@ export function requestExtras(
         : undefined
   // A header the user set by name wins over the one made from credentials, as with curl's `-H Authorization:`.
   if (auth && !secret.some((h) => h.name === 'authorization')) secret.push({ name: 'authorization', value: auth })
-  const plain = profile?.headers ?? []
-  const cookies = secrets?.cookies ?? []
-  if (plain.length === 0 && secret.length === 0 && cookies.length === 0) return undefined
-  return { origin, plain, secret, cookies }
+  return secret
 }
 
 /** The headers for one request to `url`; `now` (ms) decides which cookies have expired. */
@@ -52,9 +64,13 @@ export function headersFor(url: URL, extras: RequestExtras | undefined, now: num
     else out.set[h.name] = h.value
   }
   extras.plain.forEach(apply)
-  if (!own) return out
-  extras.secret.forEach(apply)
-  const jar = cookieHeader(cookiesFor(url, extras.cookies, now))
+  const host = extras.forHost?.(url)
+  const hostAuth = secretHeaders(host)
+  // The download's own credentials replace the rule's on its origin; its cookies and headers add to them.
+  const ownAuth = own && extras.secret.some((h) => h.name === 'authorization')
+  hostAuth.filter((h) => !(ownAuth && h.name === 'authorization')).forEach(apply)
+  if (own) extras.secret.forEach(apply)
+  const jar = cookieHeader(cookiesFor(url, [...(host?.cookies ?? []), ...(own ? extras.cookies : [])], now))
   if (jar !== undefined) out.set['cookie'] = out.set['cookie'] ? `${out.set['cookie']}; ${jar}` : jar
   return out
 }

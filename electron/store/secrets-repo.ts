@@ -28,7 +28,6 @@ const TAG_BYTES = 16
 /** The first byte of a sealed value: which key sealed it. */
 const KIND_BYTE: Record<KeyKind, number> = { file: 1, os: 2 }
 
-/** `sealed` is kind ‖ iv ‖ tag ‖ ciphertext of the credentials' JSON. */
 export function secretsRepo(db: Preparer, keys: SecretKeys): SecretsRepo {
   const s = {
     put: db.prepare(
@@ -65,16 +64,37 @@ export function secretsRepo(db: Preparer, keys: SecretKeys): SecretsRepo {
  * another transfer's row do not open there.
  */
 export function seal(keys: SecretKeys, transferId: number, credentials: TransferSecrets): Buffer {
+  return sealSecrets(keys, (kind) => aad(kind, transferId), credentials)
+}
+
+function unseal(keys: SecretKeys, transferId: number, sealed: Buffer): TransferSecrets {
+  return unsealSecrets(
+    keys,
+    (kind) => aad(kind, transferId),
+    sealed,
+    `the saved credentials of download ${transferId} cannot be opened (the key file was replaced, or they were ` +
+      'tampered with); remove the download and add its URL again',
+  )
+}
+
+/** `sealed` is kind ‖ iv ‖ tag ‖ ciphertext of the secrets' JSON; `aadOf` names what they belong to. */
+export function sealSecrets(keys: SecretKeys, aadOf: (kind: KeyKind) => Buffer, secrets: TransferSecrets): Buffer {
   const kind = keys.sealing
   const iv = randomBytes(IV_BYTES)
   const cipher = createCipheriv('aes-256-gcm', keys.key(kind), iv)
-  cipher.setAAD(aad(kind, transferId))
-  const body = JSON.stringify(TransferSecrets.parse(credentials))
+  cipher.setAAD(aadOf(kind))
+  const body = JSON.stringify(TransferSecrets.parse(secrets))
   const data = Buffer.concat([cipher.update(body, 'utf8'), cipher.final()])
   return Buffer.concat([Buffer.of(KIND_BYTE[kind]), iv, cipher.getAuthTag(), data])
 }
 
-function unseal(keys: SecretKeys, transferId: number, sealed: Buffer): TransferSecrets {
+/** Throws FILE_ERROR with `failure` when they do not open (another key, another owner, tampered). */
+export function unsealSecrets(
+  keys: SecretKeys,
+  aadOf: (kind: KeyKind) => Buffer,
+  sealed: Buffer,
+  failure: string,
+): TransferSecrets {
   const kind = (Object.keys(KIND_BYTE) as KeyKind[]).find((k) => KIND_BYTE[k] === sealed[0])
   // Outside the try: a key that cannot be had (the app's, in the CLI) says so itself.
   const key = kind ? keys.key(kind) : undefined
@@ -82,17 +102,13 @@ function unseal(keys: SecretKeys, transferId: number, sealed: Buffer): TransferS
     if (!kind || !key) throw new Error('unknown key')
     const buf = sealed.subarray(1)
     const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(0, IV_BYTES))
-    decipher.setAAD(aad(kind, transferId))
+    decipher.setAAD(aadOf(kind))
     decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES))
     const body = Buffer.concat([decipher.update(buf.subarray(IV_BYTES + TAG_BYTES)), decipher.final()])
     // What an older version sealed ({ username, password }) is a TransferSecrets too.
     return TransferSecrets.parse(JSON.parse(body.toString('utf8')))
   } catch {
-    throw new PinpointError(
-      'FILE_ERROR',
-      `the saved credentials of download ${transferId} cannot be opened (the key file was replaced, or they were ` +
-        'tampered with); remove the download and add its URL again',
-    )
+    throw new PinpointError('FILE_ERROR', failure)
   }
 }
 
