@@ -10,6 +10,10 @@ interface Props {
   username?: string | undefined
   /** Bearer first when the server asked for a Bearer token. */
   kind?: 'basic' | 'bearer'
+  /** What they are for, in the title: this download by default. */
+  subject?: string
+  /** The save button's words: "Save and resume" by default, for a download waiting for them. */
+  saveLabel?: string
   onAnswer: (credentials: CredentialInput | null) => void
 }
 
@@ -17,7 +21,7 @@ interface Props {
  * Ask for a user name and password, or a token. What is typed goes to main once and never comes back: the
  * renderer only ever learns which kind is set and the user name.
  */
-export function CredentialsDialog({ challenge, username, kind, onAnswer }: Props) {
+export function CredentialsDialog({ challenge, username, kind, subject, saveLabel, onAnswer }: Props) {
   const id = useId()
   const [scheme, setScheme] = useState<'basic' | 'bearer'>(kind ?? 'basic')
   const [user, setUser] = useState(username ?? '')
@@ -29,14 +33,19 @@ export function CredentialsDialog({ challenge, username, kind, onAnswer }: Props
     onAnswer(scheme === 'basic' ? { kind: 'basic', username: user, password } : { kind: 'bearer', token: token.trim() })
   }
   return (
-    <Modal testId="credentials-dialog" title="Credentials for this download" onClose={() => onAnswer(null)}>
+    <Modal
+      testId="credentials-dialog"
+      title={`Credentials for ${subject ?? 'this download'}`}
+      onClose={() => onAnswer(null)}
+    >
       {challenge !== undefined && (
         <p data-testid="credentials-challenge">
           The server asks for credentials: <strong>{challenge}</strong>.
         </p>
       )}
       <p className="muted">
-        They are kept encrypted with this download and sent only to its own site, never after a redirect elsewhere.
+        They are kept encrypted and sent only to {subject === undefined ? "this download's own site" : subject}, never
+        after a redirect elsewhere.
       </p>
       <form
         onSubmit={(e) => {
@@ -104,7 +113,7 @@ export function CredentialsDialog({ challenge, username, kind, onAnswer }: Props
         )}
         <div className="dialog-buttons">
           <button type="submit" className="primary" data-testid="credentials-save" disabled={!ready}>
-            Save and resume
+            {saveLabel ?? 'Save and resume'}
           </button>
           <button type="button" data-testid="credentials-cancel" onClick={() => onAnswer(null)}>
             Cancel

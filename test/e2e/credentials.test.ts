@@ -7,6 +7,7 @@ import { startAuthNginx, type AuthNginx } from '../fixtures/nginx-auth.ts'
 import { closeApp, openApp, transports, type App } from './harness/open-app.ts'
 import { byId, expectRowState, row, visible } from './harness/ui.ts'
 import { detailsOf } from './harness/details.ts'
+import { fillHostRule, hostRow } from './harness/hosts-ui.ts'
 
 // A download whose server wants a login: it pauses with what the server asked for, the details offer a dialog
 // for a user name and password (or a token), and it resumes with them; the page never holds the password.
@@ -70,6 +71,31 @@ describe.each(transports)('credentials (%s)', (transport) => {
     await details.getByTestId('credentials-clear').click()
     await expect.poll(() => details.getByTestId('credentials-state').innerText()).toBe('no credentials')
     expect(a.core.store.secrets.getAll(id)).toBeUndefined()
+    expect(a.pageErrors).toEqual([])
+  }, 90_000)
+
+  it("a host rule's login is set in its form, shown by user name only, and used by a download there", async () => {
+    app = await openApp({ transport })
+    const a = app
+    await fillHostRule(a, { pattern: '127.0.0.1', port: String(nginx.port) })
+    expect(await byId(a.page, 'host-credentials').count()).toBe(0)
+    await byId(a.page, 'host-save').click()
+    await visible(hostRow(a, '127.0.0.1'))
+    await hostRow(a, '127.0.0.1').click()
+    const part = await visible(byId(a.page, 'host-credentials'))
+    await expect.poll(() => part.getByTestId('host-credentials-state').innerText()).toBe('no credentials')
+    await part.getByTestId('host-credentials-set').click()
+    const dialog = await visible(byId(a.page, 'credentials-dialog'))
+    await dialog.getByTestId('credentials-user').fill(USER)
+    await dialog.getByTestId('credentials-password').fill(PASSWORD)
+    await dialog.getByTestId('credentials-save').click()
+    await expect.poll(() => part.getByTestId('host-credentials-state').innerText()).toBe(`Basic, user ${USER}`)
+    await a.screenshot('host-credentials')
+    expect(await a.page.content()).not.toContain(PASSWORD)
+
+    const result = await a.core.add([`${nginx.base}/basic/file.bin`])
+    const id = result.added[0]?.id as number
+    await expect.poll(() => a.core.store.transfers.get(id)?.state, { timeout: 30_000 }).toBe('completed')
     expect(a.pageErrors).toEqual([])
   }, 90_000)
 })
