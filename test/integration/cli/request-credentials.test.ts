@@ -127,6 +127,40 @@ describe('Basic credentials with -u', () => {
   })
 })
 
+describe('stored with the download', () => {
+  it('an interrupted segmented download resumes with `pinpoint resume`, which sends the same credentials and headers', async () => {
+    const { state, out, env } = await dirs()
+    const url = `${nginx.base}/basic/file.bin`
+    const args = ['get', '-s', '3', '--limit-rate', '256K', '-d', out, '-u', `${USER}:${PASSWORD}`]
+    const child = spawn(process.execPath, [BIN, ...args, '-H', 'X-Plain: along', url], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    })
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+    // Interrupted once the segments are under way: their ranged requests are in flight.
+    await expect
+      .poll(() => logFor('/basic/file.bin').filter((e) => e.http_x_plain === 'along').length, { timeout: 30_000 })
+      .toBeGreaterThan(0)
+    await expect.poll(() => readdir(out), { timeout: 30_000 }).toContain('file.bin.part')
+    child.kill('SIGINT')
+    expect(await exited).toBe(8)
+    const before = logFor('/basic/file.bin').length
+
+    const resumed = await runCli(['resume'], { env })
+    expect(resumed.code).toBe(0)
+    expect(await readFile(join(out, 'file.bin'))).toEqual(BODY)
+    const after = logFor('/basic/file.bin').slice(before)
+    expect(after.length).toBeGreaterThan(0)
+    const want = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`
+    for (const e of after) {
+      expect([e.status, e.http_authorization, e.http_x_plain]).toEqual(['206', want, 'along'])
+    }
+    // Resumed from where it stood, not from zero.
+    expect(after.some((e) => e.http_range !== '' && !e.http_range.startsWith('bytes=0-'))).toBe(true)
+    expect(await filesHolding(state, PASSWORD)).toEqual([])
+  })
+})
+
 describe('headers and cookies', () => {
   it('-H sends a header on every request; without it the server refuses', async () => {
     const { state, out, env } = await dirs()

@@ -5,6 +5,7 @@ import { isSecretHeader, parseHeaderFlag } from '../../../shared/extra-headers.t
 import { credentialState, describeCredentialState } from '../../../shared/transfer-secrets.ts'
 import { describeChallenges, parseChallenges } from '../../../shared/www-authenticate.ts'
 import { headersFor, requestExtras } from '../../../electron/engine/request-extras.ts'
+import { parseProfile, serializeProfile, withRun } from '../../../shared/profile.ts'
 
 describe('WWW-Authenticate', () => {
   it('reads several challenges with quoted realms holding commas and escapes', () => {
@@ -124,5 +125,25 @@ describe('what a request carries', () => {
     expect(JSON.stringify(state)).not.toMatch(/pw|tok/)
     expect(describeCredentialState(state)).toBe('Basic, user alice; Bearer token set; 2 cookies')
     expect(describeCredentialState(credentialState({}))).toBe('no credentials')
+  })
+})
+
+describe('plain headers in the connection profile', () => {
+  it('are stored with the download, and headers given again replace the stored ones', () => {
+    const stored = {
+      rules: [],
+      headers: [
+        { name: 'x-plain', value: 'a' },
+        { name: 'user-agent', value: null },
+      ],
+    }
+    const text = serializeProfile(stored)
+    expect(text).not.toBeNull()
+    expect(parseProfile(text)).toEqual(stored)
+    expect(withRun({ rules: [], headers: [{ name: 'referer', value: 'r' }] }, stored)?.headers).toEqual([
+      { name: 'referer', value: 'r' },
+    ])
+    expect(withRun({ rules: [] }, stored)?.headers).toEqual(stored.headers)
+    expect(() => parseProfile(JSON.stringify({ rules: [], headers: [{ name: 'bad name', value: 'x' }] }))).toThrow()
   })
 })
