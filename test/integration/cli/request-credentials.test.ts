@@ -5,6 +5,8 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { startCore } from '../../../electron/app-core.ts'
+import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { OTHER_HOST, startAuthNginx, type AuthNginx } from '../../fixtures/nginx-auth.ts'
 import { BIN, onTerminal, runCli } from '../../fixtures/run-cli.ts'
 
@@ -157,6 +159,33 @@ describe('stored with the download', () => {
     }
     // Resumed from where it stood, not from zero.
     expect(after.some((e) => e.http_range !== '' && !e.http_range.startsWith('bytes=0-'))).toBe(true)
+    expect(await filesHolding(state, PASSWORD)).toEqual([])
+  })
+})
+
+describe('beside a running app', () => {
+  it('pinpoint get hands its credentials and headers over the control socket; the app seals and sends them', async () => {
+    const { state, out, env } = await dirs()
+    const core = await startCore({
+      stateDir: state,
+      defaultDownloadDir: out,
+      appUrl: APP_PAGE_URL,
+      desktop: { chooseFolder: async () => undefined, reveal: () => {}, open: async () => '' },
+      emit: () => {},
+    })
+    try {
+      const url = `${nginx.base}/basic/file.bin`
+      const got = await runCli(['get', '-d', out, '-u', `${USER}:${PASSWORD}`, '-H', 'X-Plain: handed', url], { env })
+      expect(got.stderr).not.toContain(PASSWORD)
+      expect(got.code).toBe(0)
+      expect(await readFile(join(out, 'file.bin'))).toEqual(BODY)
+      const id = core.store.transfers.list()[0]?.id ?? 0
+      expect(core.store.secrets.get(id)).toEqual({ username: USER, password: PASSWORD })
+      const last = logFor('/basic/file.bin').at(-1)
+      expect([last?.status, last?.http_x_plain]).toEqual(['206', 'handed'])
+    } finally {
+      await core.shutdown()
+    }
     expect(await filesHolding(state, PASSWORD)).toEqual([])
   })
 })
