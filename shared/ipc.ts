@@ -145,13 +145,13 @@ export const Notice = z.strictObject({
   message: z.string().max(4096),
 })
 
-/** Renderer → main. One entry per channel: what goes in, what comes back. */
 /** A saved host rule, by its key: pattern and port (absent: the every-port rule). */
 const HostRuleKey = z.strictObject({
   pattern: z.string().trim().min(1).max(260),
   port: z.number().int().min(1).max(65535).optional(),
 })
 
+/** Renderer → main. One entry per channel: what goes in, what comes back. */
 export const requests = {
   'transfers:list': {
     input: Empty,
