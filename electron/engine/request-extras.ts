@@ -2,6 +2,8 @@ import { cookieHeader, cookiesFor, type Cookie } from '../../shared/cookies.ts'
 import type { ExtraHeader } from '../../shared/extra-headers.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
 import type { TransferSecrets } from '../../shared/transfer-secrets.ts'
+import type { Store } from '../store/open-store.ts'
+import { findRule } from '../transport/host-rules.ts'
 
 /**
  * What a download adds to each of its requests: the user's plain headers everywhere, and its secrets (Basic or
@@ -73,4 +75,19 @@ export function headersFor(url: URL, extras: RequestExtras | undefined, now: num
   const jar = cookieHeader(cookiesFor(url, [...(host?.cookies ?? []), ...(own ? extras.cookies : [])], now))
   if (jar !== undefined) out.set['cookie'] = out.set['cookie'] ? `${out.set['cookie']}; ${jar}` : jar
   return out
+}
+
+/**
+ * The secrets of the saved host rule for the URL's host and port, or none; ones this process cannot open (the
+ * desktop app's, in the CLI) are skipped rather than stopping the download: the server's 401 says what is missing.
+ */
+export function hostRuleSecrets(store: Store, url: URL): TransferSecrets | undefined {
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
+  const rule = findRule(store.hostRules.list(), url.hostname, port)
+  if (!rule) return undefined
+  try {
+    return store.hostSecrets.get(rule.pattern, rule.port)
+  } catch {
+    return undefined
+  }
 }

@@ -15,9 +15,7 @@ import { finalizePart } from './finalize.ts'
 import { factsOf } from './first-response.ts'
 import { reportRetry, retrying } from './retrying.ts'
 import { getFollowing } from './follow-redirects.ts'
-import { requestExtras, type RequestExtras } from './request-extras.ts'
-import { findRule } from '../transport/host-rules.ts'
-import type { TransferSecrets } from '../../shared/transfer-secrets.ts'
+import { hostRuleSecrets, requestExtras, type RequestExtras } from './request-extras.ts'
 import { PartFile } from './part-file.ts'
 import { runWorkers } from './segment-workers.ts'
 import { MIN_SEGMENT, planSegments, type Segment } from './segment-plan.ts'
@@ -302,21 +300,6 @@ async function claimTarget(
       if (tries < 100 && err instanceof PinpointError && err.context.cause === TARGET_TAKEN) continue
       throw err
     }
-  }
-}
-
-/**
- * The secrets of the saved host rule for the URL's host and port, or none; ones this process cannot open (the
- * desktop app's, in the CLI) are skipped rather than stopping the download: the server's 401 says what is missing.
- */
-function hostRuleSecrets(store: Store, url: URL): TransferSecrets | undefined {
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
-  const rule = findRule(store.hostRules.list(), url.hostname, port)
-  if (!rule) return undefined
-  try {
-    return store.hostSecrets.get(rule.pattern, rule.port)
-  } catch {
-    return undefined
   }
 }
 
