@@ -154,7 +154,8 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
     },
 
     async 'transfers:credentials'({ id }) {
-      if (!store.transfers.get(id)) throw new Error(`transfers:credentials: no transfer ${id}`)
+      // Gone already (removed from another view): none is an answer, as with its details.
+      if (!store.transfers.get(id)) return null
       return credentialState(openedSecrets(store, id)) ?? null
     },
 

@@ -101,6 +101,9 @@ describe('credentials over IPC', () => {
     await expect(
       h.raw('transfers:setCredentials', { id: 1, credentials: { kind: 'basic', username: 'u' } }),
     ).rejects.toThrow()
-    await expect(h.api.invoke('transfers:credentials', { id: 999 })).rejects.toThrow(/no transfer 999/)
+    expect(await h.api.invoke('transfers:credentials', { id: 999 })).toBeNull()
+    await expect(h.api.invoke('transfers:setCredentials', { id: 999, credentials: { kind: 'clear' } })).rejects.toThrow(
+      /no transfer 999/,
+    )
   })
 })
