@@ -38,6 +38,7 @@ export const errorTitles: Record<ErrorCode, string> = {
   PROFILE_OLDER: 'This host profile is older than the one installed',
   PROXY_FAILED: 'The proxy could not reach the server',
   PROXY_AUTH_REQUIRED: 'The proxy refused the credentials',
+  AUTH_REQUIRED: 'The server asks for credentials',
 }
 
 /** The title for a code, plus main's message, which says what exactly happened. */

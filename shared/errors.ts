@@ -52,6 +52,8 @@ export const errorExitCodes = {
   PROXY_FAILED: 3,
   /** A proxy wants credentials we did not give, rejected the ones we gave, or asks for a scheme we do not speak. */
   PROXY_AUTH_REQUIRED: 3,
+  /** The server answered 401 with a challenge: the transfer waits, paused, for credentials. */
+  AUTH_REQUIRED: 3,
 } as const
 
 export type ErrorCode = keyof typeof errorExitCodes

@@ -8,6 +8,7 @@ import { HostRule, TransferState } from './domain.ts'
 import { ErrorCode, FailureInfo } from './errors.ts'
 import { limits } from './limits.ts'
 import { ConnectionProfile } from './profile.ts'
+import { CredentialInput, CredentialState, TransferSecrets } from './transfer-secrets.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, SettingProblem, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
@@ -153,6 +154,12 @@ export const Notice = z.strictObject({
   message: z.string().max(4096),
 })
 
+/** A saved host rule, by its key: pattern and port (absent: the every-port rule). */
+const HostRuleKey = z.strictObject({
+  pattern: z.string().trim().min(1).max(260),
+  port: z.number().int().min(1).max(65535).optional(),
+})
+
 /** Renderer → main. One entry per channel: what goes in, what comes back. */
 export const requests = {
   'transfers:list': {
@@ -270,6 +277,23 @@ export const requests = {
   'background:status': { input: Empty, output: BackgroundStatus },
   /** Run these now although a schedule window holds them ("start now anyway"), until the user pauses them. */
   'transfers:startAnyway': { input: Ids, output: Done },
+  /** Which credentials a transfer has (the Basic user name, whether a token, headers or cookies are set): never a value. */
+  'transfers:credentials': { input: z.strictObject({ id: Id }), output: CredentialState.nullable() },
+  /**
+   * Replace or clear a transfer's Basic credentials or Bearer token (the 401 prompt, the details' credentials
+   * part); one paused for AUTH_REQUIRED is resumed with them. Answers what is set now, as above.
+   */
+  'transfers:setCredentials': {
+    input: z.strictObject({ id: Id, credentials: CredentialInput }),
+    output: CredentialState.nullable(),
+  },
+  /** Which credentials a saved host rule sends to its host; never a value. */
+  'hosts:credentials': { input: HostRuleKey, output: CredentialState.nullable() },
+  /** Replace or clear a saved host rule's Basic credentials or Bearer token; answers what is set now. */
+  'hosts:setCredentials': {
+    input: z.strictObject({ ...HostRuleKey.shape, credentials: CredentialInput }),
+    output: CredentialState.nullable(),
+  },
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */
@@ -335,6 +359,8 @@ export const controlRequests = {
       priority: Priority.optional(),
       /** Start them now even inside a schedule window that would hold them (`pinpoint get --ignore-schedule`). */
       ignoreSchedule: z.boolean().optional(),
+      /** Credentials, secret headers and cookies, sealed by the receiving process in its own store. */
+      secrets: TransferSecrets.optional(),
     }),
     /** `ids`: every download the request names (added, already there, or done), in input order. */
     output: z.strictObject({

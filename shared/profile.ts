@@ -2,6 +2,7 @@ import { z } from 'zod'
 
 import { DnsChoice } from './dns.ts'
 import { HostRule } from './domain.ts'
+import { ExtraHeader } from './extra-headers.ts'
 import { PinpointError } from './pinpoint-error.ts'
 import { ProxyChoice } from './proxy.ts'
 
@@ -22,30 +23,23 @@ export const ConnectionProfile = z.strictObject({
   proxy: ProxyChoice.optional(),
   /** Hosts this download reaches without any proxy (curl's `--noproxy`, NO_PROXY syntax). */
   noProxy: z.string().max(4096).optional(),
+  /**
+   * Headers this download sends that are not secret (curl's `-H`, `-A`, `-e`), on every request, also after a
+   * redirect to another origin; secret ones are sealed in the store instead (shared/transfer-secrets.ts).
+   */
+  headers: z.array(ExtraHeader).max(64).optional(),
 })
 export type ConnectionProfile = z.output<typeof ConnectionProfile>
 
 /** The stored form (a transfer's `connection` column), or null for a download with no rules of its own. */
 export function serializeProfile(profile: ConnectionProfile | undefined): string | null {
-  if (
-    !profile ||
-    (profile.rules.length === 0 &&
-      !profile.ca &&
-      !profile.dns &&
-      !profile.nodesSpread &&
-      !profile.proxy &&
-      !profile.noProxy)
-  ) {
-    return null
-  }
-  return JSON.stringify({
-    rules: profile.rules,
-    ...(profile.ca ? { ca: profile.ca } : {}),
-    ...(profile.dns ? { dns: profile.dns } : {}),
-    ...(profile.nodesSpread ? { nodesSpread: profile.nodesSpread } : {}),
-    ...(profile.proxy ? { proxy: profile.proxy } : {}),
-    ...(profile.noProxy ? { noProxy: profile.noProxy } : {}),
-  })
+  if (!profile) return null
+  // Every field the schema has, so one added later is kept without a change here; empty ones are left out.
+  const kept = Object.entries(profile).filter(
+    ([key, value]) => key !== 'rules' && value !== undefined && !(Array.isArray(value) && value.length === 0),
+  )
+  if (profile.rules.length === 0 && kept.length === 0) return null
+  return JSON.stringify({ rules: profile.rules, ...Object.fromEntries(kept) })
 }
 
 /**
@@ -104,16 +98,14 @@ export function withRun(
     if (!stored.rules.some((old) => old.pattern === r.pattern && old.port === r.port)) rules.push(r)
   }
   const ca = [...new Set([...(run.ca ?? []), ...(stored.ca ?? [])])]
-  const dns = run.dns ?? stored.dns
-  const nodesSpread = run.nodesSpread ?? stored.nodesSpread
-  const proxy = run.proxy ?? stored.proxy
-  const noProxy = run.noProxy ?? stored.noProxy
-  return {
-    rules,
-    ...(ca.length > 0 ? { ca } : {}),
-    ...(dns ? { dns } : {}),
-    ...(nodesSpread ? { nodesSpread } : {}),
-    ...(proxy ? { proxy } : {}),
-    ...(noProxy ? { noProxy } : {}),
-  }
+  // Every other field: the run's value over the stored one (headers given again replace the stored ones, as
+  // credentials given again do), so a field added to the schema later is carried without a change here.
+  const merged: Record<string, unknown> = { ...stored, ...definedFields(run), rules }
+  if (ca.length > 0) merged['ca'] = ca
+  else delete merged['ca']
+  return merged as ConnectionProfile
+}
+
+function definedFields(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
 }

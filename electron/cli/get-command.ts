@@ -19,7 +19,11 @@ import { Priority } from '../../shared/priority.ts'
 import { scheduleReason } from '../../shared/schedule-reason.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 
-export interface GetFlags extends ConnectFlags, SignatureFlags {
+import { requestSetup, type RequestFlags } from './request-options.ts'
+import type { ExtraHeader } from '../../shared/extra-headers.ts'
+import type { ConnectionProfile } from '../../shared/profile.ts'
+
+export interface GetFlags extends ConnectFlags, SignatureFlags, RequestFlags {
   output?: string
   dir?: string
   stateDir?: string
@@ -91,6 +95,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   const priority = priorityOf(flags.priority)
   const setup = await connectSetup(flags, urls)
   const signature = await signatureRequestOf(flags, io.cwd, urls.length)
+  const sent = await requestSetup(flags, io)
 
   const outPath = flags.output === undefined ? undefined : resolve(io.cwd, flags.output)
   const dir = outPath ? dirname(outPath) : resolve(io.cwd, flags.dir ?? '.')
@@ -100,7 +105,8 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
 
   const spread = nodesSpreadOf(flags.nodesSpread)
   const base = profileOf(setup)
-  const profile = spread === undefined ? base : { rules: [], ...base, nodesSpread: spread }
+  const spreadProfile = spread === undefined ? base : { rules: [], ...base, nodesSpread: spread }
+  const profile = withHeaders(spreadProfile, sent.headers)
   const request = {
     urls: urls.map((u) => u.href),
     dir,
@@ -111,6 +117,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     ...(signature === undefined ? {} : { signature }),
     ...(priority === undefined ? {} : { priority }),
     ...(flags.ignoreSchedule ? { ignoreSchedule: true } : {}),
+    ...(sent.secrets === undefined ? {} : { secrets: sent.secrets }),
   }
   let engine: Engine
   try {
@@ -182,6 +189,14 @@ function tellHeld(engine: Engine, rows: readonly TransferRow[], io: CliIo): stri
     else io.stderr(`${name}: ${scheduleReason(view.schedule.until, Date.now())}; --ignore-schedule starts it now\n`)
   }
   return forever
+}
+
+function withHeaders(
+  profile: ConnectionProfile | undefined,
+  headers: ExtraHeader[] | undefined,
+): ConnectionProfile | undefined {
+  if (!headers) return profile
+  return { ...(profile ?? { rules: [] }), headers }
 }
 
 function positiveInt(text: string | undefined, flag: string, min: number, max: number): number | undefined {

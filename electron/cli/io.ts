@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline'
 
+import { askSecretOnTerminal } from './ask-secret.ts'
+
 /** Where the CLI writes, passed in so tests can run `main()` in-process and read what it printed. */
 export interface CliIo {
   stdout: (text: string) => void
@@ -11,6 +13,8 @@ export interface CliIo {
   stdin?: () => Promise<string>
   /** Ask a yes/no question on the terminal; absent when stdin is not a terminal, so there is no one to ask. */
   confirm?: (question: string) => Promise<boolean>
+  /** Ask for a secret on the terminal without echoing it; absent when stdin is not a terminal. */
+  askSecret?: (prompt: string) => Promise<string>
   /** Register a handler for SIGINT and SIGTERM; returns a function that removes it. */
   onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void
 }
@@ -22,7 +26,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stderr.isTTY === true,
-    ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
+    ...(process.stdin.isTTY ? { confirm: askOnTerminal, askSecret: askSecretOnTerminal } : {}),
     onSignal: (handler) => {
       process.on('SIGINT', handler)
       process.on('SIGTERM', handler)

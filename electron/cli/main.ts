@@ -93,6 +93,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       'normal, or background: yield the link to everything else (default: the saved setting)',
     )
     .option('--ignore-schedule', 'start now even inside a schedule window that pauses downloads')
+    .option('-u, --user <user:password>', 'Basic credentials (user alone: the password is asked on the terminal)')
+    .option('--oauth2-bearer <token>', 'send this Bearer token')
+    .option(
+      '-H, --header <header>',
+      '"Name: value" on every request (repeatable); "Name;" empty, "Name:" removed',
+      collect,
+    )
+    .option('-b, --cookie <data|file>', 'cookies: "name=value; n2=v2", or a Netscape cookie file')
+    .option('-e, --referer <url>', 'the Referer header')
+    .option('-A, --user-agent <ua>', 'the User-Agent header ("" sends none)')
     .action(async (urls: string[], opts) => {
       exit = await getCommand(urls, opts, io)
     })

@@ -1,6 +1,7 @@
 import { parse as parseDisposition } from 'content-disposition'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { describeChallenges, parseChallenges } from '../../shared/www-authenticate.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
 import { checkContentRange } from './content-range.ts'
 import { nameFromUrl, sanitizeName } from './file-names.ts'
@@ -74,6 +75,15 @@ export function contentLength(res: HttpResponse, host: string): number | undefin
 
 export function httpStatusError(res: HttpResponse): PinpointError {
   const host = res.connection.host
+  const challenges = res.status === 401 ? parseChallenges(res.headers['www-authenticate']) : []
+  if (challenges.length > 0) {
+    // The realm is what tells the user which login is wanted; no credential is in the message or the URL.
+    return new PinpointError(
+      'AUTH_REQUIRED',
+      `${host}: HTTP 401 for ${res.connection.url}: credentials needed (${describeChallenges(challenges)})`,
+      { host, address: res.connection.address },
+    )
+  }
   const err = new PinpointError('HTTP_STATUS', `${host}: HTTP ${res.status} for ${res.connection.url}`, {
     host,
     address: res.connection.address,

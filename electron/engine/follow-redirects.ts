@@ -1,6 +1,7 @@
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { httpRequest, type HttpResponse } from '../transport/http-request.ts'
 import type { Transport } from '../transport/transport.ts'
+import { headersFor, type RequestExtras } from './request-extras.ts'
 
 export const MAX_REDIRECTS = 20
 const REDIRECT = new Set([301, 302, 303, 307, 308])
@@ -20,6 +21,8 @@ export interface FollowOptions {
   allowDowngrade?: boolean
   /** HEAD asks for the head only (a preview of the file); GET by default. */
   method?: 'GET' | 'HEAD'
+  /** The download's own headers, credentials and cookies, each sent where it may go (see request-extras.ts). */
+  extras?: RequestExtras
 }
 
 /**
@@ -37,11 +40,17 @@ export async function getFollowing(transport: Transport, start: URL, opts: Follo
   let url = withoutCredentials(start)
   const chain = [url.href]
   for (let hop = 0; ; hop++) {
-    const headers = { ...opts.headers, ...(auth && url.origin === origin ? { authorization: auth } : {}) }
+    const extra = headersFor(url, opts.extras, Date.now())
+    const headers = {
+      ...extra.set,
+      ...(auth && url.origin === origin ? { authorization: auth } : {}),
+      ...opts.headers,
+    }
     const res = await httpRequest(transport, {
       url,
       ...(opts.method ? { method: opts.method } : {}),
       headers,
+      ...(extra.omit.length > 0 ? { omit: extra.omit } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
     })

@@ -37,6 +37,8 @@ export function isRetryable(code: ErrorCode, httpStatus?: number, cause?: string
   if (code === 'TOO_MANY_REDIRECTS' || code === 'REDIRECT_BLOCKED') return false
   // The same credentials get the same answer from the proxy.
   if (code === 'PROXY_AUTH_REQUIRED') return false
+  // The same credentials get the same 401: it waits for the user instead.
+  if (code === 'AUTH_REQUIRED') return false
   if (code === 'HTTP_STATUS' && httpStatus !== undefined) {
     return httpStatus === 408 || httpStatus === 425 || httpStatus === 429 || httpStatus >= 500
   }

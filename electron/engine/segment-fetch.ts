@@ -5,6 +5,7 @@ import type { LiveSegment } from './checkpointer.ts'
 import { checkContentRange, parseContentRange } from './content-range.ts'
 import { httpStatusError, validatorsOf } from './first-response.ts'
 import { getFollowing } from './follow-redirects.ts'
+import type { RequestExtras } from './request-extras.ts'
 import type { PartFile } from './part-file.ts'
 import type { TokenBucket } from './token-bucket.ts'
 import type { Representation } from './validators.ts'
@@ -35,6 +36,8 @@ export interface SegmentJob {
   /** This connection's write batch: reused for every segment it takes. */
   batch: Buffer
   onBytes: (n: number) => void
+  /** The download's own headers, credentials and cookies. */
+  extras?: RequestExtras | undefined
 }
 
 /**
@@ -177,6 +180,7 @@ async function requestRange(job: SegmentJob, from: number, end: number): Promise
     headers,
     signal: job.signal,
     idleTimeoutMs: job.idleTimeoutMs,
+    ...(job.extras ? { extras: job.extras } : {}),
   })
   if (res.status === 206) {
     const got = parseContentRange(res.headers['content-range'] as string | undefined)

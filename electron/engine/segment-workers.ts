@@ -11,6 +11,7 @@ import { TokenBucket } from './token-bucket.ts'
 import { profiledTransport } from '../transport/profiled-transport.ts'
 import type { EngineEnv } from './transfer-runner.ts'
 import type { Representation } from './validators.ts'
+import type { RequestExtras } from './request-extras.ts'
 
 export interface WorkerPlan {
   env: EngineEnv
@@ -26,6 +27,7 @@ export interface WorkerPlan {
   split: (seg: LiveSegment, at: number) => void
   /** Nodes to spread the connections over, one after another (none: the transport picks, as always). */
   nodes?: readonly string[]
+  extras?: RequestExtras | undefined
 }
 
 const BATCH = 1 << 20
@@ -92,6 +94,7 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
       limiters,
       batch: takeBatch(BATCH),
       onBytes: (n) => p.env.onBytes?.(p.row.id, n),
+      extras: p.extras,
     }
     try {
       for (let seg = take(); seg && !signal.aborted; seg = take()) {

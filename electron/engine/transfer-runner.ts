@@ -4,7 +4,6 @@ import { dirname } from 'node:path'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { parseProfile } from '../../shared/profile.ts'
 import type { RetryInfo } from '../../shared/transfer.ts'
-import { withCredentials } from '../../shared/url-credentials.ts'
 import type { Store } from '../store/open-store.ts'
 import { TARGET_TAKEN, type TransferRow } from '../store/transfers-repo.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
@@ -15,6 +14,7 @@ import { finalizePart } from './finalize.ts'
 import { factsOf } from './first-response.ts'
 import { reportRetry, retrying } from './retrying.ts'
 import { getFollowing } from './follow-redirects.ts'
+import { hostRuleSecrets, requestExtras, type RequestExtras } from './request-extras.ts'
 import { PartFile } from './part-file.ts'
 import { runWorkers } from './segment-workers.ts'
 import { MIN_SEGMENT, planSegments, type Segment } from './segment-plan.ts'
@@ -101,10 +101,11 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
     ...outer,
     transport: profiledTransport(outer.transport, profile, lastNode(outer, id)),
   }
-  // Credentials are kept sealed apart from the URL; they go back on for the requests, to its origin only.
-  const credentials = env.store.secrets.get(id)
-  const url = withCredentials(new URL(row.url), credentials)
-  outer.nodes?.transferStarts?.(new URL(row.url), profile)
+  const url = new URL(row.url)
+  outer.nodes?.transferStarts?.(url, profile)
+  // Credentials, secret headers and cookies are kept sealed apart from the URL; they go on the requests to the
+  // URL's origin only, wherever the download resumes from (its final URL may be elsewhere).
+  const extras = requestExtras(url.origin, profile, env.store.secrets.getAll(id), (u) => hostRuleSecrets(env.store, u))
   let part: PartFile | undefined
   let first: HttpResponse | undefined
   const listed: Segment[] = env.store.segments.list(id)
@@ -126,7 +127,7 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
 
     if (!part) {
       const opened = await retrying(env.retry ?? defaultRetry, signal, { onRetry: reportRetry(env, id) }, () =>
-        openFirst(env, url, signal),
+        openFirst(env, url, signal, extras),
       )
       first = opened.res
       const facts = opened.facts
@@ -184,11 +185,12 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
 
     const live: LiveSegment[] = segments.map((s) => ({ ...s, written: s.done, received: s.done, busy: false }))
     const commit = (updates: Array<{ start: number; done: number }>) => env.store.segments.commitProgress(id, updates)
-    const segmentUrl = row.finalUrl ? withCredentials(new URL(row.finalUrl), credentials, url.origin) : url
+    const segmentUrl = row.finalUrl ? new URL(row.finalUrl) : url
     await runWorkers({
       env,
       row,
       url: segmentUrl,
+      extras,
       part,
       live,
       first,
@@ -282,9 +284,10 @@ export function update(env: EngineEnv, id: number, patch: Partial<Omit<TransferR
 }
 
 /** The first response, followed through redirects; a non-2xx or malformed answer is thrown (and retried). */
-async function openFirst(env: EngineEnv, url: URL, signal: AbortSignal) {
+async function openFirst(env: EngineEnv, url: URL, signal: AbortSignal, extras: RequestExtras | undefined) {
   const followed = await getFollowing(env.transport, url, {
     headers: { range: 'bytes=0-' },
+    ...(extras ? { extras } : {}),
     signal,
     idleTimeoutMs: env.idleTimeoutMs ?? 30_000,
   })

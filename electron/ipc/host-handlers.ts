@@ -1,6 +1,7 @@
 import type { HostRule } from '../../shared/domain.ts'
 import type { Emit, Handlers, RequestChannel } from '../../shared/ipc.ts'
 import type { Store } from '../store/open-store.ts'
+import { credentialState, withCredentialInput, type TransferSecrets } from '../../shared/transfer-secrets.ts'
 import type { ProbeReport } from '../transport/probe.ts'
 import { createHostChecks, type HostChecks } from './host-checks.ts'
 
@@ -39,5 +40,33 @@ export function hostHandlers(deps: { store: Store; emit: Emit; probe: Probe; che
     'hosts:probe': ({ url, rule }) => deps.probe(new URL(url), rule),
     'hosts:compareDns': ({ url, rule }) => checks.compareDns(new URL(url), rule),
     'hosts:measureNodes': ({ url, rule }) => checks.measureNodes(new URL(url), rule),
+    async 'hosts:credentials'({ pattern, port }) {
+      savedRule(store, 'hosts:credentials', pattern, port)
+      return credentialState(openedHostSecrets(store, pattern, port)) ?? null
+    },
+    async 'hosts:setCredentials'({ pattern, port, credentials }) {
+      const rule = savedRule(store, 'hosts:setCredentials', pattern, port)
+      const next = withCredentialInput(openedHostSecrets(store, rule.pattern, rule.port), credentials)
+      store.hostSecrets.put(rule.pattern, rule.port, next)
+      return credentialState(next) ?? null
+    },
+  }
+}
+
+/** The saved rule with this key; credentials belong to a saved rule only. */
+function savedRule(store: Store, channel: string, pattern: string, port: number | undefined): HostRule {
+  const key = pattern.toLowerCase().replace(/\.$/, '')
+  const rule = store.hostRules.list().find((r) => r.pattern === key && r.port === port)
+  if (!rule)
+    throw new Error(`${channel}: no saved rule for ${port === undefined ? key : `${key}:${port}`}; save it first`)
+  return rule
+}
+
+/** Secrets this process cannot open (the desktop app's, seen from serve) count as none and are replaced whole. */
+function openedHostSecrets(store: Store, pattern: string, port: number | undefined): TransferSecrets | undefined {
+  try {
+    return store.hostSecrets.get(pattern, port)
+  } catch {
+    return undefined
   }
 }

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises'
 import type { DuplicateChoice, Handlers, Rejected, RequestChannel } from '../../shared/ipc.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
+import { credentialState, withCredentialInput, type TransferSecrets } from '../../shared/transfer-secrets.ts'
 import { addDownloads } from '../queue/add-downloads.ts'
 import { latestByUrl } from '../queue/existing-transfers.ts'
 import { freeNames } from '../queue/free-name.ts'
@@ -163,6 +164,32 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
       queue.setPriority(ids, priority)
       return null
     },
+    async 'transfers:credentials'({ id }) {
+      // Gone already (removed from another view): none is an answer, as with its details.
+      if (!store.transfers.get(id)) return null
+      return credentialState(openedSecrets(store, id)) ?? null
+    },
+
+    async 'transfers:setCredentials'({ id, credentials }) {
+      const row = store.transfers.get(id)
+      if (!row) throw new Error(`transfers:setCredentials: no transfer ${id}`)
+      const next = withCredentialInput(openedSecrets(store, id), credentials)
+      store.secrets.putAll(id, next)
+      store.events.add(id, 'user', `credentials ${credentials.kind === 'clear' ? 'cleared' : 'replaced'}`)
+      if (row.state === 'paused' && row.errorCode === 'AUTH_REQUIRED' && credentials.kind !== 'clear') {
+        queue.resume([id])
+      }
+      return credentialState(next) ?? null
+    },
+  }
+}
+
+/** Secrets this process cannot open (sealed by the desktop app's OS key, seen from serve) count as none. */
+function openedSecrets(store: Store, id: number): TransferSecrets | undefined {
+  try {
+    return store.secrets.getAll(id)
+  } catch {
+    return undefined
   }
 }
 

@@ -8,6 +8,7 @@ import { settingFields } from '../../shared/settings.ts'
 import { serializeSignatureRequest, type SignatureRequest } from '../../shared/signature.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { splitKeys } from '../signatures/classify.ts'
+import type { TransferSecrets } from '../../shared/transfer-secrets.ts'
 import { formatChecksum, parseChecksum } from '../engine/checksum.ts'
 import { nameFromUrl } from '../engine/file-names.ts'
 import { exists } from '../engine/target-path.ts'
@@ -34,6 +35,11 @@ export interface AddRequest {
   profile?: ConnectionProfile
   /** Added paused instead of queued. */
   paused?: boolean
+  /**
+   * Credentials, secret headers and cookies for every URL of the request (the CLI's `-u`, `--oauth2-bearer`,
+   * secret `-H`, `-b`); given again for an unfinished download, each part replaces the saved one.
+   */
+  secrets?: TransferSecrets
   /**
    * How a profile given now meets the one an unfinished download already has: the caller's merge (the CLI's
    * flags over the stored rules); by default the stored one stands.
@@ -166,7 +172,9 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
       } else if (s.found) {
         // Credentials given again replace the saved ones: a wrong or changed password is put right by re-adding.
         const { credentials } = splitCredentials(s.url)
-        if (credentials) store.secrets.put(s.found.id, credentials)
+        if (credentials || req.secrets) {
+          store.secrets.putAll(s.found.id, { ...savedSecrets(store, s.found.id), ...credentials, ...req.secrets })
+        }
         const next = serializeProfile(merge(req.profile, parseProfile(s.found.connection)))
         let row = next === s.found.connection ? s.found : store.transfers.update(s.found.id, { connection: next })
         // Signature settings given again replace the stored ones; absent, the download keeps what it had.
@@ -187,6 +195,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
           paused: req.paused === true,
           signature,
           priority,
+          ...(req.secrets ? { secrets: req.secrets } : {}),
         })
         result.added.push(row)
         result.rows.push(row)
@@ -203,6 +212,15 @@ interface Seen {
   found?: TransferRow
   /** A finished one: nothing to do. */
   finished?: TransferRow
+}
+
+/** Saved secrets that cannot be opened here (the app's, in the CLI) are replaced whole by those given now. */
+function savedSecrets(store: Store, id: number): TransferSecrets | undefined {
+  try {
+    return store.secrets.getAll(id)
+  } catch {
+    return undefined
+  }
 }
 
 /** The connections-per-download setting the app saved in this state folder, or the shared default. */

@@ -6,6 +6,7 @@ import { priorityOf } from '../../shared/priority.ts'
 import { mayRun } from '../../shared/schedule-policy.ts'
 import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
+import { isEmptySecrets, type TransferSecrets } from '../../shared/transfer-secrets.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
 import { ChangeFeed, type Changes } from './change-feed.ts'
 import { reportingTransport, summarize, timeFirstByte } from './connection-summary.ts'
@@ -51,6 +52,8 @@ export interface AddInput {
   /** JSON of the SignatureRequest the file must satisfy before it completes (shared/signature.ts). */
   signature?: string | null
   priority?: Priority
+  /** Credentials, secret headers and cookies, sealed in the store; over the URL's own userinfo. */
+  secrets?: TransferSecrets
 }
 
 type StopReason = 'pause' | 'stop' | 'cancel' | 'schedule'
@@ -152,7 +155,8 @@ export class Queue {
         ...(input.signature ? { signature: input.signature } : {}),
         ...(input.priority ? { priority: input.priority } : {}),
       })
-      if (credentials) this.#store.secrets.put(added.id, credentials)
+      const secrets = { ...credentials, ...input.secrets }
+      if (!isEmptySecrets(secrets)) this.#store.secrets.putAll(added.id, secrets)
       return added
     })
     this.#touch(row.id)
@@ -446,8 +450,10 @@ export class Queue {
     const code = isPinpointError(err) ? err.code : 'INTERNAL'
     const message = isPinpointError(err) ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`
     this.#store.events.add(id, 'error', `${code}: ${message}`)
-    // A full disk pauses rather than fails: the bytes so far are kept and the transfer resumes once freed.
-    this.#set(id, code === 'DISK_FULL' ? 'paused' : 'failed', { errorCode: code, errorMessage: message })
+    // A full disk pauses rather than fails: the bytes so far are kept and the transfer resumes once freed. A
+    // server that wants credentials pauses it too, until the user gives them.
+    const pause = code === 'DISK_FULL' || code === 'AUTH_REQUIRED'
+    this.#set(id, pause ? 'paused' : 'failed', { errorCode: code, errorMessage: message })
   }
 
   /** Record a connection handed to the transfer in its history (once per socket), and as its latest. */

@@ -170,6 +170,17 @@ const migrations: readonly Step[] = [
   `
   ALTER TABLE transfers ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('normal', 'background'));
   `,
+  // The credentials a host rule sends to its host (sealed like a transfer's, see host-secrets-repo.ts); port 0
+  // is the every-port rule, as in host_rules. Gone with the rule.
+  `
+  CREATE TABLE host_rule_secrets (
+    pattern TEXT NOT NULL,
+    port INTEGER NOT NULL DEFAULT 0,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (pattern, port),
+    FOREIGN KEY (pattern, port) REFERENCES host_rules (pattern, port) ON DELETE CASCADE
+  );
+  `,
 ]
 
 /** The version this code reads and writes. */

@@ -11,6 +11,7 @@ import { profilesRepo, type ProfilesRepo } from './profiles-repo.ts'
 import { SCHEMA_VERSION, migrate, newerSchema, schemaVersion, type MigrationContext } from './migrations.ts'
 import { KEY_FILE, OS_KEY_FILE, secretKeys, type KeyWrap, type SecretKeys } from './secret-key.ts'
 import { seal, secretsRepo, type SecretsRepo } from './secrets-repo.ts'
+import { hostSecretsRepo, type HostSecretsRepo } from './host-secrets-repo.ts'
 import { segmentsRepo, type SegmentsRepo } from './segments-repo.ts'
 import { settingsRepo, type SettingsRepo } from './settings-repo.ts'
 import { isDamaged } from './sqlite-errors.ts'
@@ -54,6 +55,8 @@ export interface Store {
   readonly profiles: ProfilesRepo
   /** Run `fn` atomically; calls nest (as savepoints). `fn` must be synchronous. */
   transaction: Transaction
+  /** The credentials of saved host rules, sealed. */
+  readonly hostSecrets: HostSecretsRepo
   /** Commit this turn's writes now rather than when the turn ends (see TurnCommit). */
   flush(): void
   /** Close the database and release the lock. Safe to call more than once. */
@@ -240,6 +243,7 @@ function assemble(p: {
     secrets: secretsRepo(writes, p.keys),
     profiles: profilesRepo(writes),
     transaction,
+    hostSecrets: hostSecretsRepo(writes, p.keys),
     flush: () => turn?.flush(),
     close() {
       if (closed) return

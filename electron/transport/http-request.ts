@@ -10,6 +10,8 @@ export interface HttpRequest {
   url: URL
   method?: 'GET' | 'HEAD' | 'POST'
   headers?: Record<string, string>
+  /** Default headers (User-Agent, …) to leave out, lower-case; the Host header is always sent. */
+  omit?: readonly string[]
   /** A small request body, sent with its Content-Length (a DoH question over HTTP/1.1). */
   body?: Buffer
   signal?: AbortSignal
@@ -74,6 +76,7 @@ export async function httpRequest(transport: Transport, req: HttpRequest): Promi
     ...req.headers,
     ...(req.body ? { 'content-length': String(req.body.length) } : {}),
   }
+  for (const name of req.omit ?? []) if (name !== 'host') delete headers[name]
   let fields = ''
   for (const [name, value] of Object.entries(headers)) {
     if (/[\r\n\0]/.test(value)) throw new PinpointError('BAD_URL', `the ${name} header cannot carry a line break`)

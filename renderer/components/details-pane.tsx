@@ -8,6 +8,7 @@ import { RefusedCert } from './refused-cert.tsx'
 import { SegmentsBar } from './segments-bar.tsx'
 import { SignatureDetails } from './signature-badge.tsx'
 import { BackgroundRate } from './background-rate.tsx'
+import { TransferCredentials } from './transfer-credentials.tsx'
 
 /** Everything known about the focused transfer: where it connected, what it trusted, and what happened. */
 export function DetailsPane() {
@@ -44,6 +45,7 @@ export function DetailsPane() {
           <BackgroundRate />
         </>
       )}
+      <TransferCredentials view={view} />
       <h3>Segments</h3>
       <SegmentsBar segments={details?.segments ?? []} total={view.total} />
       <h3>Connections</h3>

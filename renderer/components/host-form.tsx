@@ -5,6 +5,7 @@ import { formatPin } from '../../shared/pins.ts'
 import { draftPins, withPinLabel, type HostDraft } from '../host-form-model.ts'
 import { shownDate } from '../pin-date.ts'
 import { HostChecksPanel } from './host-checks-panel.tsx'
+import { HostCredentials } from './host-credentials.tsx'
 import { ProbePanel } from './probe-panel.tsx'
 import { HostCtFields } from './host-ct-fields.tsx'
 
@@ -15,10 +16,12 @@ interface Props {
   onChange: (draft: HostDraft) => void
   onSave: () => void
   onDelete: () => void
+  /** The saved rule this form edits (absent for a new one): credentials are kept per saved rule. */
+  saved?: { pattern: string; port?: number | undefined } | undefined
 }
 
 /** One rule's fields; checked with the shared HostRule schema on save, and probed as typed. */
-export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: Props) {
+export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete, saved }: Props) {
   const id = useId()
   const field = <K extends Exclude<keyof HostDraft, 'notes' | 'proxyKept'>>(key: K) => ({
     id: `${id}-${key}`,
@@ -122,6 +125,7 @@ export function HostForm({ draft, isNew, errors, onChange, onSave, onDelete }: P
           </button>
         </div>
       </form>
+      {saved !== undefined && <HostCredentials pattern={saved.pattern} port={saved.port} />}
       <ProbePanel />
       <HostChecksPanel />
     </section>

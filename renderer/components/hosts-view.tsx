@@ -72,6 +72,7 @@ export function HostsView() {
           onChange={(draft) => patchHostEditor({ draft }, editor.session)}
           onSave={() => void saveAndRecheck()}
           onDelete={() => void remove()}
+          saved={editor.original ?? undefined}
         />
       )}
       {asking !== null && (

@@ -50,6 +50,7 @@ describe("a download's profile over the saved host rules", () => {
       ct: 'enforce',
       ctPolicy: 'chrome',
       publisherKeys: ['RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3'],
+      proxy: 'direct',
     })
     const unset = Object.keys(HostRule.shape).filter((k) => !(k in saved) && k !== 'port')
     expect(unset).toEqual([])
