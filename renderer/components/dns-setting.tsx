@@ -1,6 +1,7 @@
 import { useState } from 'react'
 
 import { DnsChoice, DohUrl, type DnsMode } from '../../shared/dns.ts'
+import { ModeSelect } from './mode-select.tsx'
 
 const MODES: Array<{ mode: DnsMode; label: string }> = [
   { mode: 'system', label: 'System resolver' },
@@ -41,24 +42,16 @@ export function DnsSetting({
   }
   return (
     <div className="dns-setting">
-      <div className="field-row">
-        <select
-          id={id}
-          data-testid="set-dns-mode"
-          value={shownMode}
-          onChange={(e) => {
-            const m = e.target.value as DnsMode
-            setMode(m)
-            send(m, shownUrl)
-          }}
-        >
-          {MODES.map((m) => (
-            <option key={m.mode} value={m.mode}>
-              {m.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ModeSelect
+        id={id}
+        testId="set-dns-mode"
+        value={shownMode}
+        modes={MODES}
+        onChange={(m) => {
+          setMode(m)
+          send(m, shownUrl)
+        }}
+      />
       {shownMode !== 'system' && (
         <div className="field-row">
           <input

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 
 import { describeCredentialState, type CredentialInput, type CredentialState } from '../../shared/transfer-secrets.ts'
 import { command } from '../commands.ts'
+import { CredentialActions } from './credential-actions.tsx'
 import { CredentialsDialog } from './credentials-dialog.tsx'
 import './transfer-credentials.css'
 
@@ -44,21 +45,13 @@ export function HostCredentials({ pattern, port }: Props) {
         {state === undefined ? '…' : describeCredentialState(state ?? undefined)}
       </p>
       <p className="muted">Sent to {where} by every download there that has none of its own.</p>
-      <div className="transfer-credentials-actions">
-        <button type="button" data-testid="host-credentials-set" onClick={() => setAsking(true)}>
-          {state ? 'Replace…' : 'Set…'}
-        </button>
-        {state && (
-          <button
-            type="button"
-            data-testid="host-credentials-clear"
-            onClick={() => void answer({ kind: 'clear' })}
-            disabled={state.basicUser === undefined && !state.bearer}
-          >
-            Clear
-          </button>
-        )}
-      </div>
+      <CredentialActions
+        testId="host-credentials"
+        state={state}
+        offerSet
+        onSet={() => setAsking(true)}
+        onClear={() => void answer({ kind: 'clear' })}
+      />
       {asking && (
         <CredentialsDialog
           subject={where}

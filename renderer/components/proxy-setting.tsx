@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { noProxyProblem } from '../../shared/no-proxy.ts'
 import { ProxySetting as ProxySettingSchema, SAVED_PROXY_PASSWORD, type ProxySetting } from '../../shared/proxy.ts'
 import './proxy-setting.css'
+import { ModeSelect } from './mode-select.tsx'
 
 type Mode = ProxySetting['mode']
 
@@ -79,24 +80,16 @@ export function ProxySettingField({
   }
   return (
     <div className="proxy-setting">
-      <div className="field-row">
-        <select
-          id={id}
-          data-testid="set-proxy-mode"
-          value={shownMode}
-          onChange={(e) => {
-            const m = e.target.value as Mode
-            setMode(m)
-            send(m, shown)
-          }}
-        >
-          {MODES.map((m) => (
-            <option key={m.mode} value={m.mode}>
-              {m.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ModeSelect
+        id={id}
+        testId="set-proxy-mode"
+        value={shownMode}
+        modes={MODES}
+        onChange={(m) => {
+          setMode(m)
+          send(m, shown)
+        }}
+      />
       {shownMode === 'manual' && (
         <div className="proxy-setting-fields">
           <input

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import { describeCredentialState, type CredentialInput, type CredentialState } from '../../shared/transfer-secrets.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import { command } from '../commands.ts'
+import { CredentialActions } from './credential-actions.tsx'
 import { CredentialsDialog } from './credentials-dialog.tsx'
 import './transfer-credentials.css'
 
@@ -49,23 +50,13 @@ export function TransferCredentials({ view }: { view: TransferView }) {
         </p>
       )}
       <p data-testid="credentials-state">{state === undefined ? '…' : describeCredentialState(state ?? undefined)}</p>
-      <div className="transfer-credentials-actions">
-        {challenge === undefined && (
-          <button type="button" data-testid="credentials-set" onClick={() => setAsking(true)}>
-            {state ? 'Replace…' : 'Set…'}
-          </button>
-        )}
-        {state && (
-          <button
-            type="button"
-            data-testid="credentials-clear"
-            onClick={() => void answer({ kind: 'clear' })}
-            disabled={state.basicUser === undefined && !state.bearer}
-          >
-            Clear
-          </button>
-        )}
-      </div>
+      <CredentialActions
+        testId="credentials"
+        state={state}
+        offerSet={challenge === undefined}
+        onSet={() => setAsking(true)}
+        onClear={() => void answer({ kind: 'clear' })}
+      />
       {asking && (
         <CredentialsDialog
           challenge={challenge}
