@@ -170,6 +170,11 @@ const migrations: readonly Step[] = [
   `
   ALTER TABLE transfers ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('normal', 'background'));
   `,
+  // "Start now anyway": the user let this transfer run inside schedule windows that would hold it, until they pause
+  // it. Stored, so a restart of the app or `pinpoint serve` inside the window keeps it running.
+  `
+  ALTER TABLE transfers ADD COLUMN started_anyway INTEGER NOT NULL DEFAULT 0 CHECK (started_anyway IN (0, 1));
+  `,
 ]
 
 /** The version this code reads and writes. */
