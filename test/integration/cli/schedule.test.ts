@@ -107,6 +107,30 @@ describe('pinpoint get under a schedule', () => {
     }
   }, 30_000)
 
+  it('beside a running app, a window that never ends makes get exit 2 with why, as it does alone', async () => {
+    const state = await stateWithSchedule('00:00', '00:00')
+    const dir = await downloadDir()
+    const core = await startCore({
+      stateDir: state,
+      defaultDownloadDir: dir,
+      appUrl: APP_PAGE_URL,
+      desktop: { chooseFolder: async () => undefined, reveal: () => {}, open: async () => '' },
+      emit: () => {},
+    })
+    try {
+      const r = await runCli(['get', '--state-dir', state, '-d', dir, server.url('weekly.bin')])
+      expect(r.stderr).toContain('weekly.bin: the schedule pauses it at all times; --ignore-schedule starts it now')
+      expect(r.code).toBe(2)
+      // Handed to the app, it stays there, queued and held, with nothing downloaded.
+      const row = core.store.transfers.list()[0]
+      expect(row?.state).toBe('queued')
+      expect(row && core.queue.view(row).schedule).toEqual({ until: null })
+      expect(await readdir(dir)).toEqual([])
+    } finally {
+      await core.shutdown()
+    }
+  }, 30_000)
+
   it('--ignore-schedule downloads at once', async () => {
     const state = await stateWithSchedule('00:00', '00:00')
     const dir = await downloadDir()
