@@ -8,6 +8,7 @@ import { controlSocketPath } from '../core/control-socket.ts'
 import type { Changes } from '../queue/change-feed.ts'
 import type { CliIo } from './io.ts'
 import { createDisplay } from './progress-display.ts'
+import { reportScheduleHolds } from './schedule-holds.ts'
 
 const RESTING = new Set(['completed', 'failed', 'paused', 'canceled'])
 const INTERRUPTED = 8
@@ -122,7 +123,15 @@ export async function getThroughControl(
       take(c.patches)
     })
     const snapshot = await client.request<{ seq: number; transfers: TransferView[] }>('transfers:list', {})
-    display.update({ seq: snapshot.seq, patches: snapshot.transfers.filter((t) => ids.includes(t.id)), removed: [] })
+    const mine = snapshot.transfers.filter((t) => ids.includes(t.id))
+    // Refused before anything is shown: a download no window ever lets run would be watched for ever.
+    try {
+      reportScheduleHolds(mine, Date.now(), io)
+    } catch (err) {
+      display.close()
+      throw err
+    }
+    display.update({ seq: snapshot.seq, patches: mine, removed: [] })
     take(snapshot.transfers)
     let stop: (() => void) | undefined
     const interrupted = new Promise<'interrupted'>((resolve) => (stop = () => resolve('interrupted')))

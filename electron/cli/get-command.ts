@@ -16,8 +16,7 @@ import { runToEnd } from './run-to-end.ts'
 import { signatureRequestOf, type SignatureFlags } from './signature-options.ts'
 import { readStdin, readUrlList } from './url-list.ts'
 import { Priority } from '../../shared/priority.ts'
-import { scheduleReason } from '../../shared/schedule-reason.ts'
-import type { TransferRow } from '../store/transfers-repo.ts'
+import { reportScheduleHolds } from './schedule-holds.ts'
 
 import { requestSetup, type RequestFlags } from './request-options.ts'
 import type { ExtraHeader } from '../../shared/extra-headers.ts'
@@ -149,14 +148,15 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   }
   engine.queue.resume(added.existing.filter((r) => r.state !== 'queued').map((r) => r.id))
   for (const row of added.done) io.stderr(`already downloaded: ${row.savedPath}\n`)
-  const forever = tellHeld(engine, added.rows, io)
-  if (forever !== undefined) {
-    // Waiting would never end: nothing in the schedule ever lets it run.
-    await engine.shutdown()
-    throw new PinpointError(
-      'BAD_INPUT',
-      `${forever}: the schedule pauses it at all times; --ignore-schedule starts it now`,
+  try {
+    reportScheduleHolds(
+      added.rows.map((row) => engine.queue.view(engine.store.transfers.get(row.id) ?? row)),
+      Date.now(),
+      io,
     )
+  } catch (err) {
+    await engine.shutdown()
+    throw err
   }
   return runToEnd(
     engine,
@@ -173,22 +173,6 @@ function nodesSpreadOf(flag: boolean | string | undefined): number | undefined {
   if (flag === undefined || flag === false) return undefined
   if (flag === true) return DEFAULT_NODES_SPREAD
   return positiveInt(flag, '--nodes-spread', 2, 16)
-}
-
-/**
- * Say which downloads wait for a schedule window to end, and how to start them anyway; returns the first one no
- * window ever lets run, if any.
- */
-function tellHeld(engine: Engine, rows: readonly TransferRow[], io: CliIo): string | undefined {
-  let forever: string | undefined
-  for (const row of rows) {
-    const view = engine.queue.view(engine.store.transfers.get(row.id) ?? row)
-    if (!view.schedule) continue
-    const name = view.name ?? view.url
-    if (view.schedule.until === null) forever ??= name
-    else io.stderr(`${name}: ${scheduleReason(view.schedule.until, Date.now())}; --ignore-schedule starts it now\n`)
-  }
-  return forever
 }
 
 function withHeaders(

@@ -5,11 +5,15 @@ import { findOrphanParts, orphansToRemove, removeOrphanParts, type OrphanPart } 
 import { openStore, type Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
 import type { CliIo } from './io.ts'
+import { scheduleHold } from '../queue/schedule-hold.ts'
+import { settingFields } from '../../shared/settings.ts'
+import { scheduleReason } from '../../shared/schedule-reason.ts'
+import { systemTimeZone } from '../../shared/zoned-time.ts'
 import { stateDirOf } from './open-engine.ts'
 
 /**
- * `pinpoint ls`: the downloads in a state folder with their state, then any `.part` file in their folders that
- * none of them owns. It opens the store read-only and takes no lock, so it works while another pinpoint (or the
+ * `pinpoint ls`: the downloads in a state folder with their state and priority (and, for a queued one a schedule
+ * window holds, until when), then any `.part` file in their folders that none of them owns. It opens the store read-only and takes no lock, so it works while another pinpoint (or the
  * app) is downloading into the same folder. `--remove-orphans` deletes those files, and so takes the state
  * folder's lock (STATE_LOCKED while a download runs here): no download of this folder can then create a `.part`
  * between the listing and the removal. It lists what it would delete and deletes only once confirmed.
@@ -40,8 +44,15 @@ export async function lsCommand(
 }
 
 function listTransfers(store: Store, rows: readonly TransferRow[], json: boolean, io: CliIo): void {
+  // The saved schedule, as the app or `serve` follows it; one this version cannot read holds nothing.
+  const saved = settingFields.schedule.safeParse(store.settings.get('schedule'))
+  const schedule = saved.success ? saved.data : []
+  const now = Date.now()
+  const zone = systemTimeZone()
   for (const r of rows) {
     const done = r.state === 'completed' ? (r.total ?? 0) : store.segments.durableBytes(r.id)
+    const hold = scheduleHold(r, schedule, now, zone)
+    const held = hold && { until: hold.until, reason: scheduleReason(hold.until, now, zone) }
     if (json) {
       io.stdout(
         `${JSON.stringify({
@@ -53,14 +64,17 @@ function listTransfers(store: Store, rows: readonly TransferRow[], json: boolean
           total: r.total,
           done: r.state === 'completed' ? r.total : done,
           error: r.errorCode ? { code: r.errorCode, message: r.errorMessage } : null,
+          priority: r.priority,
+          schedule: held ?? null,
         })}\n`,
       )
       continue
     }
     const size = r.total === null ? formatBytes(done) : `${formatBytes(done)} / ${formatBytes(r.total)}`
     const err = r.errorCode ? `  ${r.errorCode}` : ''
+    const why = held ? `  ${held.reason}` : ''
     io.stdout(
-      `${String(r.id).padStart(5)}  ${r.state.padEnd(11)} ${formatPercent(done, r.total).padStart(6)}  ${size.padEnd(22)} ${r.savedPath ?? r.targetPath ?? r.url}${err}\n`,
+      `${String(r.id).padStart(5)}  ${r.state.padEnd(11)} ${r.priority.padEnd(10)} ${formatPercent(done, r.total).padStart(6)}  ${size.padEnd(22)} ${r.savedPath ?? r.targetPath ?? r.url}${err}${why}\n`,
     )
   }
   if (rows.length === 0 && !json) io.stdout('no downloads\n')

@@ -95,8 +95,6 @@ export class Queue {
   #diskTimer: NodeJS.Timeout | undefined
   #stopping = false
   readonly #schedule: QueueOptions['schedule']
-  /** Transfers the user started "now anyway": the schedule does not hold them while this queue runs. */
-  readonly #anyway = new Set<number>()
 
   constructor(opts: QueueOptions) {
     this.#store = opts.env.store
@@ -182,7 +180,8 @@ export class Queue {
    */
   pause(ids: number[]): void {
     for (const id of ids) {
-      this.#anyway.delete(id)
+      // The user's pause ends "start now anyway": resumed later, the transfer follows the schedule again.
+      if (this.#store.transfers.get(id)?.startedAnyway) this.#store.transfers.update(id, { startedAnyway: false })
       if (this.#abort(id, 'pause')) {
         this.#store.events.add(id, 'paused', 'paused by the user')
         continue
@@ -203,13 +202,16 @@ export class Queue {
     this.#requeue(ids, { kind: 'retried', message: 'retried by the user' })
   }
 
-  /** Start these now even inside a window that would hold them ("start now anyway"), for as long as this runs. */
+  /**
+   * Start these now even inside a window that would hold them ("start now anyway"), until the user pauses them;
+   * stored with each transfer, so a restart inside the window keeps them running.
+   */
   startAnyway(ids: number[]): void {
     for (const id of ids) {
       const row = this.#store.transfers.get(id)
       if (!row || row.state === 'completed' || row.state === 'canceled') continue
       if (this.#held(row)) this.#store.events.add(id, 'resumed', 'started now, outside the schedule')
-      this.#anyway.add(id)
+      if (!row.startedAnyway) this.#store.transfers.update(id, { startedAnyway: true })
       this.#touch(id)
     }
     this.#requeue(ids)
@@ -230,7 +232,7 @@ export class Queue {
 
   /** Whether the schedule keeps this transfer from running now. */
   #held(row: TransferRow): boolean {
-    if (!this.#schedule || this.#anyway.has(row.id)) return false
+    if (!this.#schedule || row.startedAnyway) return false
     return !mayRun(this.#schedule.state(), priorityOf(row))
   }
 
@@ -321,6 +323,8 @@ export class Queue {
       this.#touch(id)
       this.#abort(id, 'stop')
     }
+    // A queued transfer a pause-background window held may run now that it is normal.
+    this.#pump()
   }
 
   /** The rate background transfers share now, and why; idle at the floor when this queue has no controller. */

@@ -181,6 +181,11 @@ const migrations: readonly Step[] = [
     FOREIGN KEY (pattern, port) REFERENCES host_rules (pattern, port) ON DELETE CASCADE
   );
   `,
+  // "Start now anyway": the user let this transfer run inside schedule windows that would hold it, until they pause
+  // it. Stored, so a restart of the app or `pinpoint serve` inside the window keeps it running.
+  `
+  ALTER TABLE transfers ADD COLUMN started_anyway INTEGER NOT NULL DEFAULT 0 CHECK (started_anyway IN (0, 1));
+  `,
 ]
 
 /** The version this code reads and writes. */

@@ -50,6 +50,8 @@ export interface TransferRow {
   signatureResult: string | null
   /** How it shares the link: `background` transfers take only what the delay-based controller allows. */
   priority: Priority
+  /** Started "now anyway" by the user: no schedule window holds it until the user pauses it. */
+  startedAnyway: boolean
 }
 
 export type TransferPatch = Partial<Omit<TransferRow, 'id' | 'createdAt'>>
@@ -127,6 +129,7 @@ const COLUMNS = {
   signature: 'signature',
   signatureResult: 'signature_result',
   priority: 'priority',
+  startedAnyway: 'started_anyway',
 } as const satisfies Record<keyof TransferPatch, string>
 
 const FIND = `SELECT * FROM transfers WHERE url = :url AND dir = :dir AND (:name IS NULL OR name = :name)`
@@ -294,6 +297,7 @@ interface Row {
   signature: string | null
   signature_result: string | null
   priority: string
+  started_anyway?: number
 }
 
 function maybeRow(r: Record<string, SQLOutputValue> | undefined): TransferRow | undefined {
@@ -330,5 +334,6 @@ function toRow(raw: Record<string, SQLOutputValue> | Row): TransferRow {
     signature: r.signature ?? null,
     signatureResult: r.signature_result ?? null,
     priority: r.priority === 'background' ? 'background' : 'normal',
+    startedAnyway: r.started_anyway === 1,
   }
 }

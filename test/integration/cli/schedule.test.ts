@@ -34,13 +34,13 @@ const hhmm = (t: number) => {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
 }
 
-/** A state folder whose saved schedule pauses everything every day from `start` to `end`. */
-async function stateWithSchedule(start: string, end: string): Promise<string> {
+/** A state folder whose saved schedule pauses everything (or `kind`) every day from `start` to `end`. */
+async function stateWithSchedule(start: string, end: string, kind = 'pause-all'): Promise<string> {
   const state = await makeTempDir('cli-schedule-state')
   dirs.push(state)
   const store = openStore({ dir: state })
   const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
-  store.settings.set('schedule', Schedule.parse([{ days, start, end, action: { kind: 'pause-all' } }]))
+  store.settings.set('schedule', Schedule.parse([{ days, start, end, action: { kind } }]))
   store.close()
   return state
 }
@@ -107,6 +107,30 @@ describe('pinpoint get under a schedule', () => {
     }
   }, 30_000)
 
+  it('beside a running app, a window that never ends makes get exit 2 with why, as it does alone', async () => {
+    const state = await stateWithSchedule('00:00', '00:00')
+    const dir = await downloadDir()
+    const core = await startCore({
+      stateDir: state,
+      defaultDownloadDir: dir,
+      appUrl: APP_PAGE_URL,
+      desktop: { chooseFolder: async () => undefined, reveal: () => {}, open: async () => '' },
+      emit: () => {},
+    })
+    try {
+      const r = await runCli(['get', '--state-dir', state, '-d', dir, server.url('weekly.bin')])
+      expect(r.stderr).toContain('weekly.bin: the schedule pauses it at all times; --ignore-schedule starts it now')
+      expect(r.code).toBe(2)
+      // Handed to the app, it stays there, queued and held, with nothing downloaded.
+      const row = core.store.transfers.list()[0]
+      expect(row?.state).toBe('queued')
+      expect(row && core.queue.view(row).schedule).toEqual({ until: null })
+      expect(await readdir(dir)).toEqual([])
+    } finally {
+      await core.shutdown()
+    }
+  }, 30_000)
+
   it('--ignore-schedule downloads at once', async () => {
     const state = await stateWithSchedule('00:00', '00:00')
     const dir = await downloadDir()
@@ -114,6 +138,48 @@ describe('pinpoint get under a schedule', () => {
     expect(r.stderr).not.toContain('paused by schedule')
     expect(r.code).toBe(0)
     expect(await readFile(join(dir, 'weekly.bin'))).toEqual(body)
+  }, 30_000)
+})
+
+describe('pinpoint ls under a schedule', () => {
+  it("shows each download's priority and, for a held one, the schedule's reason, in text and JSON", async () => {
+    const now = Date.now()
+    const end = hhmm(now + 7_200_000)
+    const state = await stateWithSchedule(hhmm(now - 3_600_000), end, 'pause-background')
+    const dir = await downloadDir()
+    const store = openStore({ dir: state })
+    const add = (name: string, priority: 'normal' | 'background') =>
+      store.transfers.insert({ url: server.url(name), dir, name, priority }).id
+    const normal = add('normal.bin', 'normal')
+    const held = add('held.bin', 'background')
+    const anyway = add('anyway.bin', 'background')
+    store.transfers.update(anyway, { startedAnyway: true })
+    store.close()
+
+    const text = await runCli(['ls', '--state-dir', state])
+    expect(text.code).toBe(0)
+    const line = (id: number) => text.stdout.split('\n').find((l) => l.trimStart().startsWith(`${id} `)) ?? ''
+    expect(line(normal)).toMatch(/^\s+\d+ {2}queued +normal /)
+    expect(line(normal)).not.toContain('paused by schedule')
+    expect(line(held)).toMatch(/^\s+\d+ {2}queued +background /)
+    expect(line(held)).toMatch(new RegExp(`paused by schedule until ${end}$`))
+    expect(line(anyway)).toMatch(/^\s+\d+ {2}queued +background /)
+    expect(line(anyway)).not.toContain('paused by schedule')
+
+    const json = await runCli(['ls', '--json', '--state-dir', state])
+    expect(json.code).toBe(0)
+    const rows = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; priority: string; schedule: { until: number; reason: string } | null })
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    expect(byId.get(normal)).toMatchObject({ priority: 'normal', schedule: null })
+    expect(byId.get(anyway)).toMatchObject({ priority: 'background', schedule: null })
+    const hold = byId.get(held)
+    expect(hold?.priority).toBe('background')
+    expect(hold?.schedule?.reason).toBe(`paused by schedule until ${end}`)
+    expect(hhmm(hold?.schedule?.until ?? 0)).toBe(end)
+    expect(hold?.schedule?.until).toBeGreaterThan(now)
   }, 30_000)
 })
 

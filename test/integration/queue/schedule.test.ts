@@ -166,4 +166,92 @@ describe('the queue under a schedule', () => {
     c.queue.start('all')
     await waitFor(() => stateOf(c, id) === 'completed')
   }, 30_000)
+
+  it('a pause-background window holds background downloads, saying until when, while normal ones run; its end resumes them', async () => {
+    const clock = shiftedClock('2026-12-07T05:00:00Z')
+    const c = await open(await tempDir('schedule-state'), clock)
+    const dir = await tempDir('schedule-dl')
+    saveSchedule(c, [{ days: ['mon'], start: '06:30', end: '07:00', action: { kind: 'pause-background' } }])
+
+    const bg = c.queue.add({ url: `http://127.0.0.2:${nginx.port}/slow.bin`, dir, split: 1, priority: 'background' }).id
+    c.queue.start('all')
+    await waitFor(() => stateOf(c, bg) === 'downloading' && c.store.segments.durableBytes(bg) > 0)
+
+    // Into the window: the background download stops, its bytes kept, and says why and until when.
+    clock.set('2026-12-07T05:45:00Z')
+    await waitFor(() => viewOf(c, bg).schedule !== undefined)
+    expect(stateOf(c, bg)).toBe('queued')
+    const kept = c.store.segments.durableBytes(bg)
+    expect(kept).toBeGreaterThan(0)
+    const held = viewOf(c, bg)
+    expect(held.schedule).toEqual({ until: Date.parse('2026-12-07T06:00:00Z') })
+    expect(scheduleReason(held.schedule?.until ?? null, clock.now(), BERLIN)).toBe('paused by schedule until 07:00')
+    expect(c.store.events.list(bg).map((e) => e.message)).toContain('paused by the schedule')
+
+    // A normal download runs inside the window.
+    const normal = c.queue.add({ url: `http://127.0.0.1:${nginx.port}/small.bin`, dir, split: 2 }).id
+    expect(viewOf(c, normal).schedule).toBeUndefined()
+    await waitFor(() => stateOf(c, normal) === 'completed')
+    expect(await readFile(join(dir, 'small.bin'))).toEqual(small)
+
+    // A new background one waits; made normal, it runs at once, with nothing else to wake the queue.
+    const later = c.queue.add({
+      url: `http://127.0.0.1:${nginx.port}/small.bin`,
+      dir,
+      name: 'later.bin',
+      split: 1,
+      priority: 'background',
+    }).id
+    expect(viewOf(c, later).schedule).toEqual({ until: Date.parse('2026-12-07T06:00:00Z') })
+    expect(stateOf(c, later)).toBe('queued')
+    c.queue.setPriority([later], 'normal')
+    await waitFor(() => stateOf(c, later) === 'completed')
+    expect(await readFile(join(dir, 'later.bin'))).toEqual(small)
+    expect(viewOf(c, bg).schedule).toBeDefined()
+    expect(stateOf(c, bg)).toBe('queued')
+
+    // The window ends: the held background download goes on from its kept bytes.
+    clock.set('2026-12-07T05:59:58Z')
+    await waitFor(() => stateOf(c, bg) === 'downloading')
+    expect(viewOf(c, bg).schedule).toBeUndefined()
+    await waitFor(() => c.store.segments.durableBytes(bg) > kept)
+    c.queue.pause([bg])
+    await c.queue.settled([bg])
+    const ranges = await waitForSlowRequests(2)
+    expect(ranges.at(-1)?.http_range).toMatch(/^bytes=[1-9]\d*-/)
+  }, 30_000)
+
+  it('"start now anyway" is kept across a restart inside the window, and the user\'s pause ends it', async () => {
+    const stateDir = await tempDir('schedule-state')
+    const dir = await tempDir('schedule-dl')
+    let c = await open(stateDir, shiftedClock('2026-12-07T05:40:00Z'))
+    saveSchedule(c, pauseMorning)
+    const anyway = c.queue.add({ url: `http://127.0.0.2:${nginx.port}/slow.bin`, dir, split: 1 }).id
+    const other = c.queue.add({ url: `http://127.0.0.1:${nginx.port}/small.bin`, dir, split: 1 }).id
+    c.queue.start('all')
+    c.queue.startAnyway([anyway])
+    await waitFor(() => stateOf(c, anyway) === 'downloading' && c.store.segments.durableBytes(anyway) > 0)
+    expect(viewOf(c, other).schedule).toBeDefined()
+    await c.shutdown()
+
+    // Restarted inside the same window: the one started anyway runs again, the other is still held.
+    c = await open(stateDir, shiftedClock('2026-12-07T05:50:00Z'))
+    expect(stateOf(c, anyway)).toBe('queued')
+    expect(viewOf(c, anyway).schedule).toBeUndefined()
+    expect(viewOf(c, other).schedule).toEqual({ until: Date.parse('2026-12-07T06:00:00Z') })
+    c.queue.start('all')
+    await waitFor(() => stateOf(c, anyway) === 'downloading')
+    expect(stateOf(c, other)).toBe('queued')
+
+    // The user pauses it: resumed inside the window, it is held like the rest, and stays so after a restart.
+    c.queue.pause([anyway])
+    await c.queue.settled([anyway])
+    c.queue.resume([anyway])
+    expect(viewOf(c, anyway).schedule).toEqual({ until: Date.parse('2026-12-07T06:00:00Z') })
+    await c.shutdown()
+    c = await open(stateDir, shiftedClock('2026-12-07T05:51:00Z'))
+    c.queue.start('all')
+    expect(viewOf(c, anyway).schedule).toBeDefined()
+    expect(stateOf(c, anyway)).toBe('queued')
+  }, 30_000)
 })
