@@ -3,8 +3,9 @@ import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { migrate, SCHEMA_VERSION } from '../../../electron/store/migrations.ts'
+import { migrate } from '../../../electron/store/migrations.ts'
 import { openStore } from '../../../electron/store/open-store.ts'
+import { versionBeforeColumn } from '../../fixtures/schema-steps.ts'
 import { makeTempDir } from '../../fixtures/temp-dir.ts'
 
 describe('the priority column', () => {
@@ -12,7 +13,7 @@ describe('the priority column', () => {
     const dir = await makeTempDir('priority-migration')
     const dbPath = join(dir, 'pinpoint.db')
     const db = new DatabaseSync(dbPath)
-    migrate(db, dbPath, SCHEMA_VERSION - 1)
+    migrate(db, dbPath, await versionBeforeColumn('transfers', 'priority'))
     db.prepare(
       `INSERT INTO transfers (url, dir, state, position, created_at, updated_at)
        VALUES ('https://host.test/old.iso', ?, 'paused', 1, 0, 0)`,

@@ -3,9 +3,10 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { migrate, SCHEMA_VERSION } from '../../../electron/store/migrations.ts'
+import { migrate } from '../../../electron/store/migrations.ts'
 import { openStore } from '../../../electron/store/open-store.ts'
 import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
+import { versionBeforeColumn } from '../../fixtures/schema-steps.ts'
 
 const dirs: string[] = []
 afterEach(async () => {
@@ -18,26 +19,9 @@ const hasColumn = (db: DatabaseSync) =>
     .all()
     .some((c) => c['name'] === 'started_anyway')
 
-/** The schema version just before the step that adds the column, found by running the steps one at a time. */
-async function versionBefore(): Promise<number> {
-  const dir = await makeTempDir('started-anyway-probe')
-  dirs.push(dir)
-  const dbPath = join(dir, 'probe.db')
-  const db = new DatabaseSync(dbPath)
-  try {
-    for (let v = 1; v <= SCHEMA_VERSION; v++) {
-      migrate(db, dbPath, v)
-      if (hasColumn(db)) return v - 1
-    }
-    throw new Error('no migration step adds started_anyway')
-  } finally {
-    db.close()
-  }
-}
-
 describe('the started_anyway column', () => {
   it('is added to a database an older pinpoint made: its transfers follow the schedule, and the flag is kept', async () => {
-    const before = await versionBefore()
+    const before = await versionBeforeColumn('transfers', 'started_anyway')
     const dir = await makeTempDir('started-anyway-migration')
     dirs.push(dir)
     const dbPath = join(dir, 'pinpoint.db')
