@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The cost of verifying a publisher's signature: a 1 GiB file downloaded with --checksum alone, and with
 # --checksum plus a minisign signature (prehashed, so BLAKE2b-512 joins SHA-256 in the one pass), over one
-# connection (hashed as it is written) and over eight (hashed in one read of the finished file).
+# connection (hashed on a worker thread as it is written) and over eight (one worker per digest reading the
+# finished file).
 # nginx serves the file over plain HTTP on loopback, so the verification is as large a share of the time as it
 # can be. Each case is a whole `pinpoint get` under GNU time, rounds interleaved, output deleted and synced
 # before each; the median of RUNS is quoted.

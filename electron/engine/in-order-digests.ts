@@ -1,35 +1,49 @@
-import { createHash, type Hash } from 'node:crypto'
+import { HashWorker } from './hash-worker.ts'
 
 /**
  * Digests fed by the writes of a `.part` as they land, for a file downloaded once from its first byte to its
  * last (one connection): verification then needs no second read of the file. Any write that is not the next
  * byte in order (a second segment, a retried write, a resume) gives up, and the file is read afterwards instead.
+ * The hashing runs on a worker thread; `dispose` (the `.part` being closed) stops it whatever happened.
  */
 export class InOrderDigests {
-  #hashes: Map<string, Hash> | undefined
+  #worker: HashWorker | undefined
   #next = 0
 
   constructor(algos: readonly string[]) {
-    this.#hashes = algos.length === 0 ? undefined : new Map(algos.map((a) => [a, createHash(a)]))
+    this.#worker = algos.length === 0 ? undefined : new HashWorker(algos)
   }
 
-  /** Bytes `buf[0, length)` are now on disk at `position`. */
-  written(buf: Buffer, length: number, position: number): void {
-    if (!this.#hashes) return
+  /** Bytes `buf[0, length)` are now on disk at `position`; resolves when the worker is not too far behind. */
+  written(buf: Buffer, length: number, position: number): Promise<void> | undefined {
+    if (!this.#worker) return undefined
     if (position !== this.#next) {
-      this.#hashes = undefined
-      return
+      void this.dispose()
+      return undefined
     }
-    const bytes = buf.subarray(0, length)
-    for (const h of this.#hashes.values()) h.update(bytes)
     this.#next += length
+    return this.#worker.feed(buf.subarray(0, length))
   }
 
-  /** The digests, when every one of `total` bytes was fed exactly once and in order; undefined otherwise. */
-  result(total: number): Map<string, Buffer> | undefined {
-    if (!this.#hashes || this.#next !== total) return undefined
-    const out = new Map([...this.#hashes].map(([a, h]) => [a, h.digest()]))
-    this.#hashes = undefined
-    return out
+  /**
+   * The digests, when every one of `total` bytes was fed exactly once and in order; undefined otherwise. A worker
+   * that failed rejects (INTERNAL); an abort stops it.
+   */
+  async result(total: number, signal?: AbortSignal): Promise<Map<string, Buffer> | undefined> {
+    const worker = this.#worker
+    this.#worker = undefined
+    if (!worker) return undefined
+    if (this.#next !== total) {
+      await worker.terminate()
+      return undefined
+    }
+    return worker.result(signal)
+  }
+
+  /** Stop the worker, if it still runs. */
+  async dispose(): Promise<void> {
+    const worker = this.#worker
+    this.#worker = undefined
+    await worker?.terminate()
   }
 }

@@ -70,7 +70,7 @@ export class PartFile {
       })
       off += bytesWritten
     }
-    this.digests?.written(buf, length, position)
+    await this.digests?.written(buf, length, position)
   }
 
   async datasync(): Promise<void> {
@@ -96,6 +96,7 @@ export class PartFile {
   }
 
   async close(): Promise<void> {
+    await this.digests?.dispose()
     await this.#fd.close().catch(() => {})
   }
 }

@@ -246,6 +246,7 @@ async function finish(
     await env.confine?.(dirname(part.path))
     // After the final fsync and before the name: what is verified is exactly what will be kept. A failure leaves
     // the `.part` for inspection and keeps the outcome for the row and its details.
+    const known = await part.digests?.result(got, signal)
     const checked = await verifyContent(
       {
         transport: env.transport,
@@ -255,7 +256,7 @@ async function finish(
       row,
       part.path,
       signal,
-      part.digests?.result(got),
+      known,
     ).catch((err: unknown) => {
       if (err instanceof VerificationFailed && row.signature !== null) {
         env.store.transfers.update(id, { signatureResult: JSON.stringify(err.result) })
