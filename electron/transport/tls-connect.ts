@@ -20,6 +20,7 @@ import { anchorsKey, boundedMemo } from './memo.ts'
 import { markRefused } from './refused.ts'
 import type { ReadRelay } from './read-relay.ts'
 import { ctReportFor, type CtSettings } from './ct/ct-check.ts'
+import { endsAtLocalCa, privateCaReport } from './ct/private-ca.ts'
 
 export interface TlsAttempt {
   address: string
@@ -41,6 +42,8 @@ export interface TlsAttempt {
   alpn?: readonly string[]
   /** Certificate Transparency for this host; absent: not checked. */
   ct?: CtSettings
+  /** Anchors the user added for this host or download (a rule's CA, `--cacert`): a private CA, exempt from CT. */
+  localCa?: readonly string[]
 }
 
 export interface TlsResult extends TlsFacts {
@@ -143,7 +146,10 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
       if (chain.length === 0) chain = chainOf((presented = socket.getPeerCertificate(true)))
       const authError = socket.authorized ? undefined : String(socket.authorizationError ?? nameError?.message)
       const pinned = a.pins.length > 0 ? matchesPin(a, chain) : undefined
-      const ct = a.ct && presented?.raw ? ctReportFor(a.ct, presented, issuerOf(presented)) : undefined
+      const checked = a.ct && presented?.raw ? ctReportFor(a.ct, presented, issuerOf(presented)) : undefined
+      const privateCa =
+        a.trust === 'pin' ? 'pin' : socket.authorized && endsAtLocalCa(chain, a.localCa ?? []) ? 'local-ca' : undefined
+      const ct = checked && privateCa ? privateCaReport(checked, privateCa) : checked
       const facts = {
         protocol: socket.getProtocol(),
         cipher: socket.getCipher()?.standardName ?? null,
