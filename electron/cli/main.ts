@@ -41,15 +41,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       '--dns-compare',
       'ask the system resolver and --doh-url, and check every address of both (exit 4 on a likely hijack)',
     )
-    .option('--state-dir <dir>', 'where the CT log list is read from (also PINPOINT_STATE_DIR)')
+    .option(
+      '--state-dir <dir>',
+      'where the CT log list is read from, and with --nodes where the ranking is kept (also PINPOINT_STATE_DIR)',
+    )
     .option('--nodes', 'measure every candidate node (connect, TLS, first byte, throughput), best first')
     .option(
       '--nodes-bytes <size>',
       `with --nodes: bytes read from each node (default ${DEFAULT_NODE_BYTES / 1024 ** 2}M)`,
-    )
-    .option(
-      '--state-dir <dir>',
-      'with --nodes: where the ranking is kept for later downloads (also PINPOINT_STATE_DIR)',
     )
     .action(async (url: string, opts) => {
       if (opts.dnsCompare && opts.nodes)
