@@ -4,7 +4,8 @@ import type { Tone } from './connection-trust.ts'
 /**
  * A connection's Certificate Transparency verdict in words and a tone: green when the policy is met, red when
  * it failed and the host enforces it (the connection was refused), amber when it failed only in report mode or
- * could not be decided on a stale list, and the text's own colour when no list is installed.
+ * could not be decided on a stale list, and the text's own colour when no list is installed or a private CA (or
+ * a pinned key) vouches for the host in report mode.
  */
 export function ctWords(ct: CtReport): { tone: Tone; text: string } {
   const mode = ct.mode === 'enforce' ? 'enforced' : 'report only'
@@ -17,6 +18,8 @@ export function ctWords(ct: CtReport): { tone: Tone; text: string } {
       return { tone: 'warn', text: `not decided, stale log list: ${ct.reason}` }
     case 'no-log-list':
       return { tone: 'neutral', text: `not checked: ${ct.reason}` }
+    case 'not-applicable':
+      return { tone: 'neutral', text: `not applicable: private CA (${ct.reason})` }
   }
 }
 

@@ -17,8 +17,11 @@ export type CtMode = z.output<typeof CtMode>
 export const CtPolicy = z.enum(['two-operators', 'chrome'])
 export type CtPolicy = z.output<typeof CtPolicy>
 
-/** `ok` and `failed` are the policy's answer; `stale` and `no-log-list` mean there was no current list to ask. */
-export const CtVerdict = z.enum(['ok', 'failed', 'stale', 'no-log-list'])
+/**
+ * `ok` and `failed` are the policy's answer; `stale` and `no-log-list` mean there was no current list to ask;
+ * `not-applicable` (report mode only) means a private CA or a pinned key vouches for the host, not a public CA.
+ */
+export const CtVerdict = z.enum(['ok', 'failed', 'stale', 'no-log-list', 'not-applicable'])
 export type CtVerdict = z.output<typeof CtVerdict>
 
 /** One SCT embedded in the leaf certificate. */

@@ -1,8 +1,6 @@
 import { limits } from '../../shared/limits.ts'
-import { readDnsSetting, settingDefaults, settingFields } from '../../shared/settings.ts'
-import { PinpointError } from '../../shared/pinpoint-error.ts'
-import type { ProxySetting } from '../../shared/proxy.ts'
-import { envProxy, settingProxy, type ProxyLookup } from '../transport/proxy-setting.ts'
+import { settingFields } from '../../shared/settings.ts'
+import { envProxy, type ProxyLookup } from '../transport/proxy-setting.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
 import { BackgroundRate } from '../engine/background-rate.ts'
@@ -11,10 +9,9 @@ import { Queue } from '../queue/queue.ts'
 import { ScheduleGate, type ScheduleClock } from '../queue/schedule-gate.ts'
 import { openStore, type Store, type StoreOptions } from '../store/open-store.ts'
 import type { ConnectionInfo } from '../transport/connection-info.ts'
-import { createTransport, type Transport } from '../transport/transport.ts'
-import type { DnsChoice } from '../../shared/dns.ts'
+import type { Transport } from '../transport/transport.ts'
 import { createRankingKeeper } from './ranking-keeper.ts'
-import { logListLoader } from '../transport/ct/log-list-store.ts'
+import { coreTransports } from '../engine/core-transport.ts'
 import type { Schedule } from '../../shared/schedule.ts'
 
 export interface CoreConfig {
@@ -76,23 +73,16 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
   const store = openStore({ dir: cfg.stateDir, ...(cfg.keyWrap ? { keyWrap: cfg.keyWrap } : {}) })
   try {
     const limiter = new TokenBucket(cfg.limitRate ?? 0)
+    const transports = coreTransports(store, cfg.systemProxy ?? envProxy(process.env))
     const nodes = createRankingKeeper({
       rankings: store.nodeRankings,
-      transport: createTransport({
-        rules: () => store.hostRules.list(),
-        dns: () => savedDns(store),
-        ...(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
-      }),
+      transport: transports(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
       maxAgeMs: cfg.rankingMaxAgeMs ?? RANKING_FRESH_MS,
     })
     const background = new BackgroundRate({ ceiling: () => limiter.rate })
     let baseRate = cfg.limitRate ?? 0
-    const transport = createTransport({
-      rules: () => store.hostRules.list(),
+    const transport = transports({
       ranking: (host, port) => nodes.ranked(host, port),
-      dns: () => savedDns(store),
-      ctLogList: logListLoader(cfg.stateDir),
-      proxy: settingProxy(() => savedProxy(store), cfg.systemProxy ?? envProxy(process.env)),
       ...(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
       ...(cfg.onConnection ? { onConnection: cfg.onConnection } : {}),
     })
@@ -174,20 +164,4 @@ export function effectiveRate(base: number, scheduled: number | null): number {
 function savedSchedule(store: Store): Schedule {
   const saved = settingFields.schedule.safeParse(store.settings.get('schedule'))
   return saved.success ? saved.data : []
-}
-
-/** The saved proxy setting; one this version cannot read counts as the default (the system's). */
-function savedProxy(store: Store): ProxySetting {
-  const saved = settingFields.proxy.safeParse(store.settings.get('proxy'))
-  return saved.success ? saved.data : settingDefaults.proxy
-}
-
-/**
- * The app's resolver setting as saved. A value this version cannot read is an error for every connection that
- * depends on it (a FILE_ERROR, not retried), never a silent switch to the system resolver.
- */
-function savedDns(store: Store): DnsChoice | undefined {
-  const saved = readDnsSetting(store.settings.get('dns'))
-  if (!saved.ok) throw new PinpointError('FILE_ERROR', saved.message)
-  return saved.dns.mode !== 'system' ? saved.dns : undefined
 }

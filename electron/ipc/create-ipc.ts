@@ -8,6 +8,7 @@ import { forwardQueueChanges } from './forward-changes.ts'
 import { createHandlers } from './handlers.ts'
 import type { Probe } from './host-handlers.ts'
 import { createProber } from './prober.ts'
+import { coreTransports } from '../engine/core-transport.ts'
 import { createSettingsService, type SettingsService } from './settings-service.ts'
 import { isTrustedSender } from './trusted-sender.ts'
 
@@ -38,7 +39,7 @@ export function createIpc(setup: IpcSetup): Ipc {
   const { store, queue, emit } = setup
   const folders = createFolderTokens()
   const settings = createSettingsService({ store, defaultDownloadDir: setup.defaultDownloadDir, emit })
-  const probe = setup.probe ?? createProber({ rules: () => store.hostRules.list() })
+  const probe = setup.probe ?? createProber({ transports: coreTransports(store) })
   const handlers = createHandlers({
     queue,
     store,

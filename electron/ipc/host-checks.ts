@@ -6,7 +6,7 @@ import { settingFields } from '../../shared/settings.ts'
 import type { Store } from '../store/open-store.ts'
 import { compareDns } from '../transport/dns-compare.ts'
 import { measureNodes } from '../transport/node-probe.ts'
-import { createTransport } from '../transport/transport.ts'
+import { coreTransports, type TransportMaker } from '../engine/core-transport.ts'
 
 export interface HostChecks {
   /** The system resolver against DoH (the rule's DoH server, else the app's), every address checked. */
@@ -19,12 +19,13 @@ export interface HostChecks {
  * The Hosts view's checks, each on a fresh transport (so a download's memory of its last node stays out of it),
  * with the rule being edited tried ahead of the saved ones, as `hosts:probe` does.
  */
-export function createHostChecks(store: Store, connectTimeoutMs = 10_000): HostChecks {
+export function createHostChecks(
+  store: Store,
+  connectTimeoutMs = 10_000,
+  transports: TransportMaker = coreTransports(store),
+): HostChecks {
   const transportFor = (rule: HostRule | undefined) =>
-    createTransport({
-      rules: () => (rule ? [rule, ...store.hostRules.list()] : store.hostRules.list()),
-      connectTimeoutMs,
-    })
+    transports({ ...(rule ? { ahead: rule } : {}), connectTimeoutMs })
   return {
     compareDns(url, rule) {
       const saved = settingFields.dns.safeParse(store.settings.get('dns'))

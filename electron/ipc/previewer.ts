@@ -1,5 +1,4 @@
 import type { ConnectionSummary } from '../../shared/connection.ts'
-import type { HostRule } from '../../shared/domain.ts'
 import type { FailureInfo } from '../../shared/errors.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { parseContentRange } from '../engine/content-range.ts'
@@ -8,7 +7,8 @@ import { contentLength, header, httpStatusError, nameFromDisposition } from '../
 import { getFollowing } from '../engine/follow-redirects.ts'
 import { summarize } from '../queue/connection-summary.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
-import { createTransport, type Transport } from '../transport/transport.ts'
+import type { Transport } from '../transport/transport.ts'
+import type { TransportMaker } from '../engine/core-transport.ts'
 
 /** What one URL's server said about the file, before anything is added. */
 export interface Learned {
@@ -25,8 +25,8 @@ export interface Learned {
 export type Previewer = (urls: readonly string[]) => Promise<Learned[]>
 
 export interface PreviewerOptions {
-  /** The saved host rules, read at every connect, as the download transport reads them. */
-  rules: () => readonly HostRule[]
+  /** Transports as the core builds them: the saved host rules, resolver and CT log list, as downloads see them. */
+  transports: TransportMaker
   /** Per URL, every hop and the fallback included. */
   timeoutMs?: number
   /** For the whole request: URLs not asked by then are reported as not checked, so a long list cannot hang. */
@@ -51,8 +51,7 @@ export function createPreviewer(opts: PreviewerOptions): Previewer {
   const deadlineMs = opts.deadlineMs ?? 20_000
   const concurrency = opts.concurrency ?? 6
   // Kept across previews for its memory of the node that answered; no idle connections are held.
-  const transport = createTransport({
-    rules: opts.rules,
+  const transport = opts.transports({
     keepAliveMs: 0,
     ...(opts.connectTimeoutMs ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
   })

@@ -1,12 +1,11 @@
-import type { HostRule } from '../../shared/domain.ts'
 import type { ConnectionInfo } from '../transport/connection-info.ts'
 import { probe } from '../transport/probe.ts'
-import { createTransport } from '../transport/transport.ts'
+import type { TransportMaker } from '../engine/core-transport.ts'
 import type { Probe } from './host-handlers.ts'
 
 export interface ProberOptions {
-  /** The saved rules (and any others in force), read at every probe. */
-  rules: () => readonly HostRule[]
+  /** Transports as the core builds them (saved rules, resolver, CT log list), one per probe. */
+  transports: TransportMaker
   connectTimeoutMs?: number
   onConnection?: (info: ConnectionInfo) => void
 }
@@ -19,10 +18,8 @@ export interface ProberOptions {
 export function createProber(opts: ProberOptions): Probe {
   const timeoutMs = opts.connectTimeoutMs ?? 10_000
   return (url, rule) => {
-    // findRule keeps the first of equally specific rules, so the rule under test wins over its saved version.
-    const rules = (): HostRule[] => (rule ? [rule, ...opts.rules()] : [...opts.rules()])
-    const transport = createTransport({
-      rules,
+    const transport = opts.transports({
+      ...(rule ? { ahead: rule } : {}),
       connectTimeoutMs: timeoutMs,
       ...(opts.onConnection ? { onConnection: opts.onConnection } : {}),
     })

@@ -14,6 +14,7 @@ import type { TransferRow } from '../store/transfers-repo.ts'
 import type { Desktop } from './desktop.ts'
 import type { FolderTokens } from './folder-tokens.ts'
 import { createPreviewer, type Previewer } from './previewer.ts'
+import { coreTransports } from '../engine/core-transport.ts'
 import type { SettingsService } from './settings-service.ts'
 
 export type TransferHandlers = Pick<Handlers, Extract<RequestChannel, `transfers:${string}`>>
@@ -37,7 +38,7 @@ const DETAIL_EVENTS = 200
  */
 export function transferHandlers(deps: TransferDeps): TransferHandlers {
   const { queue, store } = deps
-  const preview = deps.preview ?? createPreviewer({ rules: () => store.hostRules.list() })
+  const preview = deps.preview ?? createPreviewer({ transports: coreTransports(store) })
   const folderOf = (channel: RequestChannel, folder: string | undefined): string => {
     const dir = folder === undefined ? deps.settings.get().downloadDir : deps.folders.resolve(folder)
     if (dir === undefined) throw new Error(`${channel}: folder: not a known folder token; choose the folder again`)

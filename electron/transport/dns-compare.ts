@@ -8,13 +8,17 @@ import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { findRule, normalizeHost } from './host-rules.ts'
 import type { Transport } from './transport.ts'
 
-/** Codes that mean the server answered TLS with something the name (or the host's pins) does not accept. */
+/**
+ * Codes that mean the server answered TLS with something the name (or the host's pins, or its enforced
+ * Certificate Transparency policy) does not accept.
+ */
 const WRONG_CERTIFICATE = new Set([
   'TLS_UNTRUSTED',
   'TLS_NAME_MISMATCH',
   'TLS_EXPIRED',
   'TLS_NOT_YET_VALID',
   'PIN_MISMATCH',
+  'CT_FAILED',
 ])
 
 /**

@@ -12,15 +12,28 @@ export function profiledTransport(
   prefer?: string,
 ): Transport {
   if (!profile && prefer === undefined) return transport
+  // The node this download is on: once a connection fails over from it, the node that answered instead is
+  // tried first, so each later connection of the download does not wait on the dead node again.
+  let current = prefer
   return {
     target: (url) => transport.target(url, profile),
-    connect: (url, signal, opts) =>
-      transport.connect(url, signal, {
+    connect: async (url, signal, opts) => {
+      const own = opts?.prefer === undefined && current !== undefined ? current : undefined
+      const conn = await transport.connect(url, signal, {
         ...opts,
         ...(profile ? { profile } : {}),
         // A node the caller names (a segment spread over several nodes) wins over the download's last one.
-        ...(opts?.prefer === undefined && prefer !== undefined ? { prefer } : {}),
-      }),
+        ...(own !== undefined ? { prefer: own } : {}),
+      })
+      if (own !== undefined && current === own) {
+        const failedOver = conn.info.attempts.some(
+          (a) => (a.nat64?.from ?? a.address) === own && a.outcome === 'failed',
+        )
+        const won = conn.info.attempts.find((a) => a.outcome === 'won')
+        if (failedOver) current = won?.nat64?.from ?? conn.info.address
+      }
+      return conn
+    },
     release: (conn) => transport.release(conn),
     get headTimeoutMs() {
       return transport.headTimeoutMs

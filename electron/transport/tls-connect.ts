@@ -22,6 +22,7 @@ import { markRefused } from './refused.ts'
 import type { ReadRelay } from './read-relay.ts'
 import { ctReportFor, type CtSettings } from './ct/ct-check.ts'
 import { relayStream } from './stream-relay.ts'
+import { endsAtLocalCa, privateCaReport } from './ct/private-ca.ts'
 
 export interface TlsAttempt {
   address: string
@@ -48,6 +49,8 @@ export interface TlsAttempt {
    * decrypted reads reach `relay` through the stream (net's `onread` only serves sockets net itself opens).
    */
   socket?: Duplex
+  /** Anchors the user added for this host or download (a rule's CA, `--cacert`): a private CA, exempt from CT. */
+  localCa?: readonly string[]
 }
 
 export interface TlsResult extends TlsFacts {
@@ -151,7 +154,10 @@ export function connectTls(a: TlsAttempt): Promise<TlsResult> {
       if (chain.length === 0) chain = chainOf((presented = socket.getPeerCertificate(true)))
       const authError = socket.authorized ? undefined : String(socket.authorizationError ?? nameError?.message)
       const pinned = a.pins.length > 0 ? matchesPin(a, chain) : undefined
-      const ct = a.ct && presented?.raw ? ctReportFor(a.ct, presented, issuerOf(presented)) : undefined
+      const checked = a.ct && presented?.raw ? ctReportFor(a.ct, presented, issuerOf(presented)) : undefined
+      const privateCa =
+        a.trust === 'pin' ? 'pin' : socket.authorized && endsAtLocalCa(chain, a.localCa ?? []) ? 'local-ca' : undefined
+      const ct = checked && privateCa ? privateCaReport(checked, privateCa) : checked
       const facts = {
         protocol: socket.getProtocol(),
         cipher: socket.getCipher()?.standardName ?? null,

@@ -164,6 +164,7 @@ export function createTransport(config: TransportConfig): Transport {
   async function connect(url: URL, signal?: AbortSignal, opts?: ConnectOptions): Promise<Connection> {
     const target = targetFor(url, config.rules(), opts?.profile)
     const ca = target.secure ? caFor(target.rule, opts?.profile) : undefined
+    const local = [...(opts?.profile?.ca ?? []), ...(target.rule?.ca ? [target.rule.ca] : [])]
     // The node a download or a measurement asks for is part of the key: an idle connection to another node of
     // the host (a slower one, say) must not stand in for it.
     const ranking = config.ranking?.(target.host, target.port)
@@ -211,7 +212,7 @@ export function createTransport(config: TransportConfig): Transport {
       records.push(record)
       const both = signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal
       try {
-        const result = await attemptOne(target, { ...c, address: mapped.address }, ca, both, opts?.alpn, proxy)
+        const result = await attemptOne(target, { ...c, address: mapped.address }, ca, both, opts?.alpn, proxy, local)
         record.outcome = 'won'
         record.elapsedMs = round(performance.now() - t0 - record.startedMs)
         return result
@@ -279,6 +280,7 @@ export function createTransport(config: TransportConfig): Transport {
     signal: AbortSignal,
     alpn: readonly string[] | undefined,
     proxy: ResolvedProxy | undefined,
+    local: readonly string[],
   ): Promise<Won> {
     const relay = new ReadRelay()
     const plain = { protocol: null, cipher: null, alpn: null, chain: [], verified: false, handshakeMs: 0 }
@@ -322,6 +324,7 @@ export function createTransport(config: TransportConfig): Transport {
       signal,
       relay,
       ...(alpn ? { alpn } : {}),
+      localCa: local,
       ct: {
         mode: rule?.ct ?? 'report',
         policy: rule?.ctPolicy ?? 'two-operators',

@@ -6,6 +6,7 @@ import { ruleKey } from '../store/hosts-slice.ts'
 import { appStore, useStore } from '../store/index.ts'
 import { CertChain, pinOf, type ChainEntry } from './cert-chain.tsx'
 import { ConfirmPinDialog, type PinTarget } from './confirm-pin-dialog.tsx'
+import { CtFacts } from './ct-facts.tsx'
 
 type Report = Output<'hosts:probe'>
 
@@ -112,6 +113,7 @@ function ProbeResult({ report, onPin }: { report: Report; onPin: (cert: ChainEnt
         <dd data-testid="probe-pin">
           {report.pinned === undefined ? 'no pins in the rule' : report.pinned ? 'matched ✓' : 'no match ✗'}
         </dd>
+        {report.ct !== undefined && <CtFacts ct={report.ct} />}
       </dl>
       <h4>Addresses tried</h4>
       <table className="attempts">

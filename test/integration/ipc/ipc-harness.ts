@@ -15,6 +15,7 @@ import type { Dispatcher } from '../../../electron/ipc/dispatch.ts'
 import type { FolderTokens } from '../../../electron/ipc/folder-tokens.ts'
 import type { SettingsService } from '../../../electron/ipc/settings-service.ts'
 import { createProber } from '../../../electron/ipc/prober.ts'
+import { coreTransports } from '../../../electron/engine/core-transport.ts'
 import { makeTempDir } from '../../fixtures/temp-dir.ts'
 import type { BackgroundRate } from '../../../electron/engine/background-rate.ts'
 
@@ -86,7 +87,7 @@ export async function makeIpcHarness(
       return ''
     },
   }
-  const probe = createProber({ rules: () => store.hostRules.list(), connectTimeoutMs: 3000 })
+  const probe = createProber({ transports: coreTransports(store), connectTimeoutMs: 3000 })
   const ipc = createIpc({
     store,
     queue,

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { createPreviewer } from '../../../electron/ipc/previewer.ts'
+import { createTransport } from '../../../electron/transport/transport.ts'
 import type { HostRule } from '../../../shared/domain.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload } from '../../fixtures/payload.ts'
@@ -114,7 +115,12 @@ describe('transfers:preview', () => {
   })
 
   it('is bounded: a server that never answers costs its timeout, and a long list stops at the deadline', async () => {
-    const preview = createPreviewer({ rules: () => [], timeoutMs: 400, deadlineMs: 1500, concurrency: 2 })
+    const preview = createPreviewer({
+      transports: (o) => createTransport({ rules: () => [], ...o }),
+      timeoutMs: 400,
+      deadlineMs: 1500,
+      concurrency: 2,
+    })
     const dead = `http://127.0.0.1:${silent.port}/never.bin`
     const started = Date.now()
     const [one] = await preview([dead])

@@ -21,6 +21,13 @@ describe('CT verdict in words', () => {
     expect(ctWords(report({ verdict: 'no-log-list' }))).toEqual({ tone: 'neutral', text: 'not checked: why' })
   })
 
+  it('a private CA in report mode is neutral, not amber', () => {
+    expect(ctWords(report({ verdict: 'not-applicable' }))).toEqual({
+      tone: 'neutral',
+      text: 'not applicable: private CA (why)',
+    })
+  })
+
   it('names each SCT by its log and operator, or as an unknown log by its id', () => {
     const at = '2026-12-06T21:04:07.000Z'
     expect(sctWords({ logId: 'AAAA', log: 'Argon', operator: 'Google', timestamp: at, valid: true })).toEqual({
