@@ -29,6 +29,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const program = new Command('pinpoint')
     .description('Downloads that connect where you say and trust only what you pin')
     .version(APP_VERSION, '-V, --version', 'print the version and exit')
+    // The program's own options only before a command, so `profile export --version 3` is the profile's version.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError('(run with --help for usage)')

@@ -36,7 +36,8 @@ function rulesOf(stateDir: string): HostRule[] {
   }
 }
 
-describe('pinpoint profile export / import', () => {
+// Each case runs the CLI many times (each a process start); on a loaded two-core machine that outgrows the default.
+describe('pinpoint profile export / import', { timeout: 120_000 }, () => {
   let dir: string
   let keyId: string
   const admin = () => join(dir, 'admin')
