@@ -8,7 +8,7 @@ async function send(message: object): Promise<unknown> {
   try {
     return await api.runtime.sendNativeMessage(HOST_NAME, message)
   } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e)
+    const detail = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '')
     throw new HostUnreachable(`Pinpoint is not reachable (${detail}). Run \`pinpoint integrate\` to connect it.`)
   }
 }

@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { chromium, type BrowserContext, type Worker } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { startNginx, type NginxServer } from '../fixtures/nginx.ts'
+import { makePayload, sha256 } from '../fixtures/payload.ts'
+import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
+import { chromiumPath, repoRoot, screenshotDir } from './harness/open-app.ts'
+
+// The built extension, unpacked, in Debian's Chromium with a fresh profile. The profile has no
+// NativeMessagingHosts/ entry, so Pinpoint is unreachable: a captured download must stay with the browser and
+// the popup must say why.
+/** What the functions evaluated inside the extension's service worker call there. */
+declare const chrome: {
+  runtime: { getManifest(): { name: string } }
+  storage: { local: { get(key: string): Promise<Record<string, unknown>> } }
+  downloads: { search(query: object): Promise<Array<{ state: string; totalBytes: number }>> }
+  action: { getBadgeText(details: object): Promise<string> }
+}
+
+const extensionDir = join(repoRoot, 'dist', 'extension', 'chromium')
+const BIG = makePayload(2 * 1024 * 1024 + 17, 4242)
+
+let nginx: NginxServer
+let profile: string
+let downloads: string
+let context: BrowserContext
+let worker: Worker
+let extensionId: string
+
+beforeAll(async () => {
+  if (!existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error('dist/extension/chromium is missing: run `npm run build` before the e2e tests')
+  }
+  nginx = await startNginx({
+    files: {
+      'index.html': Buffer.from('<!doctype html><title>files</title><a id="big" href="/big.bin">big.bin</a>\n'),
+      'big.bin': BIG,
+    },
+  })
+  profile = await makeTempDir('ext-profile')
+  downloads = join(profile, 'Downloads')
+  await mkdir(downloads)
+  context = await chromium.launchPersistentContext(join(profile, 'user-data'), {
+    executablePath: chromiumPath,
+    headless: true,
+    acceptDownloads: true,
+    downloadsPath: downloads,
+    // Playwright passes --disable-extensions by default, which would keep ours from loading.
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+    ],
+    timeout: 30_000,
+  })
+  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
+  extensionId = new URL(worker.url()).host
+}, 60_000)
+
+afterAll(async () => {
+  await context?.close()
+  await nginx?.stop()
+  if (profile) await removeTempDir(profile)
+})
+
+describe('the browser extension', () => {
+  it("starts its service worker from the built manifest's background script", async () => {
+    expect(worker.url()).toBe(`chrome-extension://${extensionId}/background.js`)
+    const manifest = JSON.parse(await readFile(join(extensionDir, 'manifest.json'), 'utf8')) as { name: string }
+    expect(await worker.evaluate(() => chrome.runtime.getManifest().name)).toBe(manifest.name)
+  })
+
+  it('keeps a large download in the browser when Pinpoint is unreachable, and the popup says why', async () => {
+    const page = await context.newPage()
+    await page.goto(`http://${nginx.host}:${nginx.port}/index.html`)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#big')])
+    const path = await download.path()
+    expect((await stat(path)).size).toBe(BIG.length)
+    expect(sha256(await readFile(path))).toBe(sha256(BIG))
+
+    // The extension saw the download, tried Pinpoint and recorded why it left it alone.
+    const handoffs = async () =>
+      worker.evaluate(async () => (await chrome.storage.local.get('handoffs'))['handoffs'] as unknown[] | undefined)
+    await expect.poll(handoffs, { timeout: 15_000 }).toHaveLength(1)
+    const [entry] = (await handoffs()) ?? []
+    expect(entry).toMatchObject({
+      url: `http://${nginx.host}:${nginx.port}/big.bin`,
+      filename: 'big.bin',
+      state: 'unreachable',
+      reason: expect.stringContaining('Pinpoint is not reachable'),
+    })
+    // The browser's own download was not cancelled: it finished.
+    const items = await worker.evaluate(() => chrome.downloads.search({}))
+    expect(items).toHaveLength(1)
+    expect(items[0]).toMatchObject({ state: 'complete', totalBytes: BIG.length })
+    expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('!')
+
+    const popup = await context.newPage()
+    await popup.setViewportSize({ width: 368, height: 340 })
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`)
+    await expect.poll(() => popup.textContent('#status')).toBe('Not connected')
+    expect(await popup.isChecked('#capture')).toBe(true)
+    const item = popup.locator('#handoffs li')
+    await expect.poll(() => item.count()).toBe(1)
+    expect(await item.getAttribute('data-state')).toBe('unreachable')
+    expect(await item.textContent()).toContain('Kept in browser')
+    expect(await item.textContent()).toContain('Pinpoint is not reachable')
+    expect(await popup.isHidden('#empty')).toBe(true)
+
+    await mkdir(screenshotDir, { recursive: true })
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await popup.emulateMedia({ colorScheme })
+      await popup.screenshot({ path: join(screenshotDir, `extension-popup-${colorScheme}.png`) })
+    }
+  })
+
+  it('leaves the download alone and records nothing when capture is switched off in the popup', async () => {
+    const popup = await context.newPage()
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`)
+    await popup.click('#capture')
+    await expect
+      .poll(() =>
+        worker.evaluate(async () => (await chrome.storage.local.get('rules'))['rules'] as { enabled?: boolean }),
+      )
+      .toMatchObject({ enabled: false })
+
+    const page = await context.newPage()
+    await page.goto(`http://${nginx.host}:${nginx.port}/index.html`)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#big')])
+    expect((await stat(await download.path())).size).toBe(BIG.length)
+    expect(await worker.evaluate(() => chrome.downloads.search({}))).toHaveLength(2)
+    const handoffs = await worker.evaluate(
+      async () => (await chrome.storage.local.get('handoffs'))['handoffs'] as unknown[],
+    )
+    expect(handoffs).toHaveLength(1)
+  })
+})
