@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { chromium, type BrowserContext, type Worker } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { installNativeHostDouble } from '../fixtures/native-host-double.ts'
 import { startNginx, type NginxServer } from '../fixtures/nginx.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
@@ -25,6 +26,8 @@ const extensionDir = join(repoRoot, 'dist', 'extension', 'chromium')
 const BIG = makePayload(2 * 1024 * 1024 + 17, 4242)
 
 let nginx: NginxServer
+/** The same files at 256 KiB/s, so the browser is still downloading when Pinpoint answers. */
+let slow: NginxServer
 let profile: string
 let downloads: string
 let context: BrowserContext
@@ -40,6 +43,13 @@ beforeAll(async () => {
       'index.html': Buffer.from('<!doctype html><title>files</title><a id="big" href="/big.bin">big.bin</a>\n'),
       'big.bin': BIG,
     },
+  })
+  slow = await startNginx({
+    files: {
+      'index.html': Buffer.from('<!doctype html><title>slow</title><a id="big" href="/big.bin">big.bin</a>\n'),
+      'big.bin': BIG,
+    },
+    node: { address: '127.0.0.1', limitRate: '256k' },
   })
   profile = await makeTempDir('ext-profile')
   downloads = join(profile, 'Downloads')
@@ -70,6 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close()
   await nginx?.stop()
+  await slow?.stop()
   if (profile) await removeTempDir(profile)
 })
 
@@ -143,5 +154,59 @@ describe('the browser extension', () => {
       async () => (await chrome.storage.local.get('handoffs'))['handoffs'] as unknown[],
     )
     expect(handoffs).toHaveLength(1)
+  })
+
+  it('hands the download to Pinpoint with its cookies and cancels the browser copy only once Pinpoint accepted', async () => {
+    const host = await installNativeHostDouble({
+      userDataDir: join(profile, 'user-data'),
+      dir: profile,
+      name: 'org.pinpoint.native',
+      extensionId,
+      version: '9.8.7',
+      addReply: { accepted: true, id: 'tr-1' },
+    })
+    const origin = `http://${slow.host}:${slow.port}`
+    // Within Chromium's 400-day cap on cookie lifetimes, so the browser keeps it as given.
+    const expires = Math.floor(Date.now() / 1000) + 30 * 86_400
+    await context.addCookies([
+      { name: 'session', value: 's3cret', domain: slow.host, path: '/', expires },
+      { name: 'elsewhere', value: 'nope', domain: 'localhost', path: '/' },
+    ])
+    const popup = await context.newPage()
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`)
+    await expect.poll(() => popup.textContent('#status')).toBe('Connected · Pinpoint 9.8.7')
+    if (!(await popup.isChecked('#capture'))) await popup.click('#capture')
+    await expect
+      .poll(() =>
+        worker.evaluate(async () => (await chrome.storage.local.get('rules'))['rules'] as { enabled?: boolean }),
+      )
+      .toMatchObject({ enabled: true })
+
+    const page = await context.newPage()
+    await page.goto(`${origin}/index.html`)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#big')])
+    expect(await download.failure()).toBe('canceled')
+
+    const adds = async () => (await host.received()).filter((m) => m['type'] === 'add')
+    await expect.poll(adds).toHaveLength(1)
+    const [add] = await adds()
+    expect(add).toEqual({
+      type: 'add',
+      url: `${origin}/big.bin`,
+      referrer: `${origin}/index.html`,
+      filename: 'big.bin',
+      mime: 'application/octet-stream',
+      size: BIG.length,
+      userAgent: expect.stringContaining('Chrom'),
+      cookies: [{ name: 'session', value: 's3cret', domain: slow.host, path: '/', secure: false, expires }],
+    })
+    // Erased from the browser's list once cancelled: only the two earlier downloads remain.
+    await expect.poll(() => worker.evaluate(() => chrome.downloads.search({}))).toHaveLength(2)
+    expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('')
+
+    await popup.reload()
+    const first = popup.locator('#handoffs li').first()
+    await expect.poll(() => first.getAttribute('data-state')).toBe('accepted')
+    expect(await first.textContent()).toContain('Sent to Pinpoint')
   })
 })
