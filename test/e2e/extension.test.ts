@@ -209,4 +209,47 @@ describe('the browser extension', () => {
     await expect.poll(() => first.getAttribute('data-state')).toBe('accepted')
     expect(await first.textContent()).toContain('Sent to Pinpoint')
   })
+
+  it('keeps the download in the browser and shows the reason when Pinpoint refuses it', async () => {
+    await installNativeHostDouble({
+      userDataDir: join(profile, 'user-data'),
+      dir: profile,
+      name: 'org.pinpoint.native',
+      extensionId,
+      version: '9.8.7',
+      addReply: { accepted: false, reason: 'the folder is full' },
+    })
+    const page = await context.newPage()
+    await page.goto(`http://${nginx.host}:${nginx.port}/index.html`)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#big')])
+    expect(await download.failure()).toBeNull()
+    expect(sha256(await readFile(await download.path()))).toBe(sha256(BIG))
+
+    const popup = await context.newPage()
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`)
+    const first = popup.locator('#handoffs li').first()
+    await expect.poll(() => first.getAttribute('data-state')).toBe('refused')
+    expect(await first.textContent()).toContain('Pinpoint refused it: the folder is full')
+    expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('!')
+  })
+
+  it("collects a page's http(s) links, or only those inside the selection, for the context menu", async () => {
+    const page = await context.newPage()
+    await page.setContent(
+      `<p id="one"><a href="http://127.0.0.1:9/a.iso">a</a> <a href="http://127.0.0.1:9/a.iso">again</a></p>
+       <p id="two"><a href="https://127.0.0.1:9/b.zip">b</a> <a href="mailto:x@example.com">mail</a>
+       <a href="javascript:void 0">js</a></p>`,
+    )
+    // Imported by path: the function is written against the DOM, which this Node project's types leave out.
+    const { collectLinks } = (await import(join(repoRoot, 'extension', 'src', 'collect-links.ts'))) as {
+      collectLinks: (selectionOnly: boolean) => string[]
+    }
+    expect(await page.evaluate(collectLinks, false)).toEqual(['http://127.0.0.1:9/a.iso', 'https://127.0.0.1:9/b.zip'])
+    await page.evaluate(`{
+      const range = document.createRange()
+      range.selectNodeContents(document.getElementById('two'))
+      window.getSelection().addRange(range)
+    }`)
+    expect(await page.evaluate(collectLinks, true)).toEqual(['https://127.0.0.1:9/b.zip'])
+  })
 })
