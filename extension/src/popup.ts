@@ -22,7 +22,9 @@ async function showConnection(): Promise<void> {
   } catch (e) {
     status.dataset['state'] = 'unreachable'
     status.textContent = 'Not connected'
-    status.title = e instanceof Error ? e.message : String(e)
+    const hint = byId('connection-hint')
+    hint.textContent = e instanceof Error ? e.message : String(e)
+    hint.hidden = false
   }
 }
 

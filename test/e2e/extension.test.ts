@@ -120,6 +120,7 @@ describe('the browser extension', () => {
     await popup.setViewportSize({ width: 368, height: 340 })
     await popup.goto(`chrome-extension://${extensionId}/popup.html`)
     await expect.poll(() => popup.textContent('#status')).toBe('Not connected')
+    expect(await popup.textContent('#connection-hint')).toContain('Run `pinpoint integrate` to connect it.')
     expect(await popup.isChecked('#capture')).toBe(true)
     const item = popup.locator('#handoffs li')
     await expect.poll(() => item.count()).toBe(1)
@@ -175,6 +176,7 @@ describe('the browser extension', () => {
     const popup = await context.newPage()
     await popup.goto(`chrome-extension://${extensionId}/popup.html`)
     await expect.poll(() => popup.textContent('#status')).toBe('Connected · Pinpoint 9.8.7')
+    expect(await popup.isHidden('#connection-hint')).toBe(true)
     if (!(await popup.isChecked('#capture'))) await popup.click('#capture')
     await expect
       .poll(() =>
