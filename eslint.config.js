@@ -241,6 +241,13 @@ export default defineConfig([
   },
 
   {
+    // The browser extension runs in the browser only and talks to Pinpoint over native messaging, never by import.
+    name: 'pinpoint/extension',
+    files: ['extension/**'],
+    rules: boundaries({ banned: [ELECTRON, NODE, ELECTRON_DIR, REACT] }),
+  },
+
+  {
     name: 'pinpoint/react-hooks',
     files: ['renderer/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat.recommended,

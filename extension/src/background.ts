@@ -1,0 +1,61 @@
+import { api } from './api.ts'
+import { collectLinks } from './collect-links.ts'
+import { handOff } from './handoff.ts'
+import { decideCapture, downloadUrl, suggestedName } from './rules.ts'
+import { loadRules } from './state.ts'
+
+const MENU_LINK = 'pinpoint-link'
+const MENU_ALL = 'pinpoint-all'
+
+function createMenus(): void {
+  void api.contextMenus.removeAll().then(() => {
+    api.contextMenus.create({ id: MENU_LINK, title: 'Download with Pinpoint', contexts: ['link'] })
+    api.contextMenus.create({
+      id: MENU_ALL,
+      title: 'Download all links with Pinpoint',
+      contexts: ['selection', 'page'],
+    })
+  })
+}
+api.runtime.onInstalled.addListener(createMenus)
+api.runtime.onStartup.addListener(createMenus)
+
+api.downloads.onCreated.addListener((item) => {
+  void (async () => {
+    if (item.byExtensionId === api.runtime.id) return
+    const decision = decideCapture(await loadRules(), item)
+    if (!decision.capture) return
+    const url = downloadUrl(item)
+    const name = suggestedName(item)
+    const outcome = await handOff({
+      url,
+      ...(item.referrer ? { referrer: item.referrer } : {}),
+      ...(name ? { filename: name } : {}),
+      ...(item.mime ? { mime: item.mime } : {}),
+      size: item.totalBytes,
+    })
+    // Only now, with Pinpoint holding the download, may the browser's copy go; otherwise it carries on untouched.
+    if (outcome.state === 'accepted') {
+      await api.downloads.cancel(item.id).catch(() => {})
+      await api.downloads.erase({ id: item.id }).catch(() => {})
+    }
+  })()
+})
+
+api.contextMenus.onClicked.addListener((info, tab) => {
+  void (async () => {
+    const referrer = info.frameUrl ?? info.pageUrl
+    if (info.menuItemId === MENU_LINK && info.linkUrl) {
+      await handOff({ url: info.linkUrl, ...(referrer ? { referrer } : {}) })
+      return
+    }
+    if (info.menuItemId !== MENU_ALL || tab?.id === undefined) return
+    const results = await api.scripting.executeScript({
+      target: { tabId: tab.id },
+      func: collectLinks,
+      args: [info.selectionText !== undefined && info.selectionText !== ''],
+    })
+    const links = [...new Set(results.flatMap((r) => r.result ?? []))]
+    for (const url of links) await handOff({ url, ...(info.pageUrl ? { referrer: info.pageUrl } : {}) })
+  })()
+})

@@ -1,0 +1,26 @@
+import { api } from './api.ts'
+import { AddReply, HelloReply, HOST_NAME, type AddMessage } from './messages.ts'
+
+/** Why a message to the host failed, worded for the popup: the host missing, crashing or answering nonsense. */
+export class HostUnreachable extends Error {}
+
+async function send(message: object): Promise<unknown> {
+  try {
+    return await api.runtime.sendNativeMessage(HOST_NAME, message)
+  } catch (e) {
+    const detail = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '')
+    throw new HostUnreachable(`Pinpoint is not reachable (${detail}). Run \`pinpoint integrate\` to connect it.`)
+  }
+}
+
+export async function hello(): Promise<HelloReply> {
+  const parsed = HelloReply.safeParse(await send({ type: 'hello' }))
+  if (!parsed.success) throw new HostUnreachable('Pinpoint answered hello with an unexpected reply')
+  return parsed.data
+}
+
+export async function addDownload(message: AddMessage): Promise<AddReply> {
+  const parsed = AddReply.safeParse(await send(message))
+  if (!parsed.success) throw new HostUnreachable('Pinpoint answered with an unexpected reply')
+  return parsed.data
+}
