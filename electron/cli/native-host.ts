@@ -9,6 +9,7 @@ import { APP_VERSION } from '../../shared/version.ts'
 import { connectControl } from './control-client.ts'
 import { controlAddFor } from './native-add.ts'
 import { createNativeDecoder, encodeNativeMessage } from './native-framing.ts'
+import { startFromBrowserAllowed, startServeFor } from './native-start.ts'
 
 const HANDOFFS_FILE = 'native-handoffs.json'
 const KEEP_HANDOFFS = 20
@@ -39,7 +40,10 @@ async function isRunning(stateDir: string): Promise<boolean> {
 }
 
 async function handOver(stateDir: string, msg: NativeAdd): Promise<NativeReply> {
-  const client = await connectControl(stateDir)
+  // Only when the user allowed it: a web page's download must not start a daemon the user never asked for.
+  let client = await connectControl(stateDir)
+  const allowed = client ? undefined : startFromBrowserAllowed(stateDir)
+  if (allowed) client = await startServeFor(stateDir, allowed.downloadDir)
   if (!client) return { type: 'add', accepted: false, reason: NOT_RUNNING }
   try {
     const settings = await client.request<Settings>('settings:get', {})

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startCore, type Core } from '../../../electron/app-core.ts'
 import { createNativeDecoder, encodeNativeMessage } from '../../../electron/cli/native-framing.ts'
 import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
+import { openStore } from '../../../electron/store/open-store.ts'
+import { LOCK_FILE } from '../../../electron/store/state-lock.ts'
 import { MAX_NATIVE_MESSAGE_BYTES } from '../../../shared/native-messages.ts'
 import { APP_VERSION } from '../../../shared/version.ts'
 import { OTHER_HOST, startAuthNginx, type AuthNginx } from '../../fixtures/nginx-auth.ts'
@@ -48,10 +51,11 @@ function host(
   stateDir: string,
   input: Buffer,
   keepOpen = false,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; replies: unknown[]; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'native-host', `chrome-extension://x/`], {
-      env: { ...process.env, PINPOINT_STATE_DIR: stateDir },
+      env: { ...process.env, PINPOINT_STATE_DIR: stateDir, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     const decoder = createNativeDecoder()
@@ -129,6 +133,34 @@ describe('pinpoint native-host', () => {
       code: 1,
       replies: [{ type: 'error', reason: 'the input ended inside a message' }],
     })
+  })
+
+  it('starts pinpoint serve for an add only when the startFromBrowser setting allows it', async () => {
+    const state = await tmp('state')
+    const downloads = await tmp('downloads')
+    const store = openStore({ dir: state })
+    store.settings.set('downloadDir', downloads)
+    store.close()
+    const add = frames({ type: 'add', url: `${nginx.base}/other/file.bin`, filename: 'started.bin' })
+    const env = { HOME: await tmp('home') }
+    // The default: nothing is started.
+    expect((await host(state, add, false, env)).replies).toEqual([
+      { type: 'add', accepted: false, reason: 'Pinpoint is not running' },
+    ])
+    expect(await readFile(join(state, LOCK_FILE), 'utf8').catch(() => 'none')).toBe('none')
+    const allow = openStore({ dir: state })
+    allow.settings.set('startFromBrowser', true)
+    allow.close()
+    const run = await host(state, add, false, env)
+    const pid = (JSON.parse(await readFile(join(state, LOCK_FILE), 'utf8')) as { pid: number }).pid
+    try {
+      expect(run.replies).toEqual([{ type: 'add', accepted: true, id: expect.any(Number) }])
+      // The host has exited; the serve it started goes on and finishes the download.
+      await waitFor(() => existsSync(join(downloads, 'started.bin')), 15_000)
+      expect(sha256(await readFile(join(downloads, 'started.bin')))).toBe(sha256(file))
+    } finally {
+      process.kill(pid, 'SIGTERM')
+    }
   })
 
   it("hands a download to the running app with the browser's cookie, sent to its own origin only", async () => {
