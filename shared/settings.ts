@@ -44,6 +44,8 @@ const fields = {
   schedule: Schedule,
   /** Which proxy connections go through where neither a download nor its host's rule names one. */
   proxy: ProxySetting,
+  /** Whether the browser extension may start `pinpoint serve` when it hands over a download and nothing runs. */
+  startFromBrowser: z.boolean(),
 }
 
 export const settingDefaults = {
@@ -58,6 +60,7 @@ export const settingDefaults = {
   priority: 'normal',
   schedule: [],
   proxy: { mode: 'system' },
+  startFromBrowser: false,
 } as const satisfies { [K in keyof typeof fields]: z.output<(typeof fields)[K]> }
 
 /** The app's settings. `downloadDir` is shown to the user; only main sets it (from a folder the dialog chose). */
@@ -74,6 +77,7 @@ export const Settings = z.strictObject({
   priority: fields.priority.default(settingDefaults.priority),
   schedule: fields.schedule.default(() => []),
   proxy: fields.proxy.default(settingDefaults.proxy),
+  startFromBrowser: fields.startFromBrowser.default(settingDefaults.startFromBrowser),
 })
 export type Settings = z.output<typeof Settings>
 
@@ -107,6 +111,7 @@ export const SettingsPatch = z.strictObject({
     })
     .optional(),
   schedule: fields.schedule.optional(),
+  startFromBrowser: fields.startFromBrowser.optional(),
 })
 export type SettingsPatch = z.output<typeof SettingsPatch>
 

@@ -17,6 +17,9 @@ import { ctUpdateCommand } from './ct-command.ts'
 import { profileExportCommand, profileImportCommand } from './profile-command.ts'
 import type { CliIo } from './io.ts'
 import { processIo } from './io.ts'
+import { integrateCommand } from './integrate-command.ts'
+import { runNativeHost } from './native-host.ts'
+import { stateDirOf } from './open-engine.ts'
 
 /**
  * The `pinpoint` command: parse, run, and turn every outcome into an exit code.
@@ -173,6 +176,28 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--token-file [file]', 'keep the token in this file (default: serve-token in the state folder; 0600)')
     .action(async (opts) => {
       exit = await serveCommand(opts, io)
+    })
+
+  program
+    .command('native-host')
+    .description("the browser extension's native messaging host (started by the browser, not by hand)")
+    .option('--state-dir <dir>', 'the state folder of the Pinpoint to hand downloads to (also PINPOINT_STATE_DIR)')
+    // The browser passes the caller's origin (and on Windows a window handle); they are not needed.
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (opts) => {
+      exit = await runNativeHost(stateDirOf(opts, io), process.stdin, process.stdout)
+    })
+
+  program
+    .command('integrate')
+    .description('install the native messaging host for the browser extension (or remove it with --uninstall)')
+    .option('--browser <name>', 'chromium, chrome, edge, brave or firefox (repeatable; default: those found)', collect)
+    .option('--uninstall', 'remove the host manifests instead')
+    .option('--extension-id <id>', 'allow this Chromium extension id instead of the published one')
+    .option('--state-dir <dir>', 'the state folder the host hands downloads to (also PINPOINT_STATE_DIR)')
+    .action(async (opts) => {
+      exit = await integrateCommand(opts, io)
     })
 
   const ct = program.command('ct').description('Certificate Transparency: the log list SCTs are checked against')

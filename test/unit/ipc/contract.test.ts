@@ -122,6 +122,7 @@ describe('settings', () => {
       priority: 'normal',
       schedule: [],
       proxy: { mode: 'system' },
+      startFromBrowser: false,
     })
     expect(Settings.safeParse({}).success).toBe(false)
     expect(Settings.safeParse({ downloadDir: '/d', dns: { mode: 'doh' } }).success).toBe(false)

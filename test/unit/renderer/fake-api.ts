@@ -94,6 +94,7 @@ export const settings: Settings = {
   priority: 'normal',
   schedule: [],
   proxy: { mode: 'system' },
+  startFromBrowser: false,
 }
 
 /** Let pending promise callbacks run. */
