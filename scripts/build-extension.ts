@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 
 import { buildManifest, type ExtensionTarget } from '../extension/src/manifest.ts'
+import { EXTENSION_PUBLIC_KEY } from '../shared/extension-id.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const configFile = join(root, 'vite.extension.config.ts')
@@ -33,7 +34,10 @@ await rm(zipRoot, { recursive: true, force: true })
 await mkdir(zipRoot, { recursive: true })
 for (const target of ['chromium', 'firefox'] as ExtensionTarget[]) {
   const dir = join(outRoot, target)
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify(buildManifest(target, { version }), null, 2) + '\n')
+  await writeFile(
+    join(dir, 'manifest.json'),
+    JSON.stringify(buildManifest(target, { version, key: EXTENSION_PUBLIC_KEY }), null, 2) + '\n',
+  )
   // -X leaves out owner ids and extra timestamps, so the archive depends only on the files.
   execFileSync('zip', ['-q', '-r', '-X', join(zipRoot, `pinpoint-${target}-${version}.zip`), '.'], { cwd: dir })
 }

@@ -1,8 +1,11 @@
+import { FIREFOX_EXTENSION_ID } from '../../shared/extension-id.ts'
+
 /** The two manifests (Chromium-family and Firefox) come from this one source so they cannot drift apart. */
 
 export type ExtensionTarget = 'chromium' | 'firefox'
 
-export const FIREFOX_ID = 'pinpoint@pinpoint.invalid'
+/** The id `pinpoint integrate` allows in Firefox's native messaging manifest. */
+export const FIREFOX_ID = FIREFOX_EXTENSION_ID
 
 /** Cookies need host access to every site the user downloads from. */
 export const PERMISSIONS = ['downloads', 'nativeMessaging', 'cookies', 'contextMenus', 'storage', 'scripting'] as const

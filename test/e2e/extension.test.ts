@@ -10,6 +10,7 @@ import { startNginx, type NginxServer } from '../fixtures/nginx.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
 import { chromiumPath, repoRoot, screenshotDir } from './harness/open-app.ts'
+import { EXTENSION_ID } from '../../shared/extension-id.ts'
 
 // The built extension, unpacked, in Debian's Chromium with a fresh profile. The profile has no
 // NativeMessagingHosts/ entry, so Pinpoint is unreachable: a captured download must stay with the browser and
@@ -87,6 +88,8 @@ afterAll(async () => {
 describe('the browser extension', () => {
   it("starts its service worker from the built manifest's background script", async () => {
     expect(worker.url()).toBe(`chrome-extension://${extensionId}/background.js`)
+    // The built manifest's key fixes the id the native host manifests allow, wherever the folder is.
+    expect(extensionId).toBe(EXTENSION_ID)
     const manifest = JSON.parse(await readFile(join(extensionDir, 'manifest.json'), 'utf8')) as { name: string }
     expect(await worker.evaluate(() => chrome.runtime.getManifest().name)).toBe(manifest.name)
   })
