@@ -6,11 +6,14 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { startCore, type Core } from '../../../electron/app-core.ts'
 import { PROBE_BYTES } from '../../../electron/engine/refresh-url.ts'
+import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { partPathOf } from '../../../electron/engine/target-path.ts'
 import { openStore } from '../../../electron/store/open-store.ts'
 import { BIN, runCli } from '../../fixtures/run-cli.ts'
 import { startSignedNginx, type SignedNginx } from '../../fixtures/nginx-signed.ts'
+import { waitFor } from '../../fixtures/wait-for.ts'
 
 // A download whose signed link stops working mid-file (the CDN's secret rotates: the running response is cut and
 // the next request gets 403) is given a new link with `pinpoint refresh` and finishes from where it was.
@@ -169,6 +172,48 @@ describe('pinpoint refresh', () => {
       for (const e of logged) expect(e.message).not.toMatch(/md5=|expires=|\?/)
     } finally {
       store.close()
+    }
+  }, 90_000)
+
+  it('beside a running app goes through its control socket: refusals, a new link, never a running download', async () => {
+    const state = await tmp('held')
+    let core: Core | undefined
+    try {
+      core = await startCore({
+        stateDir: state,
+        defaultDownloadDir: await tmp('held-dl'),
+        appUrl: APP_PAGE_URL,
+        desktop: { chooseFolder: async () => undefined, reveal: () => {}, open: async () => '' },
+        emit: () => {},
+      })
+      const c = core
+      const n = (await c.add([nginx.sign('big.bin')])).added[0]?.id ?? 0
+      await waitFor(() => c.store.segments.durableBytes(n) >= 256 * 1024, 20_000)
+      c.queue.pause([n])
+      await waitFor(() => c.store.transfers.get(n)?.state === 'paused')
+      const before = c.store.transfers.get(n)
+      const env = { ...process.env, PINPOINT_STATE_DIR: state }
+
+      const otherFile = await runCli(['refresh', String(n), nginx.sign('other.bin')], { env })
+      expect(otherFile.code).toBe(6)
+      expect(otherFile.stderr).toMatch(/other validators and other bytes/)
+      expect(c.store.transfers.get(n)).toEqual(before)
+
+      const mirror = `${nginx.base}/mirror/big.bin`
+      const taken = await runCli(['refresh', String(n), mirror], { env })
+      expect(taken.code, taken.stderr).toBe(0)
+      expect(c.store.transfers.get(n)?.url).toBe(mirror)
+
+      const signed = nginx.sign('big.bin')
+      expect((await runCli(['refresh', String(n), signed], { env })).code).toBe(0)
+      c.queue.resume([n])
+      await waitFor(() => c.store.transfers.get(n)?.state === 'downloading')
+      const running = await runCli(['refresh', String(n), mirror], { env })
+      expect(running.code).toBe(2)
+      expect(running.stderr).toContain('only a paused or failed download')
+      expect(c.store.transfers.get(n)?.url).toBe(signed)
+    } finally {
+      await core?.shutdown()
     }
   }, 90_000)
 
