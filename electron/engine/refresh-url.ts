@@ -58,6 +58,14 @@ export async function refreshUrl(deps: RefreshDeps, id: number, text: string): P
   const notNow = notRefreshable(deps, row)
   if (notNow) return refused('BAD_INPUT', notNow)
 
+  // A download's own credentials, headers and cookies go to its URL's origin; a link elsewhere would carry them
+  // there, on the check and on every request after it.
+  if (url.origin !== new URL(row.url).origin && holdsSecrets(env, id)) {
+    return refused(
+      'BAD_INPUT',
+      `this download sends its own credentials, headers or cookies to ${new URL(row.url).origin}; a link to ${url.origin} would send them there: clear them first`,
+    )
+  }
   const committed = committedSpans(env, id)
   let verdict: { matchedBy: RefreshMatch; strong: StrongValidators } | FailureInfo
   try {
@@ -106,6 +114,15 @@ function notRefreshable(deps: RefreshDeps, row: TransferRow): string | undefined
     return `transfer ${row.id} is ${row.state}: only a paused or failed download can be given a new URL`
   }
   return undefined
+}
+
+/** Whether the download has secrets of its own; ones this process cannot open count, to be safe. */
+function holdsSecrets(env: EngineEnv, id: number): boolean {
+  try {
+    return env.store.secrets.getAll(id) !== undefined
+  } catch {
+    return true
+  }
 }
 
 /** The durable bytes, as the segments record them, in file order. */

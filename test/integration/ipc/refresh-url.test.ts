@@ -41,6 +41,35 @@ describe('transfers:refreshUrl', () => {
     })
   })
 
+  it("never carries a download's own credentials to a link on another origin", async () => {
+    h = await makeIpcHarness()
+    const harness = h
+    const first = nginx.sign('big.bin')
+    const { added } = await harness.api.invoke('transfers:add', { urls: [first], options: { startPaused: true } })
+    const id = added[0]?.id ?? 0
+    await harness.api.invoke('transfers:setCredentials', {
+      id,
+      credentials: { kind: 'basic', username: 'alice', password: 'not-for-others' },
+    })
+    const before = harness.store.transfers.get(id)
+    const mark = nginx.accessLog().length
+    // The same server under another name is another origin.
+    const elsewhere = nginx.sign('big.bin').replace('//127.0.0.1:', '//localhost:')
+    const answer = await harness.api.invoke('transfers:refreshUrl', { id, url: elsewhere })
+    expect(answer).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } })
+    expect(answer.ok ? '' : answer.error.message).toContain('clear them first')
+    expect(harness.store.transfers.get(id)).toEqual(before)
+    expect(nginx.accessLog().length).toBe(mark)
+
+    // Cleared, the same link is checked (the file is not started, so there is nothing on disk to compare).
+    await harness.api.invoke('transfers:setCredentials', { id, credentials: { kind: 'clear' } })
+    expect(await harness.api.invoke('transfers:refreshUrl', { id, url: elsewhere })).toEqual({
+      ok: true,
+      matchedBy: 'nothing-on-disk',
+    })
+    expect(harness.store.transfers.get(id)?.url).toBe(elsewhere)
+  })
+
   it('a paused download takes a link to the same bytes, refuses another file, and finishes with its bytes', async () => {
     h = await makeIpcHarness()
     const harness = h
