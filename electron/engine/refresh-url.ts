@@ -76,9 +76,13 @@ export async function refreshUrl(deps: RefreshDeps, id: number, text: string): P
   }
   if ('code' in verdict) return { ok: false, error: verdict }
 
-  // The check took network time: the user may have resumed or removed the transfer meanwhile.
+  // The check took network time: the user may have resumed, removed or restarted the transfer meanwhile, and
+  // the verdict holds only for the file it was made against.
   const now = env.store.transfers.get(id)
-  const changed = !now ? `no transfer ${id}` : notRefreshable(deps, now)
+  const changed = !now
+    ? `no transfer ${id}`
+    : (notRefreshable(deps, now) ??
+      (sameFileAs(now, row) ? undefined : `transfer ${id} changed while the link was checked: try again`))
   if (changed) return refused('BAD_INPUT', changed)
   const was = new URL(row.url)
   env.store.transfers.update(id, {
@@ -107,6 +111,16 @@ const MATCH_WORDS: Record<RefreshMatch, string> = {
 
 function refused(code: FailureInfo['code'], message: string): RefreshResult {
   return { ok: false, error: { code, message: message.slice(0, 4096) } }
+}
+
+function sameFileAs(a: TransferRow, b: TransferRow): boolean {
+  return (
+    a.url === b.url &&
+    a.total === b.total &&
+    a.etag === b.etag &&
+    a.lastModified === b.lastModified &&
+    a.restarts === b.restarts
+  )
 }
 
 function notRefreshable(deps: RefreshDeps, row: TransferRow): string | undefined {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
+import { startFaultServer } from '../../fixtures/fault-server.ts'
 import { startSignedNginx, type SignedNginx } from '../../fixtures/nginx-signed.ts'
 import { waitFor } from '../../fixtures/wait-for.ts'
 import { makeIpcHarness, type IpcHarness } from './ipc-harness.ts'
@@ -68,6 +69,30 @@ describe('transfers:refreshUrl', () => {
       matchedBy: 'nothing-on-disk',
     })
     expect(harness.store.transfers.get(id)?.url).toBe(elsewhere)
+  })
+
+  it('a transfer that changed while its new link was being checked is left as it is', async () => {
+    h = await makeIpcHarness()
+    const harness = h
+    const slow = await startFaultServer()
+    try {
+      slow.serve('/big.bin', { body: big, faults: { rateBytesPerSec: 16 * 1024 } })
+      const { added } = await harness.api.invoke('transfers:add', {
+        urls: [nginx.sign('big.bin')],
+        options: { startPaused: true },
+      })
+      const id = added[0]?.id ?? 0
+      const answer = harness.api.invoke('transfers:refreshUrl', { id, url: slow.url('/big.bin') })
+      // While the 64 KiB are on their way (four seconds at this rate), the transfer starts over elsewhere.
+      await waitFor(() => slow.log.length > 0)
+      const restarted = harness.store.transfers.update(id, { restarts: 1 })
+      const result = await answer
+      expect(result).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } })
+      expect(result.ok ? '' : result.error.message).toContain('changed while the link was checked')
+      expect(harness.store.transfers.get(id)).toEqual(restarted)
+    } finally {
+      await slow.close()
+    }
   })
 
   it('a paused download takes a link to the same bytes, refuses another file, and finishes with its bytes', async () => {
