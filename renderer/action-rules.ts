@@ -24,6 +24,7 @@ export type ActionKey =
   | 'open'
   | 'copy-link'
   | 'start-anyway'
+  | 'refresh-link'
 
 export interface ActionState {
   enabled: boolean
@@ -146,5 +147,18 @@ export function actionState(key: ActionKey, views: readonly TransferView[], ctx:
       return views.some((v) => v.schedule !== undefined)
         ? ON
         : { enabled: false, reason: 'Not held by the schedule: it runs when its turn comes' }
+    case 'refresh-link':
+      return refreshLinkState(views)
   }
+}
+
+/** A new link is for one download that is not running: paused, or failed (its link expired, say). */
+function refreshLinkState(views: readonly TransferView[]): ActionState {
+  if (views.length > 1) return { enabled: false, reason: 'Select one download to give it a new link' }
+  const state = views[0]?.state
+  if (state === 'paused' || state === 'failed') return ON
+  if (state !== undefined && (RUNNING.has(state) || state === 'queued')) {
+    return { enabled: false, reason: 'Pause it first to give it a new link' }
+  }
+  return { enabled: false, reason: 'Only a paused or failed download can be given a new link' }
 }

@@ -4,6 +4,7 @@ import { DropOverlay } from './components/drop-overlay.tsx'
 import { HostsView } from './components/hosts-view.tsx'
 import { NoticeArea } from './components/notice-area.tsx'
 import { RemoveDialog } from './components/remove-dialog.tsx'
+import { RefreshLinkHost } from './components/refresh-link-dialog.tsx'
 import { SettingsForm } from './components/settings-form.tsx'
 import { Tabs } from './components/tabs.tsx'
 import { TransfersView } from './components/transfers-view.tsx'
@@ -30,6 +31,7 @@ export function App() {
       </main>
       {dialog === 'add' && <AddDialog />}
       {dialog === 'remove' && <RemoveDialog />}
+      <RefreshLinkHost />
       {dragging && <DropOverlay />}
       <Announcer />
     </div>

@@ -39,6 +39,7 @@ export const errorTitles: Record<ErrorCode, string> = {
   PROXY_FAILED: 'The proxy could not reach the server',
   PROXY_AUTH_REQUIRED: 'The proxy refused the credentials',
   AUTH_REQUIRED: 'The server asks for credentials',
+  REFRESH_REFUSED: 'The new link is not the same file',
 }
 
 /** The title for a code, plus main's message, which says what exactly happened. */

@@ -8,6 +8,7 @@ import type { AppState } from './store/app-state.ts'
 import { appStore } from './store/index.ts'
 import { selectedIds, visibleIds } from './store/visible.ts'
 import { COLUMNS } from './table-prefs.ts'
+import { askRefreshLink } from './refresh-link-request.ts'
 
 /** States a pause applies to; Space pauses when any selected transfer is in one, and resumes otherwise. */
 const PAUSABLE: ReadonlySet<TransferState> = new Set(['queued', 'connecting', 'downloading'])
@@ -138,5 +139,8 @@ export function runAction(key: ActionKey): void {
       return copyLinks(ids)
     case 'start-anyway':
       return void startAnyway(ids)
+    case 'refresh-link':
+      if (one !== undefined) askRefreshLink(one)
+      return
   }
 }

@@ -54,6 +54,11 @@ export const errorExitCodes = {
   PROXY_AUTH_REQUIRED: 3,
   /** The server answered 401 with a challenge: the transfer waits, paused, for credentials. */
   AUTH_REQUIRED: 3,
+  /**
+   * A new URL for a paused or failed download that does not serve the same file (another size, no common strong
+   * validator and other bytes where ours are): an integrity refusal, like SIZE_MISMATCH, so nothing is mixed.
+   */
+  REFRESH_REFUSED: 6,
 } as const
 
 export type ErrorCode = keyof typeof errorExitCodes

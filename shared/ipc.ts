@@ -15,6 +15,7 @@ import { TransferView } from './transfer.ts'
 import { SignatureRequest } from './signature.ts'
 import { profileRequests } from './profile-ipc.ts'
 import { BackgroundStatus, Priority } from './priority.ts'
+import { RefreshResult } from './refresh.ts'
 
 /**
  * The one IPC contract between the renderer and main: every channel, with the schema of what goes in and out.
@@ -294,6 +295,11 @@ export const requests = {
     input: z.strictObject({ ...HostRuleKey.shape, credentials: CredentialInput }),
     output: CredentialState.nullable(),
   },
+  /**
+   * Give a paused or failed download a new URL for the same file (its signed link expired): kept only when the new
+   * URL serves the same size and validator, or the same bytes where ours are; the download keeps its progress.
+   */
+  'transfers:refreshUrl': { input: z.strictObject({ id: Id, url: HttpUrl }), output: RefreshResult },
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */

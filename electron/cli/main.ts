@@ -8,6 +8,7 @@ import { scheduleAdd, scheduleLs, scheduleRm } from './schedule-command.ts'
 import { getCommand } from './get-command.ts'
 import { lsCommand } from './ls-command.ts'
 import { resumeCommand } from './resume-command.ts'
+import { refreshCommand } from './refresh-command.ts'
 import { dnsCompareCommand } from './dns-compare-command.ts'
 import { nodesCommand } from './nodes-command.ts'
 import { DEFAULT_NODE_BYTES } from '../transport/node-probe.ts'
@@ -118,6 +119,17 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--json', 'newline-delimited JSON events on stdout')
     .action(async (opts) => {
       exit = await resumeCommand(opts, io)
+    })
+
+  program
+    .command('refresh')
+    .description('give a paused or failed download a new URL for the same file (an expired link), keeping its bytes')
+    .argument('<id>', 'the download id (pinpoint ls)')
+    .argument('<url>', 'the new URL; refused unless it serves the same file')
+    .option('--state-dir <dir>', 'where the download queue lives (also PINPOINT_STATE_DIR)')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, url: string, opts) => {
+      exit = await refreshCommand(id, url, opts, io)
     })
 
   const schedule = program

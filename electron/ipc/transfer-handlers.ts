@@ -182,6 +182,8 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
       }
       return credentialState(next) ?? null
     },
+
+    'transfers:refreshUrl': ({ id, url }) => queue.refreshUrl(id, url),
   }
 }
 

@@ -8,6 +8,8 @@ import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { isEmptySecrets, type TransferSecrets } from '../../shared/transfer-secrets.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
+import { refreshUrl } from '../engine/refresh-url.ts'
+import type { RefreshResult } from '../../shared/refresh.ts'
 import { ChangeFeed, type Changes } from './change-feed.ts'
 import { reportingTransport, summarize, timeFirstByte } from './connection-summary.ts'
 import { removeTransferFiles } from './remove-files.ts'
@@ -192,6 +194,11 @@ export class Queue {
         this.#set(id, 'paused')
       }
     }
+  }
+
+  /** Give a paused or failed transfer a new URL for the same file, keeping its progress (see refresh-url.ts). */
+  refreshUrl(id: number, url: string): Promise<RefreshResult> {
+    return refreshUrl({ env: this.#env, isActive: (i) => this.#active.has(i), touch: (i) => this.#touch(i) }, id, url)
   }
 
   resume(ids: number[]): void {

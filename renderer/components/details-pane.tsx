@@ -9,6 +9,7 @@ import { SegmentsBar } from './segments-bar.tsx'
 import { SignatureDetails } from './signature-badge.tsx'
 import { BackgroundRate } from './background-rate.tsx'
 import { TransferCredentials } from './transfer-credentials.tsx'
+import { RefreshLinkOffer } from './refresh-link-offer.tsx'
 
 /** Everything known about the focused transfer: where it connected, what it trusted, and what happened. */
 export function DetailsPane() {
@@ -46,6 +47,7 @@ export function DetailsPane() {
         </>
       )}
       <TransferCredentials view={view} />
+      <RefreshLinkOffer view={view} />
       <h3>Segments</h3>
       <SegmentsBar segments={details?.segments ?? []} total={view.total} />
       <h3>Connections</h3>

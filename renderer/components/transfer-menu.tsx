@@ -20,6 +20,7 @@ export const ACTIONS: ReadonlyArray<{ key: ActionKey; label: string; shortcut?: 
   { key: 'move-up', label: 'Move up in queue', shortcut: 'Alt+ArrowUp' },
   { key: 'move-down', label: 'Move down in queue', shortcut: 'Alt+ArrowDown' },
   { key: 'remove', label: 'Remove…', shortcut: 'Delete', separated: true },
+  { key: 'refresh-link', label: 'Refresh link…', separated: true },
 ]
 
 /** The context menu of the selected transfers: every action, the ones that do not apply disabled with why. */

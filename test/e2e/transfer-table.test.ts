@@ -202,6 +202,7 @@ describe('the transfer table', () => {
       'Move up in queue',
       'Move down in queue',
       'Remove…',
+      'Refresh link…',
       'Download in background',
       'Download at normal priority',
     ])
