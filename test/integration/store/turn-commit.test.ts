@@ -131,7 +131,8 @@ describe('group commit: the writes of one turn are one commit', () => {
     const dir = await makeTempDir('turn-commit-full')
     dirs.push(dir)
     try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir])
+      // Room for a new store (its schema, WAL and key) and a few turns; the loop below fills the rest.
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=768k', 'tmpfs', dir])
     } catch {
       return void expect.soft(process.getuid?.(), 'mounting a small tmpfs needs root').not.toBe(0)
     }
