@@ -11,21 +11,24 @@ export function PrioritySetting({
   value: Priority
   onValid: (priority: Priority) => void
 }) {
+  // In a field row like the other settings' pickers, so the grid does not stretch it across the form.
   return (
-    <select
-      id={id}
-      data-testid="set-priority"
-      value={value}
-      onChange={(e) => {
-        const parsed = Priority.safeParse(e.currentTarget.value)
-        if (parsed.success) onValid(parsed.data)
-      }}
-    >
-      {Priority.options.map((p) => (
-        <option key={p} value={p}>
-          {p === 'background' ? `${PRIORITY_LABEL[p]}: yield the link to everything else` : PRIORITY_LABEL[p]}
-        </option>
-      ))}
-    </select>
+    <div className="field-row">
+      <select
+        id={id}
+        data-testid="set-priority"
+        value={value}
+        onChange={(e) => {
+          const parsed = Priority.safeParse(e.currentTarget.value)
+          if (parsed.success) onValid(parsed.data)
+        }}
+      >
+        {Priority.options.map((p) => (
+          <option key={p} value={p}>
+            {p === 'background' ? `${PRIORITY_LABEL[p]}: yield the link to everything else` : PRIORITY_LABEL[p]}
+          </option>
+        ))}
+      </select>
+    </div>
   )
 }
