@@ -86,7 +86,8 @@ describe.each(transports)('the add dialog (%s)', (transport) => {
     const mute = `http://127.0.0.1:${silent.port}/mute.bin`
     await openAddDialog(page, [disk, pinned, badPin, missing, mute].join('\n'))
     await byId(page, 'add-check').click()
-    expect(await byId(page, 'add-status').innerText()).toBe('Asking the servers…')
+    // The click's state change reaches the DOM on the next render, not synchronously.
+    await expect.poll(() => byId(page, 'add-status').innerText()).toBe('Asking the servers…')
     await waitForPreview(page, 5)
     expect(await byId(page, 'add-status').innerText()).toBe('5 links ready; 3 could not be checked')
     expect(await previewFor(page, mute).getByTestId('preview-error').innerText()).toContain('no answer within 8 s')
