@@ -1,42 +1,59 @@
+import { closeSync, openSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { fileError } from './finalize.ts'
 
-/** What the worker posts back: progress, its digests, or a failure it caught itself. */
+/** What the worker posts back: its digests, or a failure it caught itself. */
 type FromWorker =
-  | { type: 'ack'; bytes: number }
-  | { type: 'digests'; digests: Record<string, Uint8Array> }
-  | { type: 'failed'; code?: string; message: string }
+  { type: 'digests'; digests: Record<string, Uint8Array> } | { type: 'failed'; code?: string; message: string }
 
 /**
  * The worker's whole program, run from its own source text (`eval`), so the same code works from the TypeScript
  * sources, the CLI bundle and Electron's main bundle without a separate entry file to ship. It must not refer
- * to anything outside itself. With a `path` it reads that file in 1 MiB reads; without one it hashes the
- * chunks it is sent (one ArrayBuffer each) until it is sent `null`.
+ * to anything outside itself. With a `path` it reads that whole file in 1 MiB reads; with an `fd` it reads
+ * that file only up to the offset it was last sent (a number), as the file is written, until it is sent `null`.
  */
 function hashWorkerMain(): void {
   const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads')
   const { createHash } = process.getBuiltinModule('node:crypto')
   const { openSync, readSync, closeSync } = process.getBuiltinModule('node:fs')
   const port = parentPort as NonNullable<typeof parentPort>
-  const { algos, path } = workerData as { algos: string[]; path?: string }
+  const { algos, path, fd: followed } = workerData as { algos: string[]; path: string; fd?: number }
   const hashes = algos.map((a) => createHash(a))
   const done = () => {
     const digests: Record<string, Uint8Array> = {}
     algos.forEach((a, i) => (digests[a] = (hashes[i] as ReturnType<typeof createHash>).digest()))
     port.postMessage({ type: 'digests', digests })
   }
-  if (path === undefined) {
-    port.on('message', (chunk: ArrayBuffer | null) => {
-      if (chunk === null) {
-        done()
+  const failed = (err: unknown) => {
+    const e = err as { code?: string; message?: string }
+    port.postMessage({ type: 'failed', code: e.code, message: String(e.message ?? err) })
+  }
+  if (followed !== undefined) {
+    // Each number is how far the file is now written without a gap; the reads hit the page cache just filled.
+    // The descriptor is the parent's to close: a terminated worker runs no cleanup of its own.
+    const fd = followed
+    let at = 0
+    const buf = Buffer.allocUnsafe(1 << 20)
+    port.on('message', (upTo: number | null) => {
+      try {
+        if (upTo === null) {
+          done()
+          port.close()
+          return
+        }
+        while (at < upTo) {
+          const n = readSync(fd, buf, 0, Math.min(buf.length, upTo - at), at)
+          if (n === 0) throw new Error(`the file ended at byte ${at}, before ${upTo}`)
+          const chunk = buf.subarray(0, n)
+          for (const h of hashes) h.update(chunk)
+          at += n
+        }
+      } catch (err) {
+        failed(err)
         port.close()
-        return
       }
-      const bytes = new Uint8Array(chunk)
-      for (const h of hashes) h.update(bytes)
-      port.postMessage({ type: 'ack', bytes: bytes.byteLength })
     })
     return
   }
@@ -49,8 +66,7 @@ function hashWorkerMain(): void {
       for (const h of hashes) h.update(chunk)
     }
   } catch (err) {
-    const e = err as { code?: string; message?: string }
-    port.postMessage({ type: 'failed', code: e.code, message: String(e.message ?? err) })
+    failed(err)
     return
   } finally {
     if (fd !== undefined) closeSync(fd)
@@ -74,27 +90,35 @@ export function liveHashWorkers(): number {
 export class HashWorker {
   readonly #worker: Worker
   readonly #result: Promise<Map<string, Buffer>>
-  #queued = 0
-  #waiting: Array<() => void> = []
   #stopped = false
 
-  /** With `path`, the worker reads and hashes that file; without, it hashes what `feed` sends it. */
-  constructor(algos: readonly string[], path?: string) {
-    const what = path ?? 'the download'
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { algos: [...algos], path } })
+  /**
+   * The worker reads and hashes the file at `path`: the whole of it, or with `follow` only as far as `upTo` says
+   * it is written (the file is opened here, so a missing one throws FILE_ERROR at once).
+   */
+  constructor(algos: readonly string[], path: string, follow = false) {
+    const what = path
+    let fd: number | undefined
+    if (follow) {
+      try {
+        fd = openSync(path, 'r')
+      } catch (err) {
+        throw fileError(err, path)
+      }
+    }
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { algos: [...algos], ...(fd === undefined ? { path } : { fd }) },
+    })
     live++
     this.#result = new Promise((resolve, reject) => {
       let digests: Map<string, Buffer> | undefined
       const fail = (err: Error) => {
         this.#stopped = true
-        this.#wake()
         reject(err)
       }
       this.#worker.on('message', (m: FromWorker) => {
-        if (m.type === 'ack') {
-          this.#queued -= m.bytes
-          if (this.#queued <= LOW_WATER) this.#wake()
-        } else if (m.type === 'digests') {
+        if (m.type === 'digests') {
           this.#stopped = true
           digests = new Map(Object.entries(m.digests).map(([a, d]) => [a, Buffer.from(d)]))
         } else if (m.code !== undefined) {
@@ -108,6 +132,7 @@ export class HashWorker {
       // the exit are delivered before it.
       this.#worker.on('exit', (code) => {
         live--
+        if (fd !== undefined) closeSync(fd)
         if (digests) resolve(digests)
         else
           fail(
@@ -119,21 +144,12 @@ export class HashWorker {
     this.#result.catch(() => {})
   }
 
-  /**
-   * Send a copy of `bytes` (the caller's buffer is reused for the next write, so it cannot be handed over; the
-   * copy is, with no second copy on the way). Resolves at once, or once the worker has caught up when more than
-   * HIGH_WATER bytes are waiting for it, so a slow worker cannot make the download pile up in memory.
-   */
-  async feed(bytes: Uint8Array): Promise<void> {
-    if (this.#stopped) return
-    const copy = new ArrayBuffer(bytes.byteLength)
-    new Uint8Array(copy).set(bytes)
-    this.#worker.postMessage(copy, [copy])
-    this.#queued += bytes.byteLength
-    if (this.#queued > HIGH_WATER) await new Promise<void>((resolve) => this.#waiting.push(resolve))
+  /** For a following worker: bytes `[0, offset)` of its file are written and may be read and hashed. */
+  upTo(offset: number): void {
+    if (!this.#stopped) this.#worker.postMessage(offset)
   }
 
-  /** The digests; for a fed worker, once every chunk is sent. An abort terminates the worker and rejects. */
+  /** The digests; a following worker reads up to the last `upTo` first. An abort terminates it and rejects. */
   async result(signal?: AbortSignal): Promise<Map<string, Buffer>> {
     if (!this.#stopped) this.#worker.postMessage(null)
     if (!signal) return this.#result
@@ -152,14 +168,6 @@ export class HashWorker {
   /** Stop the worker now (a cancelled or failed transfer); resolves once its thread is gone. */
   async terminate(): Promise<void> {
     this.#stopped = true
-    this.#wake()
     await this.#worker.terminate()
   }
-
-  #wake(): void {
-    for (const w of this.#waiting.splice(0)) w()
-  }
 }
-
-const HIGH_WATER = 64 * 1024 * 1024
-const LOW_WATER = 16 * 1024 * 1024

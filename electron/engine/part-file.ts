@@ -3,7 +3,7 @@ import { lstat, open, type FileHandle } from 'node:fs/promises'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { fileError } from './finalize.ts'
-import type { InOrderDigests } from './in-order-digests.ts'
+import type { PrefixDigests } from './prefix-digests.ts'
 
 /**
  * The `.part` file of one transfer: positional writes from every segment, and `datasync` as the durability
@@ -15,8 +15,8 @@ import type { InOrderDigests } from './in-order-digests.ts'
 export class PartFile {
   readonly path: string
   readonly #fd: FileHandle
-  /** Fed every write once it is on disk, when the transfer's verification can be hashed as it downloads. */
-  digests: InOrderDigests | undefined
+  /** Told of every write once it is in the file, when the transfer's verification is hashed as it downloads. */
+  digests: PrefixDigests | undefined
   /** The write in flight, if any: writes to this file go one at a time (see `write`). */
   #writing: Promise<void> = Promise.resolve()
 
@@ -70,7 +70,7 @@ export class PartFile {
       })
       off += bytesWritten
     }
-    await this.digests?.written(buf, length, position)
+    this.digests?.written(length, position)
   }
 
   async datasync(): Promise<void> {

@@ -19,6 +19,20 @@ export function planSegments(total: number, n: number, min = MIN_SEGMENT): Segme
   return segments
 }
 
+/** Pieces per connection, and the largest piece, when the file is hashed as it downloads (see planPieces). */
+const PIECES_PER_CONNECTION = 8
+const MAX_PIECE = 64 << 20
+
+/**
+ * Like planSegments, in pieces several times smaller that the connections take in order: the file then fills
+ * from its start at the pace of all of them together, and its digests can follow the written prefix instead of
+ * reading the whole file once it is complete. A piece costs one more ranged request on a kept-alive connection.
+ */
+export function planPieces(total: number, n: number, min = MIN_SEGMENT): Segment[] {
+  if (n <= 1) return planSegments(total, 1, min)
+  return planSegments(total, Math.max(n * PIECES_PER_CONNECTION, Math.ceil(total / MAX_PIECE)), min)
+}
+
 export function remaining(s: Segment): number {
   return s.end - s.start - s.done
 }

@@ -17,7 +17,7 @@ import { getFollowing } from './follow-redirects.ts'
 import { hostRuleSecrets, requestExtras, type RequestExtras } from './request-extras.ts'
 import { PartFile } from './part-file.ts'
 import { runWorkers } from './segment-workers.ts'
-import { MIN_SEGMENT, planSegments, type Segment } from './segment-plan.ts'
+import { MIN_SEGMENT, planPieces, planSegments, type Segment } from './segment-plan.ts'
 import { RestartNeeded } from './segment-fetch.ts'
 import { checkFreeSpace, chooseTarget, partPathOf } from './target-path.ts'
 import type { TokenBucket } from './token-bucket.ts'
@@ -25,7 +25,7 @@ import type { BackgroundRate } from './background-rate.ts'
 import { Representation } from './validators.ts'
 import { defaultRetry, type RetryPolicy } from './retry-policy.ts'
 import { spreadNodes, type NodeRanking } from './node-spread.ts'
-import { InOrderDigests } from './in-order-digests.ts'
+import { PrefixDigests } from './prefix-digests.ts'
 import { streamableDigests, VerificationFailed, verifyContent } from './verify-content.ts'
 
 export interface EngineEnv {
@@ -149,20 +149,23 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
           throw err
         })
       }
+      // A background transfer runs one connection (see segment-workers.ts), so one segment: the first response's
+      // body then carries the whole file, with no second request or connection. A file to verify is fetched in
+      // ordered pieces, so that its digests keep up with it.
+      const connections = row.priority === 'background' ? 1 : row.split
+      const plan = streamableDigests(row).length > 0 ? planPieces : planSegments
       segments =
         facts.rangeSupported && facts.total !== undefined
-          ? // A background transfer runs one connection (see segment-workers.ts), so one segment: the first
-            // response's body then carries the whole file, with no second request or connection.
-            planSegments(facts.total, row.priority === 'background' ? 1 : row.split, env.minSegment ?? MIN_SEGMENT)
+          ? plan(facts.total, connections, env.minSegment ?? MIN_SEGMENT)
           : [{ start: 0, end: facts.total ?? OPEN_END, done: 0 }]
       // What the first response told us, the file's name and the segment plan are one commit, not four: with a
       // list of small files the store's commits are a good part of each file's cost.
-      const plan = segments
+      const planned = segments
       const fresh = listed.length === 0
       const claimed = row.targetPath
       const record = (targetPath: string) =>
         env.store.transaction(() => {
-          env.store.segments.replace(id, plan, fresh)
+          env.store.segments.replace(id, planned, fresh)
           return env.store.transfers.update(id, { ...learned, targetPath, state: 'downloading' })
         })
       if (claimed === null) {
@@ -176,12 +179,13 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
         await part.truncate(0)
       }
       env.onChange?.(row)
-      // One connection from byte 0: what verification needs is hashed as it is written, not read back after.
-      const only = segments.length === 1 ? segments[0] : undefined
-      if (only?.start === 0 && only.done === 0) part.digests = new InOrderDigests(streamableDigests(row))
     } else {
       row = update(env, id, { state: 'downloading' })
     }
+    // What verification needs is hashed as the file is written (and from what a resume already holds), not read
+    // back after its last byte.
+    const hashed = streamableDigests(row)
+    if (hashed.length > 0) part.digests = new PrefixDigests(hashed, part.path, segments)
 
     const live: LiveSegment[] = segments.map((s) => ({ ...s, written: s.done, received: s.done, busy: false }))
     const commit = (updates: Array<{ start: number; done: number }>) => env.store.segments.commitProgress(id, updates)

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, open, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { hashFileMany } from '../../../electron/engine/hash-many.ts'
 import { HashWorker, liveHashWorkers } from '../../../electron/engine/hash-worker.ts'
-import { InOrderDigests } from '../../../electron/engine/in-order-digests.ts'
+import { PrefixDigests } from '../../../electron/engine/prefix-digests.ts'
 import { makeHarness, type Harness } from '../../fixtures/engine-harness.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload } from '../../fixtures/payload.ts'
@@ -45,17 +45,53 @@ describe('digests on worker threads', () => {
     expect(liveHashWorkers()).toBe(0)
   })
 
-  it('a worker fed the writes, from a reused buffer in uneven pieces, gives what node:crypto gives', async () => {
-    const d = new InOrderDigests(ALGOS)
-    const batch = Buffer.alloc(300_000)
-    for (let at = 0, i = 0; at < payload.length; i++) {
-      const n = payload.copy(batch, 0, at, at + 1000 + ((i * 7919) % 299_000))
-      await d.written(batch, n, at)
-      // The next piece overwrites the batch at once: the worker must have been sent a copy.
-      batch.fill(0xff)
-      at += n
+  it('workers following a file written in pieces out of order give what node:crypto gives', async () => {
+    const out = join(dir, 'pieces.bin')
+    const fd = await open(out, 'w')
+    const d = new PrefixDigests(ALGOS, out)
+    // Eight interleaved "connections", each writing its own pieces front to back in uneven writes.
+    const pieces = 8
+    const size = Math.ceil(payload.length / pieces)
+    const next = Array.from({ length: pieces }, (_, i) => i * size)
+    for (let round = 0; next.some((at, i) => at < Math.min((i + 1) * size, payload.length)); round++) {
+      for (let i = pieces - 1; i >= 0; i--) {
+        const end = Math.min((i + 1) * size, payload.length)
+        const at = next[i] as number
+        if (at >= end) continue
+        const n = Math.min(end - at, 1000 + ((round * 7919 + i * 104_729) % 299_000))
+        await fd.write(payload, at, n, at)
+        d.written(n, at)
+        next[i] = at + n
+      }
     }
+    await fd.close()
     expect(hex(await d.result(payload.length))).toEqual(expected(payload))
+    expect(liveHashWorkers()).toBe(0)
+  })
+
+  it("starts from a resume's durable ranges, and gives up on a gap or a rewrite of hashed bytes", async () => {
+    const half = 3 * 1024 * 1024
+    const resumed = new PrefixDigests(['sha256'], file, [
+      { start: 0, done: 1 << 20 },
+      { start: half, done: 1000 },
+    ])
+    resumed.written(half - (1 << 20), 1 << 20)
+    resumed.written(payload.length - half - 1000, half + 1000)
+    expect(hex(await resumed.result(payload.length))).toEqual({ sha256: expected(payload).sha256 })
+
+    const gap = new PrefixDigests(['sha256'], file)
+    gap.written(1000, 0)
+    gap.written(1000, 2000)
+    expect(await gap.result(3000)).toBeUndefined()
+    const rewrite = new PrefixDigests(['sha256'], file)
+    rewrite.written(5000, 0)
+    rewrite.written(1000, 4000)
+    rewrite.written(payload.length - 5000, 5000)
+    expect(await rewrite.result(payload.length)).toBeUndefined()
+    const short = new PrefixDigests(['sha256'], file)
+    short.written(8000, 0)
+    expect(await short.result(payload.length)).toBeUndefined()
+    expect(await new PrefixDigests([], file).result(0)).toBeUndefined()
     expect(liveHashWorkers()).toBe(0)
   })
 
@@ -70,19 +106,22 @@ describe('digests on worker threads', () => {
   it('a worker that fails is INTERNAL, whether it fails at its start or dies in the middle of a download', async () => {
     // createHash throws inside the worker: its thread ends with an uncaught error.
     await expect(hashFileMany(file, ['sha256', 'no-such-digest'])).rejects.toMatchObject({ code: 'INTERNAL' })
-    const fed = new HashWorker(['no-such-digest'])
-    await fed.feed(payload.subarray(0, 1000))
-    await expect(fed.result()).rejects.toMatchObject({ code: 'INTERNAL' })
+    const failing = new PrefixDigests(['no-such-digest'], file)
+    failing.written(1 << 20, 0)
+    await expect(failing.result(1 << 20)).rejects.toMatchObject({ code: 'INTERNAL' })
+    // Told the file is longer than it is: a clear failure, not a wait for bytes that never come.
+    const beyond = new PrefixDigests(['sha256'], file)
+    beyond.written(payload.length + 10, 0)
+    await expect(beyond.result(payload.length + 10)).rejects.toMatchObject({ code: 'INTERNAL' })
 
-    // A thread gone in the middle of the stream (terminated from outside, as a crash would end it).
-    const d = new InOrderDigests(['sha256'])
-    await d.written(payload, 1 << 20, 0)
-    const worker = new HashWorker(['sha256'])
-    await worker.feed(payload.subarray(0, 1 << 20))
+    // A thread gone in the middle of the file (terminated from outside, as a crash would end it).
+    const worker = new HashWorker(['sha256'], file, true)
+    worker.upTo(1 << 20)
     await worker.terminate()
     await expect(worker.result()).rejects.toMatchObject({ code: 'INTERNAL' })
-    await d.dispose()
-    expect(await d.result(1 << 20)).toBeUndefined()
+    await expect(async () => new PrefixDigests(['sha256'], join(dir, 'missing.bin'))).rejects.toMatchObject({
+      code: 'FILE_ERROR',
+    })
     expect(liveHashWorkers()).toBe(0)
   })
 
@@ -96,11 +135,11 @@ describe('digests on worker threads', () => {
     await expect(hashing).rejects.toThrow('stop it')
     expect(liveHashWorkers()).toBe(0)
 
-    const fed = new InOrderDigests(['sha256'])
-    await fed.written(payload, 1 << 20, 0)
+    const followed = new PrefixDigests(['sha256'], big)
+    followed.written(64 * 1024 * 1024, 0)
     const ctl2 = new AbortController()
     ctl2.abort(new Error('cancelled'))
-    await expect(fed.result(1 << 20, ctl2.signal)).rejects.toThrow('cancelled')
+    await expect(followed.result(64 * 1024 * 1024, ctl2.signal)).rejects.toThrow('cancelled')
     await waitFor(() => liveHashWorkers() === 0)
   })
 })
@@ -119,18 +158,23 @@ describe('the engine and its hashing worker', () => {
     await server.close()
   })
 
-  it('a one-connection download with a checksum hashes on a worker, and a cancel ends that worker', async () => {
-    const body = makePayload(1024 * 1024, 9)
-    server.serve('/slow.bin', { body, faults: { rateBytesPerSec: 256 * 1024 } })
-    h = await makeHarness()
-    const sum = createHash('sha256').update(body).digest('hex')
-    const row = h.queue.add({ url: server.url('/slow.bin'), dir: h.dir, split: 1, checksum: `sha256=${sum}` })
-    h.queue.start([row.id])
-    await waitFor(() => h?.store.transfers.get(row.id)?.state === 'downloading' && liveHashWorkers() === 1)
-    await h.queue.cancel([row.id])
-    expect(h.store.transfers.get(row.id)?.state).toBe('canceled')
-    await waitFor(() => liveHashWorkers() === 0)
-  })
+  it.each([1, 4])(
+    'a download over %i connection(s) with a checksum hashes on a worker as it downloads, and a cancel ends that worker',
+    async (split) => {
+      const body = makePayload(8 * 1024 * 1024, 9)
+      server.serve('/slow.bin', { body, faults: { rateBytesPerSec: 1024 * 1024 } })
+      h = await makeHarness()
+      const sum = createHash('sha256').update(body).digest('hex')
+      const row = h.queue.add({ url: server.url('/slow.bin'), dir: h.dir, split, checksum: `sha256=${sum}` })
+      h.queue.start([row.id])
+      await waitFor(() => h?.store.transfers.get(row.id)?.state === 'downloading' && liveHashWorkers() === 1)
+      // Several connections take ordered pieces, so the file fills from its start and the worker can follow it.
+      if (split > 1) expect(h.store.segments.list(row.id).length).toBeGreaterThan(split)
+      await h.queue.cancel([row.id])
+      expect(h.store.transfers.get(row.id)?.state).toBe('canceled')
+      await waitFor(() => liveHashWorkers() === 0)
+    },
+  )
 
   it('a download verified by the worker completes, and leaves no worker behind', async () => {
     const body = makePayload(3 * 1024 * 1024 + 5, 10)
