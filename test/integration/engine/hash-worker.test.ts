@@ -176,6 +176,38 @@ describe('the engine and its hashing worker', () => {
     },
   )
 
+  it('a paused download over four connections resumes with its digests starting from the bytes it holds', async () => {
+    const body = makePayload(6 * 1024 * 1024 + 3, 12)
+    server.serve('/resume.bin', { body, faults: { rateBytesPerSec: 2 * 1024 * 1024 } })
+    // `confine` runs right before the check: the worker following the file must still be there, not gone.
+    const atCheck: number[] = []
+    h = await makeHarness({
+      env: {
+        confine: async () => {
+          if (h?.store.transfers.listByState(['verifying']).length) atCheck.push(liveHashWorkers())
+        },
+      },
+    })
+    const sum = createHash('sha256').update(body).digest('hex')
+    const row = h.queue.add({ url: server.url('/resume.bin'), dir: h.dir, split: 4, checksum: `sha256=${sum}` })
+    h.queue.start([row.id])
+    const held = () => (h?.store.segments.list(row.id) ?? []).reduce((n, s) => n + s.done, 0)
+    await waitFor(() => held() > 1024 * 1024)
+    h.queue.pause([row.id])
+    await waitFor(() => h?.store.transfers.get(row.id)?.state === 'paused' && liveHashWorkers() === 0)
+    const before = held()
+    expect(before).toBeGreaterThan(0)
+    expect(before).toBeLessThan(body.length)
+    server.serve('/resume.bin', { body })
+    h.queue.resume([row.id])
+    const [done] = await h.queue.settled([row.id])
+    expect(done?.state).toBe('completed')
+    // Whatever the first run held and the second fetched, the digest is of the whole file and only of it.
+    expect(await h.files()).toEqual(['resume.bin'])
+    expect(atCheck).toEqual([1])
+    expect(liveHashWorkers()).toBe(0)
+  })
+
   it('a download verified by the worker completes, and leaves no worker behind', async () => {
     const body = makePayload(3 * 1024 * 1024 + 5, 10)
     server.serve('/f.bin', { body })
