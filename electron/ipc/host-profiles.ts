@@ -122,17 +122,25 @@ export function exportProfile(store: ProfileStore, opts: ExportOptions): { text:
     rules: store.hostRules.list(),
   })
   const json = Buffer.from(profileText(profile), 'utf8')
-  const text = opts.key
-    ? joinSignedProfile(
-        json,
-        signMinisign(json, opts.key, {
-          trusted: `timestamp:${Math.floor(opts.now / 1000)} profile:${name} version:${version}`,
-          untrusted: `pinpoint host profile signature from key ${opts.key.id}`,
-        }),
-      )
-    : json
+  const text = opts.key ? signProfile(json, profile, opts.key, opts.now) : json
   store.profiles.setExported(name, version)
   return { text, profile }
+}
+
+/** A profile's JSON signed with `key`, in the one-file form; the trusted comment names the profile and version. */
+export function signProfile(
+  json: Buffer,
+  profile: { name: string; version: number },
+  key: SecretKey,
+  now: number,
+): Buffer {
+  return joinSignedProfile(
+    json,
+    signMinisign(json, key, {
+      trusted: `timestamp:${Math.floor(now / 1000)} profile:${profile.name} version:${profile.version}`,
+      untrusted: `pinpoint host profile signature from key ${key.id}`,
+    }),
+  )
 }
 
 /** The public key a profile names for itself, which must be the key that signed it. */

@@ -5,6 +5,8 @@ import { promisify } from 'node:util'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { startCore } from '../../../electron/app-core.ts'
+import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { parsePublicKey } from '../../../electron/signatures/minisign.ts'
 import { openStore } from '../../../electron/store/open-store.ts'
 import { exitCodeFor } from '../../../shared/errors.ts'
@@ -123,6 +125,41 @@ describe('pinpoint profile export / import', { timeout: 120_000 }, () => {
     const imported = await cli(['profile', 'import', 'tool.json', '--trust-key', keyId, '--yes'], team)
     expect(imported.code, imported.stderr).toBe(0)
     expect(rulesOf(team)).toEqual(rulesOf(admin()))
+  })
+
+  it('beside a running app, exports and imports through it: the same answers, its views told at once', async () => {
+    const running = async (stateDir: string, emitted: string[]) =>
+      startCore({
+        stateDir,
+        defaultDownloadDir: dir,
+        appUrl: APP_PAGE_URL,
+        desktop: { chooseFolder: async () => undefined, reveal: () => {}, open: async () => '' },
+        emit: (channel) => void emitted.push(channel),
+      })
+    const adminApp = await running(admin(), [])
+    try {
+      // Signed here with the secret key, which never reaches the running app.
+      const out = await cli(['profile', 'export', '--sign', 'admin.key', '--name', 'running'], admin())
+      expect(out.code, out.stderr).toBe(0)
+      await writeFile(join(dir, 'running.pinpoint-profile'), out.stdout)
+    } finally {
+      await adminApp.shutdown()
+    }
+    const team = join(dir, 'running-member')
+    const emitted: string[] = []
+    const teamApp = await running(team, emitted)
+    try {
+      const refused = await cli(['profile', 'import', 'running.pinpoint-profile'], team)
+      expect(refused.code).toBe(exitCodeFor('SIGNATURE_KEY_UNKNOWN'))
+      expect(refused.stdout).toContain('host profile "running" version 1 (not installed)')
+      const done = await cli(['profile', 'import', 'running.pinpoint-profile', '--trust-key', keyId, '--yes'], team)
+      expect(done.code, done.stderr).toBe(0)
+      expect(done.stdout).toContain('imported host profile "running" version 1')
+      expect(teamApp.store.hostRules.list()).toEqual(rulesOf(admin()))
+      expect(emitted).toContain('hosts:changed')
+    } finally {
+      await teamApp.shutdown()
+    }
   })
 
   it('refuses an older version than the installed one, and --dry-run only shows the diff', async () => {
