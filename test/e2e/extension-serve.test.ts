@@ -226,8 +226,8 @@ describe('the extension, the native host and pinpoint serve, all real', () => {
       .poll(async () => (await handoffs())?.[0], { timeout: POLL_MS })
       .toMatchObject({
         url: fileUrl(),
-        state: 'refused',
-        reason: expect.stringContaining('Pinpoint is not running'),
+        state: 'unreachable',
+        reason: 'Pinpoint is not running: start the app or `pinpoint serve`',
       })
     await expect
       .poll(() => worker.evaluate(() => chrome.downloads.search({})), { timeout: POLL_MS })
@@ -246,9 +246,10 @@ describe('the extension, the native host and pinpoint serve, all real', () => {
       .poll(() => popup.textContent('#status'), { timeout: POLL_MS })
       .toBe(`Pinpoint ${APP_VERSION} is not running`)
     const first = popup.locator('#handoffs li').first()
-    await expect.poll(() => first.getAttribute('data-state'), { timeout: POLL_MS }).toBe('refused')
+    await expect.poll(() => first.getAttribute('data-state'), { timeout: POLL_MS }).toBe('unreachable')
     expect(await first.textContent()).toContain('Kept in browser')
-    expect(await first.textContent()).toContain('Pinpoint is not running')
+    expect(await first.textContent()).toContain('Pinpoint is not running: start the app or `pinpoint serve`')
+    expect(await first.textContent()).not.toContain('refused')
     await mkdir(screenshotDir, { recursive: true })
     for (const colorScheme of ['light', 'dark'] as const) {
       await popup.emulateMedia({ colorScheme })
