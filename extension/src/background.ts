@@ -1,6 +1,7 @@
 import { api } from './api.ts'
 import { collectLinks } from './collect-links.ts'
 import { handOff } from './handoff.ts'
+import { holdWhileHandingOff } from './hold-download.ts'
 import { decideCapture, downloadUrl, suggestedName } from './rules.ts'
 import { loadRules } from './state.ts'
 
@@ -22,8 +23,6 @@ api.runtime.onStartup.addListener(createMenus)
 
 /** Hand-offs still waiting for Pinpoint's answer, by the browser's download id. */
 const pending = new Map<number, Promise<void>>()
-/** The longest a download is held for Pinpoint's answer; after that the browser may finish it. */
-const HOLD_MS = 30_000
 
 api.downloads.onCreated.addListener((item) => {
   const handling = (async () => {
@@ -49,25 +48,7 @@ api.downloads.onCreated.addListener((item) => {
   void handling.then(() => pending.delete(item.id))
 })
 
-// A download of a fast server can finish in the browser before Pinpoint has answered, leaving the file twice.
-// Chromium cannot complete a download whose file name is still being decided, so the name is held back until
-// the hand-off settled: cancelled by then if Pinpoint took it, else released to finish as it would have.
-api.downloads.onDeterminingFilename?.addListener((item, suggest) => {
-  const handling = pending.get(item.id)
-  if (!handling) return undefined
-  let released = false
-  const release = () => {
-    if (released) return
-    released = true
-    suggest()
-  }
-  const held = setTimeout(release, HOLD_MS)
-  void handling.then(() => {
-    clearTimeout(held)
-    release()
-  })
-  return true
-})
+api.downloads.onDeterminingFilename?.addListener(holdWhileHandingOff(pending))
 
 api.contextMenus.onClicked.addListener((info, tab) => {
   void (async () => {
