@@ -51,3 +51,6 @@ export type NativeReply =
   | { type: 'status'; connected: boolean; handOffs: HandOff[] }
   | { type: 'refused'; reason: string }
   | { type: 'error'; reason: string }
+
+/** An `add`'s refusal when neither the app nor `serve` holds the state folder and none may be started. */
+export const NOT_RUNNING_REASON = 'Pinpoint is not running'

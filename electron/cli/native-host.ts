@@ -3,7 +3,13 @@ import { join } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 
 import type { ControlOutput } from '../../shared/ipc.ts'
-import { HandOff, NativeRequest, type NativeAdd, type NativeReply } from '../../shared/native-messages.ts'
+import {
+  HandOff,
+  NativeRequest,
+  NOT_RUNNING_REASON,
+  type NativeAdd,
+  type NativeReply,
+} from '../../shared/native-messages.ts'
 import type { Settings } from '../../shared/settings.ts'
 import { APP_VERSION } from '../../shared/version.ts'
 import { connectControl } from './control-client.ts'
@@ -13,7 +19,7 @@ import { startFromBrowserAllowed, startServeFor } from './native-start.ts'
 
 const HANDOFFS_FILE = 'native-handoffs.json'
 const KEEP_HANDOFFS = 20
-const NOT_RUNNING = 'Pinpoint is not running'
+const NOT_RUNNING = NOT_RUNNING_REASON
 
 /** The last hand-offs, kept in the state folder: the browser starts a new host process for each message. */
 async function readHandOffs(stateDir: string): Promise<HandOff[]> {

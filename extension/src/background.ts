@@ -1,6 +1,7 @@
 import { api } from './api.ts'
 import { collectLinks } from './collect-links.ts'
 import { handOff } from './handoff.ts'
+import { holdWhileHandingOff } from './hold-download.ts'
 import { decideCapture, downloadUrl, suggestedName } from './rules.ts'
 import { loadRules } from './state.ts'
 
@@ -20,8 +21,11 @@ function createMenus(): void {
 api.runtime.onInstalled.addListener(createMenus)
 api.runtime.onStartup.addListener(createMenus)
 
+/** Hand-offs still waiting for Pinpoint's answer, by the browser's download id. */
+const pending = new Map<number, Promise<void>>()
+
 api.downloads.onCreated.addListener((item) => {
-  void (async () => {
+  const handling = (async () => {
     if (item.byExtensionId === api.runtime.id) return
     const decision = decideCapture(await loadRules(), item)
     if (!decision.capture) return
@@ -39,8 +43,12 @@ api.downloads.onCreated.addListener((item) => {
       await api.downloads.cancel(item.id).catch(() => {})
       await api.downloads.erase({ id: item.id }).catch(() => {})
     }
-  })()
+  })().catch(() => {})
+  pending.set(item.id, handling)
+  void handling.then(() => pending.delete(item.id))
 })
+
+api.downloads.onDeterminingFilename?.addListener(holdWhileHandingOff(pending))
 
 api.contextMenus.onClicked.addListener((info, tab) => {
   void (async () => {

@@ -64,6 +64,8 @@ declare namespace ext {
     }
     downloads: {
       onCreated: Event<(item: DownloadItem) => void>
+      /** Chromium only. A listener that returns true holds the download until it calls `suggest`. */
+      onDeterminingFilename?: Event<(item: DownloadItem, suggest: () => void) => boolean | undefined>
       cancel(id: number): Promise<void>
       erase(query: { id: number }): Promise<number[]>
       search(query: { id?: number }): Promise<DownloadItem[]>

@@ -1,3 +1,4 @@
+import { NOT_RUNNING_REASON } from '../../shared/native-messages.ts'
 import { api } from './api.ts'
 import type { AddMessage, HostCookie } from './messages.ts'
 import { addDownload, HostUnreachable } from './native.ts'
@@ -43,9 +44,12 @@ export async function handOff(req: HandoffRequest): Promise<Handoff> {
   let outcome: Handoff
   try {
     const reply = await addDownload(message)
+    // The host answering for a Pinpoint that is not running is no refusal: Pinpoint could not be asked.
     outcome = reply.accepted
       ? { ...base, state: 'accepted' }
-      : { ...base, state: 'refused', reason: `Pinpoint refused it: ${reply.reason}` }
+      : reply.reason === NOT_RUNNING_REASON
+        ? { ...base, state: 'unreachable', reason: `${NOT_RUNNING_REASON}: start the app or \`pinpoint serve\`` }
+        : { ...base, state: 'refused', reason: `Pinpoint refused it: ${reply.reason}` }
   } catch (e) {
     const reason = e instanceof HostUnreachable ? e.message : `Hand-off failed: ${String(e)}`
     outcome = { ...base, state: 'unreachable', reason }

@@ -1,0 +1,259 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { chromium, type BrowserContext, type Worker } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { connectControl, type ControlClient } from '../../electron/cli/control-client.ts'
+import { NATIVE_HOST_NAME } from '../../shared/extension-id.ts'
+import type { Settings } from '../../shared/settings.ts'
+import type { TransferView } from '../../shared/transfer.ts'
+import { APP_VERSION } from '../../shared/version.ts'
+import { startAuthNginx, type AuthNginx } from '../fixtures/nginx-auth.ts'
+import { makePayload, sha256 } from '../fixtures/payload.ts'
+import { BIN, runCli } from '../fixtures/run-cli.ts'
+import { startServerProcess, type ServerProcess } from '../fixtures/server-process.ts'
+import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
+import { chromiumPath, repoRoot, screenshotDir } from './harness/open-app.ts'
+
+// No doubles anywhere: the built extension in Debian's Chromium, the host manifest and launcher written by the
+// real `pinpoint integrate`, the real `pinpoint native-host` it starts, a real `pinpoint serve` child process,
+// and an nginx that serves the file only to a request carrying the session cookie its /login page set.
+/** What the functions evaluated inside the extension's service worker call there. */
+declare const chrome: {
+  storage: { local: { get(key: string): Promise<Record<string, unknown>> } }
+  downloads: {
+    search(query: object): Promise<Array<{ id: number; url: string; state: string; totalBytes: number }>>
+  }
+  action: { getBadgeText(details: object): Promise<string> }
+}
+
+const extensionDir = join(repoRoot, 'dist', 'extension', 'chromium')
+const SESSION = 's3cret'
+/** Generous: on a busy machine each hand-off starts a Node process for the host. */
+const POLL_MS = 30_000
+// Over the extension's 1 MiB capture minimum.
+const FILE = makePayload(2 * 1024 * 1024 + 333, 5150)
+
+let nginx: AuthNginx
+let dir: string
+let stateDir: string
+let serveDownloads: string
+let browserDownloads: string
+let serve: ServerProcess | undefined
+let control: ControlClient | undefined
+let context: BrowserContext
+let worker: Worker
+
+/** The serve's control socket answers a little after its HTTP port does. */
+async function connected(): Promise<ControlClient> {
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const client = await connectControl(stateDir)
+    if (client) return client
+    if (Date.now() > deadline) throw new Error(`no control socket in ${stateDir}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+const handoffs = async () =>
+  (await worker.evaluate(async () => (await chrome.storage.local.get('handoffs'))['handoffs'])) as
+    Array<{ url: string; state: string; reason?: string }> | undefined
+const fileUrl = () => `${nginx.base}/cookie/file.bin`
+/** Pinpoint's own requests: its first GET asks for `Range: bytes=0-`, which a browser's download never does. */
+const pinpointRequests = () =>
+  nginx.accessLog().filter((e) => e.request.startsWith('GET /cookie/file.bin ') && e.http_range !== '')
+
+beforeAll(async () => {
+  if (!existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error('dist/extension/chromium is missing: run `npm run build` before the e2e tests')
+  }
+  nginx = await startAuthNginx({
+    file: FILE,
+    user: 'u',
+    password: 'p',
+    realm: 'r',
+    token: 't',
+    session: SESSION,
+    bearer: 'b',
+  })
+  dir = await makeTempDir('ext-serve')
+  const home = join(dir, 'home')
+  stateDir = join(dir, 'state')
+  serveDownloads = join(dir, 'serve-downloads')
+  browserDownloads = join(dir, 'browser-downloads')
+  for (const d of [home, serveDownloads, browserDownloads]) await mkdir(d)
+
+  // `integrate` in a home of its own writes the launcher into the state folder and the manifest into
+  // ~/.config/chromium/NativeMessagingHosts, which is where Chromium looks for a user data dir of that path.
+  const integrate = await runCli(['integrate', '--browser', 'chromium'], {
+    env: { HOME: home, PINPOINT_STATE_DIR: stateDir },
+  })
+  expect(integrate.code, integrate.stderr).toBe(0)
+  const userData = join(home, '.config', 'chromium')
+  expect(existsSync(join(userData, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`))).toBe(true)
+  // The profile's own download folder, used once Playwright's download handling is switched off below.
+  await mkdir(join(userData, 'Default'), { recursive: true })
+  await writeFile(
+    join(userData, 'Default', 'Preferences'),
+    JSON.stringify({ download: { default_directory: browserDownloads, prompt_for_download: false } }),
+  )
+
+  serve = await startServerProcess({
+    name: 'pinpoint serve',
+    prepare: async (port) => ({
+      command: process.execPath,
+      args: [BIN, 'serve', '--state-dir', stateDir, '--port', String(port), '--root', serveDownloads],
+    }),
+  })
+  control = await connected()
+
+  context = await chromium.launchPersistentContext(userData, {
+    executablePath: chromiumPath,
+    headless: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+    ],
+    timeout: 30_000,
+  })
+  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
+  // Playwright names and places downloads itself, which skips the browser's file-name step the extension
+  // takes part in; "default" gives the browser back its own handling, as a user's browser has it.
+  const page = context.pages()[0] ?? (await context.newPage())
+  await (await context.newCDPSession(page)).send('Browser.setDownloadBehavior', { behavior: 'default' })
+}, 90_000)
+
+afterAll(async () => {
+  control?.close()
+  await context?.close()
+  await serve?.stop()
+  await nginx?.stop()
+  if (dir) await removeTempDir(dir)
+})
+
+describe('the extension, the native host and pinpoint serve, all real', () => {
+  it('hands a signed-in download to the running serve with its cookie, and the browser copy is cancelled', async () => {
+    // Without the session cookie nginx refuses the file, so a completed copy in Pinpoint proves the cookie went.
+    expect((await fetch(fileUrl())).status).toBe(403)
+    // Every change the browser reports for its downloads, kept in the worker for the test to read back.
+    await worker.evaluate(`globalThis.downloadDeltas = []
+      chrome.downloads.onChanged.addListener((delta) => globalThis.downloadDeltas.push(delta))`)
+
+    const page = await context.newPage()
+    await page.goto(`${nginx.base}/login`)
+    await page.click('#file')
+
+    await expect
+      .poll(async () => (await handoffs())?.[0], { timeout: POLL_MS })
+      .toMatchObject({
+        url: fileUrl(),
+        state: 'accepted',
+      })
+    // The browser's download went through interrupted (cancelled) and then off its list; nothing of it is left.
+    const deltas = () => worker.evaluate<object[]>('globalThis.downloadDeltas')
+    await expect
+      .poll(deltas, { timeout: POLL_MS })
+      .toContainEqual(expect.objectContaining({ error: expect.objectContaining({ current: 'USER_CANCELED' }) }))
+    expect(await deltas()).toContainEqual(
+      expect.objectContaining({ state: expect.objectContaining({ current: 'interrupted' }) }),
+    )
+    expect(await deltas()).not.toContainEqual(
+      expect.objectContaining({ state: expect.objectContaining({ current: 'complete' }) }),
+    )
+    await expect.poll(() => worker.evaluate(() => chrome.downloads.search({})), { timeout: POLL_MS }).toEqual([])
+    await expect.poll(() => readdir(browserDownloads), { timeout: POLL_MS }).toEqual([])
+    expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('')
+
+    const transfer = async () =>
+      (await (control as ControlClient).request<{ transfers: TransferView[] }>('transfers:list', {})).transfers.find(
+        (t) => t.url === fileUrl(),
+      )
+    await expect.poll(async () => (await transfer())?.state, { timeout: POLL_MS }).toBe('completed')
+    const saved = (await transfer())?.savedPath as string
+    expect(saved.startsWith(`${serveDownloads}/`)).toBe(true)
+    expect((await stat(saved)).size).toBe(FILE.length)
+    expect(sha256(await readFile(saved))).toBe(sha256(FILE))
+
+    // Every request Pinpoint made carried the browser's session cookie, its User-Agent and the page as Referer.
+    const requests = pinpointRequests()
+    expect(requests.length).toBeGreaterThan(0)
+    const userAgent = await page.evaluate(() => navigator.userAgent)
+    for (const r of requests) {
+      expect(r).toMatchObject({
+        status: '206',
+        http_cookie: `session=${SESSION}`,
+        http_user_agent: userAgent,
+        http_referer: `${nginx.base}/login`,
+      })
+    }
+
+    const popup = await context.newPage()
+    await popup.goto(`chrome-extension://${new URL(worker.url()).host}/popup.html`)
+    await expect
+      .poll(() => popup.textContent('#status'), { timeout: POLL_MS })
+      .toBe(`Connected · Pinpoint ${APP_VERSION}`)
+    const first = popup.locator('#handoffs li').first()
+    await expect.poll(() => first.getAttribute('data-state'), { timeout: POLL_MS }).toBe('accepted')
+    expect(await first.textContent()).toContain('Sent to Pinpoint')
+  }, 120_000)
+
+  it('with serve stopped and starting from the browser off, leaves the download to the browser and says why', async () => {
+    const settings = await (control as ControlClient).request<Settings>('settings:update', {
+      startFromBrowser: false,
+    })
+    expect(settings.startFromBrowser).toBe(false)
+    control?.close()
+    control = undefined
+    await serve?.stop()
+    serve = undefined
+    expect(await connectControl(stateDir)).toBeUndefined()
+    const before = pinpointRequests().length
+
+    const page = await context.newPage()
+    await page.goto(`${nginx.base}/login`)
+    await page.click('#file')
+
+    await expect
+      .poll(async () => (await handoffs())?.[0], { timeout: POLL_MS })
+      .toMatchObject({
+        url: fileUrl(),
+        state: 'unreachable',
+        reason: 'Pinpoint is not running: start the app or `pinpoint serve`',
+      })
+    await expect
+      .poll(() => worker.evaluate(() => chrome.downloads.search({})), { timeout: POLL_MS })
+      .toMatchObject([{ url: fileUrl(), state: 'complete', totalBytes: FILE.length }])
+    expect(await readdir(browserDownloads)).toEqual(['file.bin'])
+    expect(sha256(await readFile(join(browserDownloads, 'file.bin')))).toBe(sha256(FILE))
+    expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('!')
+    // The host asked nothing of nginx and started no serve of its own.
+    expect(pinpointRequests()).toHaveLength(before)
+    expect(await connectControl(stateDir)).toBeUndefined()
+
+    const popup = await context.newPage()
+    await popup.setViewportSize({ width: 368, height: 340 })
+    await popup.goto(`chrome-extension://${new URL(worker.url()).host}/popup.html`)
+    await expect
+      .poll(() => popup.textContent('#status'), { timeout: POLL_MS })
+      .toBe(`Pinpoint ${APP_VERSION} is not running`)
+    const first = popup.locator('#handoffs li').first()
+    await expect.poll(() => first.getAttribute('data-state'), { timeout: POLL_MS }).toBe('unreachable')
+    expect(await first.textContent()).toContain('Kept in browser')
+    expect(await first.textContent()).toContain('Pinpoint is not running: start the app or `pinpoint serve`')
+    expect(await first.textContent()).not.toContain('refused')
+    await mkdir(screenshotDir, { recursive: true })
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await popup.emulateMedia({ colorScheme })
+      await popup.screenshot({ path: join(screenshotDir, `extension-popup-serve-stopped-${colorScheme}.png`) })
+    }
+  }, 120_000)
+})
