@@ -178,7 +178,7 @@ describe('the browser extension', () => {
     ])
     const popup = await context.newPage()
     await popup.goto(`chrome-extension://${extensionId}/popup.html`)
-    await expect.poll(() => popup.textContent('#status')).toBe('Connected · Pinpoint 9.8.7')
+    await expect.poll(() => popup.textContent('#status'), { timeout: 15_000 }).toBe('Connected · Pinpoint 9.8.7')
     expect(await popup.isHidden('#connection-hint')).toBe(true)
     if (!(await popup.isChecked('#capture'))) await popup.click('#capture')
     await expect
@@ -193,7 +193,7 @@ describe('the browser extension', () => {
     expect(await download.failure()).toBe('canceled')
 
     const adds = async () => (await host.received()).filter((m) => m['type'] === 'add')
-    await expect.poll(adds).toHaveLength(1)
+    await expect.poll(adds, { timeout: 15_000 }).toHaveLength(1)
     const [add] = await adds()
     expect(add).toEqual({
       type: 'add',
@@ -211,7 +211,7 @@ describe('the browser extension', () => {
 
     await popup.reload()
     const first = popup.locator('#handoffs li').first()
-    await expect.poll(() => first.getAttribute('data-state')).toBe('accepted')
+    await expect.poll(() => first.getAttribute('data-state'), { timeout: 15_000 }).toBe('accepted')
     expect(await first.textContent()).toContain('Sent to Pinpoint')
   })
 
@@ -233,7 +233,7 @@ describe('the browser extension', () => {
     const popup = await context.newPage()
     await popup.goto(`chrome-extension://${extensionId}/popup.html`)
     const first = popup.locator('#handoffs li').first()
-    await expect.poll(() => first.getAttribute('data-state')).toBe('refused')
+    await expect.poll(() => first.getAttribute('data-state'), { timeout: 15_000 }).toBe('refused')
     expect(await first.textContent()).toContain('Pinpoint refused it: the folder is full')
     expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('!')
   })

@@ -2,7 +2,29 @@ import { describe, expect, it } from 'vitest'
 
 import { waitingOf } from '../../../electron/cli/native-refresh.ts'
 import { MAX_WAITING, NativeRequest, RefreshReply, WaitingReply } from '../../../shared/native-messages.ts'
-import { view } from '../renderer/fake-api.ts'
+import type { TransferView } from '../../../shared/transfer.ts'
+
+function view(id: number, over: Partial<TransferView>): TransferView {
+  return {
+    id,
+    url: `https://example.com/file-${id}.bin?sig=secret`,
+    name: null,
+    dir: '/downloads',
+    savedPath: null,
+    state: 'queued',
+    error: null,
+    total: 1000,
+    done: 0,
+    speed: 0,
+    eta: null,
+    position: id,
+    connection: null,
+    retry: null,
+    createdAt: 0,
+    completedAt: null,
+    ...over,
+  }
+}
 
 describe('the waiting downloads the host lists', () => {
   it('keeps paused and failed ones with a name and a size, newest first, without their URLs', () => {
