@@ -27,7 +27,7 @@ api.downloads.onCreated.addListener((item) => {
     if (item.byExtensionId === api.runtime.id) return
     const rules = await loadRules()
     // A link that can finish a download Pinpoint already holds part of is offered for that, not added anew.
-    if (rules.enabled && (await offerIfWaiting(item))) return
+    if (rules.enabled && (await offerIfWaiting(rules, item))) return
     const decision = decideCapture(rules, item)
     if (!decision.capture) return
     const url = downloadUrl(item)

@@ -1,18 +1,23 @@
 import { api } from './api.ts'
 import { HostUnreachable, refreshLink, waitingDownloads } from './native.ts'
 import { loadOffers, offerText, putOffer, updateOffer, type Offer } from './offers.ts'
-import { downloadUrl, suggestedName } from './rules.ts'
+import { downloadUrl, siteMatches, suggestedName, type CaptureRules } from './rules.ts'
 import { matchWaiting } from './waiting-match.ts'
 
 /**
  * Whether this browser download is the file of a download waiting in Pinpoint (paused or failed, same name and
  * size); if so, the popup offers its link to finish that one, and the browser's download carries on meanwhile,
- * so nothing is lost whatever the answer. Pinpoint not answering is no match: the download goes on as usual.
+ * so nothing is lost whatever the answer. Pinpoint not answering is no match: the download goes on as usual. A
+ * site on the never list is left alone here too, without even asking Pinpoint.
  */
-export async function offerIfWaiting(item: ext.DownloadItem): Promise<boolean> {
+export async function offerIfWaiting(rules: CaptureRules, item: ext.DownloadItem): Promise<boolean> {
   const name = suggestedName(item)
   const url = downloadUrl(item)
-  if (!name || !(item.totalBytes > 0) || !/^https?:/i.test(url)) return false
+  const parsed = URL.canParse(url) ? new URL(url) : undefined
+  if (!name || !(item.totalBytes > 0) || !parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    return false
+  }
+  if (rules.neverSites.some((s) => siteMatches(parsed.hostname, s))) return false
   let waiting
   try {
     waiting = await waitingDownloads()

@@ -18,6 +18,7 @@ import { chromiumPath, repoRoot, screenshotDir } from './harness/open-app.ts'
 declare const chrome: {
   storage: { local: { get(key: string): Promise<Record<string, unknown>>; clear(): Promise<void> } }
   action: { getBadgeText(details: object): Promise<string> }
+  downloads: { search(query: object): Promise<Array<{ url: string }>> }
 }
 
 const extensionDir = join(repoRoot, 'dist', 'extension', 'chromium')
@@ -153,6 +154,9 @@ describe('the extension offers a new link to a download waiting in Pinpoint', ()
     // Offered, not handed over: Pinpoint was never asked to add the file again.
     expect(await ofType(host, 'add')).toEqual([])
     expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('')
+    // Erased from the browser's list too: Pinpoint's download is the one to watch now.
+    const urls = async () => (await worker.evaluate(() => chrome.downloads.search({}))).map((d) => d.url)
+    await expect.poll(urls, { timeout: 15_000 }).not.toContain(`${origin}/big.bin`)
   })
 
   it('keeps the browser download and shows why when Pinpoint refuses the link', async () => {
@@ -225,7 +229,6 @@ describe("the popup's capture rules", () => {
     await popup.press('#never-sites', 'Tab')
     await expect.poll(rules).toMatchObject({ neverSites: ['example.org', nginx.host] })
     await browserDownload('big')
-    await expect.poll(() => ofType(host, 'waiting'), { timeout: 15_000 }).toHaveLength(3)
 
     // A site that is no host name is refused, says why, and the saved list stays as it was.
     await popup.fill('#never-sites', 'not a host!')
@@ -240,8 +243,9 @@ describe("the popup's capture rules", () => {
     await expect.poll(rules).toMatchObject({ neverSites: ['example.org'] })
     expect(await popup.isHidden('#rules-error')).toBe(true)
     await browserDownload('big')
-    // The never-capture download before this one was not handed over: only this one joins the first.
+    // The never-capture download before this one was not handed over: only this one joins the first. Nor was
+    // Pinpoint asked about waiting downloads for it: a never-capture site is left alone entirely.
     await expect.poll(() => addedUrls(host), { timeout: 15_000 }).toEqual([`${base}/big.bin`, `${base}/big.bin`])
-    expect(await ofType(host, 'waiting')).toHaveLength(4)
+    expect(await ofType(host, 'waiting')).toHaveLength(3)
   })
 })
