@@ -62,6 +62,8 @@ async function refreshThrough(client: ControlClient, msg: NativeRefresh): Promis
     url: msg.url,
   })
   if (!result.ok) return { type: 'refresh', ok: false, code: result.error.code, reason: result.error.message }
-  await client.request<Output<'transfers:resume'>>('transfers:resume', { ids: [msg.id] })
+  // The link is taken whatever happens next: should the resume not get through, the download waits, paused, with
+  // its new link, and the browser may still let its own copy go.
+  await client.request<Output<'transfers:resume'>>('transfers:resume', { ids: [msg.id] }).catch(() => null)
   return { type: 'refresh', ok: true, matchedBy: result.matchedBy }
 }
