@@ -62,7 +62,6 @@ export async function showRuleControls(): Promise<void> {
         if (failed) return
         field.input.value = field.show(saved.rules)
         hint.textContent = ruleHint(saved.rules)
-        field.input.dataset['saved'] = field.input.value
       })()
   }
 }
