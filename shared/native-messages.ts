@@ -1,5 +1,7 @@
 import { z } from 'zod'
 
+import { RefreshMatch } from './refresh.ts'
+
 /** The most a native message may be, each way: Chromium's limit for what a host sends is 1 MiB. */
 export const MAX_NATIVE_MESSAGE_BYTES = 1024 * 1024
 
@@ -27,11 +29,51 @@ const Add = z.strictObject({
   cookies: z.array(BrowserCookie).max(1024).optional(),
 })
 const Status = z.strictObject({ type: z.literal('status') })
+/** Which downloads wait in Pinpoint (paused or failed), so a browser download of the same file can finish one. */
+const Waiting = z.strictObject({ type: z.literal('waiting') })
+/** Give waiting download `id` the browser's new link for its file; Pinpoint checks it serves the same file. */
+const Refresh = z.strictObject({
+  type: z.literal('refresh'),
+  id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  url: z.string().min(1).max(8192),
+})
 
 /** What the extension may send the host; anything else is refused with a reason. */
-export const NativeRequest = z.discriminatedUnion('type', [Hello, Add, Status])
+export const NativeRequest = z.discriminatedUnion('type', [Hello, Add, Status, Waiting, Refresh])
 export type NativeRequest = z.output<typeof NativeRequest>
 export type NativeAdd = z.output<typeof Add>
+export type NativeRefresh = z.output<typeof Refresh>
+
+/** The most waiting downloads one `waiting` reply lists, well inside a native message's size limit. */
+export const MAX_WAITING = 200
+
+/**
+ * A download waiting in Pinpoint, as the extension may know it: its name and size to match a browser download
+ * against, and its progress for the offer. Never its URL: a signed link's secret lives in the query.
+ */
+export const WaitingTransfer = z.strictObject({
+  id: z.number().int().min(1),
+  name: z.string().min(1).max(1024),
+  total: z.number().int().positive(),
+  done: z.number().int().nonnegative(),
+  state: z.enum(['paused', 'failed']),
+})
+export type WaitingTransfer = z.output<typeof WaitingTransfer>
+
+/** The answer to `waiting`; `connected` false (and nothing listed) when no Pinpoint holds the state folder. */
+export const WaitingReply = z.strictObject({
+  type: z.literal('waiting'),
+  connected: z.boolean(),
+  transfers: z.array(WaitingTransfer).max(MAX_WAITING),
+})
+export type WaitingReply = z.output<typeof WaitingReply>
+
+/** The answer to `refresh`: how the link was found to serve the same file, or the error code and why not. */
+export const RefreshReply = z.discriminatedUnion('ok', [
+  z.strictObject({ type: z.literal('refresh'), ok: z.literal(true), matchedBy: RefreshMatch }),
+  z.strictObject({ type: z.literal('refresh'), ok: z.literal(false), code: z.string().max(64), reason: z.string() }),
+])
+export type RefreshReply = z.output<typeof RefreshReply>
 
 /** One hand-off the host made, newest last, for `status`. */
 export const HandOff = z.strictObject({
@@ -51,6 +93,8 @@ export type NativeReply =
   | { type: 'status'; connected: boolean; handOffs: HandOff[] }
   | { type: 'refused'; reason: string }
   | { type: 'error'; reason: string }
+  | WaitingReply
+  | RefreshReply
 
 /** An `add`'s refusal when neither the app nor `serve` holds the state folder and none may be started. */
 export const NOT_RUNNING_REASON = 'Pinpoint is not running'

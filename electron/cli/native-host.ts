@@ -14,6 +14,7 @@ import type { Settings } from '../../shared/settings.ts'
 import { APP_VERSION } from '../../shared/version.ts'
 import { connectControl } from './control-client.ts'
 import { controlAddFor } from './native-add.ts'
+import { refreshIn, waitingIn } from './native-refresh.ts'
 import { createNativeDecoder, encodeNativeMessage } from './native-framing.ts'
 import { startFromBrowserAllowed, startServeFor } from './native-start.ts'
 
@@ -72,7 +73,7 @@ async function answer(stateDir: string, value: unknown): Promise<NativeReply> {
   const parsed = NativeRequest.safeParse(value)
   if (!parsed.success) {
     const type = (value as { type?: unknown } | null)?.type
-    const known = type === 'hello' || type === 'add' || type === 'status'
+    const known = type === 'hello' || type === 'add' || type === 'status' || type === 'waiting' || type === 'refresh'
     return {
       type: 'refused',
       reason: known
@@ -84,6 +85,8 @@ async function answer(stateDir: string, value: unknown): Promise<NativeReply> {
   if (msg.type === 'hello') return { type: 'hello', version: APP_VERSION, connected: await isRunning(stateDir) }
   if (msg.type === 'status')
     return { type: 'status', connected: await isRunning(stateDir), handOffs: await readHandOffs(stateDir) }
+  if (msg.type === 'waiting') return waitingIn(stateDir)
+  if (msg.type === 'refresh') return refreshIn(stateDir, msg)
   const reply = await handOver(stateDir, msg)
   if (reply.type === 'add')
     await recordHandOff(stateDir, {

@@ -2,6 +2,8 @@ import { api } from './api.ts'
 import { collectLinks } from './collect-links.ts'
 import { handOff } from './handoff.ts'
 import { holdWhileHandingOff } from './hold-download.ts'
+import { acceptOffer, offerIfWaiting } from './offer-flow.ts'
+import { AcceptOffer } from './offers.ts'
 import { decideCapture, downloadUrl, suggestedName } from './rules.ts'
 import { loadRules } from './state.ts'
 
@@ -27,7 +29,10 @@ const pending = new Map<number, Promise<void>>()
 api.downloads.onCreated.addListener((item) => {
   const handling = (async () => {
     if (item.byExtensionId === api.runtime.id) return
-    const decision = decideCapture(await loadRules(), item)
+    const rules = await loadRules()
+    // A link that can finish a download Pinpoint already holds part of is offered for that, not added anew.
+    if (rules.enabled && (await offerIfWaiting(rules, item))) return
+    const decision = decideCapture(rules, item)
     if (!decision.capture) return
     const url = downloadUrl(item)
     const name = suggestedName(item)
@@ -66,4 +71,14 @@ api.contextMenus.onClicked.addListener((info, tab) => {
     const links = [...new Set(results.flatMap((r) => r.result ?? []))]
     for (const url of links) await handOff({ url, ...(info.pageUrl ? { referrer: info.pageUrl } : {}) })
   })()
+})
+
+api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+  const parsed = AcceptOffer.safeParse(message)
+  if (!parsed.success) return false
+  void acceptOffer(parsed.data.downloadId).then(
+    () => sendResponse({ done: true }),
+    (e: unknown) => sendResponse({ error: String(e) }),
+  )
+  return true
 })

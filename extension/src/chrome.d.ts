@@ -61,6 +61,9 @@ declare namespace ext {
       onInstalled: Event<() => void>
       onStartup: Event<() => void>
       lastError?: { message?: string }
+      sendMessage(message: object): Promise<unknown>
+      /** Return true to answer later through `sendResponse`. */
+      onMessage: Event<(message: unknown, sender: unknown, sendResponse: (response?: unknown) => void) => boolean>
     }
     downloads: {
       onCreated: Event<(item: DownloadItem) => void>

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 
+export { RefreshReply, WaitingReply, type WaitingTransfer } from '../../shared/native-messages.ts'
+
 /** The native messaging host's registered name; the host manifest carries the same. */
 export const HOST_NAME = 'org.pinpoint.native'
 
@@ -29,7 +31,19 @@ export interface AddMessage {
   cookies?: HostCookie[]
 }
 
-export type HostMessage = HelloMessage | AddMessage
+/** Which downloads wait in Pinpoint, paused or failed, for a browser download to finish. */
+export interface WaitingMessage {
+  type: 'waiting'
+}
+
+/** The browser's link for waiting download `id`; Pinpoint takes it only when it serves the same file. */
+export interface RefreshMessage {
+  type: 'refresh'
+  id: number
+  url: string
+}
+
+export type HostMessage = HelloMessage | AddMessage | WaitingMessage | RefreshMessage
 
 export const HelloReply = z.object({ version: z.string(), connected: z.boolean() })
 export type HelloReply = z.infer<typeof HelloReply>

@@ -1,5 +1,13 @@
 import { api } from './api.ts'
-import { AddReply, HelloReply, HOST_NAME, type AddMessage } from './messages.ts'
+import {
+  AddReply,
+  HelloReply,
+  HOST_NAME,
+  RefreshReply,
+  WaitingReply,
+  type AddMessage,
+  type RefreshMessage,
+} from './messages.ts'
 
 /** Why a message to the host failed, worded for the popup: the host missing, crashing or answering nonsense. */
 export class HostUnreachable extends Error {}
@@ -22,5 +30,17 @@ export async function hello(): Promise<HelloReply> {
 export async function addDownload(message: AddMessage): Promise<AddReply> {
   const parsed = AddReply.safeParse(await send(message))
   if (!parsed.success) throw new HostUnreachable('Pinpoint answered with an unexpected reply')
+  return parsed.data
+}
+
+export async function waitingDownloads(): Promise<WaitingReply> {
+  const parsed = WaitingReply.safeParse(await send({ type: 'waiting' }))
+  if (!parsed.success) throw new HostUnreachable('Pinpoint answered waiting with an unexpected reply')
+  return parsed.data
+}
+
+export async function refreshLink(message: RefreshMessage): Promise<RefreshReply> {
+  const parsed = RefreshReply.safeParse(await send(message))
+  if (!parsed.success) throw new HostUnreachable('Pinpoint answered refresh with an unexpected reply')
   return parsed.data
 }

@@ -1,6 +1,7 @@
 import { api } from './api.ts'
 import { hello } from './native.ts'
-import { formatSize } from './rules.ts'
+import { showOffers } from './popup-offers.ts'
+import { showRuleControls } from './popup-rules.ts'
 import { loadHandoffs, loadRules, saveRules, type Handoff } from './state.ts'
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
@@ -33,7 +34,7 @@ async function showRules(): Promise<void> {
   const box = byId<HTMLInputElement>('capture')
   box.checked = rules.enabled
   box.onchange = () => void saveRules({ enabled: box.checked })
-  byId('rules-hint').textContent = `Files of ${formatSize(rules.minSize)} or more; never blob: or data: downloads.`
+  await showRuleControls()
 }
 
 async function showHandoffs(): Promise<void> {
@@ -64,8 +65,11 @@ async function showHandoffs(): Promise<void> {
 }
 
 api.storage.onChanged.addListener((_changes, area) => {
-  if (area === 'local') void showHandoffs()
+  if (area !== 'local') return
+  void showHandoffs()
+  void showOffers()
 })
 void showConnection()
 void showRules()
 void showHandoffs()
+void showOffers()

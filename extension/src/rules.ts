@@ -1,5 +1,7 @@
 /** What the extension hands to Pinpoint: a plain function of the user's rules and one browser download. */
 
+import { z } from 'zod'
+
 export const MIB = 1024 * 1024
 
 export interface CaptureRules {
@@ -20,6 +22,56 @@ export const DEFAULT_RULES: CaptureRules = {
   fileTypes: [],
   alwaysSites: [],
   neverSites: [],
+}
+
+/** The most entries one list of the rules holds: more than anyone types, few enough to check per download. */
+export const MAX_RULE_ENTRIES = 200
+/** The largest minimum size the popup takes: 1 TiB. */
+export const MAX_MIN_SIZE = 1024 * 1024 * MIB
+
+/** A host name, an IP address (IPv6 in brackets, as URL.hostname gives it), or `*.` and a domain. */
+const Site = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\*\.)?[a-z0-9_.-]{1,253}$|^\[[0-9a-f:.]{2,45}\]$/, { error: 'expected a host name or an IP address' })
+/** A file name extension, with or without its dot. */
+const FileType = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^\.?[a-z0-9][a-z0-9_+-]{0,15}$/, { error: 'expected a file extension such as iso or .zip' })
+  .transform((t) => t.replace(/^\./, ''))
+
+/**
+ * The rules as they are stored and edited: what the popup saves and what every download is decided by goes
+ * through this one schema, so a value the popup refuses can never reach the decision either.
+ */
+export const CaptureRulesSchema = z.strictObject({
+  enabled: z.boolean(),
+  minSize: z.number().int().nonnegative().max(MAX_MIN_SIZE),
+  fileTypes: z.array(FileType).max(MAX_RULE_ENTRIES),
+  alwaysSites: z.array(Site).max(MAX_RULE_ENTRIES),
+  neverSites: z.array(Site).max(MAX_RULE_ENTRIES),
+}) satisfies z.ZodType<CaptureRules, unknown>
+
+/**
+ * Stored rules read field by field: a field that is missing or does not pass the schema (an older or damaged
+ * entry) falls back to its default, and the others are kept.
+ */
+export function parseRules(stored: unknown): CaptureRules {
+  const raw = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {}
+  const field = <K extends keyof CaptureRules>(key: K): CaptureRules[K] => {
+    const parsed = CaptureRulesSchema.shape[key].safeParse(raw[key])
+    return parsed.success ? (parsed.data as CaptureRules[K]) : DEFAULT_RULES[key]
+  }
+  return {
+    enabled: field('enabled'),
+    minSize: field('minSize'),
+    fileTypes: field('fileTypes'),
+    alwaysSites: field('alwaysSites'),
+    neverSites: field('neverSites'),
+  }
 }
 
 /** The fields of a `chrome.downloads.DownloadItem` the decision reads. */

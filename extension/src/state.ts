@@ -1,5 +1,5 @@
 import { api } from './api.ts'
-import { DEFAULT_RULES, type CaptureRules } from './rules.ts'
+import { CaptureRulesSchema, parseRules, type CaptureRules } from './rules.ts'
 
 /** How one hand-off ended: Pinpoint took it, refused it, or could not be asked (the browser kept it). */
 export type HandoffState = 'accepted' | 'refused' | 'unreachable'
@@ -18,12 +18,20 @@ const HANDOFFS = 'handoffs'
 const RULES = 'rules'
 
 export async function loadRules(): Promise<CaptureRules> {
-  const stored = (await api.storage.local.get(RULES))[RULES]
-  return { ...DEFAULT_RULES, ...(typeof stored === 'object' && stored !== null ? stored : {}) }
+  return parseRules((await api.storage.local.get(RULES))[RULES])
 }
 
-export async function saveRules(patch: Partial<CaptureRules>): Promise<void> {
-  await api.storage.local.set({ [RULES]: { ...(await loadRules()), ...patch } })
+/** Saves the rules with `patch` applied when they pass the schema; otherwise nothing changes and the reason is said. */
+export async function saveRules(
+  patch: Partial<Record<keyof CaptureRules, unknown>>,
+): Promise<{ ok: true; rules: CaptureRules } | { ok: false; reason: string }> {
+  const parsed = CaptureRulesSchema.safeParse({ ...(await loadRules()), ...patch })
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    return { ok: false, reason: issue?.message ?? 'not valid' }
+  }
+  await api.storage.local.set({ [RULES]: parsed.data })
+  return { ok: true, rules: parsed.data }
 }
 
 export async function loadHandoffs(): Promise<Handoff[]> {
