@@ -85,10 +85,10 @@ describe('pinpoint native-host: waiting downloads and their new links', () => {
     const added = await c.add([nginx.sign('big.bin')])
     const id = added.added[0]?.id
     if (id === undefined) throw new Error(`nothing added: ${JSON.stringify(added.rejected)}`)
-    await waitFor(() => c.store.segments.durableBytes(id) >= 1024 * 1024, 30_000)
+    await waitFor(() => c.store.segments.durableBytes(id) >= 1024 * 1024, 60_000)
     // The signed link stops working: the running response is cut, the next request gets 403.
     await nginx.rotate()
-    await waitFor(() => c.store.transfers.get(id)?.state === 'failed', 30_000)
+    await waitFor(() => c.store.transfers.get(id)?.state === 'failed', 90_000)
     const durable = c.store.segments.durableBytes(id)
     expect(durable).toBeLessThan(SIZE)
 
@@ -122,5 +122,5 @@ describe('pinpoint native-host: waiting downloads and their new links', () => {
     expect((await host(state, { type: 'waiting' })).replies).toEqual([
       { type: 'waiting', connected: true, transfers: [] },
     ])
-  }, 120_000)
+  }, 240_000)
 })
