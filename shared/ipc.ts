@@ -15,7 +15,7 @@ import { TransferView } from './transfer.ts'
 import { SignatureRequest } from './signature.ts'
 import { profileRequests } from './profile-ipc.ts'
 import { BackgroundStatus, Priority } from './priority.ts'
-import { RefreshResult } from './refresh.ts'
+import { RefreshFrom, RefreshResult } from './refresh.ts'
 
 /**
  * The one IPC contract between the renderer and main: every channel, with the schema of what goes in and out.
@@ -299,7 +299,10 @@ export const requests = {
    * Give a paused or failed download a new URL for the same file (its signed link expired): kept only when the new
    * URL serves the same size and validator, or the same bytes where ours are; the download keeps its progress.
    */
-  'transfers:refreshUrl': { input: z.strictObject({ id: Id, url: HttpUrl }), output: RefreshResult },
+  'transfers:refreshUrl': {
+    input: z.strictObject({ id: Id, url: HttpUrl, from: RefreshFrom.optional() }),
+    output: RefreshResult,
+  },
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */

@@ -36,6 +36,9 @@ const Refresh = z.strictObject({
   type: z.literal('refresh'),
   id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   url: z.string().min(1).max(8192),
+  /** The page the new link came from, and the browser's cookies for it: the download goes on with them. */
+  referrer: z.string().max(8192).optional(),
+  cookies: z.array(BrowserCookie).max(1024).optional(),
 })
 
 /** What the extension may send the host; anything else is refused with a reason. */

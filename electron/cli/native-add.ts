@@ -56,19 +56,22 @@ export function controlAddFor(
     input.name = name
   }
   const headers: Array<{ name: string; value: string }> = []
-  if (msg.referrer) {
-    const ref = URL.canParse(msg.referrer) ? new URL(msg.referrer) : undefined
-    if (ref && (ref.protocol === 'http:' || ref.protocol === 'https:')) {
-      // The fragment and any userinfo are the page's own; a browser never sends them in Referer.
-      ref.hash = ''
-      ref.username = ''
-      ref.password = ''
-      headers.push({ name: 'referer', value: ref.href })
-    }
-  }
+  const referrer = browserReferrer(msg.referrer)
+  if (referrer) headers.push({ name: 'referer', value: referrer })
   if (msg.userAgent && !HEADER_UNSAFE.test(msg.userAgent)) headers.push({ name: 'user-agent', value: msg.userAgent })
   if (headers.length > 0) input.profile = { rules: [], headers }
   const cookies = cookiesForUrl(url, msg.cookies ?? [])
   if (cookies.length > 0) input.secrets = { cookies }
   return { ok: true, input }
+}
+
+/** The page a download came from, as a browser would send it in Referer; undefined for anything not http(s). */
+export function browserReferrer(text: string | undefined): string | undefined {
+  const ref = text && URL.canParse(text) ? new URL(text) : undefined
+  if (!ref || (ref.protocol !== 'http:' && ref.protocol !== 'https:')) return undefined
+  // The fragment and any userinfo are the page's own; a browser never sends them in Referer.
+  ref.hash = ''
+  ref.username = ''
+  ref.password = ''
+  return ref.href
 }

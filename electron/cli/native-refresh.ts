@@ -8,6 +8,7 @@ import {
 } from '../../shared/native-messages.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import { connectControl, type ControlClient } from './control-client.ts'
+import { browserReferrer, cookiesForUrl } from './native-add.ts'
 
 /**
  * The downloads a browser download could finish: paused or failed, with a known name and size (nothing else can
@@ -57,9 +58,14 @@ export async function refreshIn(stateDir: string, msg: NativeRefresh): Promise<R
 }
 
 async function refreshThrough(client: ControlClient, msg: NativeRefresh): Promise<RefreshReply> {
+  const referrer = browserReferrer(msg.referrer)
+  // Only the cookies the browser itself would send to the new link's host; they go to that origin alone.
+  const cookies = URL.canParse(msg.url) ? cookiesForUrl(new URL(msg.url), msg.cookies ?? []) : []
+  const from = { ...(referrer ? { referrer } : {}), ...(cookies.length > 0 ? { cookies } : {}) }
   const result = await client.request<Output<'transfers:refreshUrl'>>('transfers:refreshUrl', {
     id: msg.id,
     url: msg.url,
+    ...(Object.keys(from).length > 0 ? { from } : {}),
   })
   if (!result.ok) return { type: 'refresh', ok: false, code: result.error.code, reason: result.error.message }
   // The link is taken whatever happens next: should the resume not get through, the download waits, paused, with

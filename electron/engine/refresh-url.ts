@@ -4,8 +4,8 @@ import { open } from 'node:fs/promises'
 import type { FailureInfo } from '../../shared/errors.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
-import { parseProfile } from '../../shared/profile.ts'
-import { loggableUrl, type RefreshMatch, type RefreshResult } from '../../shared/refresh.ts'
+import { parseProfile, serializeProfile, type ConnectionProfile } from '../../shared/profile.ts'
+import { loggableUrl, type RefreshFrom, type RefreshMatch, type RefreshResult } from '../../shared/refresh.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
 import { profiledTransport } from '../transport/profiled-transport.ts'
 import { checkContentRange, parseContentRange } from './content-range.ts'
@@ -45,7 +45,12 @@ interface Span {
  * It must also offer a strong validator, which the resume sends as If-Range; without one the download could
  * not continue from where it is. Refused, nothing on disk or in the store changes.
  */
-export async function refreshUrl(deps: RefreshDeps, id: number, text: string): Promise<RefreshResult> {
+export async function refreshUrl(
+  deps: RefreshDeps,
+  id: number,
+  text: string,
+  from?: RefreshFrom,
+): Promise<RefreshResult> {
   const { env } = deps
   const check = checkDownloadUrl(text)
   if (!check.ok) return refused('BAD_URL', `${text.slice(0, 200)}: ${check.reason}`)
@@ -69,7 +74,7 @@ export async function refreshUrl(deps: RefreshDeps, id: number, text: string): P
   const committed = committedSpans(env, id)
   let verdict: { matchedBy: RefreshMatch; strong: StrongValidators } | FailureInfo
   try {
-    verdict = await judge(env, row, url, committed)
+    verdict = await judge(env, row, url, committed, from)
   } catch (err) {
     if (!isPinpointError(err)) throw err
     return refused(err.code, `the new URL could not be checked: ${err.message}`)
@@ -85,14 +90,22 @@ export async function refreshUrl(deps: RefreshDeps, id: number, text: string): P
       (sameFileAs(now, row) ? undefined : `transfer ${id} changed while the link was checked: try again`))
   if (changed) return refused('BAD_INPUT', changed)
   const was = new URL(row.url)
-  env.store.transfers.update(id, {
-    url: url.href,
-    finalUrl: null,
-    etag: verdict.strong.etag,
-    lastModified: verdict.strong.lastModified,
-    errorCode: null,
-    errorMessage: null,
-    state: 'paused',
+  const { strong } = verdict
+  env.store.transaction(() => {
+    env.store.transfers.update(id, {
+      url: url.href,
+      finalUrl: null,
+      etag: strong.etag,
+      lastModified: strong.lastModified,
+      errorCode: null,
+      errorMessage: null,
+      state: 'paused',
+      ...(from?.referrer
+        ? { connection: serializeProfile(withReferrer(parseProfile(row.connection), from.referrer)) }
+        : {}),
+    })
+    // The browser's session that found the link is the one the rest of the download goes on with.
+    if (from?.cookies?.length) env.store.secrets.putAll(id, { ...env.store.secrets.getAll(id), cookies: from.cookies })
   })
   env.store.events.add(
     id,
@@ -153,10 +166,18 @@ async function judge(
   row: TransferRow,
   url: URL,
   committed: readonly Span[],
+  from: RefreshFrom | undefined,
 ): Promise<{ matchedBy: RefreshMatch; strong: StrongValidators } | FailureInfo> {
-  const transport = profiledTransport(env.transport, parseProfile(row.connection), undefined)
-  const extras = requestExtras(url.origin, parseProfile(row.connection), env.store.secrets.getAll(row.id), (u) =>
-    hostRuleSecrets(env.store, u),
+  const profile = parseProfile(row.connection)
+  const transport = profiledTransport(env.transport, profile, undefined)
+  // The link is checked as it would then be downloaded: with the browser's page and cookies when it sent them.
+  const stored = env.store.secrets.getAll(row.id)
+  const secrets = from?.cookies?.length ? { ...stored, cookies: from.cookies } : stored
+  const extras = requestExtras(
+    url.origin,
+    from?.referrer ? withReferrer(profile, from.referrer) : profile,
+    secrets,
+    (u) => hostRuleSecrets(env.store, u),
   )
   const shown = loggableUrl(url)
   const spans = probeSpans(committed)
@@ -185,6 +206,12 @@ async function judge(
     }
   }
   return { matchedBy: 'ranges', strong: probe.strong }
+}
+
+/** The profile with `referrer` as its Referer header, in place of any it had. */
+function withReferrer(profile: ConnectionProfile | undefined, referrer: string): ConnectionProfile {
+  const headers = (profile?.headers ?? []).filter((h) => h.name.toLowerCase() !== 'referer')
+  return { ...(profile ?? { rules: [] }), headers: [...headers, { name: 'referer', value: referrer }] }
 }
 
 function sameValidator(row: TransferRow, strong: StrongValidators): boolean {

@@ -183,7 +183,7 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
       return credentialState(next) ?? null
     },
 
-    'transfers:refreshUrl': ({ id, url }) => queue.refreshUrl(id, url),
+    'transfers:refreshUrl': ({ id, url, from }) => queue.refreshUrl(id, url, from),
   }
 }
 

@@ -9,7 +9,7 @@ import { splitCredentials } from '../../shared/url-credentials.ts'
 import { isEmptySecrets, type TransferSecrets } from '../../shared/transfer-secrets.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
 import { refreshUrl } from '../engine/refresh-url.ts'
-import type { RefreshResult } from '../../shared/refresh.ts'
+import type { RefreshFrom, RefreshResult } from '../../shared/refresh.ts'
 import { ChangeFeed, type Changes } from './change-feed.ts'
 import { reportingTransport, summarize, timeFirstByte } from './connection-summary.ts'
 import { removeTransferFiles } from './remove-files.ts'
@@ -197,8 +197,9 @@ export class Queue {
   }
 
   /** Give a paused or failed transfer a new URL for the same file, keeping its progress (see refresh-url.ts). */
-  refreshUrl(id: number, url: string): Promise<RefreshResult> {
-    return refreshUrl({ env: this.#env, isActive: (i) => this.#active.has(i), touch: (i) => this.#touch(i) }, id, url)
+  refreshUrl(id: number, url: string, from?: RefreshFrom): Promise<RefreshResult> {
+    const deps = { env: this.#env, isActive: (i: number) => this.#active.has(i), touch: (i: number) => this.#touch(i) }
+    return refreshUrl(deps, id, url, from)
   }
 
   resume(ids: number[]): void {

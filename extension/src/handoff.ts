@@ -16,7 +16,7 @@ export interface HandoffRequest {
  * The cookies the browser itself would send to `url`: getAll({url}) applies domain, path and Secure matching, so
  * a cookie of another origin never travels with this download.
  */
-async function cookiesFor(url: string): Promise<HostCookie[]> {
+export async function cookiesFor(url: string): Promise<HostCookie[]> {
   const cookies = await api.cookies.getAll({ url }).catch(() => [])
   return cookies.map((c) => ({
     name: c.name,

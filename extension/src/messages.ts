@@ -41,6 +41,8 @@ export interface RefreshMessage {
   type: 'refresh'
   id: number
   url: string
+  referrer?: string
+  cookies?: HostCookie[]
 }
 
 export type HostMessage = HelloMessage | AddMessage | WaitingMessage | RefreshMessage

@@ -1,4 +1,5 @@
 import { api } from './api.ts'
+import { cookiesFor } from './handoff.ts'
 import { HostUnreachable, refreshLink, waitingDownloads } from './native.ts'
 import { loadOffers, offerText, putOffer, updateOffer, type Offer } from './offers.ts'
 import { downloadUrl, siteMatches, suggestedName, type CaptureRules } from './rules.ts'
@@ -30,6 +31,7 @@ export async function offerIfWaiting(rules: CaptureRules, item: ext.DownloadItem
     at: Date.now(),
     downloadId: item.id,
     url,
+    ...(item.referrer ? { referrer: item.referrer } : {}),
     transferId: match.id,
     name: match.name,
     total: match.total,
@@ -52,7 +54,15 @@ export async function acceptOffer(downloadId: number): Promise<void> {
   await updateOffer(downloadId, { state: 'working' })
   let patch: Partial<Offer>
   try {
-    const reply = await refreshLink({ type: 'refresh', id: offer.transferId, url: offer.url })
+    // The browser's session for the new link goes with it: the server may want a fresher cookie than the one the
+    // download was added with.
+    const reply = await refreshLink({
+      type: 'refresh',
+      id: offer.transferId,
+      url: offer.url,
+      ...(offer.referrer ? { referrer: offer.referrer } : {}),
+      cookies: await cookiesFor(offer.url),
+    })
     patch = reply.ok ? { state: 'taken' } : { state: 'refused', reason: `Pinpoint refused the link: ${reply.reason}` }
   } catch (e) {
     patch = { state: 'refused', reason: e instanceof HostUnreachable ? e.message : `Refresh failed: ${String(e)}` }

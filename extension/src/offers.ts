@@ -15,6 +15,8 @@ export interface Offer {
   /** The browser's download, kept running until Pinpoint takes its link. */
   downloadId: number
   url: string
+  /** The page the browser's download came from, sent with the link so Pinpoint goes on from the same page. */
+  referrer?: string
   transferId: number
   /** The waiting download's own name, size and progress, as Pinpoint listed them. */
   name: string

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { startFaultServer } from '../../fixtures/fault-server.ts'
+import { startAuthNginx } from '../../fixtures/nginx-auth.ts'
 import { startSignedNginx, type SignedNginx } from '../../fixtures/nginx-signed.ts'
 import { waitFor } from '../../fixtures/wait-for.ts'
 import { makeIpcHarness, type IpcHarness } from './ipc-harness.ts'
@@ -146,4 +147,65 @@ describe('transfers:refreshUrl', () => {
     ])
     for (const m of refreshed) expect(m).not.toMatch(/md5=|expires=/)
   }, 60_000)
+})
+
+describe('transfers:refreshUrl with the browser that found the link', () => {
+  it("checks the link with the browser's cookies and page, and the download goes on with them once taken", async () => {
+    const file = randomBytes(300 * 1024)
+    const auth = await startAuthNginx({
+      file,
+      user: 'u',
+      password: 'p',
+      realm: 'r',
+      token: 't',
+      session: 'fresh-session',
+      bearer: 'b',
+    })
+    try {
+      h = await makeIpcHarness()
+      const harness = h
+      const url = `${auth.base}/cookie/file.bin`
+      const { added } = await harness.api.invoke('transfers:add', { urls: [url], options: { startPaused: true } })
+      const id = added[0]?.id ?? 0
+      const cookie = (value: string) => ({
+        name: 'session',
+        value,
+        domain: '127.0.0.1',
+        subdomains: false,
+        path: '/',
+        secure: false,
+      })
+      // Without the browser's session the server refuses the link, and nothing changes.
+      const stale = await harness.api.invoke('transfers:refreshUrl', {
+        id,
+        url,
+        from: { cookies: [cookie('stale')] },
+      })
+      expect(stale.ok).toBe(false)
+      expect(harness.store.secrets.getAll(id)).toBeUndefined()
+
+      const page = `${auth.base}/login`
+      const taken = await harness.api.invoke('transfers:refreshUrl', {
+        id,
+        url,
+        from: { referrer: page, cookies: [cookie('fresh-session')] },
+      })
+      expect(taken).toEqual({ ok: true, matchedBy: 'nothing-on-disk' })
+      expect(harness.store.secrets.getAll(id)?.cookies).toEqual([cookie('fresh-session')])
+
+      const mark = auth.accessLog().length
+      await harness.api.invoke('transfers:resume', { ids: [id] })
+      await waitFor(() => harness.store.transfers.get(id)?.state === 'completed', 30_000)
+      const row = harness.store.transfers.get(id)
+      expect((await readFile(row?.savedPath ?? '')).equals(file)).toBe(true)
+      const sent = auth.accessLog().slice(mark)
+      expect(sent.length).toBeGreaterThan(0)
+      for (const r of sent) {
+        expect(r.http_cookie).toBe('session=fresh-session')
+        expect(r.http_referer).toBe(page)
+      }
+    } finally {
+      await auth.stop()
+    }
+  })
 })
