@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import { GOOGLE_LOG_LIST_KEY, GOOGLE_LOG_LIST_URL } from '../transport/ct/google-log-list-key.ts'
 import { LogListError, logListSignatureValid, parseLogList } from '../transport/ct/log-list.ts'
 import { installLogList, logListPaths } from '../transport/ct/log-list-store.ts'
@@ -51,7 +52,7 @@ export async function ctUpdateCommand(flags: CtUpdateFlags, io: CliIo): Promise<
     throw new PinpointError('BAD_INPUT', (err as Error).message)
   }
   if (!ok) {
-    throw new PinpointError('CT_LOG_LIST_INVALID', `the log list at ${url.href} does not match its signature`)
+    throw new PinpointError('CT_LOG_LIST_INVALID', `the log list at ${redactUrl(url)} does not match its signature`)
   }
   let list
   try {
@@ -61,7 +62,7 @@ export async function ctUpdateCommand(flags: CtUpdateFlags, io: CliIo): Promise<
     throw err
   }
   const stateDir = stateDirOf(flags, io)
-  installLogList(stateDir, json, sig, { url: url.href, at: new Date() })
+  installLogList(stateDir, json, sig, { url: redactUrl(url), at: new Date() })
   const summary = {
     version: list.version ?? null,
     date: list.timestamp.toISOString(),
@@ -88,9 +89,9 @@ async function readKey(path: string): Promise<string> {
 /** A GET whose 200 body must fit in `max` bytes; a larger one is cut off as it arrives, never buffered whole. */
 async function fetchSmall(transport: Transport, url: URL, max: number): Promise<Buffer> {
   const res = await httpRequest(transport, { url, idleTimeoutMs: 30_000 })
-  const tooLarge = () => new PinpointError('HTTP_STATUS', `${url.href}: more than ${max} bytes, not a log list`)
+  const tooLarge = () => new PinpointError('HTTP_STATUS', `${redactUrl(url)}: more than ${max} bytes, not a log list`)
   try {
-    if (res.status !== 200) throw new PinpointError('HTTP_STATUS', `${url.href}: HTTP ${res.status}`)
+    if (res.status !== 200) throw new PinpointError('HTTP_STATUS', `${redactUrl(url)}: HTTP ${res.status}`)
     if (Number(res.headers['content-length'] ?? 0) > max) throw tooLarge()
     return await new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = []

@@ -1,4 +1,5 @@
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import type { Transport } from '../transport/transport.ts'
 import { getFollowing } from './follow-redirects.ts'
 
@@ -20,7 +21,7 @@ export async function fetchSmall(
   try {
     if (opts.missingOk && (res.status === 404 || res.status === 410)) return undefined
     if (res.status !== 200) {
-      throw new PinpointError('HTTP_STATUS', `${url.href}: HTTP ${res.status}`, { host: url.hostname })
+      throw new PinpointError('HTTP_STATUS', `${redactUrl(url)}: HTTP ${res.status}`, { host: url.hostname })
     }
     const length = Number(res.headers['content-length'] ?? NaN)
     if (length > opts.maxBytes) throw tooLarge(url, opts.maxBytes)
@@ -49,5 +50,8 @@ export async function fetchSmall(
 }
 
 function tooLarge(url: URL, max: number): PinpointError {
-  return new PinpointError('SIGNATURE_INVALID', `${url.href} is larger than ${max} bytes: not a signature or sums file`)
+  return new PinpointError(
+    'SIGNATURE_INVALID',
+    `${redactUrl(url)} is larger than ${max} bytes: not a signature or sums file`,
+  )
 }

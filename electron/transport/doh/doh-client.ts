@@ -1,6 +1,7 @@
 import http2, { constants as h2 } from 'node:http2'
 
 import { isPinpointError, PinpointError } from '../../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../../shared/redact-url.ts'
 import { httpRequest } from '../http-request.ts'
 import type { Transport } from '../transport.ts'
 import { decodeAnswer, encodeQuery, type AddressType, type DnsAnswer } from './dns-message.ts'
@@ -49,7 +50,8 @@ export function createDohClient(opts: DohClientOptions): DohClient {
   if (opts.url.protocol !== 'https:') {
     throw new PinpointError('BAD_URL', `a DoH URL must be https: (got ${opts.url.protocol.replace(/:$/, '')})`)
   }
-  const server = opts.url.href
+  // What messages and connection records show of the endpoint: a DoH URL may carry an account token.
+  const server = redactUrl(opts.url)
   const method = opts.method ?? 'GET'
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
   let session: Promise<http2.ClientHttp2Session | undefined> | undefined
