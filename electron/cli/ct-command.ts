@@ -7,6 +7,7 @@ import { GOOGLE_LOG_LIST_KEY, GOOGLE_LOG_LIST_URL } from '../transport/ct/google
 import { LogListError, logListSignatureValid, parseLogList } from '../transport/ct/log-list.ts'
 import { installLogList, logListPaths } from '../transport/ct/log-list-store.ts'
 import { httpRequest } from '../transport/http-request.ts'
+import { readBody } from '../transport/read-body.ts'
 import { createTransport, type Transport } from '../transport/transport.ts'
 import { connectSetup, parseUrl, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
@@ -92,25 +93,7 @@ async function fetchSmall(transport: Transport, url: URL, max: number): Promise<
   const tooLarge = () => new PinpointError('HTTP_STATUS', `${redactUrl(url)}: more than ${max} bytes, not a log list`)
   try {
     if (res.status !== 200) throw new PinpointError('HTTP_STATUS', `${redactUrl(url)}: HTTP ${res.status}`)
-    if (Number(res.headers['content-length'] ?? 0) > max) throw tooLarge()
-    return await new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      res.body.read({
-        data(chunk) {
-          size += chunk.length
-          if (size > max) {
-            reject(tooLarge())
-            return false
-          }
-          // The chunk is a view of a reused buffer: copy it.
-          chunks.push(Buffer.from(chunk))
-          return true
-        },
-        end: () => resolve(Buffer.concat(chunks)),
-        error: reject,
-      })
-    })
+    return await readBody(res, max, tooLarge)
   } finally {
     await res.close()
   }

@@ -3,6 +3,7 @@ import http2, { constants as h2 } from 'node:http2'
 import { isPinpointError, PinpointError } from '../../../shared/pinpoint-error.ts'
 import { redactUrl } from '../../../shared/redact-url.ts'
 import { httpRequest } from '../http-request.ts'
+import { readBody } from '../read-body.ts'
 import type { Transport } from '../transport.ts'
 import { decodeAnswer, encodeQuery, type AddressType, type DnsAnswer } from './dns-message.ts'
 
@@ -149,26 +150,7 @@ export function createDohClient(opts: DohClientOptions): DohClient {
         ?.trim()
         .toLowerCase()
       if (type !== CONTENT_TYPE) throw fail('BAD_ANSWER', `answered ${type || 'no content type'}, not ${CONTENT_TYPE}`)
-      const length = Number(res.headers['content-length'] ?? 0)
-      if (length > MAX_ANSWER) throw fail('BAD_ANSWER', `an answer longer than ${MAX_ANSWER} bytes`)
-      const chunks: Buffer[] = []
-      let size = 0
-      await new Promise<void>((resolve, reject) =>
-        res.body.read({
-          data(c) {
-            size += c.length
-            if (size > MAX_ANSWER) {
-              reject(fail('BAD_ANSWER', `an answer longer than ${MAX_ANSWER} bytes`))
-              return false
-            }
-            chunks.push(Buffer.from(c))
-            return true
-          },
-          end: resolve,
-          error: reject,
-        }),
-      )
-      return Buffer.concat(chunks)
+      return await readBody(res, MAX_ANSWER, () => fail('BAD_ANSWER', `an answer longer than ${MAX_ANSWER} bytes`))
     } finally {
       await res.close()
     }
