@@ -43,6 +43,11 @@ export const SECRET_QUERY_PARAMS: readonly string[] = [
   'sessionid',
   'session_token',
   'hmac',
+  // nginx secure_link's hash and Akamai's edge tokens
+  'md5',
+  'hdnts',
+  'hdnea',
+  '__token__',
 ]
 
 const SECRET = new Set(SECRET_QUERY_PARAMS)

@@ -38,6 +38,12 @@ describe('redactUrl', () => {
     )
   })
 
+  it('hides an nginx secure_link hash and keeps its expiry', () => {
+    expect(redactUrl('http://cdn.test/dl/big.iso?md5=AUEnXC7KjbZkR6o2L4zdmA&expires=2147483647')).toBe(
+      'http://cdn.test/dl/big.iso?md5=…&expires=2147483647',
+    )
+  })
+
   it('matches names case-insensitively, percent-encoded names too, and leaves other parameters byte for byte', () => {
     expect(redactUrl('https://h.test/f?TOKEN=a&Sig=b&API_KEY=c&%74oken=d&v=1.2&q=a%20b+c&flag&empty=')).toBe(
       'https://h.test/f?TOKEN=…&Sig=…&API_KEY=…&%74oken=…&v=1.2&q=a%20b+c&flag&empty=',
