@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises'
 import type { FailureInfo } from '../../shared/errors.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrlsIn } from '../../shared/redact-url.ts'
 import { parseProfile } from '../../shared/profile.ts'
 import { loggableUrl, type RefreshMatch, type RefreshResult } from '../../shared/refresh.ts'
 import { profiledTransport } from '../transport/profiled-transport.ts'
@@ -110,7 +111,9 @@ const MATCH_WORDS: Record<RefreshMatch, string> = {
 }
 
 function refused(code: FailureInfo['code'], message: string): RefreshResult {
-  return { ok: false, error: { code, message: message.slice(0, 4096) } }
+  // Shown in the window and printed by the CLI: the links in it (the one given, the one it was checked as) lose
+  // their secrets.
+  return { ok: false, error: { code, message: redactUrlsIn(message).slice(0, 4096) } }
 }
 
 function sameFileAs(a: TransferRow, b: TransferRow): boolean {
