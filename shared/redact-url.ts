@@ -62,7 +62,8 @@ export const REDACTED = '…'
  * UUIDs and dates have a dot, one case or separators of their own, so they stay readable.
  */
 function tokenLike(value: string): boolean {
-  const v = decoded(value)
+  // `+` stays `+` here: in a token it is base64's, not a form-encoded space.
+  const v = decoded(value, false)
   if (/^[a-f\d]{32,}$/i.test(v)) return true
   return /^[A-Za-z\d+/_=-]{32,}$/.test(v) && /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v)
 }
@@ -72,6 +73,9 @@ function tokenLike(value: string): boolean {
  * credential and signature parameters (SECRET_QUERY_PARAMS, and any token-like value) in the query and in a
  * `k=v` fragment replaced by `…`, the scheme, host, port and path kept. It is for people only: the stored URL
  * a download needs stays whole. Text that is not a URL gets the same treatment as far as it can be found.
+ *
+ * A token in the path (`/s/<token>/file`) is kept: the path is what tells one link from another, and no rule
+ * could tell a token segment from a long file name there.
  */
 export function redactUrl(input: string | URL): string {
   let url: URL
@@ -116,12 +120,12 @@ function redactParams(params: string): string {
 }
 
 function isSecret(rawName: string, value: string): boolean {
-  return SECRET.has(decoded(rawName).toLowerCase()) || tokenLike(value)
+  return SECRET.has(decoded(rawName, true).toLowerCase()) || tokenLike(value)
 }
 
-function decoded(text: string): string {
+function decoded(text: string, plusIsSpace: boolean): string {
   try {
-    return decodeURIComponent(text.replace(/\+/g, ' '))
+    return decodeURIComponent(plusIsSpace ? text.replace(/\+/g, ' ') : text)
   } catch {
     return text
   }

@@ -60,6 +60,7 @@ describe('redactUrl', () => {
     expect(redactUrl('https://h.test/f?st=0123456789abcdef0123456789abcdef')).toBe('https://h.test/f?st=…')
     expect(redactUrl('https://h.test/f?h=aZ3-bY4_cX5-dW6_eV7-fU8_gT9-hS0_iR1')).toBe('https://h.test/f?h=…')
     expect(redactUrl('https://h.test/f?e=Qm9vbGVhblRva2VuRXhhbXBsZTEyMw%3D%3D')).toBe('https://h.test/f?e=…')
+    expect(redactUrl('https://h.test/f?e=Qm9v+GVhblRva2V/RXhhbXBsZTEyMw==')).toBe('https://h.test/f?e=…')
     const plain =
       'https://h.test/f?file=debian-12.5.0-amd64-netinst-20240201.iso&id=550e8400-e29b-41d4-a716-446655440000&d=2026-01-01T00:00:00Z'
     expect(redactUrl(plain)).toBe(plain)
