@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net'
 import { exitCodeFor } from '../../shared/errors.ts'
 import type { ControlInput, ControlOutput } from '../../shared/ipc.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl, redactUrlsIn } from '../../shared/redact-url.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import { controlSocketPath } from '../core/control-socket.ts'
 import type { Changes } from '../queue/change-feed.ts'
@@ -155,7 +156,7 @@ export async function getThroughControl(
         io.stderr(`saved ${v.savedPath} (${v.total ?? '?'} bytes)\n`)
         continue
       }
-      io.stderr(`pinpoint: ${v.error?.message ?? `${v.url}: ${v.state}`}\n`)
+      io.stderr(`pinpoint: ${redactUrlsIn(v.error?.message ?? `${redactUrl(v.url)}: ${v.state}`)}\n`)
       if (exit === 0) exit = exitCodeFor(v.error?.code ?? 'INTERRUPTED')
     }
     return exit

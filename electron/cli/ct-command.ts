@@ -2,10 +2,12 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import { GOOGLE_LOG_LIST_KEY, GOOGLE_LOG_LIST_URL } from '../transport/ct/google-log-list-key.ts'
 import { LogListError, logListSignatureValid, parseLogList } from '../transport/ct/log-list.ts'
 import { installLogList, logListPaths } from '../transport/ct/log-list-store.ts'
 import { httpRequest } from '../transport/http-request.ts'
+import { readBody } from '../transport/read-body.ts'
 import { createTransport, type Transport } from '../transport/transport.ts'
 import { connectSetup, parseUrl, type ConnectFlags } from './connect-options.ts'
 import type { CliIo } from './io.ts'
@@ -51,7 +53,7 @@ export async function ctUpdateCommand(flags: CtUpdateFlags, io: CliIo): Promise<
     throw new PinpointError('BAD_INPUT', (err as Error).message)
   }
   if (!ok) {
-    throw new PinpointError('CT_LOG_LIST_INVALID', `the log list at ${url.href} does not match its signature`)
+    throw new PinpointError('CT_LOG_LIST_INVALID', `the log list at ${redactUrl(url)} does not match its signature`)
   }
   let list
   try {
@@ -61,7 +63,7 @@ export async function ctUpdateCommand(flags: CtUpdateFlags, io: CliIo): Promise<
     throw err
   }
   const stateDir = stateDirOf(flags, io)
-  installLogList(stateDir, json, sig, { url: url.href, at: new Date() })
+  installLogList(stateDir, json, sig, { url: redactUrl(url), at: new Date() })
   const summary = {
     version: list.version ?? null,
     date: list.timestamp.toISOString(),
@@ -88,28 +90,10 @@ async function readKey(path: string): Promise<string> {
 /** A GET whose 200 body must fit in `max` bytes; a larger one is cut off as it arrives, never buffered whole. */
 async function fetchSmall(transport: Transport, url: URL, max: number): Promise<Buffer> {
   const res = await httpRequest(transport, { url, idleTimeoutMs: 30_000 })
-  const tooLarge = () => new PinpointError('HTTP_STATUS', `${url.href}: more than ${max} bytes, not a log list`)
+  const tooLarge = () => new PinpointError('HTTP_STATUS', `${redactUrl(url)}: more than ${max} bytes, not a log list`)
   try {
-    if (res.status !== 200) throw new PinpointError('HTTP_STATUS', `${url.href}: HTTP ${res.status}`)
-    if (Number(res.headers['content-length'] ?? 0) > max) throw tooLarge()
-    return await new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      res.body.read({
-        data(chunk) {
-          size += chunk.length
-          if (size > max) {
-            reject(tooLarge())
-            return false
-          }
-          // The chunk is a view of a reused buffer: copy it.
-          chunks.push(Buffer.from(chunk))
-          return true
-        },
-        end: () => resolve(Buffer.concat(chunks)),
-        error: reject,
-      })
-    })
+    if (res.status !== 200) throw new PinpointError('HTTP_STATUS', `${redactUrl(url)}: HTTP ${res.status}`)
+    return await readBody(res, max, tooLarge)
   } finally {
     await res.close()
   }

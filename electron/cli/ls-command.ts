@@ -1,6 +1,7 @@
 import { exitCodeFor } from '../../shared/errors.ts'
 import { formatBytes, formatPercent } from '../../shared/format.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import { findOrphanParts, orphansToRemove, removeOrphanParts, type OrphanPart } from '../queue/orphan-parts.ts'
 import { openStore, type Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfers-repo.ts'
@@ -74,7 +75,7 @@ function listTransfers(store: Store, rows: readonly TransferRow[], json: boolean
     const err = r.errorCode ? `  ${r.errorCode}` : ''
     const why = held ? `  ${held.reason}` : ''
     io.stdout(
-      `${String(r.id).padStart(5)}  ${r.state.padEnd(11)} ${r.priority.padEnd(10)} ${formatPercent(done, r.total).padStart(6)}  ${size.padEnd(22)} ${r.savedPath ?? r.targetPath ?? r.url}${err}${why}\n`,
+      `${String(r.id).padStart(5)}  ${r.state.padEnd(11)} ${r.priority.padEnd(10)} ${formatPercent(done, r.total).padStart(6)}  ${size.padEnd(22)} ${r.savedPath ?? r.targetPath ?? redactUrl(r.url)}${err}${why}\n`,
     )
   }
   if (rows.length === 0 && !json) io.stdout('no downloads\n')

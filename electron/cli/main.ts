@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander'
 
 import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrlsIn } from '../../shared/redact-url.ts'
 import { APP_VERSION } from '../../shared/version.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { scheduleAdd, scheduleLs, scheduleRm } from './schedule-command.ts'
@@ -259,10 +260,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return err.exitCode === 0 ? 0 : 2
     }
     if (isPinpointError(err)) {
-      io.stderr(`pinpoint: ${err.message}\n`)
+      io.stderr(`pinpoint: ${redactUrlsIn(err.message)}\n`)
       return exitCodeFor(err.code)
     }
-    io.stderr(`pinpoint: internal error: ${(err as Error).stack ?? String(err)}\n`)
+    io.stderr(`pinpoint: internal error: ${redactUrlsIn((err as Error).stack ?? String(err))}\n`)
     return 1
   }
   return exit

@@ -1,6 +1,7 @@
 import { formatBytes, formatEta, formatPercent, formatRetry, formatSpeed } from '../../shared/format.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import type { Changes } from '../queue/change-feed.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 
 export type DisplayMode = 'tty' | 'plain' | 'json'
 
@@ -78,7 +79,7 @@ export function createDisplay(
       for (const v of changes.patches) {
         if (v.retry) {
           const key = `${v.retry.attempt}@${v.retry.at}`
-          if (lastRetry.get(v.id) !== key) write(`${v.name ?? v.url}: ${formatRetry(v.retry, now())}\n`)
+          if (lastRetry.get(v.id) !== key) write(`${v.name ?? redactUrl(v.url)}: ${formatRetry(v.retry, now())}\n`)
           lastRetry.set(v.id, key)
         }
         if (lastState.get(v.id) === v.state) continue
@@ -86,7 +87,7 @@ export function createDisplay(
         // The outcome of each download is reported once at the end; here only what happens on the way.
         if (v.state === 'downloading' || v.state === 'verifying') {
           const size = v.total === null ? 'size unknown' : formatBytes(v.total)
-          write(`${v.state} ${v.name ?? v.url} (${size})\n`)
+          write(`${v.state} ${v.name ?? redactUrl(v.url)} (${size})\n`)
         }
       }
     },

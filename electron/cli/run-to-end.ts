@@ -4,6 +4,7 @@ import type { TransferRow } from '../store/transfers-repo.ts'
 import type { CliIo } from './io.ts'
 import type { Engine } from './open-engine.ts'
 import { createDisplay } from './progress-display.ts'
+import { redactUrl, redactUrlsIn } from '../../shared/redact-url.ts'
 
 const INTERRUPTED = 8
 
@@ -51,7 +52,7 @@ function report(rows: TransferRow[], io: CliIo): number {
       continue
     }
     const code = row.errorCode ?? 'INTERRUPTED'
-    io.stderr(`pinpoint: ${row.errorMessage ?? `${row.url}: ${row.state}`}\n`)
+    io.stderr(`pinpoint: ${redactUrlsIn(row.errorMessage ?? `${redactUrl(row.url)}: ${row.state}`)}\n`)
     if (exit === 0) exit = exitCodeFor(code)
   }
   return exit

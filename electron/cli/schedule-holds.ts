@@ -1,4 +1,5 @@
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import { scheduleReason } from '../../shared/schedule-reason.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import type { CliIo } from './io.ts'
@@ -12,7 +13,7 @@ export function reportScheduleHolds(views: readonly TransferView[], now: number,
   let forever: string | undefined
   for (const view of views) {
     if (!view.schedule) continue
-    const name = view.name ?? view.url
+    const name = view.name ?? redactUrl(view.url)
     if (view.schedule.until === null) forever ??= name
     else io.stderr(`${name}: ${scheduleReason(view.schedule.until, now)}; --ignore-schedule starts it now\n`)
   }

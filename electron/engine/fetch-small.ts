@@ -1,5 +1,7 @@
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import type { Transport } from '../transport/transport.ts'
+import { readBody } from '../transport/read-body.ts'
 import { getFollowing } from './follow-redirects.ts'
 
 /**
@@ -20,34 +22,17 @@ export async function fetchSmall(
   try {
     if (opts.missingOk && (res.status === 404 || res.status === 410)) return undefined
     if (res.status !== 200) {
-      throw new PinpointError('HTTP_STATUS', `${url.href}: HTTP ${res.status}`, { host: url.hostname })
+      throw new PinpointError('HTTP_STATUS', `${redactUrl(url)}: HTTP ${res.status}`, { host: url.hostname })
     }
-    const length = Number(res.headers['content-length'] ?? NaN)
-    if (length > opts.maxBytes) throw tooLarge(url, opts.maxBytes)
-    const body = await new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      res.body.read({
-        data(chunk) {
-          size += chunk.length
-          if (size > opts.maxBytes) {
-            reject(tooLarge(url, opts.maxBytes))
-            void res.close()
-            return false
-          }
-          chunks.push(Buffer.from(chunk))
-          return true
-        },
-        end: () => resolve(Buffer.concat(chunks)),
-        error: reject,
-      })
-    })
-    return body
+    return await readBody(res, opts.maxBytes, () => tooLarge(url, opts.maxBytes))
   } finally {
     await res.close()
   }
 }
 
 function tooLarge(url: URL, max: number): PinpointError {
-  return new PinpointError('SIGNATURE_INVALID', `${url.href} is larger than ${max} bytes: not a signature or sums file`)
+  return new PinpointError(
+    'SIGNATURE_INVALID',
+    `${redactUrl(url)} is larger than ${max} bytes: not a signature or sums file`,
+  )
 }

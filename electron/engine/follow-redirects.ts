@@ -1,4 +1,5 @@
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import { httpRequest, type HttpResponse } from '../transport/http-request.ts'
 import type { Transport } from '../transport/transport.ts'
 import { headersFor, type RequestExtras } from './request-extras.ts'
@@ -63,7 +64,9 @@ export async function getFollowing(transport: Transport, start: URL, opts: Follo
       // Userinfo in a Location is never sent (only the original URL's is, to its origin), nor shown.
       next = withoutCredentials(new URL(location, url))
     } catch {
-      throw new PinpointError('REDIRECT_BLOCKED', `${host}: redirect to an invalid URL "${location}"`, { host })
+      throw new PinpointError('REDIRECT_BLOCKED', `${host}: redirect to an invalid URL "${redactUrl(location)}"`, {
+        host,
+      })
     }
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
       throw new PinpointError(
@@ -75,15 +78,23 @@ export async function getFollowing(transport: Transport, start: URL, opts: Follo
       )
     }
     if (url.protocol === 'https:' && next.protocol === 'http:' && !opts.allowDowngrade) {
-      throw new PinpointError('REDIRECT_BLOCKED', `${host}: redirect from https to plain http refused: ${next.href}`, {
-        host,
-      })
+      throw new PinpointError(
+        'REDIRECT_BLOCKED',
+        `${host}: redirect from https to plain http refused: ${redactUrl(next)}`,
+        {
+          host,
+        },
+      )
     }
     chain.push(next.href)
     if (hop + 1 > MAX_REDIRECTS) {
-      throw new PinpointError('TOO_MANY_REDIRECTS', `more than ${MAX_REDIRECTS} redirects: ${chain.join(' → ')}`, {
-        host,
-      })
+      throw new PinpointError(
+        'TOO_MANY_REDIRECTS',
+        `more than ${MAX_REDIRECTS} redirects: ${chain.map((u) => redactUrl(u)).join(' → ')}`,
+        {
+          host,
+        },
+      )
     }
     url = next
   }

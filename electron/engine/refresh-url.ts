@@ -4,10 +4,11 @@ import { open } from 'node:fs/promises'
 import type { FailureInfo } from '../../shared/errors.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrlsIn } from '../../shared/redact-url.ts'
 import { parseProfile, serializeProfile, type ConnectionProfile } from '../../shared/profile.ts'
 import { loggableUrl, type RefreshFrom, type RefreshMatch, type RefreshResult } from '../../shared/refresh.ts'
-import type { HttpResponse } from '../transport/http-request.ts'
 import { profiledTransport } from '../transport/profiled-transport.ts'
+import { readBody } from '../transport/read-body.ts'
 import { checkContentRange, parseContentRange } from './content-range.ts'
 import { getFollowing } from './follow-redirects.ts'
 import { header, httpStatusError, validatorsOf } from './first-response.ts'
@@ -123,7 +124,9 @@ const MATCH_WORDS: Record<RefreshMatch, string> = {
 }
 
 function refused(code: FailureInfo['code'], message: string): RefreshResult {
-  return { ok: false, error: { code, message: message.slice(0, 4096) } }
+  // Shown in the window and printed by the CLI: the links in it (the one given, the one it was checked as) lose
+  // their secrets.
+  return { ok: false, error: { code, message: redactUrlsIn(message).slice(0, 4096) } }
 }
 
 function sameFileAs(a: TransferRow, b: TransferRow): boolean {
@@ -266,30 +269,12 @@ async function fetchSpan(
       { start: span.start, end: span.end - 1, total: undefined },
       res.connection.host,
     )
-    return { body: await readBody(res, span.end - span.start), total: range.total, strong }
+    const tooMany = () =>
+      new PinpointError('RANGE_INVALID', `${res.connection.host}: more bytes than the range asked for`)
+    return { body: await readBody(res, span.end - span.start, tooMany), total: range.total, strong }
   } finally {
     await res.close()
   }
-}
-
-function readBody(res: HttpResponse, max: number): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    res.body.read({
-      data(chunk) {
-        size += chunk.length
-        if (size > max) {
-          reject(new PinpointError('RANGE_INVALID', `${res.connection.host}: more bytes than the range asked for`))
-          return false
-        }
-        chunks.push(Buffer.from(chunk))
-        return true
-      },
-      end: () => resolve(Buffer.concat(chunks)),
-      error: reject,
-    })
-  })
 }
 
 /** Our committed bytes at `spans`, read from the `.part` (never through a symlink); undefined when it is gone. */

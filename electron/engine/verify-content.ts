@@ -3,6 +3,7 @@ import { basename } from 'node:path'
 
 import type { HostRule } from '../../shared/domain.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import { parseProfile } from '../../shared/profile.ts'
 import {
   MAX_SIGNATURE_BYTES,
@@ -235,7 +236,7 @@ async function findSibling(env: VerifyEnv, base: URL, signal?: AbortSignal): Pro
     url.pathname += suffix
     url.search = ''
     url.hash = ''
-    tried.push(url.href)
+    tried.push(redactUrl(url))
     const bytes = await fetchSmall(env.transport, url, {
       maxBytes: MAX_SIGNATURE_BYTES,
       missingOk: true,

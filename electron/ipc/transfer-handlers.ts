@@ -16,6 +16,7 @@ import type { FolderTokens } from './folder-tokens.ts'
 import { createPreviewer, type Previewer } from './previewer.ts'
 import { coreTransports } from '../engine/core-transport.ts'
 import type { SettingsService } from './settings-service.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 
 export type TransferHandlers = Pick<Handlers, Extract<RequestChannel, `transfers:${string}`>>
 
@@ -76,7 +77,7 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
       const added = rows.map((r) => queue.view(store.transfers.get(r.id) ?? r))
       const skipped = result.skipped.map((row) => ({
         input: row.url,
-        reason: `already in the list (${row.state}) as ${shownName(row) ?? row.url} in ${row.dir}`,
+        reason: `already in the list (${row.state}) as ${shownName(row) ?? redactUrl(row.url)} in ${row.dir}`,
       }))
       return { added, rejected, ...(options.duplicate === undefined && options.each === undefined ? {} : { skipped }) }
     },

@@ -2,6 +2,7 @@ import { statfs } from 'node:fs/promises'
 
 import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrlsIn } from '../../shared/redact-url.ts'
 import { priorityOf } from '../../shared/priority.ts'
 import { mayRun } from '../../shared/schedule-policy.ts'
 import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
@@ -460,7 +461,10 @@ export class Queue {
       return
     }
     const code = isPinpointError(err) ? err.code : 'INTERNAL'
-    const message = isPinpointError(err) ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`
+    // The error is stored and shown: any URL in it (a signed link's, a redirect's) loses its secrets here.
+    const message = redactUrlsIn(
+      isPinpointError(err) ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`,
+    )
     this.#store.events.add(id, 'error', `${code}: ${message}`)
     // A full disk pauses rather than fails: the bytes so far are kept and the transfer resumes once freed. A
     // server that wants credentials pauses it too, until the user gives them.

@@ -5,6 +5,7 @@ import { completeLink } from '../engine/finalize.ts'
 import { partPathOf } from '../engine/target-path.ts'
 import type { Store } from '../store/open-store.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrlsIn } from '../../shared/redact-url.ts'
 
 /**
  * Bring the store back to a state the queue can run after a crash, `kill -9` or power loss.
@@ -35,7 +36,7 @@ export async function recover(store: Store, confine?: (dir: string) => Promise<v
           `already saved as ${row.savedPath}; its .part name stays: ${refused.message}`,
         )
       } else {
-        const error = { errorCode: refused.code, errorMessage: refused.message }
+        const error = { errorCode: refused.code, errorMessage: redactUrlsIn(refused.message) }
         store.transfers.update(row.id, { state: 'failed', savedPath: null, ...error })
         store.events.add(row.id, 'error', `${refused.code}: ${refused.message}`)
       }

@@ -1,4 +1,5 @@
 import type { Preparer } from './turn-commit.ts'
+import { redactUrlsIn } from '../../shared/redact-url.ts'
 
 /** One line of a transfer's history: a retry, a restart and why, a recovery after a crash. */
 export interface EventRow {
@@ -36,7 +37,9 @@ export function eventsRepo(db: Preparer, now: () => number): EventsRepo {
   const added = new Map<number, number>()
   return {
     add(transferId, kind, message) {
-      const text = message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…` : message
+      // Whatever wrote the message, a URL in it is kept without its userinfo or signature: the log is shown.
+      const shown = redactUrlsIn(message)
+      const text = shown.length > MAX_MESSAGE_CHARS ? `${shown.slice(0, MAX_MESSAGE_CHARS - 1)}…` : shown
       s.add.run(transferId, now(), kind, text)
       // The cap is kept within PRUNE_EVERY events: pruning on every insert would cost a statement per event, and
       // most transfers log two or three in all.

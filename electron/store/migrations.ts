@@ -3,6 +3,7 @@ import type { DatabaseSync } from 'node:sqlite'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { splitCredentials, type Credentials } from '../../shared/url-credentials.ts'
 import { transactionRunner } from './transaction.ts'
+import { redactStoredHistory } from './redact-history.ts'
 
 /** What a step that moves data may need beyond SQL: sealing credentials with the state folder's key. */
 export interface MigrationContext {
@@ -186,6 +187,8 @@ const migrations: readonly Step[] = [
   `
   ALTER TABLE transfers ADD COLUMN started_anyway INTEGER NOT NULL DEFAULT 0 CHECK (started_anyway IN (0, 1));
   `,
+  // Messages and the connection history are shown, so they keep no link's userinfo or signature; older ones did.
+  (db) => redactStoredHistory(db),
 ]
 
 /** The version this code reads and writes. */

@@ -42,6 +42,7 @@ export interface TlsFacts {
 
 /** What is recorded for every connection the transport makes: what the app's details and `probe` show of it. */
 export interface ConnectionInfo extends TlsFacts {
+  /** The URL in its display form (redactUrl): the record is shown and stored. */
   url: string
   host: string
   address: string

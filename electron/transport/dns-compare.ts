@@ -3,6 +3,7 @@ import type { AddressCheck, AddressVerdict, DnsCompareReport, ResolverAnswer } f
 import type { DnsChoice } from '../../shared/dns.ts'
 import type { HostRule } from '../../shared/domain.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { findRule, normalizeHost } from './host-rules.ts'
@@ -62,7 +63,7 @@ export async function compareDns(
     }),
   )
   const { verdict, summary } = conclude(host, system, doh, checks)
-  return { url: url.href, host, port, system, doh, checks, verdict, summary }
+  return { url: redactUrl(url), host, port, system, doh, checks, verdict, summary }
 }
 
 /** Connect to exactly `address` under the host's rules (pins included) and say what happened. */

@@ -2,6 +2,7 @@ import type { HostRule } from '../../shared/domain.ts'
 import { systemDns } from '../../shared/dns.ts'
 import type { NodeMeasure, NodeReport } from '../../shared/nodes.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
 import { findRule } from './host-rules.ts'
 import { httpRequest } from './http-request.ts'
@@ -30,7 +31,7 @@ export async function measureNodes(transport: Transport, url: URL, opts: NodePro
   const candidates = await candidatesOf(transport, target.host, target.rule, opts)
   const nodes: NodeMeasure[] = []
   for (const c of candidates) nodes.push(await measureOne(transport, url, target.host, target.port, c, bytes, opts))
-  return { url: url.href, host: target.host, port: target.port, nodes: rank(nodes), at: new Date().toISOString() }
+  return { url: redactUrl(url), host: target.host, port: target.port, nodes: rank(nodes), at: new Date().toISOString() }
 }
 
 /** Best first: by throughput, then by time to first byte; failed nodes last, in the order they were tried. */

@@ -2,6 +2,7 @@ import { connect as tlsConnect, type DetailedPeerCertificate } from 'node:tls'
 
 import { formatPin } from '../../shared/pins.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 import { chainOf, type ChainCert } from './chain.ts'
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
 import type { Target } from './target.ts'
@@ -50,7 +51,7 @@ export async function probe(transport: Transport, url: URL, timeoutMs: number): 
       chain = await inspectChain(address, target, timeoutMs).catch(() => [])
     }
     return {
-      url: url.href,
+      url: redactUrl(url),
       address,
       port: target.port,
       servername: target.servername ?? null,

@@ -31,6 +31,7 @@ import { noProxyMatches } from '../../shared/no-proxy.ts'
 import { proxyLabel, resolveProxy, type ProxyServer, type ResolvedProxy } from '../../shared/proxy.ts'
 import { openForwardProxy, openTunnel, proxyAuthorization } from './proxy-tunnel.ts'
 import { relayStream } from './stream-relay.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 
 export interface TransportConfig {
   /** The host rules in force; read at every connect, so a changed rule applies to the next connection. */
@@ -177,7 +178,7 @@ export function createTransport(config: TransportConfig): Transport {
     const poolKey = `${keyOf(target, ca, opts?.alpn)}${wanted === undefined ? '' : ` ${wanted}`}${viaProxy}`
     const idle = opts?.fresh ? undefined : await pool.take(poolKey)
     if (idle) {
-      const reused = { ...idle, info: { ...idle.info, url: url.href }, target, reused: true }
+      const reused = { ...idle, info: { ...idle.info, url: redactUrl(url) }, target, reused: true }
       config.onConnection?.(reused.info)
       return reused
     }
@@ -373,7 +374,8 @@ function infoOf(
   at: Date,
 ): ConnectionInfo {
   return {
-    url: url.href,
+    // The record is shown and kept as history, so it never holds the link's userinfo or signature.
+    url: redactUrl(url),
     host: target.host,
     address,
     port: target.port,

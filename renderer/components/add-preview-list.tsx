@@ -3,6 +3,7 @@ import { checkFileName } from '../../shared/file-name-check.ts'
 import { formatBytes } from '../../shared/format.ts'
 import type { DuplicateChoice, PreviewItem } from '../../shared/ipc.ts'
 import './add-preview.css'
+import { redactUrl } from '../../shared/redact-url.ts'
 
 interface Props {
   items: readonly PreviewItem[]
@@ -46,8 +47,8 @@ export function AddPreviewList({ items, names, onName, choices, onChoice }: Prop
               </p>
             )}
             <div className="add-preview-url muted">
-              <code>{item.url}</code>
-              {item.finalUrl !== null && <span> → {item.finalUrl}</span>}
+              <code>{redactUrl(item.url)}</code>
+              {item.finalUrl !== null && <span> → {redactUrl(item.finalUrl)}</span>}
             </div>
             {item.error === null ? (
               <div className="add-preview-connection muted" data-testid="preview-connection">

@@ -10,6 +10,7 @@ import { SignatureDetails } from './signature-badge.tsx'
 import { BackgroundRate } from './background-rate.tsx'
 import { TransferCredentials } from './transfer-credentials.tsx'
 import { RefreshLinkOffer } from './refresh-link-offer.tsx'
+import { redactUrl } from '../../shared/redact-url.ts'
 
 /** Everything known about the focused transfer: where it connected, what it trusted, and what happened. */
 export function DetailsPane() {
@@ -31,7 +32,7 @@ export function DetailsPane() {
   return (
     <aside className="details-pane" data-testid="details-pane" aria-label={`Details of ${displayName(view)}`}>
       <h2 className="details-title">{displayName(view)}</h2>
-      <p className="details-url">{view.url}</p>
+      <p className="details-url">{redactUrl(view.url)}</p>
       {view.savedPath !== null && <p className="details-path">{view.savedPath}</p>}
       {refused !== undefined && <RefusedCert transferId={view.id} refused={refused} />}
       {view.signature && (

@@ -10,6 +10,7 @@ import { appStore } from '../store/index.ts'
 import { displayName } from '../store/visible.ts'
 import { Modal } from './modal.tsx'
 import './refresh-link-dialog.css'
+import { redactUrl } from '../../shared/redact-url.ts'
 
 /** The dialog, when one is asked for: mounted once at the app's root. */
 export function RefreshLinkHost() {
@@ -53,7 +54,7 @@ function RefreshLinkDialog({ id }: { id: number }) {
         <p className="refresh-link-current" data-testid="refresh-link-current">
           <strong>{displayName(view)}</strong>
           <br />
-          <span className="muted">{view.url}</span>
+          <span className="muted">{redactUrl(view.url)}</span>
         </p>
       )}
       <form

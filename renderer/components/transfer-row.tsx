@@ -14,6 +14,7 @@ import { ConnectionBadge } from './connection-badge.tsx'
 import { FileIcon } from './file-icon.tsx'
 import { SignatureBadge } from './signature-badge.tsx'
 import { PriorityCell } from './priority-cell.tsx'
+import { redactUrl } from '../../shared/redact-url.ts'
 
 interface RowProps {
   id: number
@@ -97,7 +98,7 @@ function cell(key: ColumnKey, view: TransferView): ReactNode {
       return (
         <>
           <FileIcon name={name} />
-          <span className="row-name" title={view.url}>
+          <span className="row-name" title={redactUrl(view.url)}>
             {name}
           </span>
           <SignatureBadge view={view} />

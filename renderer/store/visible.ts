@@ -3,6 +3,7 @@ import type { TransferView } from '../../shared/transfer.ts'
 import type { Sort } from '../table-prefs.ts'
 import type { AppState } from './app-state.ts'
 import type { Filter } from './ui-slice.ts'
+import { redactUrl } from '../../shared/redact-url.ts'
 
 const FILTER_STATES: Record<Exclude<Filter, 'all'>, ReadonlySet<TransferState>> = {
   active: new Set(['connecting', 'downloading', 'verifying', 'finalizing']),
@@ -21,9 +22,9 @@ export function displayName(view: Pick<TransferView, 'name' | 'url'>): string {
   if (view.name !== null && view.name !== '') return view.name
   try {
     const last = new URL(view.url).pathname.split('/').filter(Boolean).pop()
-    return last === undefined ? view.url : decodeURIComponent(last)
+    return last === undefined ? redactUrl(view.url) : decodeURIComponent(last)
   } catch {
-    return view.url
+    return redactUrl(view.url)
   }
 }
 

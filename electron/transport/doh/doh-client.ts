@@ -1,7 +1,9 @@
 import http2, { constants as h2 } from 'node:http2'
 
 import { isPinpointError, PinpointError } from '../../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../../shared/redact-url.ts'
 import { httpRequest } from '../http-request.ts'
+import { readBody } from '../read-body.ts'
 import type { Transport } from '../transport.ts'
 import { decodeAnswer, encodeQuery, type AddressType, type DnsAnswer } from './dns-message.ts'
 
@@ -49,7 +51,8 @@ export function createDohClient(opts: DohClientOptions): DohClient {
   if (opts.url.protocol !== 'https:') {
     throw new PinpointError('BAD_URL', `a DoH URL must be https: (got ${opts.url.protocol.replace(/:$/, '')})`)
   }
-  const server = opts.url.href
+  // What messages and connection records show of the endpoint: a DoH URL may carry an account token.
+  const server = redactUrl(opts.url)
   const method = opts.method ?? 'GET'
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
   let session: Promise<http2.ClientHttp2Session | undefined> | undefined
@@ -147,26 +150,7 @@ export function createDohClient(opts: DohClientOptions): DohClient {
         ?.trim()
         .toLowerCase()
       if (type !== CONTENT_TYPE) throw fail('BAD_ANSWER', `answered ${type || 'no content type'}, not ${CONTENT_TYPE}`)
-      const length = Number(res.headers['content-length'] ?? 0)
-      if (length > MAX_ANSWER) throw fail('BAD_ANSWER', `an answer longer than ${MAX_ANSWER} bytes`)
-      const chunks: Buffer[] = []
-      let size = 0
-      await new Promise<void>((resolve, reject) =>
-        res.body.read({
-          data(c) {
-            size += c.length
-            if (size > MAX_ANSWER) {
-              reject(fail('BAD_ANSWER', `an answer longer than ${MAX_ANSWER} bytes`))
-              return false
-            }
-            chunks.push(Buffer.from(c))
-            return true
-          },
-          end: resolve,
-          error: reject,
-        }),
-      )
-      return Buffer.concat(chunks)
+      return await readBody(res, MAX_ANSWER, () => fail('BAD_ANSWER', `an answer longer than ${MAX_ANSWER} bytes`))
     } finally {
       await res.close()
     }

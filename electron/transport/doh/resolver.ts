@@ -1,4 +1,5 @@
 import { isPinpointError, PinpointError } from '../../../shared/pinpoint-error.ts'
+import { redactUrl } from '../../../shared/redact-url.ts'
 import type { DnsChoice } from '../../../shared/dns.ts'
 import type { ConnectionProfile } from '../../../shared/profile.ts'
 import type { Lookup, LookupAnswer } from '../candidates.ts'
@@ -97,13 +98,18 @@ export function createResolver(opts: ResolverOptions): Resolver {
     ])
     const answers = [v6, v4].flatMap((r) => (r.status === 'fulfilled' ? r.value.addresses : []))
     if (answers.length > 0) {
-      return answers.map((a) => ({ address: a.address, family: a.family, source: 'doh' as const, server: url }))
+      return answers.map((a) => ({
+        address: a.address,
+        family: a.family,
+        source: 'doh' as const,
+        server: redactUrl(url),
+      }))
     }
     const errors = [v6, v4].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
     // "Does not exist" is the answer that matters when one type says so; otherwise the first failure.
     const nx = errors.find((e) => isPinpointError(e) && e.context.cause === 'NXDOMAIN')
     if (nx ?? errors[0]) throw nx ?? errors[0]
-    throw new PinpointError('DNS_FAILED', `no addresses for ${host} (DoH ${url})`, { host, cause: 'NODATA' })
+    throw new PinpointError('DNS_FAILED', `no addresses for ${host} (DoH ${redactUrl(url)})`, { host, cause: 'NODATA' })
   }
 
   return {
