@@ -10,6 +10,7 @@ import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload } from '../../fixtures/payload.ts'
 import { startSquid, type Squid } from '../../fixtures/squid.ts'
+import { waitFor } from '../../fixtures/wait-for.ts'
 
 // The add dialog's check of each URL, through the app core as main.ts composes it: the "system" proxy the core
 // was given (Chromium's answer in the app) must carry the preview as it carries the download. The origin is
@@ -47,7 +48,8 @@ describe('the add dialog preview and the system proxy', () => {
       const url = `http://previewonly.test:${origin.port}/p/file.bin`
       const learned = (await c.ipc.dispatcher.handle('transfers:preview', { urls: [url] }, APP_PAGE_URL)) as Learned
       expect(learned[0]).toMatchObject({ status: 200, size: body.length, error: null })
-      expect(squid.accessLog()).toContain(`previewonly.test:${origin.port}/p/file.bin`)
+      // squid writes its log line when the transaction ends, which may be just after the answer arrived.
+      await waitFor(() => squid.accessLog().includes(`previewonly.test:${origin.port}/p/file.bin`))
     } finally {
       await c.shutdown()
     }
