@@ -7,7 +7,7 @@ import { createTransport, type Transport } from '../../../electron/transport/tra
 import { startNginx, type NginxServer } from '../../fixtures/nginx.ts'
 import { makePayload } from '../../fixtures/payload.ts'
 import { makePki, type Pki } from '../../fixtures/pki.ts'
-import { refusedPort } from '../../fixtures/silent-listener.ts'
+import { refusedPort, startSilentListener, type SilentListener } from '../../fixtures/silent-listener.ts'
 import { startSquid, type Squid } from '../../fixtures/squid.ts'
 import { waitFor } from '../../fixtures/wait-for.ts'
 
@@ -20,6 +20,7 @@ let first: Squid
 let second: Squid
 let refused: number
 let refusedToo: number
+let silent: SilentListener
 const payload = makePayload(256 * 1024 + 5, 77)
 
 beforeAll(async () => {
@@ -32,17 +33,22 @@ beforeAll(async () => {
     refusedPort(),
     refusedPort(),
   ])
+  silent = await startSilentListener()
 }, 60_000)
 afterAll(async () => {
-  await Promise.all([nginx?.stop(), first?.stop(), second?.stop()])
+  await Promise.all([nginx?.stop(), first?.stop(), second?.stop(), silent?.close()])
 })
 
-function transport(answer: string, rules: HostRuleInput[] = [{ pattern: 'a.test' }]): Transport {
+function transport(
+  answer: string,
+  rules: HostRuleInput[] = [{ pattern: 'a.test' }],
+  connectTimeoutMs = 5000,
+): Transport {
   const parsed = rules.map((r) => HostRule.parse(r))
   return createTransport({
     rules: () => parsed,
     ca: [pki.rootPem],
-    connectTimeoutMs: 5000,
+    connectTimeoutMs,
     keepAliveMs: 0,
     proxy: answerProxy(async () => answer),
   })
@@ -85,6 +91,16 @@ describe('a system proxy list with several entries', () => {
     expect(body.equals(payload)).toBe(true)
     expect(res.connection.proxy?.url).toBe(at(first.port))
     expect(res.connection.failedProxies?.map((f) => f.url)).toEqual([`https://127.0.0.1:${second.port}`])
+  })
+
+  it('goes on when an https:// proxy accepts TCP but its TLS never completes within the connect timeout', async () => {
+    const t = transport(`HTTPS 127.0.0.1:${silent.port}; PROXY 127.0.0.1:${first.port}`, undefined, 3000)
+    const { res, body } = await fetchAll(t, `https://a.test:${nginx.port}/data.bin`)
+    expect(body.equals(payload)).toBe(true)
+    expect(res.connection.proxy?.url).toBe(at(first.port))
+    expect(res.connection.failedProxies).toMatchObject([
+      { url: `https://127.0.0.1:${silent.port}`, code: 'CONNECT_TIMEOUT' },
+    ])
   })
 
   it('does not fail over when squid answers CONNECT with 403: its verdict is reported, naming it', async () => {

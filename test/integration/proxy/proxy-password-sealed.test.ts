@@ -9,6 +9,7 @@ import { startCore } from '../../../electron/app-core.ts'
 import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { migrate, PROXY_PASSWORD_SEALED_AT } from '../../../electron/store/migrations.ts'
 import { DB_FILE, openStore } from '../../../electron/store/open-store.ts'
+import type { KeyWrap } from '../../../electron/store/secret-key.ts'
 import { SAVED_PROXY_PASSWORD } from '../../../shared/proxy.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
@@ -92,5 +93,24 @@ describe('the saved proxy password', () => {
     expect(store.settings.get('proxy')).toEqual(clear)
     store.close()
     expect((await stateBytes(dir)).includes(PASSWORD)).toBe(false)
+  })
+
+  it('sealed by the app under the OS keychain, is read by the CLI without it, the rest of the setting intact', async () => {
+    // A stand-in for Electron's safeStorage: the store only needs something that wraps and unwraps its key.
+    const osWrap: KeyWrap = {
+      wrap: (key) => Buffer.concat([Buffer.from('os:'), Buffer.from(key).reverse()]),
+      unwrap: (blob) => Buffer.from(blob.subarray(3)).reverse(),
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'pinpoint-os-proxy-'))
+    const setting = { mode: 'manual', server: { url: squid.url, user: 'dave', password: PASSWORD }, noProxy: 'x.test' }
+    const app = openStore({ dir, keyWrap: osWrap })
+    app.settings.set('proxy', setting)
+    app.close()
+    const cli = openStore({ dir })
+    expect(cli.settings.get('proxy')).toEqual({ ...setting, server: { url: squid.url, user: 'dave' } })
+    cli.close()
+    const again = openStore({ dir, keyWrap: osWrap })
+    expect(again.settings.get('proxy')).toEqual(setting)
+    again.close()
   })
 })
