@@ -83,6 +83,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     defaultDownloadDir: opts.defaultDownloadDir,
     desktop: opts.desktop,
     emit,
+    transports: core.transports,
   })
   const apply = () => {
     const s = ipc.settings.get()

@@ -71,6 +71,8 @@ export const ConnectionInfo = z.strictObject({
     .optional(),
   /** The proxy this connection went through (never with credentials) and the `host:port` it was asked for. */
   proxy: z.strictObject({ url: z.string(), asked: z.string(), mode: z.enum(['tunnel', 'forward']) }).optional(),
+  /** The proxies of a failover list tried first and not reached, in order, with why. */
+  failedProxies: z.array(z.strictObject({ url: z.string(), code: z.string(), message: z.string() })).optional(),
 })
 export type ConnectionInfo = z.output<typeof ConnectionInfo>
 

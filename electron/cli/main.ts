@@ -13,7 +13,7 @@ import { refreshCommand } from './refresh-command.ts'
 import { dnsCompareCommand } from './dns-compare-command.ts'
 import { nodesCommand } from './nodes-command.ts'
 import { DEFAULT_NODE_BYTES } from '../transport/node-probe.ts'
-import { probeCommand } from './probe-command.ts'
+import { hasRequestFlags, probeCommand } from './probe-command.ts'
 import { serveCommand } from './serve-command.ts'
 import { ctUpdateCommand } from './ct-command.ts'
 import { profileExportCommand, profileImportCommand } from './profile-command.ts'
@@ -40,8 +40,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError('(run with --help for usage)')
 
-  withConnectOptions(program.command('probe'))
-    .description('connect, verify, and show what the server presents (addresses tried, chain, SPKI pins)')
+  withRequestOptions(withConnectOptions(program.command('probe')))
+    .description(
+      'connect, verify, and show what the server presents (addresses tried, chain, SPKI pins); with request ' +
+        'flags (-u, -H, -b, --oauth2-bearer, -e, -A), also send one HEAD with them and report the answer',
+    )
     .argument('<url>', 'an https URL')
     .option('--json', 'print one JSON object')
     .option(
@@ -60,6 +63,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .action(async (url: string, opts) => {
       if (opts.dnsCompare && opts.nodes)
         throw new PinpointError('BAD_INPUT', '--dns-compare and --nodes are separate probes')
+      if ((opts.dnsCompare || opts.nodes) && hasRequestFlags(opts))
+        throw new PinpointError(
+          'BAD_INPUT',
+          'request flags (-u, -H, -b, --oauth2-bearer, -e, -A) go with a plain probe',
+        )
       exit = await (opts.dnsCompare
         ? dnsCompareCommand(url, opts, io)
         : opts.nodes
@@ -67,7 +75,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           : probeCommand(url, opts, io))
     })
 
-  withConnectOptions(program.command('get'))
+  const get = withConnectOptions(program.command('get'))
     .description('download; re-running the same command resumes, and a file appears only when complete')
     .argument('[url...]', 'http or https URLs')
     .option('-o, --output <file>', 'the output file (one URL only)')
@@ -99,19 +107,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       'normal, or background: yield the link to everything else (default: the saved setting)',
     )
     .option('--ignore-schedule', 'start now even inside a schedule window that pauses downloads')
-    .option('-u, --user <user:password>', 'Basic credentials (user alone: the password is asked on the terminal)')
-    .option('--oauth2-bearer <token>', 'send this Bearer token')
-    .option(
-      '-H, --header <header>',
-      '"Name: value" on every request (repeatable); "Name;" empty, "Name:" removed',
-      collect,
-    )
-    .option('-b, --cookie <data|file>', 'cookies: "name=value; n2=v2", or a Netscape cookie file')
-    .option('-e, --referer <url>', 'the Referer header')
-    .option('-A, --user-agent <ua>', 'the User-Agent header ("" sends none)')
-    .action(async (urls: string[], opts) => {
-      exit = await getCommand(urls, opts, io)
-    })
+  withRequestOptions(get).action(async (urls: string[], opts) => {
+    exit = await getCommand(urls, opts, io)
+  })
 
   withConnectOptions(program.command('resume'))
     .description('resume every unfinished download in the state folder')
@@ -300,4 +298,23 @@ function withConnectOptions(cmd: Command): Command {
     .addOption(new Option('--proxy-user <user:password>', "the -x proxy's user name and password (Basic, SOCKS5)"))
     .addOption(new Option('--proxy-cacert <file>', 'trust these PEM anchors for an https:// proxy'))
     .addOption(new Option('--proxy-pinnedpubkey <sha256//b64[;...]>', "pins for an https:// proxy's certificate"))
+}
+
+/**
+ * curl's request flags, shared by every command that sends a request (`get`; `probe`, which then sends a HEAD):
+ * one registration, parsed by requestSetup (request-options.ts) for all of them.
+ */
+function withRequestOptions(cmd: Command): Command {
+  const collect = (v: string, prev: string[] = []) => [...prev, v]
+  return cmd
+    .option('-u, --user <user:password>', 'Basic credentials (user alone: the password is asked on the terminal)')
+    .option('--oauth2-bearer <token>', 'send this Bearer token')
+    .option(
+      '-H, --header <header>',
+      '"Name: value" on every request (repeatable); "Name;" empty, "Name:" removed',
+      collect,
+    )
+    .option('-b, --cookie <data|file>', 'cookies: "name=value; n2=v2", or a Netscape cookie file')
+    .option('-e, --referer <url>', 'the Referer header')
+    .option('-A, --user-agent <ua>', 'the User-Agent header ("" sends none)')
 }

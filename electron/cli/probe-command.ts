@@ -8,16 +8,28 @@ import { envProxy, type ProxyLookup } from '../transport/proxy-setting.ts'
 import type { CliIo } from './io.ts'
 import { logListLoader } from '../transport/ct/log-list-store.ts'
 import { stateDirOf } from './open-engine.ts'
+import { requestSetup, type RequestFlags, type RequestSetup } from './request-options.ts'
+import { headersFor, requestExtras } from '../engine/request-extras.ts'
+import { httpStatusError } from '../engine/first-response.ts'
+import { httpRequest } from '../transport/http-request.ts'
+import type { Transport } from '../transport/transport.ts'
+import { isPinpointError } from '../../shared/pinpoint-error.ts'
 
-/** `pinpoint probe`: exit 0 when the server verifies (and a pin matches, when pins are given), else its code. */
+/**
+ * `pinpoint probe`: exit 0 when the server verifies (and a pin matches, when pins are given), else its code.
+ * With request flags (`-u`, `-H`, `-b`, `--oauth2-bearer`, `-e`, `-A`) it also sends one HEAD with them, as
+ * `get` would send its first request, and the answer counts: a 401 is AUTH_REQUIRED, another error status
+ * HTTP_STATUS. Without them it sends no request at all.
+ */
 export async function probeCommand(
   urlText: string,
-  flags: ConnectFlags & { json?: boolean; stateDir?: string },
+  flags: ConnectFlags & RequestFlags & { json?: boolean; stateDir?: string },
   io: CliIo,
 ): Promise<number> {
-  // A probe sends no request, so a URL's userinfo has no use here, and is not printed back.
+  // The URL's userinfo is not used here (-u is), and is not printed back.
   const url = new URL(splitCredentials(parseUrl(urlText).href).url)
   const setup = await connectSetup(flags, [url])
+  const asks = hasRequestFlags(flags) ? await requestSetup(flags, io) : undefined
   const transport = createTransport({
     rules: () => setup.rules,
     ...(setup.ca ? { ca: setup.ca } : {}),
@@ -26,7 +38,8 @@ export async function probeCommand(
     ctLogList: logListLoader(stateDirOf(flags, io)),
     proxy: runProxy(setup, io.env),
   })
-  const report = await probe(transport, url, setup.connectTimeoutMs ?? 10_000)
+  const probed = await probe(transport, url, setup.connectTimeoutMs ?? 10_000)
+  const report = asks && !probed.error ? { ...probed, ...(await headRequest(transport, url, asks)) } : probed
   if (flags.json) io.stdout(`${JSON.stringify(report)}\n`)
   else io.stdout(`${formatProbe(report)}\n`)
   if (report.error) {
@@ -34,6 +47,52 @@ export async function probeCommand(
     return exitCodeFor(report.error.code as ErrorCode)
   }
   return 0
+}
+
+/** Whether any of curl's request flags was given: only then does a probe send a request. */
+export function hasRequestFlags(flags: RequestFlags): boolean {
+  return (
+    flags.user !== undefined ||
+    flags.oauth2Bearer !== undefined ||
+    (flags.header?.length ?? 0) > 0 ||
+    flags.cookie !== undefined ||
+    flags.referer !== undefined ||
+    flags.userAgent !== undefined
+  )
+}
+
+/**
+ * One HEAD to `url` with the request flags' headers and secrets, built as a download's first request is (the
+ * same RequestExtras), reporting the status and, for an error status, the error `get` would stop with.
+ */
+async function headRequest(
+  transport: Transport,
+  url: URL,
+  asks: RequestSetup,
+): Promise<{ http: { method: 'HEAD'; status: number | null }; error?: { code: string; message: string } }> {
+  const extras = requestExtras(
+    url.origin,
+    { rules: [], ...(asks.headers ? { headers: asks.headers } : {}) },
+    asks.secrets,
+  )
+  const sent = headersFor(url, extras, Date.now())
+  try {
+    const res = await httpRequest(transport, {
+      url,
+      method: 'HEAD',
+      headers: sent.set,
+      ...(sent.omit.length > 0 ? { omit: sent.omit } : {}),
+    })
+    await res.close()
+    if (res.status >= 400) {
+      const err = httpStatusError(res)
+      return { http: { method: 'HEAD', status: res.status }, error: { code: err.code, message: err.message } }
+    }
+    return { http: { method: 'HEAD', status: res.status } }
+  } catch (err) {
+    if (!isPinpointError(err)) throw err
+    return { http: { method: 'HEAD', status: null }, error: { code: err.code, message: err.message } }
+  }
 }
 
 /** `-x` and `--noproxy` over the environment's proxy, as `get` applies them through a download's profile. */
@@ -48,7 +107,7 @@ function runProxy(setup: ConnectSetup, env: Record<string, string | undefined>):
 }
 
 /** The human view of a probe. */
-export function formatProbe(r: ProbeReport): string {
+export function formatProbe(r: ProbeReport & { http?: { method: string; status: number | null } }): string {
   const lines: string[] = [r.url]
   for (const a of r.attempts) {
     const addr = a.address.includes(':') ? `[${a.address}]` : a.address
@@ -69,6 +128,7 @@ export function formatProbe(r: ProbeReport): string {
       lines.push(`             sct ${log} ${s.timestamp} ${s.valid ? 'valid' : (s.error ?? 'not valid')}`)
     }
   }
+  if (r.http) lines.push(`  http       ${r.http.method} ${r.http.status ?? '(no answer)'}`)
   if (r.error) lines.push(`  error      ${r.error.code}: ${r.error.message}`)
   r.chain.forEach((c, i) => {
     lines.push(`  cert ${i}     ${c.subject}`)

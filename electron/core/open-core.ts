@@ -11,7 +11,7 @@ import { openStore, type Store, type StoreOptions } from '../store/open-store.ts
 import type { ConnectionInfo } from '../transport/connection-info.ts'
 import type { Transport } from '../transport/transport.ts'
 import { createRankingKeeper } from './ranking-keeper.ts'
-import { coreTransports } from '../engine/core-transport.ts'
+import { coreTransports, type TransportMaker } from '../engine/core-transport.ts'
 import type { Schedule } from '../../shared/schedule.ts'
 
 export interface CoreConfig {
@@ -62,6 +62,11 @@ export interface OpenedCore {
   setLimitRate(bytesPerSecond: number): void
   /** Stop every download gracefully, commit, close the store. Safe to call more than once. */
   shutdown(): Promise<void>
+  /**
+   * Transports built as the download transport is (host rules, settings, the system proxy this core was given):
+   * what previews, probes and host checks connect with, so they go where a download would.
+   */
+  transports: TransportMaker
 }
 
 /**
@@ -131,6 +136,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       limiter,
       background,
       schedule,
+      transports,
       setLimitRate(bytesPerSecond) {
         baseRate = bytesPerSecond
         applyRate()

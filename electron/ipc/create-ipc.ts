@@ -8,7 +8,7 @@ import { forwardQueueChanges } from './forward-changes.ts'
 import { createHandlers } from './handlers.ts'
 import type { Probe } from './host-handlers.ts'
 import { createProber } from './prober.ts'
-import { coreTransports } from '../engine/core-transport.ts'
+import { coreTransports, type TransportMaker } from '../engine/core-transport.ts'
 import { createSettingsService, type SettingsService } from './settings-service.ts'
 import { isTrustedSender } from './trusted-sender.ts'
 
@@ -24,6 +24,11 @@ export interface IpcSetup {
   emit: Emit
   /** Defaults to a probe over the saved host rules. */
   probe?: Probe
+  /**
+   * How previews, probes and host checks connect: the core's own transports (its system proxy included);
+   * transports over the store and the environment's proxy without it.
+   */
+  transports?: TransportMaker
 }
 
 export interface Ipc {
@@ -39,8 +44,10 @@ export function createIpc(setup: IpcSetup): Ipc {
   const { store, queue, emit } = setup
   const folders = createFolderTokens()
   const settings = createSettingsService({ store, defaultDownloadDir: setup.defaultDownloadDir, emit })
-  const probe = setup.probe ?? createProber({ transports: coreTransports(store) })
+  const transports = setup.transports ?? coreTransports(store)
+  const probe = setup.probe ?? createProber({ transports })
   const handlers = createHandlers({
+    transports,
     queue,
     store,
     settings,

@@ -2,6 +2,7 @@ import type { Emit, Handlers } from '../../shared/ipc.ts'
 import type { Queue } from '../queue/queue.ts'
 import type { Store } from '../store/open-store.ts'
 import type { Desktop } from './desktop.ts'
+import type { TransportMaker } from '../engine/core-transport.ts'
 import { dialogHandlers } from './dialog-handlers.ts'
 import { folderHandlers } from './folder-handlers.ts'
 import type { FolderTokens } from './folder-tokens.ts'
@@ -21,6 +22,8 @@ export interface HandlerDeps {
   desktop: Desktop
   probe: Probe
   emit: Emit
+  /** How previews and host checks connect: as downloads do, through the same proxy resolution. */
+  transports?: TransportMaker
 }
 
 /** Every channel's handler. `satisfies` makes a channel added to the contract without a handler a compile error. */

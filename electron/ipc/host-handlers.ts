@@ -4,6 +4,7 @@ import type { Store } from '../store/open-store.ts'
 import { credentialState, withCredentialInput, type TransferSecrets } from '../../shared/transfer-secrets.ts'
 import type { ProbeReport } from '../transport/probe.ts'
 import { createHostChecks, type HostChecks } from './host-checks.ts'
+import type { TransportMaker } from '../engine/core-transport.ts'
 
 export type HostHandlers = Pick<Handlers, Extract<RequestChannel, `hosts:${string}`>>
 
@@ -14,9 +15,15 @@ export type Probe = (url: URL, rule?: HostRule) => Promise<ProbeReport>
  * The host rules: where to connect and what to trust per host. Saved in the store, which the transport reads
  * at every connect, so a change applies to the next connection without a restart.
  */
-export function hostHandlers(deps: { store: Store; emit: Emit; probe: Probe; checks?: HostChecks }): HostHandlers {
+export function hostHandlers(deps: {
+  store: Store
+  emit: Emit
+  probe: Probe
+  checks?: HostChecks
+  transports?: TransportMaker
+}): HostHandlers {
   const { store, emit } = deps
-  const checks = deps.checks ?? createHostChecks(store)
+  const checks = deps.checks ?? createHostChecks(store, undefined, deps.transports)
   const changed = (): void => emit('hosts:changed', store.hostRules.list())
   return {
     async 'hosts:list'() {

@@ -14,7 +14,7 @@ import type { TransferRow } from '../store/transfers-repo.ts'
 import type { Desktop } from './desktop.ts'
 import type { FolderTokens } from './folder-tokens.ts'
 import { createPreviewer, type Previewer } from './previewer.ts'
-import { coreTransports } from '../engine/core-transport.ts'
+import { coreTransports, type TransportMaker } from '../engine/core-transport.ts'
 import type { SettingsService } from './settings-service.ts'
 import { redactUrl } from '../../shared/redact-url.ts'
 
@@ -28,6 +28,8 @@ export interface TransferDeps {
   desktop: Desktop
   /** `transfers:preview`'s requests; by default over the saved host rules, as downloads connect. */
   preview?: Previewer
+  /** The core's transports, as downloads connect (host rules, settings, system proxy); the store's without it. */
+  transports?: TransportMaker
 }
 
 /** Events shown in a transfer's details, newest last. */
@@ -39,7 +41,7 @@ const DETAIL_EVENTS = 200
  */
 export function transferHandlers(deps: TransferDeps): TransferHandlers {
   const { queue, store } = deps
-  const preview = deps.preview ?? createPreviewer({ transports: coreTransports(store) })
+  const preview = deps.preview ?? createPreviewer({ transports: deps.transports ?? coreTransports(store) })
   const folderOf = (channel: RequestChannel, folder: string | undefined): string => {
     const dir = folder === undefined ? deps.settings.get().downloadDir : deps.folders.resolve(folder)
     if (dir === undefined) throw new Error(`${channel}: folder: not a known folder token; choose the folder again`)

@@ -13,3 +13,14 @@ export function failoverNote(info: ConnectionInfo): string | undefined {
     .map((a) => `${a.address} (${a.error ? `${a.error.code}: ${a.error.message}` : 'failed'})`)
   return `${failed.join(', ')} failed; went on from ${info.address}`
 }
+
+/**
+ * A line for the transfer's log when proxies of a failover list (the system's PAC answer) could not be reached:
+ * which failed, why, and what carried the connection instead. Undefined when the first entry was used.
+ */
+export function proxyFailoverNote(info: ConnectionInfo): string | undefined {
+  if (!info.failedProxies?.length) return undefined
+  const failed = info.failedProxies.map((f) => `${f.message} (${f.code})`)
+  const used = info.proxy ? `through proxy ${info.proxy.url}` : 'directly, as the proxy list allows'
+  return `${failed.join(', ')} failed; connected ${used}`
+}

@@ -22,7 +22,7 @@ import type { TransferRow } from '../store/transfers-repo.ts'
 import type { TransferState } from '../../shared/domain.ts'
 import type { ConnectionInfo } from '../transport/connection-info.ts'
 import type { Connection } from '../transport/transport.ts'
-import { failoverNote } from './failover-note.ts'
+import { failoverNote, proxyFailoverNote } from './failover-note.ts'
 import type { BackgroundStatus, Priority } from '../../shared/priority.ts'
 import { idleBackground } from '../engine/background-rate.ts'
 import { priorityTransport } from './priority-transport.ts'
@@ -481,6 +481,8 @@ export class Queue {
       const row = this.#store.connections.add(id, conn.reused ? { ...conn.info, reused: true } : conn.info)
       const failover = conn.reused ? undefined : failoverNote(conn.info)
       if (failover) this.#store.events.add(id, 'failover', failover)
+      const proxyFailover = conn.reused ? undefined : proxyFailoverNote(conn.info)
+      if (proxyFailover) this.#store.events.add(id, 'failover', proxyFailover)
       timeFirstByte(conn, (ms) => this.#store.connections.setFirstByte(row, ms))
     }
     this.#latest(id, conn.info)

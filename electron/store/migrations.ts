@@ -4,10 +4,13 @@ import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { splitCredentials, type Credentials } from '../../shared/url-credentials.ts'
 import { transactionRunner } from './transaction.ts'
 import { redactStoredHistory } from './redact-history.ts'
+import { hasClearProxyPassword } from './proxy-password-seal.ts'
 
 /** What a step that moves data may need beyond SQL: sealing credentials with the state folder's key. */
 export interface MigrationContext {
   seal(transferId: number, credentials: Credentials): Uint8Array
+  /** A stored proxy setting with its password sealed (see proxy-password-seal.ts). */
+  sealProxySetting?(value: unknown): unknown
 }
 
 type Step = string | ((db: DatabaseSync, ctx: MigrationContext | undefined) => void)
@@ -189,7 +192,12 @@ const migrations: readonly Step[] = [
   `,
   // Messages and the connection history are shown, so they keep no link's userinfo or signature; older ones did.
   (db) => redactStoredHistory(db),
+  // A manual proxy's password saved in clear in the settings table is sealed like every other credential.
+  sealProxyPassword,
 ]
+
+/** The schema version from which a saved proxy password is sealed, never in clear. */
+export const PROXY_PASSWORD_SEALED_AT = migrations.indexOf(sealProxyPassword) + 1
 
 /** The version this code reads and writes. */
 export const SCHEMA_VERSION = migrations.length
@@ -222,6 +230,21 @@ export function migrate(db: DatabaseSync, dbPath: string, upTo = SCHEMA_VERSION,
     })
     if (done) return ran
   }
+}
+
+/** Seal the saved proxy setting's password in place, when it holds one in clear. */
+function sealProxyPassword(db: DatabaseSync, ctx: MigrationContext | undefined): void {
+  const row = db.prepare(`SELECT value FROM settings WHERE key = 'proxy'`).get()
+  if (row === undefined) return
+  let value: unknown
+  try {
+    value = JSON.parse(row['value'] as string)
+  } catch {
+    return
+  }
+  if (!hasClearProxyPassword(value)) return
+  if (!ctx?.sealProxySetting) throw new Error('migrate: a proxy password to seal, and no key to seal it with')
+  db.prepare(`UPDATE settings SET value = ? WHERE key = 'proxy'`).run(JSON.stringify(ctx.sealProxySetting(value)))
 }
 
 /** Strip userinfo from url and final_url, sealing the url's into the secrets table. */

@@ -14,6 +14,7 @@ import { seal, secretsRepo, type SecretsRepo } from './secrets-repo.ts'
 import { hostSecretsRepo, type HostSecretsRepo } from './host-secrets-repo.ts'
 import { segmentsRepo, type SegmentsRepo } from './segments-repo.ts'
 import { settingsRepo, type SettingsRepo } from './settings-repo.ts'
+import { sealProxySetting } from './proxy-password-seal.ts'
 import { isDamaged } from './sqlite-errors.ts'
 import { LOCK_FILE, acquireStateLock, type StateLock } from './state-lock.ts'
 import { transactionRunner, type Transaction } from './transaction.ts'
@@ -117,7 +118,10 @@ function openWriter(
     db.exec(
       'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY',
     )
-    const ctx: MigrationContext = { seal: (id, credentials) => seal(keys, id, credentials) }
+    const ctx: MigrationContext = {
+      seal: (id, credentials) => seal(keys, id, credentials),
+      sealProxySetting: (value) => sealProxySetting(value, keys),
+    }
     // While migrating, the bytes of a rewritten or deleted value are zeroed rather than left in a free page or
     // cell, so a URL whose credentials were moved out is gone from the file; and the WAL, which still holds the
     // pages as they were, is copied back and emptied. Only then: afterwards no value in clear is a secret, and
@@ -237,7 +241,7 @@ function assemble(p: {
     segments: segmentsRepo(writes, transaction),
     events: eventsRepo(writes, now),
     connections: connectionsRepo(writes, now),
-    settings: settingsRepo(writes),
+    settings: settingsRepo(writes, p.keys),
     hostRules: hostRulesRepo(writes),
     nodeRankings: nodeRankingsRepo(writes),
     secrets: secretsRepo(writes, p.keys),

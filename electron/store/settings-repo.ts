@@ -1,8 +1,11 @@
 import type { Preparer } from './turn-commit.ts'
+import { openProxySetting, PROXY_SETTING_KEY, sealProxySetting } from './proxy-password-seal.ts'
+import type { SecretKeys } from './secret-key.ts'
 
 /**
  * Settings as key → JSON value. The store does not know their shape: the caller parses them with its schema,
- * so a setting written by another version is its problem to accept or default.
+ * so a setting written by another version is its problem to accept or default. The one secret among them, a
+ * manual proxy's password, is sealed on the way in and opened on the way out (given the state folder's keys).
  */
 export interface SettingsRepo {
   /** undefined when the key is absent, or when its stored value is not JSON (hand-edited); never throws. */
@@ -13,7 +16,9 @@ export interface SettingsRepo {
   all(): Record<string, unknown>
 }
 
-export function settingsRepo(db: Preparer): SettingsRepo {
+export function settingsRepo(db: Preparer, keys?: SecretKeys): SettingsRepo {
+  const opened = (key: string, value: unknown) =>
+    keys && key === PROXY_SETTING_KEY ? openProxySetting(value, keys) : value
   const s = {
     get: db.prepare('SELECT value FROM settings WHERE key = ?'),
     set: db.prepare(
@@ -25,10 +30,10 @@ export function settingsRepo(db: Preparer): SettingsRepo {
   return {
     get<T>(key: string): T | undefined {
       const row = s.get.get(key)
-      return row === undefined ? undefined : (parse(row['value'] as string) as T | undefined)
+      return row === undefined ? undefined : (opened(key, parse(row['value'] as string)) as T | undefined)
     },
     set(key, value) {
-      const json = JSON.stringify(value)
+      const json = JSON.stringify(keys && key === PROXY_SETTING_KEY ? sealProxySetting(value, keys) : value)
       // JSON.stringify gives undefined for undefined (and functions): nothing to store, so the key goes.
       if (json === undefined) s.remove.run(key)
       else s.set.run(key, json)
@@ -38,7 +43,7 @@ export function settingsRepo(db: Preparer): SettingsRepo {
       return Object.fromEntries(
         s.all
           .all()
-          .map((row) => [row['key'] as string, parse(row['value'] as string)] as const)
+          .map((row) => [row['key'] as string, opened(row['key'] as string, parse(row['value'] as string))] as const)
           .filter(([, value]) => value !== undefined),
       )
     },

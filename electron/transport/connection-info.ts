@@ -72,4 +72,9 @@ export interface ConnectionInfo extends TlsFacts {
    * was asked to reach, and whether it carries a tunnel (CONNECT, SOCKS5) or absolute-form http:// requests.
    */
   proxy?: { url: string; asked: string; mode: 'tunnel' | 'forward' }
+  /**
+   * The proxies of a failover list (a PAC answer's) tried before this connection and not reached, in order,
+   * each as `scheme://host:port` with why; `proxy` above (or its absence, for a listed DIRECT) is what was used.
+   */
+  failedProxies?: Array<{ url: string; code: string; message: string }>
 }

@@ -35,9 +35,10 @@ const MAX_HEAD = 16 * 1024
  * closes mid-handshake or answers nonsense never leaves the caller waiting.
  */
 export function openTunnel(r: TunnelRequest): Promise<ProxySocket> {
-  return bounded(r.proxy, r.timeoutMs, r.signal, `tunnel to ${authority(r.host, r.port)}`, async (track) => {
+  return bounded(r.proxy, r.timeoutMs, r.signal, `tunnel to ${authority(r.host, r.port)}`, async (track, reached) => {
     const started = performance.now()
     const socket = track(await connectProxy(r.proxy, track))
+    reached()
     const reader = new HandshakeReader(socket, (cause) => closedError(r.proxy, cause))
     if (r.proxy.scheme === 'socks5' || r.proxy.scheme === 'socks5h') {
       await socks5Connect(socket, reader, r.proxy, r.host, r.port)
@@ -54,9 +55,10 @@ export function openTunnel(r: TunnelRequest): Promise<ProxySocket> {
  * proxy is checked against its own anchors and pins.
  */
 export function openForwardProxy(proxy: ResolvedProxy, timeoutMs: number, signal: AbortSignal): Promise<ProxySocket> {
-  return bounded(proxy, timeoutMs, signal, 'connection', async (track) => {
+  return bounded(proxy, timeoutMs, signal, 'connection', async (track, reached) => {
     const started = performance.now()
     const socket = track(await connectProxy(proxy, track))
+    reached()
     return { socket, connectMs: performance.now() - started }
   })
 }
@@ -74,7 +76,9 @@ async function connectProxy(proxy: ResolvedProxy, track: (s: Duplex) => Duplex):
     tcp.once('connect', resolve)
     tcp.once('error', (err: NodeJS.ErrnoException) => {
       const what = err.code === 'ECONNREFUSED' ? 'refused the connection' : `could not be reached (${err.message})`
-      reject(new PinpointError('PROXY_FAILED', `proxy ${proxyLabel(proxy)} ${what}`, context(proxy, err.code)))
+      reject(
+        unreachable(new PinpointError('PROXY_FAILED', `proxy ${proxyLabel(proxy)} ${what}`, context(proxy, err.code))),
+      )
     })
   })
   if (proxy.scheme !== 'https') return tcp
@@ -97,14 +101,16 @@ function proxyTls(proxy: ResolvedProxy, tcp: Duplex): Promise<Duplex> {
     socket.once('error', (err: NodeJS.ErrnoException) => {
       const code = codeForNodeError(err.code) ?? 'PROXY_FAILED'
       reject(
-        new PinpointError(code, `proxy ${proxyLabel(proxy)}: TLS failed (${err.message})`, context(proxy, err.code)),
+        unreachable(
+          new PinpointError(code, `proxy ${proxyLabel(proxy)}: TLS failed (${err.message})`, context(proxy, err.code)),
+        ),
       )
     })
     socket.once('secureConnect', () => {
       const chain = chainOf(socket.getPeerCertificate(true) as DetailedPeerCertificate)
       const fail = (code: 'TLS_UNTRUSTED' | 'TLS_NAME_MISMATCH' | 'PIN_MISMATCH', why: string) => {
         socket.destroy()
-        reject(new PinpointError(code, `proxy ${proxyLabel(proxy)}: ${why}`, context(proxy)))
+        reject(unreachable(new PinpointError(code, `proxy ${proxyLabel(proxy)}: ${why}`, context(proxy))))
       }
       if (proxy.pins.length > 0) {
         if (!chain.some((c) => proxy.pins.includes(c.spki))) {
@@ -186,6 +192,22 @@ function closedError(proxy: ResolvedProxy, cause?: Error): PinpointError {
   )
 }
 
+/**
+ * Failures to reach a proxy at all (no TCP connection, no connection in time, its TLS refused), as against a
+ * proxy's own answer: only these let a failover list go on to its next entry.
+ */
+const unreachableErrors = new WeakSet<Error>()
+
+function unreachable(err: PinpointError): PinpointError {
+  unreachableErrors.add(err)
+  return err
+}
+
+/** Whether `err` says the proxy could not be reached, rather than what a reached proxy answered. */
+export function isProxyUnreachable(err: unknown): boolean {
+  return err instanceof Error && unreachableErrors.has(err)
+}
+
 function context(proxy: ResolvedProxy, cause?: string) {
   return { host: proxy.host, port: proxy.port, ...(cause === undefined ? {} : { cause }) }
 }
@@ -207,9 +229,11 @@ function bounded<T>(
   timeoutMs: number,
   signal: AbortSignal,
   what: string,
-  work: (track: (s: Duplex) => Duplex) => Promise<T>,
+  work: (track: (s: Duplex) => Duplex, reached: () => void) => Promise<T>,
 ): Promise<T> {
   const sockets: Duplex[] = []
+  // Until the proxy's connection (and its TLS) is up, running out of time means the proxy was not reached.
+  let up = false
   const track = (s: Duplex) => {
     sockets.push(s)
     // A socket whose error arrives after the outcome is decided must not count as unhandled.
@@ -228,14 +252,13 @@ function bounded<T>(
       reject(err)
     }
     const onAbort = () => finish(new PinpointError('CONNECT_FAILED', `proxy ${proxyLabel(proxy)}: attempt abandoned`))
-    const timer = setTimeout(
-      () =>
-        finish(new PinpointError('CONNECT_TIMEOUT', `proxy ${proxyLabel(proxy)}: no ${what} within ${timeoutMs} ms`)),
-      timeoutMs,
-    )
+    const timer = setTimeout(() => {
+      const err = new PinpointError('CONNECT_TIMEOUT', `proxy ${proxyLabel(proxy)}: no ${what} within ${timeoutMs} ms`)
+      finish(up ? err : unreachable(err))
+    }, timeoutMs)
     if (signal.aborted) return onAbort()
     signal.addEventListener('abort', onAbort, { once: true })
-    work(track).then(
+    work(track, () => (up = true)).then(
       (value) => finish(undefined, value),
       (err: unknown) => finish(err),
     )

@@ -28,10 +28,12 @@ import { mostTelling } from './node-errors.ts'
 import { attachRefusedConnection, refusedHandshake, type RefusedHandshake } from './refused.ts'
 import type { LogList } from './ct/log-list.ts'
 import { noProxyMatches } from '../../shared/no-proxy.ts'
-import { proxyLabel, resolveProxy, type ProxyServer, type ResolvedProxy } from '../../shared/proxy.ts'
+import { proxyLabel, resolveProxy, type ResolvedProxy } from '../../shared/proxy.ts'
 import { openForwardProxy, openTunnel, proxyAuthorization } from './proxy-tunnel.ts'
 import { relayStream } from './stream-relay.ts'
 import { redactUrl } from '../../shared/redact-url.ts'
+import { routesOf, throughRoutes, type FailedProxy } from './proxy-failover.ts'
+import type { ProxyAnswer, ProxyRoute } from './proxy-setting.ts'
 
 export interface TransportConfig {
   /** The host rules in force; read at every connect, so a changed rule applies to the next connection. */
@@ -64,9 +66,10 @@ export interface TransportConfig {
   ctLogList?: () => LogList | undefined
   /**
    * The proxy where neither the download nor its host's rule names one (the app's setting, the environment);
-   * undefined: direct. Asked at every new connection, so a changed setting applies to the next one.
+   * undefined: direct; a list: tried in order while its proxies cannot be reached. Asked at every new
+   * connection, so a changed setting applies to the next one.
    */
-  proxy?: (url: URL) => ProxyServer | undefined | Promise<ProxyServer | undefined>
+  proxy?: (url: URL) => ProxyAnswer | Promise<ProxyAnswer>
 }
 
 export interface Connection {
@@ -170,11 +173,13 @@ export function createTransport(config: TransportConfig): Transport {
     // the host (a slower one, say) must not stand in for it.
     const ranking = config.ranking?.(target.host, target.port)
     const wanted = opts?.prefer ?? ranking?.[0]
-    const server = await proxyFor(target, opts?.profile, config.proxy)
-    const proxy = server ? resolveProxy(server) : undefined
-    // The proxy, with its credentials and anchors, is part of the key: a connection through one proxy (or none)
-    // never stands in for one through another.
-    const viaProxy = server ? ` via ${JSON.stringify(server)}` : ''
+    const routes = await proxyFor(target, opts?.profile, config.proxy)
+    // The proxies, with their credentials and anchors, are part of the key: a connection through one proxy (or
+    // none) never stands in for one through another; one made under a failover list stands in for that list.
+    const viaProxy =
+      routes.length === 1 && routes[0] === 'direct'
+        ? ''
+        : ` via ${JSON.stringify(routes.length === 1 ? routes[0] : routes)}`
     const poolKey = `${keyOf(target, ca, opts?.alpn)}${wanted === undefined ? '' : ` ${wanted}`}${viaProxy}`
     const idle = opts?.fresh ? undefined : await pool.take(poolKey)
     if (idle) {
@@ -182,6 +187,32 @@ export function createTransport(config: TransportConfig): Transport {
       config.onConnection?.(reused.info)
       return reused
     }
+    return throughRoutes(
+      routes,
+      signal,
+      (s) => proxyLabel(resolveProxy(s)),
+      (server, failed) =>
+        connectVia(url, target, signal, opts, { ca, local, ranking, poolKey, failed }, server && resolveProxy(server)),
+    )
+  }
+
+  /** A new connection for `url`, through `proxy` or directly, once the idle pool had none. */
+  async function connectVia(
+    url: URL,
+    target: Target,
+    signal: AbortSignal | undefined,
+    opts: ConnectOptions | undefined,
+    at: {
+      ca: string[] | undefined
+      local: string[]
+      ranking: readonly string[] | undefined
+      poolKey: string
+      failed: readonly FailedProxy[]
+    },
+    proxy: ResolvedProxy | undefined,
+  ): Promise<Connection> {
+    const { ca, local, ranking, poolKey } = at
+    const failedProxies = at.failed.length > 0 ? { failedProxies: [...at.failed] } : {}
     const key = `${target.host}:${target.port}`
     const dns = opts?.dns ?? opts?.profile?.dns ?? target.rule?.dns ?? config.dns?.() ?? systemDns
     const resolve: Lookup = (host) => resolver.resolve(host, dns, signal, opts?.profile)
@@ -250,6 +281,7 @@ export function createTransport(config: TransportConfig): Transport {
         const info = {
           ...infoOf(url, target, address, handshake, records, now()),
           ...(proxy ? { proxy: proxyInfo(proxy, address, target.port, 'tunnel' as const) } : {}),
+          ...failedProxies,
         }
         attachRefusedConnection(best, { ...info, refused: { code: best.code, message: best.message } })
       }
@@ -261,6 +293,7 @@ export function createTransport(config: TransportConfig): Transport {
     const info = {
       ...infoOf(url, target, won.address, won, records, now()),
       ...(proxy ? { proxy: proxyInfo(proxy, won.address, target.port, won.forward ? 'forward' : 'tunnel') } : {}),
+      ...failedProxies,
     }
     config.onConnection?.(info)
     return {
@@ -424,18 +457,19 @@ function keyOf(target: Target, ca: readonly string[] | undefined, alpn: readonly
 }
 
 /**
- * The proxy for a connection, most specific first: the download's own (unless its `--noproxy` list exempts the
- * host), then its host's rule, then the app's setting or the environment. `direct` at any level means none.
+ * The proxies for a connection, most specific first: the download's own (unless its `--noproxy` list exempts
+ * the host), then its host's rule, then the app's setting or the environment (which may give a failover list).
+ * `direct` at any level means none.
  */
 async function proxyFor(
   target: Target,
   profile: ConnectionProfile | undefined,
   global: TransportConfig['proxy'],
-): Promise<ProxyServer | undefined> {
-  if (profile?.noProxy && noProxyMatches(profile.noProxy, target.host, target.port)) return undefined
+): Promise<readonly ProxyRoute[]> {
+  if (profile?.noProxy && noProxyMatches(profile.noProxy, target.host, target.port)) return ['direct']
   const own = profile?.proxy ?? target.rule?.proxy
-  if (own !== undefined) return own === 'direct' ? undefined : own
-  return global ? await global(target.url) : undefined
+  if (own !== undefined) return [own]
+  return routesOf(global ? await global(target.url) : undefined)
 }
 
 /** HTTP proxies and `socks5h` take the name and resolve it themselves; `socks5` is handed addresses. */

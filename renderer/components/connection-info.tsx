@@ -97,6 +97,15 @@ export function ConnectionFacts({ c, chain = true }: { c: ConnectionInfo; chain?
             </dd>
           </>
         )}
+        {c.failedProxies !== undefined && c.failedProxies.length > 0 && (
+          <>
+            <dt>Proxies not reached</dt>
+            <dd data-testid="connection-failed-proxies">
+              {c.failedProxies.map((f) => `${f.url} (${f.code})`).join(', ')}
+              {c.proxy === undefined ? '; connected directly, as the proxy list allows' : ''}
+            </dd>
+          </>
+        )}
         <dt>Host</dt>
         <dd>{c.hostHeader}</dd>
         <dt>SNI</dt>
