@@ -16,6 +16,7 @@ import { SignatureRequest } from './signature.ts'
 import { profileRequests } from './profile-ipc.ts'
 import { BackgroundStatus, Priority } from './priority.ts'
 import { RefreshResult } from './refresh.ts'
+import { browserHostRequests } from './browser-hosts.ts'
 
 /**
  * The one IPC contract between the renderer and main: every channel, with the schema of what goes in and out.
@@ -300,6 +301,7 @@ export const requests = {
    * URL serves the same size and validator, or the same bytes where ours are; the download keeps its progress.
    */
   'transfers:refreshUrl': { input: z.strictObject({ id: Id, url: HttpUrl }), output: RefreshResult },
+  ...browserHostRequests,
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */

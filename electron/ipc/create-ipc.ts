@@ -11,6 +11,7 @@ import { createProber } from './prober.ts'
 import { coreTransports } from '../engine/core-transport.ts'
 import { createSettingsService, type SettingsService } from './settings-service.ts'
 import { isTrustedSender } from './trusted-sender.ts'
+import type { BrowserHostOptions } from './browser-handlers.ts'
 
 export interface IpcSetup {
   store: Store
@@ -24,6 +25,8 @@ export interface IpcSetup {
   emit: Emit
   /** Defaults to a probe over the saved host rules. */
   probe?: Probe
+  /** Where the Settings' Browsers section installs the native host; see browser-handlers.ts. */
+  browserHosts?: BrowserHostOptions
 }
 
 export interface Ipc {
@@ -48,6 +51,7 @@ export function createIpc(setup: IpcSetup): Ipc {
     desktop: setup.desktop,
     probe,
     emit,
+    browserHosts: setup.browserHosts,
   })
   const dispatcher = createDispatcher(handlers, (url) => isTrustedSender(url, setup.appUrl))
   const unforward = forwardQueueChanges(queue, emit)

@@ -12,6 +12,7 @@ import type { SettingsService } from './settings-service.ts'
 import { settingsHandlers } from './settings-handlers.ts'
 import { transferHandlers } from './transfer-handlers.ts'
 import { priorityHandlers } from './priority-handlers.ts'
+import { browserHandlers, type BrowserHostOptions } from './browser-handlers.ts'
 
 export interface HandlerDeps {
   queue: Queue
@@ -21,6 +22,8 @@ export interface HandlerDeps {
   desktop: Desktop
   probe: Probe
   emit: Emit
+  /** Where the Settings' Browsers section installs the native host (defaults: as `pinpoint integrate`). */
+  browserHosts?: BrowserHostOptions | undefined
 }
 
 /** Every channel's handler. `satisfies` makes a channel added to the contract without a handler a compile error. */
@@ -34,5 +37,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...folderHandlers(deps),
     ...profileHandlers(deps),
     ...priorityHandlers(deps),
+    ...browserHandlers({ stateDir: deps.store.dir, browserHosts: deps.browserHosts }),
   } satisfies Handlers
 }
