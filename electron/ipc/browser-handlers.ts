@@ -23,13 +23,16 @@ export function browserHandlers(deps: {
   browserHosts?: BrowserHostOptions | undefined
 }): Pick<Handlers, 'browsers:status' | 'browsers:integrate'> {
   const o = deps.browserHosts ?? {}
+  // Electron's binary runs no scripts (its RunAsNode fuse is off), so inside the app this process cannot be the
+  // launcher's Node: without a launcher given, Install there refuses rather than write a host that cannot start.
+  const launcher = o.launcher ?? (process.versions['electron'] === undefined ? processLauncher() : undefined)
   const setup = (): BrowserHostSetup => ({
     os: o.os ?? currentOs(),
     // Read at each call, as the CLI reads it at each run.
     home: o.home ?? homeOf(process.env),
     stateDir: deps.stateDir,
     explicitState: true,
-    launcher: o.launcher ?? processLauncher(),
+    launcher: launcher ?? { node: '', script: '' },
     extensionId: o.extensionId,
   })
   const report = (s: BrowserHostSetup, error: FailureInfo | null): BrowserHostsReport => ({
@@ -40,6 +43,10 @@ export function browserHandlers(deps: {
     'browsers:status': async () => report(setup(), null),
     async 'browsers:integrate'({ browser, uninstall }) {
       const s = setup()
+      if (!uninstall && launcher === undefined) {
+        const message = 'the desktop app cannot start the browser host itself: run `pinpoint integrate` instead'
+        return report(s, { code: 'BAD_INPUT', message })
+      }
       try {
         if (uninstall) await removeBrowserHosts(s, [browser])
         else await installBrowserHosts(s, [browser])

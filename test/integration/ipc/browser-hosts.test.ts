@@ -97,6 +97,21 @@ describe('browsers:status and browsers:integrate', () => {
     expect(answer.browsers.find((b) => b.browser === 'chrome')?.installed).toBe(false)
   })
 
+  it('inside Electron, with no launcher given, Install refuses instead of naming a binary that runs no scripts', async () => {
+    const home = await makeTempDir('browsers-home')
+    Object.defineProperty(process.versions, 'electron', { value: '45.0.0', configurable: true })
+    try {
+      h = await makeIpcHarness({ browserHosts: { home, os: 'linux' } })
+    } finally {
+      delete (process.versions as Record<string, string | undefined>)['electron']
+    }
+    const answer = await h.api.invoke('browsers:integrate', { browser: 'chromium', uninstall: false })
+    expect(answer.error).toEqual({ code: 'BAD_INPUT', message: expect.stringContaining('pinpoint integrate') })
+    expect(answer.browsers.some((b) => b.installed)).toBe(false)
+    expect(await exists(join(home, '.config'))).toBe(false)
+    expect(await exists(join(h.stateDir, 'pinpoint-native-host'))).toBe(false)
+  })
+
   it('refuses a browser it does not know before anything runs', async () => {
     const { h, home } = await harness()
     await expect(h.raw('browsers:integrate', { browser: 'netscape', uninstall: false })).rejects.toThrow(
