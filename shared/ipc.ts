@@ -8,7 +8,7 @@ import { HostRule, TransferState } from './domain.ts'
 import { ErrorCode, FailureInfo } from './errors.ts'
 import { limits } from './limits.ts'
 import { ConnectionProfile } from './profile.ts'
-import { CredentialInput, CredentialState, TransferSecrets } from './transfer-secrets.ts'
+import { CookieText, CredentialInput, CredentialState, HeaderLinesText, TransferSecrets } from './transfer-secrets.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, SettingProblem, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
@@ -79,6 +79,10 @@ export const AddOptions = z.strictObject({
   signature: SignatureRequest.optional(),
   /** How these transfers share the link; the settings' default when absent. */
   priority: Priority.optional(),
+  /** Extra request headers, `Name: value` lines; kept sealed with the downloads' credentials, never sent back. */
+  headers: HeaderLinesText.optional(),
+  /** Cookies, `name=value; name2=value2`; kept sealed like the headers. */
+  cookies: CookieText.optional(),
 })
 
 /** A transfer already in the list for a URL being added. */
