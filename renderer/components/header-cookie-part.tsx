@@ -27,6 +27,7 @@ export function HeaderCookiePart({ testId, state, subject, onSend }: Props) {
   const cookies = state?.cookies ?? 0
   return (
     <div className="header-cookie-part">
+      <h4>Headers and cookies</h4>
       <p data-testid={`${testId}-state`}>{state === undefined ? '…' : describeHeadersAndCookies(state)}</p>
       <div className="transfer-credentials-actions">
         <button type="button" data-testid={`${testId}-headers-set`} onClick={() => setEditing('headers')}>

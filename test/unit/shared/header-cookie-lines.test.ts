@@ -8,7 +8,6 @@ import {
   withCredentialInput,
 } from '../../../shared/transfer-secrets.ts'
 import { typedSecrets } from '../../../electron/ipc/typed-secrets.ts'
-import { headerCookieOptions } from '../../../renderer/header-cookie-input.ts'
 
 // The headers and cookies a form takes are read by the CLI's own parsers (-H, -b), so the window and the CLI
 // refuse the same things for the same reasons.
@@ -112,11 +111,5 @@ describe('headers and cookies as credential input', () => {
         { name: 'b', value: '2', path: '/', secure: false },
       ],
     })
-    expect(headerCookieOptions('X-A: 1', '')).toEqual({ ok: true, value: { headers: 'X-A: 1' } })
-    expect(headerCookieOptions('Connection: close', '')).toEqual({
-      ok: false,
-      reason: expect.stringMatching(/^Headers: line 1: "Connection" cannot be set/),
-    })
-    expect(headerCookieOptions('', 'nope')).toEqual({ ok: false, reason: 'Cookies: "nope" is not a name=value cookie' })
   })
 })
