@@ -68,7 +68,8 @@ export function BrowserSettings() {
               </button>
               <span className="browser-path muted" title={b.manifestPath}>
                 <bdi>
-                  {b.manifestPath}
+                  {/* The file name is the same for every browser: the folder is what tells them apart. */}
+                  {b.manifestPath.replace(/[\\/][^\\/]*$/, '')}
                   {b.installed && b.registryKey !== undefined && ` (registry key: ${b.registryKey})`}
                 </bdi>
               </span>
