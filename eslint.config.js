@@ -81,8 +81,15 @@ function layer(part, allowed, except = []) {
   }
 }
 
-/** The folder-naming rules of `pinpoint serve` (roots.ts) are plain path checks the IPC handlers share. */
-const IPC_LAYER = layer('ipc', ['signatures', 'transport', 'store', 'engine', 'queue'], ['serve/roots.ts'])
+/**
+ * The folder-naming rules of `pinpoint serve` (roots.ts) are plain path checks the IPC handlers share, and the
+ * native host's manifest locations (host-manifest.ts) are plain functions the Settings share with `integrate`.
+ */
+const IPC_LAYER = layer(
+  'ipc',
+  ['signatures', 'transport', 'store', 'engine', 'queue'],
+  ['serve/roots.ts', 'cli/host-manifest.ts'],
+)
 
 const IPC_RENDERER = {
   name: 'electron',

@@ -5,6 +5,7 @@ import { openCore } from './core/open-core.ts'
 import { createIpc, type Ipc } from './ipc/create-ipc.ts'
 import { describe } from './ipc/dispatch.ts'
 import type { Desktop } from './ipc/desktop.ts'
+import type { BrowserHostOptions } from './ipc/browser-handlers.ts'
 
 import { listenControl, type ControlServer } from './core/control-socket.ts'
 import { addDownloads, type AddRequest, type AddResult } from './queue/add-downloads.ts'
@@ -28,6 +29,8 @@ export interface CoreOptions {
   confine?: (dir: string) => Promise<void>
   /** The system's proxy for the "system" proxy setting (main.ts: Chromium's answer); the environment without it. */
   systemProxy?: ProxyLookup
+  /** Where the Settings' Browsers section installs the native host (a test's home folder); as the CLI by default. */
+  browserHosts?: BrowserHostOptions
 }
 
 export interface Core {
@@ -84,6 +87,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     desktop: opts.desktop,
     emit,
     transports: core.transports,
+    ...(opts.browserHosts ? { browserHosts: opts.browserHosts } : {}),
   })
   const apply = () => {
     const s = ipc.settings.get()

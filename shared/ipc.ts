@@ -8,7 +8,7 @@ import { HostRule, TransferState } from './domain.ts'
 import { ErrorCode, FailureInfo } from './errors.ts'
 import { limits } from './limits.ts'
 import { ConnectionProfile } from './profile.ts'
-import { CredentialInput, CredentialState, TransferSecrets } from './transfer-secrets.ts'
+import { CookieText, CredentialInput, CredentialState, HeaderLinesText, TransferSecrets } from './transfer-secrets.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
 import { FolderToken, Rate, SettingProblem, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
@@ -16,6 +16,7 @@ import { SignatureRequest } from './signature.ts'
 import { profileRequests } from './profile-ipc.ts'
 import { BackgroundStatus, Priority } from './priority.ts'
 import { RefreshFrom, RefreshResult } from './refresh.ts'
+import { browserHostRequests } from './browser-hosts.ts'
 
 /**
  * The one IPC contract between the renderer and main: every channel, with the schema of what goes in and out.
@@ -78,6 +79,10 @@ export const AddOptions = z.strictObject({
   signature: SignatureRequest.optional(),
   /** How these transfers share the link; the settings' default when absent. */
   priority: Priority.optional(),
+  /** Extra request headers, `Name: value` lines; kept sealed with the downloads' credentials, never sent back. */
+  headers: HeaderLinesText.optional(),
+  /** Cookies, `name=value; name2=value2`; kept sealed like the headers. */
+  cookies: CookieText.optional(),
 })
 
 /** A transfer already in the list for a URL being added. */
@@ -303,6 +308,7 @@ export const requests = {
     input: z.strictObject({ id: Id, url: HttpUrl, from: RefreshFrom.optional() }),
     output: RefreshResult,
   },
+  ...browserHostRequests,
 } as const
 
 /** Most URLs one `links:offered` carries: more than anyone pastes at once, few enough to read in the dialog. */

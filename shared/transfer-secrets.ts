@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
-import { Cookie } from './cookies.ts'
-import { ExtraHeader } from './extra-headers.ts'
+import { Cookie, parseCookieString } from './cookies.ts'
+import { ExtraHeader, parseHeaderLines } from './extra-headers.ts'
 
 /**
  * What a download sends that must stay secret: Basic credentials (from the URL's userinfo or `-u`), a Bearer
@@ -28,7 +28,30 @@ export const CredentialState = z.strictObject({
 })
 export type CredentialState = z.output<typeof CredentialState>
 
-/** What the UI sends: new Basic credentials or a new token (each replaces both), or none at all. */
+/** A text field that is valid when `parse` takes it; the issue is parse's own reason. */
+const parsedText = (max: number, parse: (text: string) => unknown) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((text, ctx) => {
+      try {
+        parse(text)
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message })
+      }
+    })
+
+/** Extra request headers as a form takes them: `Name: value` lines, read as `-H` reads them; '' for none. */
+export const HeaderLinesText = parsedText(600_000, parseHeaderLines)
+/** Cookies as a form takes them: `name=value; name2=value2`, read as `-b` reads them; '' for none. */
+export const CookieText = parsedText(256 * 1024, (text) => {
+  if (parseCookieString(text).length > 1024) throw new Error('at most 1024 cookies')
+})
+
+/**
+ * What the UI sends: new Basic credentials or a new token (each replaces both), or none at all; or all of the
+ * extra headers, or all of the cookies, replaced by those typed ('' clears them).
+ */
 export const CredentialInput = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('basic'),
@@ -44,11 +67,23 @@ export const CredentialInput = z.discriminatedUnion('kind', [
       .regex(/^[^\r\n\0]*$/),
   }),
   z.strictObject({ kind: z.literal('clear') }),
+  z.strictObject({ kind: z.literal('headers'), text: HeaderLinesText }),
+  z.strictObject({ kind: z.literal('cookies'), text: CookieText }),
 ])
 export type CredentialInput = z.output<typeof CredentialInput>
 
-/** The secrets with `input` applied: Basic and Bearer exclusive of each other, headers and cookies kept. */
+/**
+ * The secrets with `input` applied: Basic and Bearer exclusive of each other, headers and cookies kept; or the
+ * headers or the cookies replaced, the rest kept.
+ */
 export function withCredentialInput(s: TransferSecrets | undefined, input: CredentialInput): TransferSecrets {
+  if (input.kind === 'headers' || input.kind === 'cookies') {
+    const { headers, cookies, ...others } = s ?? {}
+    const next = input.kind === 'headers' ? parseHeaderLines(input.text) : parseCookieString(input.text)
+    const kept = input.kind === 'headers' ? { cookies } : { headers }
+    const merged: TransferSecrets = { ...others, ...kept, ...(next.length > 0 ? { [input.kind]: next } : {}) }
+    return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as TransferSecrets
+  }
   const { username: _u, password: _p, bearer: _b, ...rest } = s ?? {}
   if (input.kind === 'basic') return { ...rest, username: input.username, password: input.password }
   if (input.kind === 'bearer') return { ...rest, bearer: input.token }
@@ -84,4 +119,15 @@ export function describeCredentialState(c: CredentialState | undefined): string 
   for (const h of c.headers) parts.push(`header ${h} set`)
   if (c.cookies > 0) parts.push(c.cookies === 1 ? '1 cookie' : `${c.cookies} cookies`)
   return parts.join('; ')
+}
+
+/** `2 headers set, 1 cookie set`, or that none are. */
+export function describeHeadersAndCookies(c: CredentialState | null | undefined): string {
+  const headers = c?.headers.length ?? 0
+  const cookies = c?.cookies ?? 0
+  if (headers === 0 && cookies === 0) return 'no extra headers or cookies'
+  const parts: string[] = []
+  if (headers > 0) parts.push(headers === 1 ? '1 header set' : `${headers} headers set`)
+  if (cookies > 0) parts.push(cookies === 1 ? '1 cookie set' : `${cookies} cookies set`)
+  return parts.join(', ')
 }

@@ -11,6 +11,7 @@ import { createProber } from './prober.ts'
 import { coreTransports, type TransportMaker } from '../engine/core-transport.ts'
 import { createSettingsService, type SettingsService } from './settings-service.ts'
 import { isTrustedSender } from './trusted-sender.ts'
+import type { BrowserHostOptions } from './browser-handlers.ts'
 
 export interface IpcSetup {
   store: Store
@@ -29,6 +30,8 @@ export interface IpcSetup {
    * transports over the store and the environment's proxy without it.
    */
   transports?: TransportMaker
+  /** Where the Settings' Browsers section installs the native host; see browser-handlers.ts. */
+  browserHosts?: BrowserHostOptions
 }
 
 export interface Ipc {
@@ -55,6 +58,7 @@ export function createIpc(setup: IpcSetup): Ipc {
     desktop: setup.desktop,
     probe,
     emit,
+    browserHosts: setup.browserHosts,
   })
   const dispatcher = createDispatcher(handlers, (url) => isTrustedSender(url, setup.appUrl))
   const unforward = forwardQueueChanges(queue, emit)

@@ -13,6 +13,7 @@ import type { SettingsService } from './settings-service.ts'
 import { settingsHandlers } from './settings-handlers.ts'
 import { transferHandlers } from './transfer-handlers.ts'
 import { priorityHandlers } from './priority-handlers.ts'
+import { browserHandlers, type BrowserHostOptions } from './browser-handlers.ts'
 
 export interface HandlerDeps {
   queue: Queue
@@ -24,6 +25,8 @@ export interface HandlerDeps {
   emit: Emit
   /** How previews and host checks connect: as downloads do, through the same proxy resolution. */
   transports?: TransportMaker
+  /** Where the Settings' Browsers section installs the native host (defaults: as `pinpoint integrate`). */
+  browserHosts?: BrowserHostOptions | undefined
 }
 
 /** Every channel's handler. `satisfies` makes a channel added to the contract without a handler a compile error. */
@@ -37,5 +40,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...folderHandlers(deps),
     ...profileHandlers(deps),
     ...priorityHandlers(deps),
+    ...browserHandlers({ stateDir: deps.store.dir, browserHosts: deps.browserHosts }),
   } satisfies Handlers
 }

@@ -17,6 +17,7 @@ import { createPreviewer, type Previewer } from './previewer.ts'
 import { coreTransports, type TransportMaker } from '../engine/core-transport.ts'
 import type { SettingsService } from './settings-service.ts'
 import { redactUrl } from '../../shared/redact-url.ts'
+import { typedSecrets } from './typed-secrets.ts'
 
 export type TransferHandlers = Pick<Handlers, Extract<RequestChannel, `transfers:${string}`>>
 
@@ -67,6 +68,7 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
           byCategory: folder === undefined,
           ...(options.signature === undefined ? {} : { signature: options.signature }),
           ...(options.priority === undefined ? {} : { priority: options.priority }),
+          ...withTyped(typedSecrets(options)),
         },
       )
       const rejected: Rejected[] = [
@@ -218,4 +220,9 @@ function finishedFile(row: TransferRow): string | undefined {
 async function kind(path: string): Promise<'file' | 'dir' | undefined> {
   const st = await stat(path).catch(() => undefined)
   return st?.isFile() ? 'file' : st?.isDirectory() ? 'dir' : undefined
+}
+
+/** The add request's `secrets`, present only when something was typed. */
+function withTyped(secrets: TransferSecrets | undefined): { secrets?: TransferSecrets } {
+  return secrets ? { secrets } : {}
 }

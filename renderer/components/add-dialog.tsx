@@ -11,6 +11,8 @@ import { AddCheckResult } from './add-check-result.tsx'
 import { AddPreviewList } from './add-preview-list.tsx'
 import { Modal } from './modal.tsx'
 import { SignatureFields } from './signature-fields.tsx'
+import { HeaderCookieFields } from './header-cookie-fields.tsx'
+import { headerCookieOptions } from '../header-cookie-input.ts'
 import { nameFolder, RootFolderPicker, type RootChoice } from './root-folder-picker.tsx'
 
 /** A host's best nodes a download is spread over when asked (its measured ranking, else its rule's addresses). */
@@ -55,6 +57,8 @@ export function AddDialog() {
   const [signature, setSignature] = useState('')
   const [publisherKey, setPublisherKey] = useState('')
   const [spread, setSpread] = useState(false)
+  const [headers, setHeaders] = useState('')
+  const [cookies, setCookies] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   const [addRejected, setAddRejected] = useState<ParsedLinks['rejected']>([])
@@ -125,6 +129,8 @@ export function AddDialog() {
       const each = duplicateChoices(parsed.urls, previewed ?? [], names, choices)
       const signed = signatureOption(signature, publisherKey)
       if (!signed.ok) return setError(signed.reason)
+      const extras = headerCookieOptions(headers, cookies)
+      if (!extras.ok) return setError(extras.reason)
       let token = folder?.token
       if (shell?.shell === 'serve' && place !== null) {
         const named = await nameFolder(place)
@@ -142,6 +148,7 @@ export function AddDialog() {
           duplicate: 'skip',
           ...(each.length === 0 ? {} : { each }),
           ...(signed.value === undefined ? {} : { signature: signed.value }),
+          ...extras.value,
         },
       })
       if (result === undefined) return
@@ -269,6 +276,7 @@ export function AddDialog() {
             onSignature={setSignature}
             onPublisherKey={setPublisherKey}
           />
+          <HeaderCookieFields headers={headers} cookies={cookies} onHeaders={setHeaders} onCookies={setCookies} />
           <label htmlFor={ids.paused}>Start paused</label>
           <input
             id={ids.paused}

@@ -20,7 +20,7 @@ export function CredentialActions({ testId, state, offerSet, onSet, onClear }: P
     <div className="transfer-credentials-actions">
       {offerSet && (
         <button type="button" data-testid={`${testId}-set`} onClick={onSet}>
-          {state ? 'Replace…' : 'Set…'}
+          {state && (state.basicUser !== undefined || state.bearer) ? 'Replace…' : 'Set…'}
         </button>
       )}
       {state && (

@@ -4,6 +4,7 @@ import { describeCredentialState, type CredentialInput, type CredentialState } f
 import { command } from '../commands.ts'
 import { CredentialActions } from './credential-actions.tsx'
 import { CredentialsDialog } from './credentials-dialog.tsx'
+import { HeaderCookiePart } from './header-cookie-part.tsx'
 import './transfer-credentials.css'
 
 interface Props {
@@ -52,6 +53,7 @@ export function HostCredentials({ pattern, port }: Props) {
         onSet={() => setAsking(true)}
         onClear={() => void answer({ kind: 'clear' })}
       />
+      <HeaderCookiePart testId="host-extras" state={state} subject={where} onSend={answer} />
       {asking && (
         <CredentialsDialog
           subject={where}

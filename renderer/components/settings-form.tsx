@@ -14,6 +14,7 @@ import { ProxySettingField } from './proxy-setting.tsx'
 import { RootFolderSetting } from './root-folder-picker.tsx'
 import { SettingProblem } from './setting-problem.tsx'
 import { ScheduleSettings } from './schedule-settings.tsx'
+import { BrowserSettings } from './browser-settings.tsx'
 import './settings-form.css'
 
 /**
@@ -136,6 +137,7 @@ export function SettingsForm() {
       </div>
       <CategorySettings categories={settings.categories} save={save} />
       <ScheduleSettings schedule={settings.schedule} save={save} />
+      <BrowserSettings />
     </form>
   )
 }

@@ -5,6 +5,7 @@ import type { TransferView } from '../../shared/transfer.ts'
 import { command } from '../commands.ts'
 import { CredentialActions } from './credential-actions.tsx'
 import { CredentialsDialog } from './credentials-dialog.tsx'
+import { HeaderCookiePart } from './header-cookie-part.tsx'
 import './transfer-credentials.css'
 
 /** `Basic realm "files"` out of main's AUTH_REQUIRED message, which ends with the challenges in brackets. */
@@ -57,6 +58,7 @@ export function TransferCredentials({ view }: { view: TransferView }) {
         onSet={() => setAsking(true)}
         onClear={() => void answer({ kind: 'clear' })}
       />
+      <HeaderCookiePart testId="transfer-extras" state={state} subject="this download's own site" onSend={answer} />
       {asking && (
         <CredentialsDialog
           challenge={challenge}

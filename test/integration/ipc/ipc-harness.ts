@@ -18,6 +18,7 @@ import { createProber } from '../../../electron/ipc/prober.ts'
 import { coreTransports } from '../../../electron/engine/core-transport.ts'
 import { makeTempDir } from '../../fixtures/temp-dir.ts'
 import type { BackgroundRate } from '../../../electron/engine/background-rate.ts'
+import type { BrowserHostOptions } from '../../../electron/ipc/browser-handlers.ts'
 
 export const APP_URL = 'app://pinpoint/index.html'
 
@@ -48,7 +49,12 @@ export interface IpcHarness {
 }
 
 export async function makeIpcHarness(
-  opts: { stateDir?: string; downloadDir?: string; background?: BackgroundRate } = {},
+  opts: {
+    stateDir?: string
+    downloadDir?: string
+    background?: BackgroundRate
+    browserHosts?: BrowserHostOptions
+  } = {},
 ): Promise<IpcHarness> {
   const stateDir = opts.stateDir ?? (await makeTempDir('ipc-state'))
   const downloadDir = opts.downloadDir ?? (await makeTempDir('ipc-dl'))
@@ -96,6 +102,7 @@ export async function makeIpcHarness(
     defaultDownloadDir: downloadDir,
     emit,
     probe,
+    ...(opts.browserHosts ? { browserHosts: opts.browserHosts } : {}),
   })
   const { dispatcher, settings, folders } = ipc
 
