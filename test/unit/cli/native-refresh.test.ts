@@ -61,6 +61,9 @@ describe('the waiting and refresh messages', () => {
       id: 3,
       url: 'https://example.com/a.iso?sig=1',
     })
+    const cookie = { name: 's', value: 'v', domain: 'example.com', path: '/', secure: true }
+    const withSession = { type: 'refresh', id: 3, url: 'https://example.com/a', referrer: 'https://example.com/' }
+    expect(NativeRequest.parse({ ...withSession, cookies: [cookie] })).toEqual({ ...withSession, cookies: [cookie] })
   })
 
   it.each([
@@ -71,7 +74,8 @@ describe('the waiting and refresh messages', () => {
     [{ type: 'refresh', id: 1 }],
     [{ type: 'refresh', id: 1, url: '' }],
     [{ type: 'refresh', id: 1, url: `https://example.com/${'a'.repeat(8192)}` }],
-    [{ type: 'refresh', id: 1, url: 'https://example.com/a', cookies: [] }],
+    [{ type: 'refresh', id: 1, url: 'https://example.com/a', password: 'x' }],
+    [{ type: 'refresh', id: 1, url: 'https://example.com/a', cookies: [{ name: 'a' }] }],
     [{ type: 'refreshAll' }],
   ])('refuses %j', (message) => {
     expect(NativeRequest.safeParse(message).success).toBe(false)
