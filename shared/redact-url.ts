@@ -100,7 +100,10 @@ export function redactUrlsIn(text: string): string {
   return text.replace(URL_IN_TEXT, (found) => {
     // Closing punctuation ends the sentence, not the URL: `(see https://x/?sig=abc).`
     const tail = /[.,;:!?)\]}'"]+$/.exec(found)?.[0] ?? ''
-    return `${redactUrl(found.slice(0, found.length - tail.length))}${tail}`
+    const url = found.slice(0, found.length - tail.length)
+    const shown = redactUrl(url)
+    // A URL with nothing to hide stays as it was written, not in its normalised form (`http://h:1` has no `/`).
+    return `${URL.canParse(url) && shown === new URL(url).href ? url : shown}${tail}`
   })
 }
 

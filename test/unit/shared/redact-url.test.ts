@@ -89,4 +89,12 @@ describe('redactUrlsIn', () => {
       'a → https://a.test/x?sig=… → https://b.test/y?key=…',
     )
   })
+
+  it('leaves a URL with nothing to hide exactly as it was written', () => {
+    expect(redactUrlsIn('proxy http://127.0.0.1:3128 refused the connection')).toBe(
+      'proxy http://127.0.0.1:3128 refused the connection',
+    )
+    expect(redactUrlsIn('see HTTPS://H.test:443/a%7Eb?q=1')).toBe('see HTTPS://H.test:443/a%7Eb?q=1')
+    expect(redactUrlsIn('proxy http://u:pw@127.0.0.1:3128 refused')).toBe('proxy http://127.0.0.1:3128/ refused')
+  })
 })
