@@ -99,7 +99,7 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
   const profile = parseProfile(row.connection)
   const env = {
     ...outer,
-    transport: profiledTransport(outer.transport, profile, lastNode(outer, id)),
+    transport: profiledTransport(outer.transport, profile, lastNode(outer, row)),
   }
   const url = new URL(row.url)
   outer.nodes?.transferStarts?.(url, profile)
@@ -108,7 +108,8 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
   const extras = requestExtras(url.origin, profile, env.store.secrets.getAll(id), (u) => hostRuleSecrets(env.store, u))
   let part: PartFile | undefined
   let first: HttpResponse | undefined
-  const listed: Segment[] = env.store.segments.list(id)
+  // A transfer that never claimed a name has no segments: its plan is written with its name, in one commit.
+  const listed: Segment[] = row.targetPath === null ? [] : env.store.segments.list(id)
   let segments = listed
   // The file as the first response describes it; on a resume, as the store does.
   let representation: Representation | undefined
@@ -346,9 +347,14 @@ function must(env: EngineEnv, id: number): TransferRow {
   return row
 }
 
-/** The node the transfer's latest accepted connection went to (an IPv4 original for a NAT64 address). */
-function lastNode(env: EngineEnv, id: number): string | undefined {
-  const last = env.store.connections.list(id, 8).findLast((c) => c.info.refused === undefined)
+/**
+ * The node the transfer's latest accepted connection went to (an IPv4 original for a NAT64 address). A row with
+ * no last connection has none in its history either (the queue records the two together), so a transfer's first
+ * attempt does not read it.
+ */
+function lastNode(env: EngineEnv, row: TransferRow): string | undefined {
+  if (row.lastConnection === null) return undefined
+  const last = env.store.connections.list(row.id, 8).findLast((c) => c.info.refused === undefined)
   if (!last) return undefined
   const won = last.info.attempts.find((a) => a.outcome === 'won')
   return won?.nat64?.from ?? last.info.address

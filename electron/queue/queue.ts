@@ -93,7 +93,7 @@ export class Queue {
    */
   readonly #recorded = new Map<number, WeakSet<object>>()
   readonly #feed: ChangeFeed
-  readonly #waiters = new Set<(id: number) => void>()
+  readonly #waiters = new Set<(id: number, row?: TransferRow) => void>()
   #scope: Set<number> | 'all' = new Set()
   #diskTimer: NodeJS.Timeout | undefined
   #stopping = false
@@ -347,12 +347,23 @@ export class Queue {
       ? { received, rate: this.#meters.get(row.id)?.rate() ?? 0, retry: this.#retries.get(row.id) }
       : undefined
     // A running transfer's count starts at its durable bytes and only grows, so the store need not be asked.
-    const durable = live && received !== undefined ? received : this.#store.segments.durableBytes(row.id)
+    const durable = live && received !== undefined ? received : this.#durable(row)
     const view = transferView(row, durable, live)
     if (row.state === 'queued' && !live && this.#schedule && this.#held(row)) {
       view.schedule = { until: this.#schedule.heldUntil(priorityOf(row)) }
     }
     return view
+  }
+
+  /**
+   * The transfer's durable bytes, asking the store only when the row cannot tell: a transfer that never claimed
+   * a name has no segments (its plan is written with its name, in one commit), and a completed one shows its
+   * total whatever its segments say. With a list of small files these are most of the views asked for.
+   */
+  #durable(row: TransferRow): number {
+    if (row.targetPath === null) return 0
+    if (row.state === 'completed' && row.total !== null) return row.total
+    return this.#store.segments.durableBytes(row.id)
   }
 
   snapshot(): { seq: number; transfers: TransferView[] } {
@@ -366,15 +377,17 @@ export class Queue {
   /** Resolves when none of `ids` is queued or running any more. */
   async settled(ids: number[]): Promise<TransferRow[]> {
     // Only the transfer that changed is looked at again, so waiting on a list of thousands stays O(1) per event.
-    const isOpen = (id: number) => {
-      const row = this.#store.transfers.get(id)
-      return row !== undefined && (!TERMINAL.has(row.state) || this.#active.has(id))
+    // A running transfer is open whatever its row says; `known` is its row as of the change, when the caller has it.
+    const isOpen = (id: number, known?: TransferRow) => {
+      if (this.#active.has(id)) return true
+      const row = known ?? this.#store.transfers.get(id)
+      return row !== undefined && !TERMINAL.has(row.state)
     }
-    const open = new Set(ids.filter(isOpen))
+    const open = new Set(ids.filter((id) => isOpen(id)))
     if (open.size > 0) {
       await new Promise<void>((resolve) => {
-        const listener = (id: number) => {
-          if (!open.has(id) || isOpen(id)) return
+        const listener = (id: number, row?: TransferRow) => {
+          if (!open.has(id) || isOpen(id, row)) return
           open.delete(id)
           if (open.size > 0) return
           this.#waiters.delete(listener)
@@ -418,22 +431,28 @@ export class Queue {
     for (const row of next) {
       if (this.#active.size >= this.#maxActive) break
       this.#lastConnection.set(row.id, row.lastConnection)
-      this.#run(row.id)
+      this.#run(row)
     }
   }
 
-  #run(id: number): void {
+  /** Run a transfer `#pump` has just read from the store, so its row is current. */
+  #run(row: TransferRow): void {
+    const id = row.id
     const ctl = new AbortController()
     this.#meters.set(id, new SpeedMeter())
-    this.#received.set(id, this.#store.segments.durableBytes(id))
-    const priority = this.#store.transfers.get(id)?.priority ?? 'normal'
+    this.#received.set(id, this.#durable(row))
+    const priority = row.priority
     const transport = reportingTransport(priorityTransport(this.#env.transport, priority, this.#env.background), {
       connected: (conn) => this.#connected(id, conn),
       refused: (info) => this.#refused(id, info),
     })
+    // The completed row, which tells the waiters it is finished without reading it back.
+    let completed: TransferRow | undefined
     const done = runTransfer({ ...this.#env, transport }, id, ctl.signal)
       .then(
-        () => undefined,
+        (row) => {
+          completed = row
+        },
         (err: unknown) => this.#settle(id, ctl.signal, err),
       )
       .finally(() => {
@@ -443,7 +462,7 @@ export class Queue {
         this.#received.delete(id)
         this.#retries.delete(id)
         this.#touch(id)
-        this.#wake(id)
+        this.#wake(id, completed)
         this.#pump()
       })
     this.#active.set(id, { ctl, done })
@@ -507,9 +526,9 @@ export class Queue {
 
   #set(id: number, state: TransferState, extra: Partial<TransferRow> = {}): void {
     const clear = state === 'queued' ? { errorCode: null, errorMessage: null } : {}
-    this.#store.transfers.update(id, { state, ...clear, ...extra })
+    const row = this.#store.transfers.update(id, { state, ...clear, ...extra })
     this.#touch(id)
-    this.#wake(id)
+    this.#wake(id, row)
   }
 
   /** Stop a running transfer for good and wait until its last checkpoint is committed. */
@@ -531,7 +550,8 @@ export class Queue {
     this.#feed.touch(id)
   }
 
-  #wake(id: number): void {
-    for (const w of [...this.#waiters]) w(id)
+  /** Tell the waiters that `id` changed; `row`, when given, is its row as of now. */
+  #wake(id: number, row?: TransferRow): void {
+    for (const w of [...this.#waiters]) w(id, row)
   }
 }

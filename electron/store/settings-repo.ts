@@ -27,12 +27,23 @@ export function settingsRepo(db: Preparer, keys?: SecretKeys): SettingsRepo {
     remove: db.prepare('DELETE FROM settings WHERE key = ?'),
     all: db.prepare('SELECT key, value FROM settings ORDER BY key'),
   }
+  // Each key's stored text as last read (null: absent). The transport asks for the proxy setting at every
+  // request (a list of small files asks thousands of times), and only this connection writes settings: the state
+  // folder's lock keeps other writers out. The text, not the parsed value, is kept, so every caller still gets a
+  // value of its own to change.
+  const cached = new Map<string, string | null>()
   return {
     get<T>(key: string): T | undefined {
-      const row = s.get.get(key)
-      return row === undefined ? undefined : (opened(key, parse(row['value'] as string)) as T | undefined)
+      let text = cached.get(key)
+      if (text === undefined) {
+        const row = s.get.get(key)
+        text = row === undefined ? null : (row['value'] as string)
+        cached.set(key, text)
+      }
+      return text === null ? undefined : (opened(key, parse(text)) as T | undefined)
     },
     set(key, value) {
+      cached.delete(key)
       const json = JSON.stringify(keys && key === PROXY_SETTING_KEY ? sealProxySetting(value, keys) : value)
       // JSON.stringify gives undefined for undefined (and functions): nothing to store, so the key goes.
       if (json === undefined) s.remove.run(key)
