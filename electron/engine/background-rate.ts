@@ -141,8 +141,8 @@ export class BackgroundRate {
     for (const [host, e] of this.#endpoints) {
       if (e.probing || now - e.lastSampleAt < this.#probeMs) continue
       e.probing = true
-      // Not on the step: the reads resume in step with the bucket, and the burst each lets into the link's queue
-      // would meet a probe sent on the step every time, so every sample would show a queue that is mostly empty.
+      // Not on the step: the reads resume in step with the bucket, and a probe sent on the step would meet the
+      // burst each read lets into the link's queue every time, showing a queue the link mostly does not have.
       this.#later(() => this.#probeNow(host, e), Math.floor(this.#random() * this.#probeMs))
     }
   }

@@ -39,8 +39,8 @@ export interface LedbatConfig {
   minHoldMs: number
   /**
    * After a cut at the peak (where the download likely built the queue itself), the next waits this long unless
-   * the queue grows by more than the target: the cut only empties the queue once the receive buffer has filled, and cutting on
-   * until then would take a download alone on the link down to the floor.
+   * the queue grows by more than half the target: the cut only empties the queue once the receive buffer has
+   * filled, and cutting on until then would take a download alone on the link down to the floor.
    */
   drainHoldMs: number
   /** A peak the rate has stayed well under for this long (another flow's time) is forgotten. */
@@ -234,7 +234,7 @@ export function stepLedbat(state: LedbatState, input: LedbatInput, cfg: LedbatCo
     reason = rate >= ceiling ? 'limited' : 'growing'
   } else {
     // A queue that grew well past what the cut saw is not just the download's own one draining slowly.
-    const draining = cutAtPeak && queuingMs <= (cutQueuingMs ?? 0) + cfg.targetMs
+    const draining = cutAtPeak && queuingMs <= (cutQueuingMs ?? 0) + cfg.targetMs / 2
     const hold = Math.max(draining ? cfg.drainHoldMs : cfg.minHoldMs, currentMs)
     // A cut shows in the samples only after it has, so one taken on the same samples as the last would cut twice.
     const fresh = cutEvidenceAt === null || evidenceAt > cutEvidenceAt
@@ -249,9 +249,7 @@ export function stepLedbat(state: LedbatState, input: LedbatInput, cfg: LedbatCo
         peak = flowing
         peakAt = now
       }
-      // At the peak the cut is the deepest: the queue lasts until the receive buffer has filled, which a deeper
-      // cut makes sooner, and the link stays busy meanwhile (it fills that buffer), so a deep cut costs little.
-      const over = cutAtPeak ? 1 : (queuingMs - cfg.targetMs) / cfg.targetMs
+      const over = (queuingMs - cfg.targetMs) / cfg.targetMs
       rate = flowing * (1 - cfg.maxCut * Math.min(1, over))
       lastCutAt = now
       cutEvidenceAt = evidenceAt
