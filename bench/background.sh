@@ -4,7 +4,8 @@
 # serves a large file there. Phases (PHASE seconds each, default 15): the latency probe alone; curl alone; a
 # normal pinpoint download beside the probe; a background one beside the probe; curl beside a background download.
 # Needs iproute2, tc, nginx and curl. Env: PHASE (seconds), RECORD (a file for the probe's samples while curl
-# starts beside a quiet link: a recorded delay sequence for the controller's tests).
+# starts beside a quiet link: a recorded delay sequence for the controller's tests), TRACE (a folder: each
+# pinpoint run's background controller steps go to <phase>.jsonl there, one JSON line per step).
 set -euo pipefail
 [[ $(id -u) == 0 ]] || { echo "bench:background needs root (network namespaces and tc)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +30,8 @@ tx() { ip -n "$srv" -s -j link show dev "$vs" | python3 -c 'import json,sys; pri
 probe() { ip netns exec "$cli" "$node" "$root/bench/latency-probe.ts" "$addr" "$port" "$@"; }
 fg() { ip netns exec "$cli" curl -s -o /dev/null --max-time "$1" -w '%{size_download} %{time_total}' "$url" || true; echo; }
 pinpoint() { # priority seconds name
-  ip netns exec "$cli" timeout -s INT "$2" "$node" "$root/bin/pinpoint.js" get --priority "$1" \
+  ip netns exec "$cli" env PINPOINT_BACKGROUND_TRACE="${TRACE:+$TRACE/$3.jsonl}" \
+    timeout -s INT "$2" "$node" "$root/bin/pinpoint.js" get --priority "$1" \
     -d "$work/out-$3" --state-dir "$work/state-$3" "$url" >/dev/null 2>&1 || true
 }
 rate() { python3 -c "import sys; b,t=map(float,sys.argv[1:]); print(round(b/t/1000,1))" "$@"; } # kB/s

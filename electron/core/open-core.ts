@@ -3,7 +3,7 @@ import { settingFields } from '../../shared/settings.ts'
 import { envProxy, type ProxyLookup } from '../transport/proxy-setting.ts'
 import { defaultRetry } from '../engine/retry-policy.ts'
 import { TokenBucket } from '../engine/token-bucket.ts'
-import { BackgroundRate } from '../engine/background-rate.ts'
+import { BackgroundRate, backgroundTraceFromEnv } from '../engine/background-rate.ts'
 import type { EngineEnv } from '../engine/transfer-runner.ts'
 import { Queue } from '../queue/queue.ts'
 import { ScheduleGate, type ScheduleClock } from '../queue/schedule-gate.ts'
@@ -84,7 +84,7 @@ export async function openCore(cfg: CoreConfig): Promise<OpenedCore> {
       transport: transports(cfg.connectTimeoutMs ? { connectTimeoutMs: cfg.connectTimeoutMs } : {}),
       maxAgeMs: cfg.rankingMaxAgeMs ?? RANKING_FRESH_MS,
     })
-    const background = new BackgroundRate({ ceiling: () => limiter.rate })
+    const background = new BackgroundRate({ ceiling: () => limiter.rate, ...backgroundTraceFromEnv(process.env) })
     let baseRate = cfg.limitRate ?? 0
     const transport = transports({
       ranking: (host, port) => nodes.ranked(host, port),

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs'
 import { connect } from 'node:net'
 
 import type { BackgroundStatus } from '../../shared/priority.ts'
@@ -24,6 +25,24 @@ export interface BackgroundRateOptions {
   ceiling?: () => number | null
   probe?: DelayProbe
   now?: () => number
+  /** Called after every step with what the controller saw and set (for plotting a run). */
+  trace?: (step: BackgroundTraceStep) => void
+  /** A number in [0, 1) that places each probe within its interval; and how a probe is put off that long. */
+  random?: () => number
+  later?: (run: () => void, ms: number) => void
+}
+
+/** One controller step as a trace records it: times in ms on the controller's clock, rates in bytes per second. */
+export interface BackgroundTraceStep {
+  at: number
+  rate: number
+  /** What the transfers read over the step, and whether the rate held one of them back. */
+  used: number
+  limiting: boolean
+  reason: LedbatState['reason']
+  baseMs: number | null
+  queuingMs: number | null
+  samples: ReadonlyArray<{ at: number; rttMs: number }>
 }
 
 /** The background bucket's burst: a twentieth of a second's worth. */
@@ -52,6 +71,9 @@ export class BackgroundRate {
   readonly #ceiling: () => number | null
   readonly #probe: DelayProbe
   readonly #now: () => number
+  readonly #trace: ((step: BackgroundTraceStep) => void) | undefined
+  readonly #random: () => number
+  readonly #later: (run: () => void, ms: number) => void
   #state: LedbatState
   #pending: DelaySample[] = []
   readonly #active = new Map<number, number | null>()
@@ -62,10 +84,13 @@ export class BackgroundRate {
   constructor(opts: BackgroundRateOptions = {}) {
     this.#cfg = opts.config ?? defaultLedbat
     this.#tickMs = opts.tickMs ?? 100
-    this.#probeMs = opts.probeMs ?? 200
+    this.#probeMs = opts.probeMs ?? 100
     this.#ceiling = opts.ceiling ?? (() => null)
     this.#probe = opts.probe ?? connectTime
     this.#now = opts.now ?? (() => performance.now())
+    this.#trace = opts.trace
+    this.#random = opts.random ?? Math.random
+    this.#later = opts.later ?? ((run, ms) => setTimeout(run, ms).unref())
     this.#lastTick = this.#now()
     this.#state = initialLedbat(this.#lastTick, this.#cfg)
     // A short burst: every pause and resume of the reads opens the TCP window in one jump, and the server sends
@@ -103,24 +128,41 @@ export class BackgroundRate {
     const seconds = Math.max(now - this.#lastTick, 1) / 1000
     this.#lastTick = now
     const used = this.bucket.drainCount() / seconds
-    this.#state = stepLedbat(this.#state, { now, samples: this.#pending, ceiling: this.#ceilingNow(), used }, this.#cfg)
+    const limiting = this.bucket.heldSince(now - seconds * 1000)
+    const input = { now, samples: this.#pending, ceiling: this.#ceilingNow(), used, limiting }
+    this.#state = stepLedbat(this.#state, input, this.#cfg)
+    if (this.#trace) {
+      const { rate, reason, baseMs, queuingMs } = this.#state
+      const samples = this.#pending.map(({ at, rttMs }) => ({ at, rttMs }))
+      this.#trace({ at: now, rate, used, limiting, reason, baseMs, queuingMs, samples })
+    }
     this.#pending = []
     this.bucket.setRate(this.#state.rate)
     for (const [host, e] of this.#endpoints) {
       if (e.probing || now - e.lastSampleAt < this.#probeMs) continue
       e.probing = true
-      this.#probe(e.address, e.port).then(
-        (ms) => {
-          e.probing = false
-          if (this.#timer) this.sample(host, e.address, e.port, ms)
-        },
-        () => {
-          e.probing = false
-          // A failed probe says nothing about delay; wait a whole interval before the next.
-          e.lastSampleAt = this.#now()
-        },
-      )
+      // Not on the step: the reads resume in step with the bucket, and a probe sent on the step would meet the
+      // burst each read lets into the link's queue every time, showing a queue the link mostly does not have.
+      this.#later(() => this.#probeNow(host, e), Math.floor(this.#random() * this.#probeMs))
     }
+  }
+
+  #probeNow(host: string, e: Endpoint): void {
+    if (!this.#timer) {
+      e.probing = false
+      return
+    }
+    this.#probe(e.address, e.port).then(
+      (ms) => {
+        e.probing = false
+        if (this.#timer) this.sample(host, e.address, e.port, ms)
+      },
+      () => {
+        e.probing = false
+        // A failed probe says nothing about delay; wait a whole interval before the next.
+        e.lastSampleAt = this.#now()
+      },
+    )
   }
 
   status(): BackgroundStatus {
@@ -156,10 +198,24 @@ export class BackgroundRate {
 /** A token bucket that also counts what was taken, so the controller knows whether its rate is used. */
 export class CountingBucket extends TokenBucket {
   #taken = 0
+  #heldUntil = -Infinity
+  readonly #clock: () => number
+
+  constructor(bytesPerSecond: number, now: () => number = () => performance.now(), burstSeconds = 1) {
+    super(bytesPerSecond, now, burstSeconds)
+    this.#clock = now
+  }
 
   override take(n: number): number {
     this.#taken += n
-    return super.take(n)
+    const wait = super.take(n)
+    if (wait > 0) this.#heldUntil = Math.max(this.#heldUntil, this.#clock() + wait)
+    return wait
+  }
+
+  /** Whether a reader was kept waiting by this bucket at any time after `since`. */
+  heldSince(since: number): boolean {
+    return this.#heldUntil > since
   }
 
   /** Bytes taken since the last call. */
@@ -203,5 +259,25 @@ export function idleBackground(cfg: LedbatConfig = defaultLedbat): BackgroundSta
     queuingDelayMs: null,
     targetMs: cfg.targetMs,
     floor: cfg.floor,
+  }
+}
+
+/**
+ * `PINPOINT_BACKGROUND_TRACE=<file>`: every controller step is appended to that file as one JSON line, to plot
+ * how the rate followed the delay in a run. A trace that cannot be written is dropped, never a download.
+ */
+export function backgroundTraceFromEnv(env: NodeJS.ProcessEnv): Pick<BackgroundRateOptions, 'trace'> {
+  const file = env.PINPOINT_BACKGROUND_TRACE
+  if (!file) return {}
+  let broken = false
+  return {
+    trace: (step) => {
+      if (broken) return
+      try {
+        appendFileSync(file, `${JSON.stringify(step)}\n`)
+      } catch {
+        broken = true
+      }
+    },
   }
 }

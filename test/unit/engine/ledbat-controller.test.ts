@@ -10,6 +10,7 @@ import {
   type LedbatInput,
   type LedbatState,
 } from '../../../electron/engine/ledbat-controller.ts'
+import { runPacedLink } from '../../fixtures/paced-link.ts'
 
 const STEP = 100
 
@@ -77,9 +78,10 @@ describe('stepLedbat', () => {
   it('cuts at most once per round trip while the queue drains', () => {
     let s = drive(() => 20, 5_000, { ceiling: null }).at(-1)!
     const cuts: number[] = []
-    // Samples every 10 ms of a 200 ms round trip: a cut shows in the samples only a round trip later.
+    // Samples every 10 ms of a 200 ms round trip: a cut shows in the samples only a round trip later. The first
+    // cut is taken at the peak, so the second waits the drain hold; the ones after that, a round trip each.
     const t0 = s.at
-    for (let t = t0 + 10; t <= t0 + 1_000; t += 10) {
+    for (let t = t0 + 10; t <= t0 + defaultLedbat.drainHoldMs + 1_000; t += 10) {
       const before = s.rate
       s = stepLedbat(s, { now: t, samples: [{ host: 'a.test', at: t, rttMs: 200 }] })
       if (s.rate < before) cuts.push(t)
@@ -113,8 +115,8 @@ describe('stepLedbat', () => {
     const before = last(drive(() => 20, 30_000, { ceiling: 4 * 1024 * 1024 }))
     // The route changes: 60 ms with no queue at all. Until the 20 ms minimum ages out, it looks like a queue.
     const after = drive(() => 60, window + 2 * defaultLedbat.baseBucketMs, { from: before })
-    expect(after[20]!.reason).toBe('at-floor')
-    expect(after[20]!.baseMs).toBe(20)
+    expect(after[50]!.reason).toBe('at-floor')
+    expect(after[50]!.baseMs).toBe(20)
     const learned = after.findIndex((s) => s.baseMs === 60)
     expect(learned).toBeGreaterThan(0)
     expect((learned + 1) * STEP).toBeLessThanOrEqual(window)
@@ -189,5 +191,133 @@ describe('stepLedbat', () => {
     expect(busy.findIndex((b) => b.reason === 'at-floor')).toBeLessThan(20)
     expect(Math.min(...busy.map((b) => b.rate))).toBe(defaultLedbat.floor)
     expect(Math.max(...busy.slice(20).map((b) => b.rate))).toBeLessThan(last(quiet).rate / 4)
+  })
+})
+
+describe('stepLedbat behind a receive buffer', () => {
+  // The benchmark's link: 4 Mbit/s, a receive buffer of 400 kB, a sender that keeps 25 kB queued (50 ms), a
+  // probe every 300 ms of which every fifth is 40 ms late (the probing process's own event loop).
+  const link = {
+    linkRate: 500_000,
+    receiveBuffer: 400_000,
+    senderQueue: 25_000,
+    baseMs: 1,
+    probeEveryMs: 300,
+    probeNoise: (n: number) => (n % 5 === 2 ? 40 : 0),
+    stepMs: STEP,
+  }
+  const share = (perSecond: number[], from: number) =>
+    perSecond.slice(from).reduce((a, b) => a + b, 0) / ((perSecond.length - from) * link.linkRate)
+
+  it('a download alone settles at 90 % of the link or more within 20 s, with the queue under the target', () => {
+    const run = runPacedLink(60, link)
+    expect(share(run.perSecond, 20)).toBeGreaterThanOrEqual(0.9)
+    const queued = run.queueMs.slice(200)
+    expect(queued.reduce((a, b) => a + b, 0) / queued.length).toBeLessThan(defaultLedbat.targetMs)
+  })
+
+  it('on a receive buffer twice as large, still 90 % or more', () => {
+    const run = runPacedLink(60, { ...link, receiveBuffer: 800_000 })
+    expect(share(run.perSecond, 20)).toBeGreaterThanOrEqual(0.9)
+  })
+
+  it('leaves another download that queues 40 ms at least 80 % of the link, whether it comes early or late', () => {
+    for (const fromS of [2, 20]) {
+      const run = runPacedLink(fromS + 15, { ...link, competing: { fromS, queue: 20_000 } })
+      expect(share(run.otherPerSecond, fromS), `from ${fromS} s`).toBeGreaterThanOrEqual(0.8)
+    }
+  })
+})
+
+describe('stepLedbat after a cut', () => {
+  /** Grow with the rate in use to about `to`, then return the state (no queue at all). */
+  const grownTo = (to: number) => {
+    let s = initialLedbat(0)
+    for (let t = STEP; s.rate < to; t += STEP) {
+      s = stepLedbat(s, { now: t, samples: [{ host: 'a.test', at: t, rttMs: 20 }], used: s.rate, limiting: true })
+    }
+    return s
+  }
+  const step = (s: LedbatState, t: number, rttMs: number | undefined, extra: Partial<LedbatInput> = {}) =>
+    stepLedbat(s, {
+      now: t,
+      samples: rttMs === undefined ? [] : [{ host: 'a.test', at: t, rttMs }],
+      used: s.rate,
+      limiting: true,
+      ...extra,
+    })
+
+  it('waits the drain hold after a cut at the peak while the queue only holds, and cuts on once it grows', () => {
+    let s = grownTo(1_000_000)
+    const t0 = s.at
+    const cuts: number[] = []
+    // 50 ms of queue for two seconds: the download's own queue, draining only once the receive buffer is full.
+    for (let t = t0 + STEP; t <= t0 + 2_000; t += STEP) {
+      const before = s.rate
+      s = step(s, t, 70)
+      if (s.rate < before) cuts.push(t - t0)
+    }
+    expect(cuts.length).toBeGreaterThanOrEqual(1)
+    expect(cuts[1] === undefined || cuts[1] - cuts[0]! >= defaultLedbat.drainHoldMs).toBe(true)
+    // Another flow's queue: it keeps growing, so the cuts go on a round trip apart down to the floor.
+    let flow = grownTo(1_000_000)
+    const onset = flow.at
+    const growing: number[] = []
+    for (let t = onset + STEP; t <= onset + 2_000; t += STEP) {
+      const before = flow.rate
+      flow = step(flow, t, 70 + (t - onset) / 5)
+      if (flow.rate < before) growing.push(t - onset)
+    }
+    expect(growing.length).toBeGreaterThan(3)
+    expect(growing[1]! - growing[0]!).toBeLessThan(defaultLedbat.drainHoldMs)
+  })
+
+  it('does not cut again on the samples behind the last cut', () => {
+    const cfg = { ...defaultLedbat, drainHoldMs: 0 }
+    let s = initialLedbat(0, cfg)
+    for (let t = STEP; t <= 3_000; t += STEP) {
+      s = stepLedbat(s, { now: t, samples: [{ host: 'a.test', at: t, rttMs: 20 }] }, cfg)
+    }
+    // Four congested samples (the noise filter's length), then none for a second and a half.
+    for (let t = 3_100; t <= 3_400; t += STEP) {
+      s = stepLedbat(s, { now: t, samples: [{ host: 'a.test', at: t, rttMs: 100 }] }, cfg)
+    }
+    const afterCut = s.rate
+    expect(afterCut).toBeLessThan(last(drive(() => 20, 3_000)).rate)
+    for (let t = 3_500; t <= 4_900; t += STEP) s = stepLedbat(s, { now: t, samples: [] }, cfg)
+    expect(s.rate).toBe(afterCut)
+    expect(s.reason).toBe('backing-off')
+  })
+
+  it('cuts what the transfers actually take when the rate is above it', () => {
+    let s = grownTo(1_000_000)
+    // The link delivers 400 kB/s: the rate holds nobody back.
+    for (let t = s.at + STEP, i = 0; i < 20; t += STEP, i++) s = step(s, t, 20, { used: 400_000, limiting: false })
+    expect(s.rate).toBeGreaterThan(400_000 / defaultLedbat.busyShare)
+    for (let t = s.at + STEP, i = 0; i < 4; t += STEP, i++) s = step(s, t, 55, { used: 400_000, limiting: false })
+    expect(s.reason).toBe('backing-off')
+    expect(s.peak).toBeCloseTo(400_000, -4)
+    expect(s.rate).toBeLessThan(400_000)
+  })
+
+  it('does not grow while the rate holds nobody back and they take well under it', () => {
+    let s = grownTo(200_000)
+    const from = s.rate
+    for (let t = s.at + STEP, i = 0; i < 30; t += STEP, i++) s = step(s, t, 20, { used: 0.85 * from, limiting: false })
+    expect(s.rate).toBe(from)
+    for (let t = s.at + STEP, i = 0; i < 30; t += STEP, i++) s = step(s, t, 20, { used: 0, limiting: true })
+    expect(s.rate).toBeGreaterThan(from)
+  })
+
+  it('after a spell of its own queue, climbs back to just under the peak within two seconds, then creeps', () => {
+    let s = grownTo(1_000_000)
+    for (let t = s.at + STEP; s.reason !== 'at-floor'; t += STEP) s = step(s, t, 200)
+    const peak = s.peak!
+    expect(peak).toBeGreaterThanOrEqual(1_000_000)
+    // The queue is gone (the previous samples age out of the noise filter within four steps).
+    const back: LedbatState[] = []
+    for (let t = s.at + STEP, i = 0; i < 50; t += STEP, i++) back.push((s = step(s, t, 20)))
+    expect(back[19]!.rate).toBeGreaterThanOrEqual(defaultLedbat.nearPeak * peak * 0.99)
+    expect(last(back).rate).toBeLessThan(peak)
   })
 })
