@@ -86,3 +86,20 @@ function interleave(list: Candidate[]): Candidate[] {
 function familyOf(address: string): 4 | 6 {
   return isIP(address) === 6 ? 6 : 4
 }
+
+/**
+ * Candidates in the order a measurement ranked them (best first); addresses it did not measure keep their order
+ * after the ranked ones. The RFC 8305 stagger still runs over the list, so a ranked node that fails costs one
+ * stagger before the next.
+ */
+export function byRanking(candidates: Candidate[], ranking: readonly string[] | undefined): Candidate[] {
+  if (!ranking || ranking.length === 0) return candidates
+  const at = (c: Candidate) => {
+    const i = ranking.indexOf(c.address)
+    return i === -1 ? ranking.length : i
+  }
+  return candidates
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => at(a.c) - at(b.c) || a.i - b.i)
+    .map((x) => x.c)
+}

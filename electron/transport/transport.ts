@@ -1,39 +1,30 @@
 import { isIP } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { rootCertificates } from 'node:tls'
 
 import type { HostRule } from '../../shared/domain.ts'
 import { systemDns, type DnsChoice } from '../../shared/dns.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
-import {
-  candidatesFor,
-  preferAddress,
-  systemLookup,
-  type Candidate,
-  type Lookup,
-  type LookupAnswer,
-} from './candidates.ts'
+import { byRanking, candidatesFor, preferAddress, systemLookup, type Lookup, type LookupAnswer } from './candidates.ts'
+import { attemptOne, type AttemptEnv, type ForwardProxy, type Won } from './connect-attempt.ts'
 import type { AttemptRecord, ConnectionInfo } from './connection-info.ts'
+import { keyOf, poolKeyOf } from './connection-key.ts'
+import { attemptRecord, infoOf, proxyInfo, roundMs } from './connection-record.ts'
 import { createResolver } from './doh/resolver.ts'
 import { IdlePool } from './idle-pool.ts'
 import { createNat64, type Nat64 } from './nat64.ts'
-import { anchorsKey } from './memo.ts'
 import { race } from './race.ts'
-import { ReadRelay } from './read-relay.ts'
+import type { ReadRelay } from './read-relay.ts'
 import { targetFor, type Target } from './target.ts'
-import { connectTcp } from './tcp-connect.ts'
-import { connectTls, type TlsResult } from './tls-connect.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
 import { mostTelling } from './node-errors.ts'
-import { attachRefusedConnection, refusedHandshake, type RefusedHandshake } from './refused.ts'
+import { attachRefusedConnection, refusedHandshake } from './refused.ts'
 import type { LogList } from './ct/log-list.ts'
-import { noProxyMatches } from '../../shared/no-proxy.ts'
 import { proxyLabel, resolveProxy, type ResolvedProxy } from '../../shared/proxy.ts'
-import { openForwardProxy, openTunnel, proxyAuthorization } from './proxy-tunnel.ts'
-import { relayStream } from './stream-relay.ts'
 import { redactUrl } from '../../shared/redact-url.ts'
-import { routesOf, throughRoutes, type FailedProxy } from './proxy-failover.ts'
-import type { ProxyAnswer, ProxyRoute } from './proxy-setting.ts'
+import { throughRoutes, type FailedProxy } from './proxy-failover.ts'
+import { proxyFor, resolvesNames } from './proxy-route.ts'
+import type { ProxyLookup } from './proxy-setting.ts'
+import { anchorsFor } from './trust-anchors.ts'
 
 export interface TransportConfig {
   /** The host rules in force; read at every connect, so a changed rule applies to the next connection. */
@@ -69,7 +60,7 @@ export interface TransportConfig {
    * undefined: direct; a list: tried in order while its proxies cannot be reached. Asked at every new
    * connection, so a changed setting applies to the next one.
    */
-  proxy?: (url: URL) => ProxyAnswer | Promise<ProxyAnswer>
+  proxy?: ProxyLookup
 }
 
 export interface Connection {
@@ -87,15 +78,7 @@ export interface Connection {
    * Set for a connection to an HTTP proxy that carries plain http:// requests itself: each goes in absolute form
    * to `origin` (scheme, the address asked for, port), with the proxy's credentials when it has some.
    */
-  forward?: { origin: string; authorization?: string; proxy: ResolvedProxy }
-}
-
-/** The winning attempt: a TLS result, or the same shape for plain TCP with the TLS fields empty. */
-type Won = Omit<TlsResult, 'socket'> & {
-  socket: Duplex
-  address: string
-  relay: ReadRelay
-  forward?: Connection['forward']
+  forward?: ForwardProxy
 }
 
 /** How one request connects: `fresh` skips the idle pool; `profile` is the download's own rules and anchors. */
@@ -158,29 +141,18 @@ export function createTransport(config: TransportConfig): Transport {
     ...(config.dohTimeoutMs === undefined ? {} : { timeoutMs: config.dohTimeoutMs }),
   })
 
-  /** The anchors for a connection: the download's own (curl's `--cacert`), else the transport's, plus the rule's. */
-  const caFor = (rule: HostRule | undefined, profile: ConnectionProfile | undefined): string[] | undefined => {
-    const base = profile?.ca ?? (typeof config.ca === 'function' ? config.ca() : config.ca)
-    if (!rule?.ca) return base
-    return withExtraCa(base ?? rootCertificates, rule.ca)
-  }
+  const caFor = (rule: HostRule | undefined, profile: ConnectionProfile | undefined): string[] | undefined =>
+    anchorsFor(config.ca, rule, profile)
+  const attemptEnv: AttemptEnv = { timeoutMs, ctLogList: () => config.ctLogList?.(), now }
 
   async function connect(url: URL, signal?: AbortSignal, opts?: ConnectOptions): Promise<Connection> {
     const target = targetFor(url, config.rules(), opts?.profile)
     const ca = target.secure ? caFor(target.rule, opts?.profile) : undefined
     const local = [...(opts?.profile?.ca ?? []), ...(target.rule?.ca ? [target.rule.ca] : [])]
-    // The node a download or a measurement asks for is part of the key: an idle connection to another node of
-    // the host (a slower one, say) must not stand in for it.
     const ranking = config.ranking?.(target.host, target.port)
     const wanted = opts?.prefer ?? ranking?.[0]
     const routes = await proxyFor(target, opts?.profile, config.proxy)
-    // The proxies, with their credentials and anchors, are part of the key: a connection through one proxy (or
-    // none) never stands in for one through another; one made under a failover list stands in for that list.
-    const viaProxy =
-      routes.length === 1 && routes[0] === 'direct'
-        ? ''
-        : ` via ${JSON.stringify(routes.length === 1 ? routes[0] : routes)}`
-    const poolKey = `${keyOf(target, ca, opts?.alpn)}${wanted === undefined ? '' : ` ${wanted}`}${viaProxy}`
+    const poolKey = poolKeyOf(target, ca, opts?.alpn, wanted, routes)
     const idle = opts?.fresh ? undefined : await pool.take(poolKey)
     if (idle) {
       const reused = { ...idle, info: { ...idle.info, url: redactUrl(url) }, target, reused: true }
@@ -231,27 +203,27 @@ export function createTransport(config: TransportConfig): Transport {
     const attempts = candidates.map((c) => async (attemptSignal: AbortSignal) => {
       // Through a proxy the proxy reaches the address: our own routes (and NAT64) are not what count.
       const mapped = proxy ? { address: c.address } : await nat64.map(c.address)
-      const record: AttemptRecord = {
-        address: mapped.address,
-        ...(mapped.from === undefined ? {} : { nat64: { from: mapped.from, prefix: mapped.prefix ?? '' } }),
-        port: target.port,
-        source: c.source,
-        ...(c.server === undefined ? {} : { server: c.server }),
-        ...(c.note === undefined ? {} : { note: c.note }),
-        startedMs: round(performance.now() - t0),
-        outcome: 'abandoned',
-      }
+      const record = attemptRecord(c, mapped, target.port, roundMs(performance.now() - t0))
       records.push(record)
       const both = signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal
       try {
-        const result = await attemptOne(target, { ...c, address: mapped.address }, ca, both, opts?.alpn, proxy, local)
+        const result = await attemptOne(
+          target,
+          { ...c, address: mapped.address },
+          ca,
+          both,
+          opts?.alpn,
+          proxy,
+          local,
+          attemptEnv,
+        )
         record.outcome = 'won'
-        record.elapsedMs = round(performance.now() - t0 - record.startedMs)
+        record.elapsedMs = roundMs(performance.now() - t0 - record.startedMs)
         return result
       } catch (err) {
         if (!attemptSignal.aborted || signal?.aborted) {
           record.outcome = 'failed'
-          record.elapsedMs = round(performance.now() - t0 - record.startedMs)
+          record.elapsedMs = roundMs(performance.now() - t0 - record.startedMs)
           if (isPinpointError(err)) record.error = { code: err.code, message: err.message }
         }
         throw err
@@ -307,69 +279,6 @@ export function createTransport(config: TransportConfig): Transport {
     }
   }
 
-  async function attemptOne(
-    target: Target,
-    c: Candidate,
-    ca: string[] | undefined,
-    signal: AbortSignal,
-    alpn: readonly string[] | undefined,
-    proxy: ResolvedProxy | undefined,
-    local: readonly string[],
-  ): Promise<Won> {
-    const relay = new ReadRelay()
-    const plain = { protocol: null, cipher: null, alpn: null, chain: [], verified: false, handshakeMs: 0 }
-    if (proxy && !target.secure && (proxy.scheme === 'http' || proxy.scheme === 'https')) {
-      const { socket, connectMs } = await openForwardProxy(proxy, timeoutMs, signal)
-      relayStream(socket, relay)
-      const authorization = proxyAuthorization(proxy)
-      const origin = `http://${c.address.includes(':') ? `[${c.address}]` : c.address}:${target.port}`
-      const forward = { origin, proxy, ...(authorization === undefined ? {} : { authorization }) }
-      return { ...plain, socket, connectMs, address: c.address, relay, forward }
-    }
-    const tunnel = proxy
-      ? await openTunnel({ proxy, host: c.address, port: target.port, timeoutMs, signal })
-      : undefined
-    if (tunnel && !target.secure) {
-      relayStream(tunnel.socket, relay)
-      return { ...plain, ...tunnel, address: c.address, relay }
-    }
-    if (!target.secure) {
-      const tcp = await connectTcp({
-        address: c.address,
-        port: target.port,
-        host: target.host,
-        timeoutMs,
-        signal,
-        relay,
-      })
-      return { ...plain, ...tcp, address: c.address, relay }
-    }
-    const rule = target.rule
-    const result = await connectTls({
-      address: c.address,
-      port: target.port,
-      logicalName: target.logicalName,
-      servername: target.servername,
-      pins: rule?.pins ?? [],
-      pinMode: rule?.pinMode ?? 'enforce',
-      trust: rule?.trust ?? 'ca',
-      ca,
-      timeoutMs,
-      signal,
-      relay,
-      ...(alpn ? { alpn } : {}),
-      localCa: local,
-      ct: {
-        mode: rule?.ct ?? 'report',
-        policy: rule?.ctPolicy ?? 'two-operators',
-        list: config.ctLogList?.(),
-        now: now(),
-      },
-      ...(tunnel ? { socket: tunnel.socket } : {}),
-    })
-    return { ...result, address: c.address, relay, ...(tunnel ? { connectMs: tunnel.connectMs } : {}) }
-  }
-
   const self: Transport = {
     target: (url, profile) => targetFor(url, config.rules(), profile),
     connect,
@@ -378,109 +287,4 @@ export function createTransport(config: TransportConfig): Transport {
     resolve: (host, dns, signal, profile) => resolver.resolve(host, dns, signal, profile),
   }
   return self
-}
-
-/**
- * Candidates in the order a measurement ranked them (best first); addresses it did not measure keep their order
- * after the ranked ones. The RFC 8305 stagger still runs over the list, so a ranked node that fails costs one
- * stagger before the next.
- */
-function byRanking(candidates: Candidate[], ranking: readonly string[] | undefined): Candidate[] {
-  if (!ranking || ranking.length === 0) return candidates
-  const at = (c: Candidate) => {
-    const i = ranking.indexOf(c.address)
-    return i === -1 ? ranking.length : i
-  }
-  return candidates
-    .map((c, i) => ({ c, i }))
-    .sort((a, b) => at(a.c) - at(b.c) || a.i - b.i)
-    .map((x) => x.c)
-}
-
-/** The record of a handshake that completed, whether the transport then accepted it or refused it. */
-function infoOf(
-  url: URL,
-  target: Target,
-  address: string,
-  tls: RefusedHandshake,
-  attempts: AttemptRecord[],
-  at: Date,
-): ConnectionInfo {
-  return {
-    // The record is shown and kept as history, so it never holds the link's userinfo or signature.
-    url: redactUrl(url),
-    host: target.host,
-    address,
-    port: target.port,
-    servername: target.servername ?? null,
-    hostHeader: target.hostHeader,
-    protocol: tls.protocol,
-    cipher: tls.cipher,
-    alpn: tls.alpn,
-    chain: tls.chain,
-    verified: tls.verified,
-    ...(tls.verifyError === undefined ? {} : { verifyError: tls.verifyError }),
-    ...(tls.pinned === undefined ? {} : { pinned: tls.pinned, pinMode: target.rule?.pinMode ?? 'enforce' }),
-    ...(tls.ct === undefined ? {} : { ct: tls.ct }),
-    trust: target.rule?.trust ?? 'ca',
-    connectMs: round(tls.connectMs),
-    handshakeMs: round(tls.handshakeMs),
-    attempts,
-    at: at.toISOString(),
-  }
-}
-
-/** Anchor lists with a rule's extra CA, by base list and CA, so that each is one array and hashed once. */
-const extended = new WeakMap<readonly string[], Map<string, string[]>>()
-
-/**
- * The base anchors plus a rule's CA, the same array every time for the same two: the secure-context memo and the
- * pool key hash an anchor list once per array, and a new copy of the bundled roots per connection (or per DoH
- * answer served from the cache) would cost that hash, about a millisecond, every time.
- */
-function withExtraCa(base: readonly string[], ca: string): string[] {
-  let byCa = extended.get(base)
-  if (!byCa) extended.set(base, (byCa = new Map()))
-  let list = byCa.get(ca)
-  if (!list) {
-    if (byCa.size >= 64) byCa.clear()
-    byCa.set(ca, (list = [...base, ca]))
-  }
-  return list
-}
-
-/** The pool key: the target as the rules made it (address rule, SNI, pins, pin mode, trust) and the anchors. */
-function keyOf(target: Target, ca: readonly string[] | undefined, alpn: readonly string[] | undefined): string {
-  const anchors = anchorsKey(ca)
-  const { secure, host, port, servername, logicalName, rule } = target
-  return JSON.stringify([secure, host, port, servername ?? null, logicalName, rule ?? null, anchors, alpn ?? null])
-}
-
-/**
- * The proxies for a connection, most specific first: the download's own (unless its `--noproxy` list exempts
- * the host), then its host's rule, then the app's setting or the environment (which may give a failover list).
- * `direct` at any level means none.
- */
-async function proxyFor(
-  target: Target,
-  profile: ConnectionProfile | undefined,
-  global: TransportConfig['proxy'],
-): Promise<readonly ProxyRoute[]> {
-  if (profile?.noProxy && noProxyMatches(profile.noProxy, target.host, target.port)) return ['direct']
-  const own = profile?.proxy ?? target.rule?.proxy
-  if (own !== undefined) return [own]
-  return routesOf(global ? await global(target.url) : undefined)
-}
-
-/** HTTP proxies and `socks5h` take the name and resolve it themselves; `socks5` is handed addresses. */
-function resolvesNames(proxy: ResolvedProxy): boolean {
-  return proxy.scheme !== 'socks5'
-}
-
-function proxyInfo(proxy: ResolvedProxy, address: string, port: number, mode: 'tunnel' | 'forward') {
-  return { url: proxyLabel(proxy), asked: `${address.includes(':') ? `[${address}]` : address}:${port}`, mode }
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10
 }
