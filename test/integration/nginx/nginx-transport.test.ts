@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +13,7 @@ import { startNginx, type NginxServer } from '../../fixtures/nginx.ts'
 import { makePki, type Pki } from '../../fixtures/pki.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
 import { BIN, runCli } from '../../fixtures/run-cli.ts'
+import { waitFor } from '../../fixtures/wait-for.ts'
 
 // A real server: nginx from Debian with two SNI virtual hosts and a default one, on 127.0.0.1.
 let pki: Pki
@@ -135,7 +137,9 @@ describe('against nginx', () => {
     const url = `https://a.test:${nginx.port}/big.bin`
     const child = spawn(process.execPath, [BIN, ...args, ...conn, url], { stdio: 'ignore' })
     const exited = new Promise<number | null>((r) => child.once('exit', r))
-    await new Promise((r) => setTimeout(r, 1500))
+    // Interrupted once it is downloading (its `.part` has bytes), however long a loaded machine takes to get there.
+    const part = join(dir, 'big.bin.part')
+    await waitFor(() => existsSync(part) && statSync(part).size > 0, 30_000)
     child.kill('SIGTERM')
     expect(await exited).toBe(8)
     const before = nginx.accessLog().length
