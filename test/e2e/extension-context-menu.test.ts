@@ -3,19 +3,19 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { chromium, type BrowserContext } from 'playwright-core'
+import { type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { installNativeHostDouble, type NativeHostDouble } from '../fixtures/native-host-double.ts'
 import { startNginx, type NginxServer } from '../fixtures/nginx.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
 import { EXTENSION_ID } from '../../shared/extension-id.ts'
-import { chromiumPath, repoRoot, screenshotDir } from './harness/open-app.ts'
+import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
+import { screenshotDir } from './harness/open-app.ts'
 
 // The context menu is the browser's own, drawn outside the page: headless Chromium never shows one, so this test
 // runs Chromium with a window on a virtual X display (Debian's Xvfb), opens the menu with a real right-click,
 // photographs the display (ImageMagick's `import`), and picks the extension's item with the keyboard (xdotool).
-const extensionDir = join(repoRoot, 'dist', 'extension', 'chromium')
 const WIDTH = 820
 const HEIGHT = 560
 
@@ -54,29 +54,18 @@ function run(cmd: string, args: string[]): Promise<void> {
 }
 
 async function openBrowser(profile: string, scheme: 'light' | 'dark'): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
+  return launchWithExtension(profile, {
     headless: false,
     colorScheme: scheme,
     viewport: { width: WIDTH - 20, height: HEIGHT - 140 },
-    ignoreDefaultArgs: ['--disable-extensions'],
     env: { ...process.env, DISPLAY: display },
     args: [
-      '--no-sandbox',
       // Keeps the "unsupported command-line flag" bar (about --no-sandbox) out of the picture.
       '--test-type',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
       '--window-position=0,0',
       `--window-size=${WIDTH},${HEIGHT}`,
       ...(scheme === 'dark' ? ['--force-dark-mode'] : []),
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
     ],
-    timeout: 30_000,
   })
 }
 

@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core'
+import { type BrowserContext, type Page, type Worker } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
 import { installNativeHostDouble, type NativeHostDouble } from '../fixtures/native-host-double.ts'
 import { startNginx, type NginxServer } from '../fixtures/nginx.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
-import { chromiumPath, repoRoot, screenshotDir } from './harness/open-app.ts'
+import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
+import { screenshotDir } from './harness/open-app.ts'
 
 // The built extension in Debian's Chromium, with a native host double that answers `waiting` and `refresh` as
 // each test tells it: a browser download of a file Pinpoint holds part of is offered to finish that download,
@@ -21,7 +22,6 @@ declare const chrome: {
   downloads: { search(query: object): Promise<Array<{ url: string }>> }
 }
 
-const extensionDir = join(repoRoot, 'dist', 'extension', 'chromium')
 const BIG = makePayload(3 * 1024 * 1024 + 5, 77)
 const OTHER = makePayload(2 * 1024 * 1024 + 9, 78)
 const HALF = Math.floor(BIG.length / 2)
@@ -47,25 +47,7 @@ beforeAll(async () => {
   profile = await makeTempDir('ext-refresh-profile')
   const downloads = join(profile, 'Downloads')
   await mkdir(downloads)
-  context = await chromium.launchPersistentContext(join(profile, 'user-data'), {
-    executablePath: chromiumPath,
-    headless: true,
-    acceptDownloads: true,
-    downloadsPath: downloads,
-    // Playwright passes --disable-extensions by default, which would keep ours from loading.
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-    ],
-    timeout: 30_000,
-  })
+  context = await launchWithExtension(join(profile, 'user-data'), { downloadsPath: downloads })
   worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
   extensionId = new URL(worker.url()).host
 }, 60_000)
@@ -121,6 +103,8 @@ describe('the extension offers a new link to a download waiting in Pinpoint', ()
       addReply: { accepted: true, id: 'never' },
     })
     const origin = `http://${slow.host}:${slow.port}`
+    // The browser's session for the new link goes with it.
+    await context.addCookies([{ name: 'session', value: 'fresh', domain: slow.host, path: '/' }])
     const page = await context.newPage()
     await page.goto(`${origin}/index.html`)
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#big')])
@@ -150,7 +134,16 @@ describe('the extension offers a new link to a download waiting in Pinpoint', ()
     expect(await download.failure()).toBe('canceled')
     await expect.poll(() => offer.getAttribute('data-state'), { timeout: 15_000 }).toBe('taken')
     expect(await offer.textContent()).toContain('Finishing in Pinpoint')
-    expect(await ofType(host, 'refresh')).toEqual([{ type: 'refresh', id: 42, url: `${origin}/big.bin` }])
+    expect(await ofType(host, 'refresh')).toEqual([
+      {
+        type: 'refresh',
+        id: 42,
+        url: `${origin}/big.bin`,
+        referrer: `${origin}/index.html`,
+        cookies: [{ name: 'session', value: 'fresh', domain: slow.host, path: '/', secure: false }],
+      },
+    ])
+    await context.clearCookies()
     // Offered, not handed over: Pinpoint was never asked to add the file again.
     expect(await ofType(host, 'add')).toEqual([])
     expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('')

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { chromium, type BrowserContext, type Worker } from 'playwright-core'
+import { type BrowserContext, type Worker } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { connectControl, type ControlClient } from '../../electron/cli/control-client.ts'
@@ -15,7 +15,8 @@ import { makePayload, sha256 } from '../fixtures/payload.ts'
 import { BIN, runCli } from '../fixtures/run-cli.ts'
 import { startServerProcess, type ServerProcess } from '../fixtures/server-process.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
-import { chromiumPath, repoRoot, screenshotDir } from './harness/open-app.ts'
+import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
+import { screenshotDir } from './harness/open-app.ts'
 
 // No doubles anywhere: the built extension in Debian's Chromium, the host manifest and launcher written by the
 // real `pinpoint integrate`, the real `pinpoint native-host` it starts, a real `pinpoint serve` child process,
@@ -29,7 +30,6 @@ declare const chrome: {
   action: { getBadgeText(details: object): Promise<string> }
 }
 
-const extensionDir = join(repoRoot, 'dist', 'extension', 'chromium')
 const SESSION = 's3cret'
 /** Generous: on a busy machine each hand-off starts a Node process for the host. */
 const POLL_MS = 30_000
@@ -109,22 +109,7 @@ beforeAll(async () => {
   })
   control = await connected()
 
-  context = await chromium.launchPersistentContext(userData, {
-    executablePath: chromiumPath,
-    headless: true,
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-    ],
-    timeout: 30_000,
-  })
+  context = await launchWithExtension(userData)
   worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
   // Playwright names and places downloads itself, which skips the browser's file-name step the extension
   // takes part in; "default" gives the browser back its own handling, as a user's browser has it.

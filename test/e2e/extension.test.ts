@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { chromium, type BrowserContext, type Worker } from 'playwright-core'
+import { type BrowserContext, type Worker } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { installNativeHostDouble } from '../fixtures/native-host-double.ts'
 import { startNginx, type NginxServer } from '../fixtures/nginx.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
-import { chromiumPath, repoRoot, screenshotDir } from './harness/open-app.ts'
+import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
+import { repoRoot, screenshotDir } from './harness/open-app.ts'
 import { EXTENSION_ID } from '../../shared/extension-id.ts'
 
 // The built extension, unpacked, in Debian's Chromium with a fresh profile. The profile has no
@@ -23,7 +24,6 @@ declare const chrome: {
   action: { getBadgeText(details: object): Promise<string> }
 }
 
-const extensionDir = join(repoRoot, 'dist', 'extension', 'chromium')
 const BIG = makePayload(2 * 1024 * 1024 + 17, 4242)
 
 let nginx: NginxServer
@@ -55,25 +55,7 @@ beforeAll(async () => {
   profile = await makeTempDir('ext-profile')
   downloads = join(profile, 'Downloads')
   await mkdir(downloads)
-  context = await chromium.launchPersistentContext(join(profile, 'user-data'), {
-    executablePath: chromiumPath,
-    headless: true,
-    acceptDownloads: true,
-    downloadsPath: downloads,
-    // Playwright passes --disable-extensions by default, which would keep ours from loading.
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-    ],
-    timeout: 30_000,
-  })
+  context = await launchWithExtension(join(profile, 'user-data'), { downloadsPath: downloads })
   worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
   extensionId = new URL(worker.url()).host
 }, 60_000)

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { chromium, type BrowserContext } from 'playwright-core'
+import { type BrowserContext } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { startCore, type Core } from '../../electron/app-core.ts'
@@ -13,7 +13,7 @@ import { APP_PAGE_URL } from '../../electron/shell/app-protocol.ts'
 import { EXTENSION_ID, EXTENSION_PUBLIC_KEY, NATIVE_HOST_NAME } from '../../shared/extension-id.ts'
 import { APP_VERSION } from '../../shared/version.ts'
 import { BIN } from '../fixtures/run-cli.ts'
-import { chromiumPath } from './harness/open-app.ts'
+import { launchWithExtension } from './harness/extension-browser.ts'
 
 /**
  * The real round trip: Debian's Chromium loads an unpacked extension carrying our manifest `key` (so its id is
@@ -80,23 +80,7 @@ chrome.runtime.sendNativeMessage(${JSON.stringify(NATIVE_HOST_NAME)}, { type: 'h
   const manifest = join(profile, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`)
   await writeHostManifest(manifest, 'chromium', launcher, allowedId)
 
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: false,
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--disable-extensions-except=${ext}`,
-      `--load-extension=${ext}`,
-    ],
-    timeout: 30_000,
-  })
+  context = await launchWithExtension(profile, { extension: ext, headless: false, args: ['--headless=new'] })
   return JSON.parse(await reported) as unknown
 }
 
