@@ -9,6 +9,7 @@ import { FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../../shared/extension-i
 import { NOT_RUNNING_REASON } from '../../shared/native-messages.ts'
 import type { Settings } from '../../shared/settings.ts'
 import type { TransferView } from '../../shared/transfer.ts'
+import { APP_VERSION } from '../../shared/version.ts'
 import type { BidiEvent } from '../fixtures/bidi.ts'
 import {
   firefoxInstalled,
@@ -30,6 +31,9 @@ import { repoRoot } from './harness/open-app.ts'
 // request carrying the session cookie its /login page set.
 const extensionDir = join(repoRoot, 'dist', 'extension', 'firefox')
 const SESSION = 'f1ref0x'
+/** The extension's moz-extension:// host, fixed in the profile so the popup has a known address. */
+const EXTENSION_UUID = '5f1d7a52-0c3e-4e8a-9b1f-2d6c1e0a7b44'
+const POPUP = `moz-extension://${EXTENSION_UUID}/popup.html`
 /** Generous: on a busy machine each hand-off starts a Node process for the host. */
 const POLL_MS = 30_000
 // Over the extension's 1 MiB capture minimum.
@@ -92,6 +96,28 @@ async function clickFileLink(): Promise<string> {
   })
   return context
 }
+/** A tab showing the extension's popup page, which can also read the extension's state through `browser.*`. */
+let extensionTab: string | undefined
+async function inExtension<T>(expression: string): Promise<T> {
+  const ff = firefox as RunningFirefox
+  extensionTab ??= await ff.openTab(POPUP)
+  return ff.evaluate<T>(extensionTab, expression)
+}
+const handoffs = () =>
+  inExtension<Array<{ url: string; state: string; reason?: string }> | undefined>(
+    `browser.storage.local.get('handoffs').then((r) => r.handoffs)`,
+  )
+const browserDownloadList = () =>
+  inExtension<Array<{ url: string; state: string; totalBytes: number }>>(
+    `browser.downloads.search({}).then((l) => l.map(({ url, state, totalBytes }) => ({ url, state, totalBytes })))`,
+  )
+const badge = () => inExtension<string>('browser.action.getBadgeText({})')
+/** Open the popup afresh (it asks the native host on opening); then what it says about Pinpoint, when polled. */
+async function openPopup(): Promise<() => Promise<string>> {
+  const ff = firefox as RunningFirefox
+  const tab = await ff.openTab(POPUP)
+  return () => ff.evaluate<string>(tab, `document.getElementById('status').textContent`)
+}
 const downloadEvents = (): BidiEvent[] =>
   (firefox?.bidi.events() ?? []).filter((e) => e.method.startsWith('browsingContext.download'))
 
@@ -140,7 +166,7 @@ beforeAll(async () => {
   await makeFirefoxProfile(profile, {
     extensionDir,
     extensionId: FIREFOX_EXTENSION_ID,
-    extensionUuid: '5f1d7a52-0c3e-4e8a-9b1f-2d6c1e0a7b44',
+    extensionUuid: EXTENSION_UUID,
     downloadDir: browserDownloads,
   })
   firefox = await startFirefox(profile, home)
@@ -162,6 +188,10 @@ describe.skipIf(!firefoxInstalled)('the extension in Firefox ESR, the native hos
     await expect
       .poll(async () => (await installedAddons()).find((a) => a.id === FIREFOX_EXTENSION_ID), { timeout: POLL_MS })
       .toMatchObject({ active: true, userDisabled: false, appDisabled: false, location: 'app-profile' })
+  })
+
+  it("opens the popup, whose hello the native host answers with serve's state", async () => {
+    await expect.poll(await openPopup(), { timeout: POLL_MS }).toBe(`Connected · Pinpoint ${APP_VERSION}`)
   })
 
   it('hands a signed-in download to the running serve with its cookie, and the browser copy is removed', async () => {
@@ -212,6 +242,10 @@ describe.skipIf(!firefoxInstalled)('the extension in Firefox ESR, the native hos
       }),
     )
     await expect.poll(() => readdir(browserDownloads), { timeout: POLL_MS }).toEqual([])
+    // The extension's own record: accepted, the browser's entry gone from its list, no warning on the icon.
+    expect((await handoffs())?.[0]).toMatchObject({ url: fileUrl(), state: 'accepted' })
+    await expect.poll(browserDownloadList, { timeout: POLL_MS }).toEqual([])
+    expect(await badge()).toBe('')
   }, 120_000)
 
   it('with serve stopped and starting from the browser off, leaves the download to Firefox, bytes intact', async () => {
@@ -233,6 +267,16 @@ describe.skipIf(!firefoxInstalled)('the extension in Firefox ESR, the native hos
       .toEqual([expect.objectContaining({ url: fileUrl(), accepted: false, reason: NOT_RUNNING_REASON })])
     await expect.poll(() => readdir(browserDownloads), { timeout: POLL_MS }).toEqual(['file.bin'])
     expect(sha256(await readFile(join(browserDownloads, 'file.bin')))).toBe(sha256(FILE))
+    await expect
+      .poll(async () => (await handoffs())?.[0], { timeout: POLL_MS })
+      .toMatchObject({
+        url: fileUrl(),
+        state: 'unreachable',
+        reason: 'Pinpoint is not running: start the app or `pinpoint serve`',
+      })
+    expect(await browserDownloadList()).toEqual([{ url: fileUrl(), state: 'complete', totalBytes: FILE.length }])
+    expect(await badge()).toBe('!')
+    await expect.poll(await openPopup(), { timeout: POLL_MS }).toBe(`Pinpoint ${APP_VERSION} is not running`)
     // The host asked nothing of nginx and started no serve of its own.
     expect(pinpointRequests()).toHaveLength(before)
     expect(await connectControl(stateDir)).toBeUndefined()
