@@ -1,5 +1,6 @@
 import { api } from './api.ts'
 import { collectLinks } from './collect-links.ts'
+import { dropBrowserCopy } from './drop-browser-copy.ts'
 import { handOff } from './handoff.ts'
 import { holdWhileHandingOff } from './hold-download.ts'
 import { acceptOffer, offerIfWaiting } from './offer-flow.ts'
@@ -44,10 +45,7 @@ api.downloads.onCreated.addListener((item) => {
       size: item.totalBytes,
     })
     // Only now, with Pinpoint holding the download, may the browser's copy go; otherwise it carries on untouched.
-    if (outcome.state === 'accepted') {
-      await api.downloads.cancel(item.id).catch(() => {})
-      await api.downloads.erase({ id: item.id }).catch(() => {})
-    }
+    if (outcome.state === 'accepted') await dropBrowserCopy(api.downloads, item.id)
   })().catch(() => {})
   pending.set(item.id, handling)
   void handling.then(() => pending.delete(item.id))

@@ -72,6 +72,8 @@ declare namespace ext {
       cancel(id: number): Promise<void>
       erase(query: { id: number }): Promise<number[]>
       search(query: { id?: number }): Promise<DownloadItem[]>
+      /** Deletes a finished download's file from disk. */
+      removeFile(id: number): Promise<void>
     }
     cookies: {
       getAll(details: { url: string }): Promise<Cookie[]>
