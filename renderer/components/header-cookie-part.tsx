@@ -1,4 +1,4 @@
-import { useId, useState } from 'react'
+import { Fragment, useId, useState } from 'react'
 
 import { describeHeadersAndCookies, type CredentialInput, type CredentialState } from '../../shared/transfer-secrets.ts'
 import { cookieTextProblem, headerLinesProblem } from '../header-cookie-input.ts'
@@ -30,30 +30,25 @@ export function HeaderCookiePart({ testId, state, subject, onSend }: Props) {
       <h4>Headers and cookies</h4>
       <p data-testid={`${testId}-state`}>{state === undefined ? '…' : describeHeadersAndCookies(state)}</p>
       <div className="transfer-credentials-actions">
-        <button type="button" data-testid={`${testId}-headers-set`} onClick={() => setEditing('headers')}>
-          {headers > 0 ? 'Replace headers…' : 'Set headers…'}
-        </button>
-        {headers > 0 && (
-          <button
-            type="button"
-            data-testid={`${testId}-headers-clear`}
-            onClick={() => void onSend({ kind: 'headers', text: '' })}
-          >
-            Clear headers
-          </button>
-        )}
-        <button type="button" data-testid={`${testId}-cookies-set`} onClick={() => setEditing('cookies')}>
-          {cookies > 0 ? 'Replace cookies…' : 'Set cookies…'}
-        </button>
-        {cookies > 0 && (
-          <button
-            type="button"
-            data-testid={`${testId}-cookies-clear`}
-            onClick={() => void onSend({ kind: 'cookies', text: '' })}
-          >
-            Clear cookies
-          </button>
-        )}
+        {(['headers', 'cookies'] as const).map((kind) => {
+          const count = kind === 'headers' ? headers : cookies
+          return (
+            <Fragment key={kind}>
+              <button type="button" data-testid={`${testId}-${kind}-set`} onClick={() => setEditing(kind)}>
+                {count > 0 ? `Replace ${kind}…` : `Set ${kind}…`}
+              </button>
+              {count > 0 && (
+                <button
+                  type="button"
+                  data-testid={`${testId}-${kind}-clear`}
+                  onClick={() => void onSend({ kind, text: '' })}
+                >
+                  Clear {kind}
+                </button>
+              )}
+            </Fragment>
+          )
+        })}
       </div>
       {editing !== null && (
         <HeaderCookieEditor
