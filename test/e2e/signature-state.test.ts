@@ -39,7 +39,7 @@ beforeAll(async () => {
   ])
   const pub = (await readFile(join(keys, 'k.pub'), 'utf8')).split('\n')
   keyLine = pub[1] ?? ''
-  keyId = /minisign public key ([0-9A-F]{16})/.exec(pub[0] ?? '')?.[1] ?? ''
+  keyId = (/minisign public key ([0-9A-F]{1,16})\b/.exec(pub[0] ?? '')?.[1] ?? '').padStart(16, '0')
   const signature = await readFile(join(keys, 'app.tar.minisig'))
   nginx = await startNginx({
     files: {

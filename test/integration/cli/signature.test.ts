@@ -110,7 +110,10 @@ describe('pinpoint get --signature', () => {
     expect(r.code).toBe(0)
     expect(r.files).toEqual(['release.tar'])
     expect((await readFile(join(r.out, 'release.tar'))).equals(payload)).toBe(true)
-    const id = (await readFile(key('a.pub'), 'utf8')).match(/minisign public key ([0-9A-F]{16})/)?.[1]
+    // minisign's comment prints the id without leading zeros (%llX); we always show all 16 digits.
+    const id = (await readFile(key('a.pub'), 'utf8'))
+      .match(/minisign public key ([0-9A-F]{1,16})\b/)?.[1]
+      ?.padStart(16, '0')
     expect(r.stderr).toContain(`signed by ${id} (minisign ED)`)
     expect(r.stderr).toContain('trusted comment: release 1.0 by CI')
     await removeTempDir(r.out)
