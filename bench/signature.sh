@@ -7,12 +7,13 @@
 # can be. Each case is a whole `pinpoint get` under GNU time, rounds interleaved, output deleted and synced
 # before each; the median of RUNS is quoted.
 # Usage: signature.sh DIR      (DIR/sig-data holds the file, its signature and the key; reused)
-# Env:   RUNS=3 SIZE_MIB=1024 NODE=<project's node>
+# Env:   RUNS=3 SIZE_MIB=1024 SPLITS="1 4 8" (connections per case; 4 is the default) NODE=<project's node>
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:?usage: $0 DIR}
 RUNS=${RUNS:-3}
 SIZE_MIB=${SIZE_MIB:-1024}
+SPLITS=${SPLITS:-1 4 8}
 NODE=${NODE:-$root/node_modules/.bin/node}
 TIME=/usr/bin/time
 data="$dir/sig-data"
@@ -53,8 +54,11 @@ for _ in $(seq 50); do curl -sfo /dev/null "http://127.0.0.1:$port/big-$SIZE_MIB
 
 url="http://127.0.0.1:$port/big-$SIZE_MIB.bin"
 sig=(--signature "$url.minisig" --pubkey "$data/key.pub")
-declare -a NAMES=(s1-checksum s1-checksum+signature s8-checksum s8-checksum+signature)
-declare -a ARGS=("-s 1" "-s 1 ${sig[*]}" "-s 8" "-s 8 ${sig[*]}")
+declare -a NAMES=() ARGS=()
+for s in $SPLITS; do
+  NAMES+=("s$s-checksum" "s$s-checksum+signature")
+  ARGS+=("-s $s" "-s $s ${sig[*]}")
+done
 raw="$res/raw.tsv"
 printf 'case\tround\twall_s\tcpu_s\tmaxrss_kb\n' > "$raw"
 for ((r = 1; r <= RUNS; r++)); do
