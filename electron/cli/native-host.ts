@@ -16,7 +16,7 @@ import { connectControl } from './control-client.ts'
 import { controlAddFor } from './native-add.ts'
 import { refreshIn, waitingIn } from './native-refresh.ts'
 import { createNativeDecoder, encodeNativeMessage } from './native-framing.ts'
-import { startFromBrowserAllowed, startServeFor } from './native-start.ts'
+import { startFromBrowserAllowed, startServeFor, type StartPinpoint } from './native-start.ts'
 
 const HANDOFFS_FILE = 'native-handoffs.json'
 const KEEP_HANDOFFS = 20
@@ -46,11 +46,11 @@ async function isRunning(stateDir: string): Promise<boolean> {
   return client !== undefined
 }
 
-async function handOver(stateDir: string, msg: NativeAdd): Promise<NativeReply> {
+async function handOver(stateDir: string, msg: NativeAdd, start: StartPinpoint): Promise<NativeReply> {
   // Only when the user allowed it: a web page's download must not start a daemon the user never asked for.
   let client = await connectControl(stateDir)
   const allowed = client ? undefined : startFromBrowserAllowed(stateDir)
-  if (allowed) client = await startServeFor(stateDir, allowed.downloadDir)
+  if (allowed) client = await start(stateDir, allowed.downloadDir)
   if (!client) return { type: 'add', accepted: false, reason: NOT_RUNNING }
   try {
     const settings = await client.request<Settings>('settings:get', {})
@@ -69,7 +69,7 @@ async function handOver(stateDir: string, msg: NativeAdd): Promise<NativeReply> 
   }
 }
 
-async function answer(stateDir: string, value: unknown): Promise<NativeReply> {
+async function answer(stateDir: string, value: unknown, start: StartPinpoint): Promise<NativeReply> {
   const parsed = NativeRequest.safeParse(value)
   if (!parsed.success) {
     const type = (value as { type?: unknown } | null)?.type
@@ -87,7 +87,7 @@ async function answer(stateDir: string, value: unknown): Promise<NativeReply> {
     return { type: 'status', connected: await isRunning(stateDir), handOffs: await readHandOffs(stateDir) }
   if (msg.type === 'waiting') return waitingIn(stateDir)
   if (msg.type === 'refresh') return refreshIn(stateDir, msg)
-  const reply = await handOver(stateDir, msg)
+  const reply = await handOver(stateDir, msg, start)
   if (reply.type === 'add')
     await recordHandOff(stateDir, {
       url: msg.url.slice(0, 8192),
@@ -101,9 +101,15 @@ async function answer(stateDir: string, value: unknown): Promise<NativeReply> {
 /**
  * `pinpoint native-host`: the browser extension's native messaging host. Messages are answered one at a time,
  * in order; the host ends when the browser closes its stdin (0) or after a message it cannot frame, which gets
- * one `error` reply first (1), since nothing after a bad frame can be read as a message.
+ * one `error` reply first (1), since nothing after a bad frame can be read as a message. When no Pinpoint runs
+ * and the user allowed it, `start` starts one: `pinpoint serve` from the CLI, the app itself when it is the host.
  */
-export async function runNativeHost(stateDir: string, input: Readable, output: Writable): Promise<number> {
+export async function runNativeHost(
+  stateDir: string,
+  input: Readable,
+  output: Writable,
+  start: StartPinpoint = startServeFor,
+): Promise<number> {
   const decoder = createNativeDecoder()
   const send = (reply: NativeReply) =>
     new Promise<void>((resolve) => {
@@ -122,7 +128,7 @@ export async function runNativeHost(stateDir: string, input: Readable, output: W
         input.destroy()
         return 1
       }
-      await send(await answer(stateDir, frame.value))
+      await send(await answer(stateDir, frame.value, start))
     }
   }
   if (decoder.pending() > 0) {

@@ -34,11 +34,23 @@ export function startFromBrowserAllowed(stateDir: string): { downloadDir?: strin
  */
 export async function startServeFor(stateDir: string, downloadDir?: string): Promise<ControlClient | undefined> {
   const root = downloadDir === undefined ? [] : ['--root', downloadDir]
-  const child = spawn(
-    process.execPath,
-    [process.argv[1] ?? '', 'serve', '--state-dir', stateDir, '--port', '0', '--token-file', ...root],
-    { detached: true, stdio: 'ignore', env: process.env },
-  )
+  const args = [process.argv[1] ?? '', 'serve', '--state-dir', stateDir, '--port', '0', '--token-file', ...root]
+  return startAndConnect(stateDir, process.execPath, args)
+}
+
+/** How the host starts a Pinpoint for the state folder when none runs: `serve` by default, the app when packaged. */
+export type StartPinpoint = (stateDir: string, downloadDir?: string) => Promise<ControlClient | undefined>
+
+/**
+ * Starts `command` detached from the browser's host process and connects once the state folder's control socket
+ * answers; undefined when the process ended or did not come up in time.
+ */
+export async function startAndConnect(
+  stateDir: string,
+  command: string,
+  args: readonly string[],
+): Promise<ControlClient | undefined> {
+  const child = spawn(command, args, { detached: true, stdio: 'ignore', env: process.env })
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve())
     child.once('error', () => resolve())

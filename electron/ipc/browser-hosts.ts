@@ -14,11 +14,12 @@ import {
   type HostOs,
 } from '../cli/host-manifest.ts'
 
-/** What runs the native host: a Node binary and the `pinpoint` script it starts with `native-host`. */
-export interface HostLauncher {
-  node: string
-  script: string
-}
+/**
+ * What runs the native host: a Node binary and the `pinpoint` script it starts with `native-host` (through a
+ * launcher script in the state folder), or the packaged app's own executable, which the manifest names directly
+ * (it knows it is the host from the arguments the browser adds; see electron/shell/native-host-launch.ts).
+ */
+export type HostLauncher = { node: string; script: string } | { executable: string }
 
 /**
  * Where and how one user's browsers are integrated: `pinpoint integrate` and the Settings' Browsers section
@@ -88,10 +89,11 @@ export async function writeHostManifest(
   await writeFile(manifestPath, `${JSON.stringify(hostManifest(browser, hostPath, extensionId), null, 2)}\n`)
 }
 
-/** Writes the launcher the manifests name, into the state folder; returns its path. */
+/** Writes the launcher the manifests name, into the state folder, and returns its path (the app's: no script). */
 export async function writeLauncher(setup: BrowserHostSetup): Promise<string> {
   await mkdir(setup.stateDir, { recursive: true, mode: 0o700 })
   const path = join(setup.stateDir, launcherName(setup.os))
+  if ('executable' in setup.launcher) return setup.launcher.executable
   const { node, script } = setup.launcher
   await writeFile(path, launcherScript(setup.os, node, script, setup.explicitState ? setup.stateDir : undefined))
   await chmod(path, 0o755)

@@ -17,6 +17,9 @@ import { progressFraction, setTaskbarProgress } from './taskbar-progress.ts'
 import { createTray } from './tray.ts'
 import { trayIconPaths } from './tray-state.ts'
 import { createMainWindow } from './window.ts'
+import { isNativeHostLaunch } from './native-host-launch.ts'
+import { runNativeHost } from '../cli/native-host.ts'
+import { startAndConnect } from '../cli/native-start.ts'
 import { answerProxy } from '../transport/proxy-setting.ts'
 
 /**
@@ -82,6 +85,8 @@ async function start(): Promise<void> {
     // The OS's proxy settings, a PAC script included, as Chromium resolves them for each URL.
     systemProxy: answerProxy((url) => session.defaultSession.resolveProxy(url)),
     defaultDownloadDir: app.getPath('downloads'),
+    // Packaged, the app is its own browser host; a development run has no executable a browser could start.
+    ...(app.isPackaged ? { browserHosts: { launcher: { executable: process.execPath } } } : {}),
     appUrl: APP_PAGE_URL,
     desktop: {
       chooseFolder: async () => {
@@ -147,7 +152,18 @@ function shutdownThenQuit(event: Electron.Event): void {
   })
 }
 
-if (!app.requestSingleInstanceLock()) {
+if (isNativeHostLaunch(process.argv)) {
+  // Started by a browser as the extension's native messaging host: no window, no tray and no single-instance lock
+  // (the app itself may be running). It answers on stdio, forwarding to the running app over its control socket,
+  // or starting the app when the user allowed that, and exits when the browser closes the pipe.
+  app.dock?.hide()
+  runNativeHost(app.getPath('userData'), process.stdin, process.stdout, (stateDir) =>
+    startAndConnect(stateDir, process.execPath, []),
+  ).then(
+    (code) => app.exit(code),
+    () => app.exit(1),
+  )
+} else if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   // Before ready, as Electron requires: app:// gets real origins and a secure context (see app-protocol.ts).

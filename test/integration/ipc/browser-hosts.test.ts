@@ -30,6 +30,17 @@ async function harness(): Promise<{ h: IpcHarness; home: string }> {
 
 // The Settings' Browsers section over the real handlers and dispatcher, writing real files into a temp home.
 describe('browsers:status and browsers:integrate', () => {
+  it('in the packaged app, names the app itself as the host, with no launcher script', async () => {
+    const home = await makeTempDir('browsers-home-app')
+    const app = '/opt/Pinpoint/pinpoint'
+    h = await makeIpcHarness({ browserHosts: { home, os: 'linux', launcher: { executable: app } } })
+    const done = await h.api.invoke('browsers:integrate', { browser: 'firefox', uninstall: false })
+    expect(done.error).toBeNull()
+    const manifestPath = join(home, '.mozilla/native-messaging-hosts', `${NATIVE_HOST_NAME}.json`)
+    expect(JSON.parse(await readFile(manifestPath, 'utf8'))).toMatchObject({ path: app, type: 'stdio' })
+    expect(await exists(join(h.stateDir, 'pinpoint-native-host'))).toBe(false)
+  })
+
   it('installs a browser host the way `pinpoint integrate` does, and removes it again', async () => {
     const { h, home } = await harness()
     await mkdir(join(home, '.config', 'chromium'), { recursive: true })
