@@ -40,6 +40,8 @@ export function parsePins(text: string): PinParse {
 }
 
 function stripPrefix(part: string): string | undefined {
+  // A whole bare value first: base64 may itself hold "//" after letters, which must not read as an algorithm.
+  if (BASE64.test(part)) return part
   if (part.startsWith('sha256//')) return part.slice(8)
   if (part.startsWith('sha256/')) return part.slice(7)
   // A bare value has no slash-delimited algorithm; anything else (e.g. "sha1//…") is a different algorithm.

@@ -19,6 +19,19 @@ describe('parsePins', () => {
     expect(parsePins(`sha256/${a}; ${b} ;sha256//${a}`)).toEqual({ ok: true, pins: [a, b] })
   })
 
+  it('accepts any bare SHA-256 value, including one whose base64 holds "//" after letters (as an algorithm prefix would)', () => {
+    const slashy = `Ab9//${'A'.repeat(38)}=`
+    expect(btoa(atob(slashy))).toBe(slashy)
+    expect(parsePins(slashy)).toEqual({ ok: true, pins: [slashy] })
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (bytes) => {
+        const bare = Buffer.from(bytes).toString('base64')
+        expect(parsePins(bare)).toEqual({ ok: true, pins: [bare] })
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   it.each([
     ['', 'no pin given'],
     ['sha256//not-base64!', 'bad pin'],
