@@ -48,11 +48,33 @@ export function serializeProfile(profile: ConnectionProfile | undefined): string
  */
 export function parseProfile(stored: string | null): ConnectionProfile | undefined {
   if (stored === null) return undefined
+  const known = parsed.get(stored)
+  if (known) return known
+  let profile: ConnectionProfile
   try {
-    return ConnectionProfile.parse(JSON.parse(stored))
+    profile = deepFreeze(ConnectionProfile.parse(JSON.parse(stored)))
   } catch {
     throw new PinpointError('FILE_ERROR', 'this download has connection settings this version cannot read')
   }
+  if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value as string)
+  parsed.set(stored, profile)
+  return profile
+}
+
+/**
+ * Stored profiles already read, by their text. A batch of downloads shares one profile, and each attempt reads
+ * it again; validating the same text with zod each time was a visible part of a small file's CPU. The objects
+ * are frozen, so no caller can change what the next one gets; the oldest entry goes first past the bound.
+ */
+const parsed = new Map<string, ConnectionProfile>()
+const MAX_PARSED = 128
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v)
+    Object.freeze(value)
+  }
+  return value
 }
 
 /**

@@ -83,6 +83,29 @@ describe("a download's profile over the saved host rules", () => {
   })
 })
 
+describe('reading a stored profile', () => {
+  it('parses one stored text once: a thousand downloads sharing it get one frozen object, which no caller can change', () => {
+    const stored = serializeProfile({ rules: [rule({ pattern: 'a.test', addresses: ['127.0.0.2'], pins: [PIN_A] })] })
+    const first = parseProfile(stored)
+    expect(parseProfile(stored)).toBe(first)
+    expect(Object.isFrozen(first)).toBe(true)
+    expect(Object.isFrozen(first?.rules)).toBe(true)
+    expect(Object.isFrozen(first?.rules[0]?.pins)).toBe(true)
+    expect(() => first?.rules.push(rule({ pattern: 'b.test' }))).toThrow(TypeError)
+    // A different text is its own profile, and a bad one still fails every time it is read.
+    expect(parseProfile(serializeProfile({ rules: [rule({ pattern: 'b.test' })] }))?.rules[0]?.pattern).toBe('b.test')
+    expect(() => parseProfile('{"rules":[{"pattern":5}]}')).toThrow(/cannot read/)
+    expect(() => parseProfile('{"rules":[{"pattern":5}]}')).toThrow(/cannot read/)
+  })
+
+  it('keeps a bounded number of profiles: many distinct ones are all read correctly', () => {
+    for (let i = 0; i < 300; i++) {
+      const stored = serializeProfile({ rules: [rule({ pattern: `h${i}.test`, addresses: ['127.0.0.2'] })] })
+      expect(parseProfile(stored)?.rules[0]?.pattern).toBe(`h${i}.test`)
+    }
+  })
+})
+
 describe('spreading over nodes travels with the download', () => {
   it('is stored even with no rule, read back, and kept on a resume that does not repeat it', () => {
     const stored = serializeProfile({ rules: [], nodesSpread: 3 })
