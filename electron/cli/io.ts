@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline'
 
 import { askSecretOnTerminal } from './ask-secret.ts'
+import { coalescedWriter } from './coalesced-writer.ts'
 
 /** Where the CLI writes, passed in so tests can run `main()` in-process and read what it printed. */
 export interface CliIo {
@@ -20,13 +21,24 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  const isTTY = process.stderr.isTTY === true
+  // On a terminal the progress display redraws in place and must show at once; into a file or a pipe, lines
+  // that come together are written together (see coalesced-writer.ts).
+  const err = isTTY ? undefined : coalescedWriter((t) => void process.stderr.write(t), STDERR_WINDOW_MS)
+  if (err) process.on('exit', err.flush)
+  const flushing =
+    <A extends unknown[], R>(ask: (...args: A) => R) =>
+    (...args: A): R => {
+      err?.flush()
+      return ask(...args)
+    }
   return {
     stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    stderr: err ? err.write : (t) => void process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,
-    isTTY: process.stderr.isTTY === true,
-    ...(process.stdin.isTTY ? { confirm: askOnTerminal, askSecret: askSecretOnTerminal } : {}),
+    isTTY,
+    ...(process.stdin.isTTY ? { confirm: flushing(askOnTerminal), askSecret: flushing(askSecretOnTerminal) } : {}),
     onSignal: (handler) => {
       process.on('SIGINT', handler)
       process.on('SIGTERM', handler)
@@ -37,6 +49,9 @@ export function processIo(): CliIo {
     },
   }
 }
+
+/** How long stderr lines may wait to be written together when stderr is not a terminal. */
+const STDERR_WINDOW_MS = 50
 
 /**
  * The question on stderr (stdout may be piped to a file), one line read from stdin: only `y` or `yes` is yes.
