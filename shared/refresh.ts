@@ -27,8 +27,3 @@ export const RefreshFrom = z.strictObject({
   cookies: z.array(Cookie).max(1024).optional(),
 })
 export type RefreshFrom = z.output<typeof RefreshFrom>
-
-/** A URL as an event log may show it: origin and path, never the query (a signed link's secret lives there). */
-export function loggableUrl(url: URL): string {
-  return `${url.origin}${url.pathname}`
-}

@@ -110,24 +110,26 @@ export function credentialState(s: TransferSecrets | undefined): CredentialState
   }
 }
 
-/** `Basic, user alice; Bearer token set; header x-token set; 2 cookies`. */
+/**
+ * The login: `Basic, user alice; Bearer token set`. Headers and cookies are left to describeHeadersAndCookies,
+ * whose line is always shown beside this one, so that each is said once.
+ */
 export function describeCredentialState(c: CredentialState | undefined): string {
   if (!c) return 'no credentials'
   const parts: string[] = []
   if (c.basicUser !== undefined) parts.push(c.basicUser === '' ? 'Basic, no user name' : `Basic, user ${c.basicUser}`)
   if (c.bearer) parts.push('Bearer token set')
-  for (const h of c.headers) parts.push(`header ${h} set`)
-  if (c.cookies > 0) parts.push(c.cookies === 1 ? '1 cookie' : `${c.cookies} cookies`)
-  return parts.join('; ')
+  if (parts.length > 0) return parts.join('; ')
+  return c.headers.length > 0 || c.cookies > 0 ? 'no user name or token' : 'no credentials'
 }
 
-/** `2 headers set, 1 cookie set`, or that none are. */
+/** `headers x-token, x-plain set; 1 cookie set`: the headers by name (never a value), the cookies by count. */
 export function describeHeadersAndCookies(c: CredentialState | null | undefined): string {
-  const headers = c?.headers.length ?? 0
+  const headers = c?.headers ?? []
   const cookies = c?.cookies ?? 0
-  if (headers === 0 && cookies === 0) return 'no extra headers or cookies'
+  if (headers.length === 0 && cookies === 0) return 'no extra headers or cookies'
   const parts: string[] = []
-  if (headers > 0) parts.push(headers === 1 ? '1 header set' : `${headers} headers set`)
+  if (headers.length > 0) parts.push(`${headers.length === 1 ? 'header' : 'headers'} ${headers.join(', ')} set`)
   if (cookies > 0) parts.push(cookies === 1 ? '1 cookie set' : `${cookies} cookies set`)
-  return parts.join(', ')
+  return parts.join('; ')
 }

@@ -4,9 +4,9 @@ import { open } from 'node:fs/promises'
 import type { FailureInfo } from '../../shared/errors.ts'
 import { checkDownloadUrl } from '../../shared/links.ts'
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
-import { redactUrlsIn } from '../../shared/redact-url.ts'
+import { redactUrl, redactUrlsIn } from '../../shared/redact-url.ts'
 import { parseProfile, serializeProfile, type ConnectionProfile } from '../../shared/profile.ts'
-import { loggableUrl, type RefreshFrom, type RefreshMatch, type RefreshResult } from '../../shared/refresh.ts'
+import type { RefreshFrom, RefreshMatch, RefreshResult } from '../../shared/refresh.ts'
 import { profiledTransport } from '../transport/profiled-transport.ts'
 import { readBody } from '../transport/read-body.ts'
 import { checkContentRange, parseContentRange } from './content-range.ts'
@@ -111,7 +111,7 @@ export async function refreshUrl(
   env.store.events.add(
     id,
     'refreshed',
-    `new link ${loggableUrl(url)} (was ${loggableUrl(was)}): ${MATCH_WORDS[verdict.matchedBy]}`,
+    `new link ${redactUrl(url)} (was ${redactUrl(was)}): ${MATCH_WORDS[verdict.matchedBy]}`,
   )
   deps.touch(id)
   return { ok: true, matchedBy: verdict.matchedBy }
@@ -182,7 +182,7 @@ async function judge(
     secrets,
     (u) => hostRuleSecrets(env.store, u),
   )
-  const shown = loggableUrl(url)
+  const shown = redactUrl(url)
   const spans = probeSpans(committed)
   const first = spans[0] ?? { start: 0, end: Math.min(PROBE_BYTES, row.total ?? PROBE_BYTES) }
   const probe = await fetchSpan(env, transport, url, extras, first, row.total)

@@ -90,10 +90,14 @@ describe.each(transports)('headers and cookies (%s)', (transport) => {
     expect(await dialog.getByTestId('header-cookie-save').isDisabled()).toBe(true)
     await dialog.getByTestId('header-cookie-text').fill(`X-Token: ${TOKEN}\nX-Plain: ${PLAIN}`)
     await dialog.getByTestId('header-cookie-save').click()
-    await expect.poll(() => part.getByTestId('host-extras-state').innerText()).toBe('2 headers set')
+    await expect.poll(() => part.getByTestId('host-extras-state').innerText()).toBe('headers x-token, x-plain set')
     await part.getByTestId('host-extras-cookies-set').click()
     await typeInEditor(a, `session=${SESSION}`)
-    await expect.poll(() => part.getByTestId('host-extras-state').innerText()).toBe('2 headers set, 1 cookie set')
+    await expect
+      .poll(() => part.getByTestId('host-extras-state').innerText())
+      .toBe('headers x-token, x-plain set; 1 cookie set')
+    // The login line beside it does not say them again.
+    expect(await part.getByTestId('host-credentials-state').innerText()).toBe('no user name or token')
     await part.scrollIntoViewIfNeeded()
     await a.screenshot('host-headers-cookies')
 
@@ -128,7 +132,7 @@ describe.each(transports)('headers and cookies (%s)', (transport) => {
     expect(a.pageErrors).toEqual([])
   }, 120_000)
 
-  it("the add dialog's headers and cookies go with that download only, and its details show counts", async () => {
+  it("the add dialog's headers and cookies go with that download only, and its details name them once", async () => {
     app = await openApp({ transport, viewport: { width: 1280, height: 900 } })
     const a = app
     const replies = await watchReplies(a)
@@ -150,7 +154,8 @@ describe.each(transports)('headers and cookies (%s)', (transport) => {
       expect(entry).toMatchObject({ http_x_token: TOKEN, http_cookie: `session=${SESSION}; lang=de` })
 
     await a.page.locator(`[data-testid="transfer-row"][data-id="${id}"]`).click()
-    await expect.poll(() => byId(a.page, 'transfer-extras-state').innerText()).toBe('1 header set, 2 cookies set')
+    await expect.poll(() => byId(a.page, 'transfer-extras-state').innerText()).toBe('header x-token set; 2 cookies set')
+    expect(await byId(a.page, 'credentials-state').innerText()).toBe('no user name or token')
     const states = await replies('transfers:credentials', { id })
     expect(states).toContain(JSON.stringify({ bearer: false, headers: ['x-token'], cookies: 2 }))
     for (const secret of [TOKEN, SESSION]) expect(states.join('\n')).not.toContain(secret)

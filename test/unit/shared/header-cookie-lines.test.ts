@@ -87,17 +87,17 @@ describe('headers and cookies as credential input', () => {
     })
   })
 
-  it('what the window learns is a count, never a value', () => {
+  it('what the window learns is names and a count, never a value, and it says each once', () => {
     const s = withCredentialInput(
       withCredentialInput(undefined, { kind: 'headers', text: 'X-Token: sekrit\nX-Other: hidden' }),
       { kind: 'cookies', text: 'session=cookie-value' },
     )
     const state = credentialState(s)
     expect(JSON.stringify(state)).not.toMatch(/sekrit|hidden|cookie-value/)
-    expect(describeHeadersAndCookies(state)).toBe('2 headers set, 1 cookie set')
+    expect(describeHeadersAndCookies(state)).toBe('headers x-token, x-other set; 1 cookie set')
     expect(describeHeadersAndCookies(null)).toBe('no extra headers or cookies')
     expect(describeHeadersAndCookies({ bearer: false, headers: ['x-a'], cookies: 3 })).toBe(
-      '1 header set, 3 cookies set',
+      'header x-a set; 3 cookies set',
     )
   })
 

@@ -123,8 +123,14 @@ describe('what a request carries', () => {
       cookies: parseCookieString('a=1; b=2'),
     })
     expect(JSON.stringify(state)).not.toMatch(/pw|tok/)
-    expect(describeCredentialState(state)).toBe('Basic, user alice; Bearer token set; 2 cookies')
+    // Headers and cookies have a line of their own beside this one: this one names the login only.
+    expect(describeCredentialState(state)).toBe('Basic, user alice; Bearer token set')
     expect(describeCredentialState(credentialState({}))).toBe('no credentials')
+    const extrasOnly = credentialState({
+      headers: [{ name: 'x-api-key', value: 'k' }],
+      cookies: parseCookieString('a=1'),
+    })
+    expect(describeCredentialState(extrasOnly)).toBe('no user name or token')
   })
 })
 
