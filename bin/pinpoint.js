@@ -3,6 +3,9 @@
 // file, else the TypeScript sources directly (Node 24 strips types), so `npx pinpoint` needs no build step and
 // an edited source is never shadowed by an old bundle. PINPOINT_FROM_SOURCE=1 forces the sources.
 import { readdirSync, statSync } from 'node:fs'
+import { enableCompileCache } from 'node:module'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -35,4 +38,21 @@ function bundleIsFresh() {
   return built !== undefined && built.mtimeMs >= newestSource()
 }
 
-await import(bundleIsFresh() ? bundle.href : '../electron/cli/bin-entry.ts')
+/**
+ * Where V8 keeps the compiled bundle between runs: compiling its 2 MB again took about 90 ms of every command.
+ * Node's own NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE still decide when set; otherwise the user's cache
+ * folder (XDG_CACHE_HOME, else ~/.cache), never the shared temporary folder. Node keys each entry by the file's
+ * content, so a rebuilt bundle is compiled afresh, and a cache it cannot write only costs the compile.
+ */
+function compileCacheDir() {
+  if (process.env.NODE_COMPILE_CACHE) return process.env.NODE_COMPILE_CACHE
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
+  return join(base, 'pinpoint', 'compile-cache')
+}
+
+if (bundleIsFresh()) {
+  enableCompileCache(compileCacheDir())
+  await import(bundle.href)
+} else {
+  await import('../electron/cli/bin-entry.ts')
+}
