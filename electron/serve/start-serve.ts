@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises'
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type * as Http from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
+import { createRequire } from 'node:module'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 
@@ -16,6 +18,13 @@ import { NOT_OFFERED, serveDesktop } from './serve-desktop.ts'
 import { serveStatic } from './static-files.ts'
 import { tokenFromFile } from './token-file.ts'
 import { HARD_MAX_MESSAGE_BYTES, parseClientMessage, parseRequestInput, type ServerMessage } from './ws-protocol.ts'
+
+/**
+ * node:http is required, not imported: an ESM import makes Node copy every export of the module, and one of them
+ * is a getter that loads Node's bundled fetch and WebSocket implementation (undici), about 40 ms of CPU at every
+ * start of every CLI command, though only `serve` uses the server and none of them uses undici.
+ */
+const { createServer: createHttpServer } = createRequire(import.meta.url)('node:http') as typeof Http
 
 export interface ServeOptions {
   port: number

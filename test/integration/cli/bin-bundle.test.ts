@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { copyFile, mkdir, rm, utimes, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -10,13 +10,11 @@ import { BIN } from '../../fixtures/run-cli.ts'
 import { makeTempDir } from '../../fixtures/temp-dir.ts'
 
 /** Run a copy of bin/pinpoint.js inside `root`, a tree shaped like the project's. */
-function runBin(root: string, env: Record<string, string> = {}): Promise<string> {
+function runBin(root: string, env: Record<string, string | undefined> = {}): Promise<string> {
+  const merged = Object.entries({ ...process.env, PINPOINT_FROM_SOURCE: '', ...env }).filter(([, v]) => v !== undefined)
   return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [join(root, 'bin', 'pinpoint.js')],
-      { env: { ...process.env, PINPOINT_FROM_SOURCE: '', ...env } },
-      (err, out) => (err ? reject(err) : resolve(out.trim())),
+    execFile(process.execPath, [join(root, 'bin', 'pinpoint.js')], { env: Object.fromEntries(merged) }, (err, out) =>
+      err ? reject(err) : resolve(out.trim()),
     )
   })
 }
@@ -59,6 +57,19 @@ describe('bin/pinpoint.js picks the bundle only when it is newer than every sour
     expect(await runBin(root)).toBe('source')
   })
 
+  it("keeps the compiled bundle in the user's cache folder, and not when Node's switch turns that off", async () => {
+    const cache = join(root, 'xdg-cache')
+    expect(await runBin(root, { XDG_CACHE_HOME: cache, NODE_DISABLE_COMPILE_CACHE: '1', NODE_COMPILE_CACHE: '' })).toBe(
+      'bundle',
+    )
+    expect(existsSync(join(cache, 'pinpoint', 'compile-cache'))).toBe(false)
+    expect(
+      await runBin(root, { XDG_CACHE_HOME: cache, NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: '' }),
+    ).toBe('bundle')
+    const entries = await readdir(join(cache, 'pinpoint', 'compile-cache'), { recursive: true })
+    expect(entries.length).toBeGreaterThan(0)
+  })
+
   it('runs the sources when there is no bundle, or when PINPOINT_FROM_SOURCE=1', async () => {
     expect(await runBin(root, { PINPOINT_FROM_SOURCE: '1' })).toBe('source')
     await rm(join(root, 'dist'), { recursive: true })
@@ -76,4 +87,24 @@ describe.skipIf(!existsSync(builtBundle))('the built bundle', () => {
     })
     for (const cmd of ['probe', 'get', 'resume', 'ls', 'serve']) expect(out).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'))
   })
+})
+
+describe('start-up', () => {
+  // Node's bundled fetch and WebSocket implementation costs about 40 ms to load, and no command uses it.
+  const hook = `data:text/javascript,${encodeURIComponent(
+    "process.on('exit', () => process.stderr.write('undici modules: ' + process.moduleLoadList.filter((m) => m.includes('undici')).length))",
+  )}`
+  const entry = fileURLToPath(new URL('../../../electron/cli/bin-entry.ts', import.meta.url))
+
+  it.each([['the sources', entry], ...(existsSync(builtBundle) ? [['the bundle', builtBundle]] : [])])(
+    '%s start without loading undici',
+    async (_what, file) => {
+      const stderr = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, ['--import', hook, file, '--version'], (err, _out, errOut) =>
+          err ? reject(err) : resolve(errOut),
+        )
+      })
+      expect(stderr).toContain('undici modules: 0')
+    },
+  )
 })
