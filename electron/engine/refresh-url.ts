@@ -89,7 +89,7 @@ export async function refreshUrl(
     ? `no transfer ${id}`
     : (notRefreshable(deps, now) ??
       (sameFileAs(now, row) ? undefined : `transfer ${id} changed while the link was checked: try again`))
-  if (changed) return refused('BAD_INPUT', changed)
+  if (changed || !now) return refused('BAD_INPUT', changed ?? `no transfer ${id}`)
   const was = new URL(row.url)
   const { strong } = verdict
   env.store.transaction(() => {
@@ -102,7 +102,7 @@ export async function refreshUrl(
       errorMessage: null,
       state: 'paused',
       ...(from?.referrer
-        ? { connection: serializeProfile(withReferrer(parseProfile(row.connection), from.referrer)) }
+        ? { connection: serializeProfile(withReferrer(parseProfile(now.connection), from.referrer)) }
         : {}),
     })
     // The browser's session that found the link is the one the rest of the download goes on with.
