@@ -25,7 +25,12 @@ export function processIo(): CliIo {
   // On a terminal the progress display redraws in place and must show at once; into a file or a pipe, lines
   // that come together are written together (see coalesced-writer.ts).
   const err = isTTY ? undefined : coalescedWriter((t) => void process.stderr.write(t), STDERR_WINDOW_MS)
-  if (err) process.on('exit', err.flush)
+  if (err) {
+    // When the loop runs dry, so a pipe's writes, which finish asynchronously, are still made; 'exit' is the last
+    // chance after process.exit(), when only what the kernel takes at once gets out.
+    process.on('beforeExit', err.flush)
+    process.on('exit', err.flush)
+  }
   const flushing =
     <A extends unknown[], R>(ask: (...args: A) => R) =>
     (...args: A): R => {

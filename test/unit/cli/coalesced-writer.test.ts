@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -56,5 +56,36 @@ describe('stderr lines written together', () => {
     expect(lines).toHaveLength(1000)
     expect(lines.at(-1)).toBe('saved f999')
     expect(Number(r.stdout)).toBe(1)
+  })
+
+  it('into a pipe, every line of a burst arrives when the command simply ends', async () => {
+    const dir = await makeTempDir('stderr')
+    dirs.push(dir)
+    const script = join(dir, 'pipe.ts')
+    const io = new URL('../../../electron/cli/io.ts', import.meta.url).pathname
+    // 140 KB in two bursts: more than a pipe holds, so the last write cannot finish at once.
+    writeFileSync(
+      script,
+      [
+        `import { processIo } from ${JSON.stringify(io)}`,
+        `const cli = processIo()`,
+        `const burst = (from) => { for (let i = from; i < from + 1000; i++) cli.stderr('saved /a/folder/with/a/long/name/f' + i + '.bin (102400 bytes)' + '\\n') }`,
+        // The first burst's write is still waiting for the reader when the second is made and the loop runs dry.
+        `burst(0)`,
+        `setTimeout(() => burst(1000), 150)`,
+      ].join('\n'),
+    )
+    // A reader that starts late, so the pipe is full while the child finishes; `$1` keeps paths out of the shell.
+    const text = await new Promise<string>((resolve, reject) => {
+      execFile(
+        '/bin/sh',
+        ['-c', '"$1" "$2" 2>&1 >/dev/null | (sleep 0.6; cat)', 'sh', process.execPath, script],
+        { maxBuffer: 1 << 24 },
+        (err, out) => (err ? reject(err) : resolve(out)),
+      )
+    })
+    const lines = text.split('\n').filter(Boolean)
+    expect(lines).toHaveLength(2000)
+    expect(lines.at(-1)).toContain('f1999.bin')
   })
 })
