@@ -93,8 +93,11 @@ describe('control:offer', () => {
     const reply = await offer(client, { text, kind: 'uri-list', referrer: `${nginx.base}/page.html` })
 
     // What a drop of the same text finds, asked of the same core through the window's own channel.
-    const dropped = (await core.ipc.dispatcher.handle('links:parse', { text, kind: 'uri-list' }, APP_PAGE_URL)) as
-      Output<'links:parse'>
+    const dropped = (await core.ipc.dispatcher.handle(
+      'links:parse',
+      { text, kind: 'uri-list' },
+      APP_PAGE_URL,
+    )) as Output<'links:parse'>
     expect(dropped.urls).toEqual([a, `${nginx.base}/cookie/b.bin#frag`, `${nginx.base}/cookie/c.bin`])
     expect(dropped.rejected.length).toBeGreaterThanOrEqual(6)
     expect(reply).toEqual({ shown: true, count: 3, omitted: 0 })

@@ -9,7 +9,12 @@ describe('controlOfferFor (the extension offer as control:offer)', () => {
       type: 'offer',
       links: ['https://a.test/1.iso', 'http://b.test/2.iso', 'mailto:x@y.z', 'https://a.test/1.iso'],
       referrer: 'https://user:pw@a.test/page.html#downloads',
-      cookies: [cookie('sa', 'a.test'), cookie('sb', '.b.test', true), cookie('sc', 'c.test'), cookie('sub', '.a.test')],
+      cookies: [
+        cookie('sa', 'a.test'),
+        cookie('sb', '.b.test', true),
+        cookie('sc', 'c.test'),
+        cookie('sub', '.a.test'),
+      ],
     })
     expect(input).toEqual({
       text: 'https://a.test/1.iso\nhttp://b.test/2.iso\nmailto:x@y.z\nhttps://a.test/1.iso',
