@@ -113,31 +113,29 @@ async function downloadAllLinks(shot?: string): Promise<Handoff> {
   const before = (await offers()).length
   const page = await context.newPage()
   await page.goto(`${nginx.base}/login`)
-  await page.evaluate(
-    ({ other }) => {
-      document.body.style.font = '18px sans-serif'
-      const h1 = document.createElement('h1')
-      h1.id = 'title'
-      h1.textContent = 'Release files'
-      document.body.prepend(h1)
-      for (const [href, text] of [
-        [other, 'other.bin'],
-        ['/cookie/file.bin', 'file.bin again'],
-        ['mailto:releases@example.com', 'mail us'],
-        ['#top', 'top'],
-      ] as const) {
-        const p = document.createElement('p')
-        const a = document.createElement('a')
-        a.href = href
-        a.textContent = text
-        p.append(a)
-        document.body.append(p)
-      }
-      const selection = window.getSelection()
-      selection?.selectAllChildren(document.body)
-    },
-    { other: otherUrl() },
-  )
+  // A script string: the page's DOM is not in this Node project's types.
+  await page.evaluate(`{
+    document.body.style.font = '18px sans-serif'
+    const h1 = document.createElement('h1')
+    h1.id = 'title'
+    h1.textContent = 'Release files'
+    document.body.prepend(h1)
+    const links = [
+      [${JSON.stringify(otherUrl())}, 'other.bin'],
+      ['/cookie/file.bin', 'file.bin again'],
+      ['mailto:releases@example.com', 'mail us'],
+      ['#top', 'top'],
+    ]
+    for (const [href, text] of links) {
+      const p = document.createElement('p')
+      const a = document.createElement('a')
+      a.href = href
+      a.textContent = text
+      p.append(a)
+      document.body.append(p)
+    }
+    window.getSelection().selectAllChildren(document.body)
+  }`)
   await page.bringToFront()
   // The extension adds its menu items a moment after its worker starts; a menu opened before lacks them, and the
   // keys below then pick "Inspect" or nothing: so try again.
