@@ -2,7 +2,11 @@ import { NOT_RUNNING_REASON } from '../../shared/native-messages.ts'
 import { cookiesFor, showOutcome } from './handoff.ts'
 import type { HostCookie } from './messages.ts'
 import { HostUnreachable, offerLinks } from './native.ts'
+import { linksThatFit } from './offer-size.ts'
 import { recordHandoff, type Handoff } from './state.ts'
+
+/** Links whose cookies are looked up: as many as the dialog lists; the rest would never be added from it. */
+const COOKIE_LINKS = 64
 
 /** The browser's cookies for these links, each once (links of one site share most of them). */
 async function cookiesForAll(links: readonly string[]): Promise<HostCookie[]> {
@@ -26,14 +30,16 @@ export async function offerPageLinks(links: readonly string[], page: string | un
     outcome = { ...base, state: 'refused', reason: 'No http or https links found here' }
   } else {
     try {
+      const { sent, left } = linksThatFit(links)
       const reply = await offerLinks({
         type: 'offer',
-        links: [...links],
+        links: sent,
         ...(page ? { referrer: page } : {}),
-        cookies: await cookiesForAll(links),
+        cookies: await cookiesForAll(sent.slice(0, COOKIE_LINKS)),
       })
+      const omitted = reply.shown ? reply.omitted + left : 0
       outcome = reply.shown
-        ? { ...base, state: 'accepted', ...(reply.omitted > 0 ? { reason: `${reply.omitted} more left out` } : {}) }
+        ? { ...base, state: 'accepted', ...(omitted > 0 ? { reason: `${omitted} more left out` } : {}) }
         : reply.reason === NOT_RUNNING_REASON
           ? { ...base, state: 'unreachable', reason: `${NOT_RUNNING_REASON}: start the app or \`pinpoint serve\`` }
           : { ...base, state: 'refused', reason: reply.reason }
