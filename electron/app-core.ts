@@ -6,6 +6,7 @@ import { createIpc, type Ipc } from './ipc/create-ipc.ts'
 import { describe } from './ipc/dispatch.ts'
 import type { Desktop } from './ipc/desktop.ts'
 import type { BrowserHostOptions } from './ipc/browser-handlers.ts'
+import { offerLinks, type ShowOffer } from './ipc/offer-links.ts'
 
 import { listenControl, type ControlServer } from './core/control-socket.ts'
 import { addDownloads, type AddRequest, type AddResult } from './queue/add-downloads.ts'
@@ -31,6 +32,11 @@ export interface CoreOptions {
   systemProxy?: ProxyLookup
   /** Where the Settings' Browsers section installs the native host (a test's home folder); as the CLI by default. */
   browserHosts?: BrowserHostOptions
+  /**
+   * Show offered links for review (`control:offer`): main.ts shows or makes the window and sends `links:offered`,
+   * serve sends it to its open pages. Absent, or false when nothing could show them: the offer answers not shown.
+   */
+  offer?: ShowOffer
 }
 
 export interface Core {
@@ -105,10 +111,15 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     queue.resume([...result.added, ...result.existing].map((r) => r.id))
     return result
   }
-  // The same contract and handlers as the window's IPC, plus what only a local process may ask (control:add).
+  // The same contract and handlers as the window's IPC, plus what only a local process may ask (control:*).
   const control = await listenControl(opts.stateDir, async (channel, raw) => {
     if (!isControlChannel(channel)) return ipc.dispatcher.handle(channel, raw, opts.appUrl)
-    const parsed = controlRequests[channel].input.safeParse(raw)
+    if (channel === 'control:offer') {
+      const offered = controlRequests[channel].input.safeParse(raw)
+      if (!offered.success) throw new Error(`${channel}: ${describe(offered.error)}`)
+      return offerLinks(offered.data, { offers: ipc.offers, show: opts.offer })
+    }
+    const parsed = controlRequests['control:add'].input.safeParse(raw)
     if (!parsed.success) throw new Error(`${channel}: ${describe(parsed.error)}`)
     const { profile, ignoreSchedule, ...req } = parsed.data
     await opts.confine?.(req.dir)

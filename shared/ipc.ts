@@ -10,6 +10,7 @@ import { limits } from './limits.ts'
 import { ConnectionProfile } from './profile.ts'
 import { CookieText, CredentialInput, CredentialState, HeaderLinesText, TransferSecrets } from './transfer-secrets.ts'
 import { isDownloadUrl, MAX_URL_CHARS, MAX_URLS } from './links.ts'
+import { Cookie } from './cookies.ts'
 import { FolderToken, Rate, SettingProblem, Settings, SettingsPatch } from './settings.ts'
 import { TransferView } from './transfer.ts'
 import { SignatureRequest } from './signature.ts'
@@ -30,6 +31,9 @@ import { browserHostRequests } from './browser-hosts.ts'
 
 /** Most text the link parser takes at once: 1 MiB of characters. */
 export const MAX_PASTE_CHARS = 1024 * 1024
+
+/** An offer kept in main for a while (`links:offered`): a random id the window hands back with `transfers:add`. */
+export const OfferId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)
 
 const Id = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
 const Ids = z.strictObject({ ids: z.array(Id).max(MAX_URLS) })
@@ -178,6 +182,11 @@ export const requests = {
       /** Omitted: the default download folder from the settings. */
       folder: FolderToken.optional(),
       options: AddOptions.default({}),
+      /**
+       * The `links:offered` these links came from: main adds the page's referrer and, to each URL, the browser's
+       * cookies for its origin, kept in main since the offer (the window never sees them). Unknown or expired: none.
+       */
+      offer: OfferId.optional(),
     }),
     /** `skipped`: URLs left alone because they are in the list already, and why (absent before `duplicate`). */
     output: z.strictObject({
@@ -318,7 +327,11 @@ export const MAX_OFFERED_URLS = 64
  * Links a `pinpoint://add?url=…` link or a second launch handed to the app. An offer, not a command: the
  * renderer opens the add dialog pre-filled, and only the user's confirm adds them (through `transfers:add`).
  */
-export const LinksOffered = z.strictObject({ urls: z.array(HttpUrl).min(1).max(MAX_OFFERED_URLS) })
+export const LinksOffered = z.strictObject({
+  urls: z.array(HttpUrl).min(1).max(MAX_OFFERED_URLS),
+  /** Names what main keeps of the offer (the page's referrer, the browser's cookies) for `transfers:add`. */
+  offer: OfferId.optional(),
+})
 
 /** Main → renderer pushes. */
 export const events = {
@@ -326,7 +339,10 @@ export const events = {
   'hosts:changed': z.array(HostRule),
   'settings:changed': Settings,
   notice: Notice,
-  /** Sent by the desktop app only; `pinpoint serve` has no links or launches to offer, so never sends it. */
+  /**
+   * The desktop app sends it to its window (for `pinpoint://` links, second launches and `control:offer`);
+   * `pinpoint serve` sends it to every connected browser page, for `control:offer` only.
+   */
   'links:offered': LinksOffered,
 } as const
 
@@ -383,6 +399,31 @@ export const controlRequests = {
       done: z.array(z.strictObject({ id: Id, savedPath: z.string().max(4096).nullable() })),
       rejected: z.array(Rejected),
     }),
+  },
+  /**
+   * Links for the user to review, not to add: the browser extension's "Download all links". Main finds the links
+   * in `text` with the same parser as a drop (`links:parse`, of `kind`), and shows them in the add dialog of the
+   * app's window (created if the app runs in the tray) or of every page open on `pinpoint serve`. Only the user's
+   * confirm adds them. Past MAX_OFFERED_URLS links the rest are left out, counted in `omitted`.
+   */
+  'control:offer': {
+    input: z.strictObject({
+      /** The links as text (one per line for `uri-list`); at most 1 MiB, like a paste. */
+      text: z.string().max(MAX_PASTE_CHARS),
+      kind: z.enum(['text', 'html', 'uri-list']).default('uri-list'),
+      /** The page the links are on: sent as Referer by the downloads the user confirms. */
+      referrer: UrlText.optional(),
+      /** The browser's cookies for the links' origins; each download gets only its own origin's. */
+      cookies: z.array(Cookie).max(1024).optional(),
+    }),
+    /**
+     * `shown`: a window or page took the offer (`count` links, `omitted` left out past the cap); false when none
+     * is open to show it (the app is not running with a window, no browser is on `pinpoint serve`).
+     */
+    output: z.discriminatedUnion('shown', [
+      z.strictObject({ shown: z.literal(true), count: z.number().int().min(1), omitted: z.number().int().min(0) }),
+      z.strictObject({ shown: z.literal(false) }),
+    ]),
   },
 } as const
 export type ControlChannel = keyof typeof controlRequests

@@ -17,6 +17,9 @@ export const BrowserCookie = z.strictObject({
 })
 export type BrowserCookie = z.output<typeof BrowserCookie>
 
+/** The most links one `offer` lists; the 1 MiB message limit usually ends a page's list first. */
+export const MAX_OFFER_LINKS = 10_000
+
 const Hello = z.strictObject({ type: z.literal('hello') })
 const Add = z.strictObject({
   type: z.literal('add'),
@@ -41,11 +44,23 @@ const Refresh = z.strictObject({
   cookies: z.array(BrowserCookie).max(1024).optional(),
 })
 
+/**
+ * The links of a page or a selection, for the user to review in Pinpoint's add dialog ("Download all links"):
+ * shown, never added by themselves. The cookies are the browser's for the links; each download gets its own.
+ */
+const Offer = z.strictObject({
+  type: z.literal('offer'),
+  links: z.array(z.string().max(8192)).min(1).max(MAX_OFFER_LINKS),
+  referrer: z.string().max(8192).optional(),
+  cookies: z.array(BrowserCookie).max(1024).optional(),
+})
+
 /** What the extension may send the host; anything else is refused with a reason. */
-export const NativeRequest = z.discriminatedUnion('type', [Hello, Add, Status, Waiting, Refresh])
+export const NativeRequest = z.discriminatedUnion('type', [Hello, Add, Status, Waiting, Refresh, Offer])
 export type NativeRequest = z.output<typeof NativeRequest>
 export type NativeAdd = z.output<typeof Add>
 export type NativeRefresh = z.output<typeof Refresh>
+export type NativeOffer = z.output<typeof Offer>
 
 /** The most waiting downloads one `waiting` reply lists, well inside a native message's size limit. */
 export const MAX_WAITING = 200
@@ -78,6 +93,21 @@ export const RefreshReply = z.discriminatedUnion('ok', [
 ])
 export type RefreshReply = z.output<typeof RefreshReply>
 
+/**
+ * The answer to `offer`: shown in a window or page (`count` links; `omitted` left out past the dialog's cap), or
+ * not, and why (no Pinpoint running, none of its windows or pages open to show it, no link found).
+ */
+export const OfferReply = z.discriminatedUnion('shown', [
+  z.strictObject({
+    type: z.literal('offer'),
+    shown: z.literal(true),
+    count: z.number().int().min(1),
+    omitted: z.number().int().min(0),
+  }),
+  z.strictObject({ type: z.literal('offer'), shown: z.literal(false), reason: z.string() }),
+])
+export type OfferReply = z.output<typeof OfferReply>
+
 /** One hand-off the host made, newest last, for `status`. */
 export const HandOff = z.strictObject({
   url: z.string(),
@@ -98,6 +128,7 @@ export type NativeReply =
   | { type: 'error'; reason: string }
   | WaitingReply
   | RefreshReply
+  | OfferReply
 
 /** An `add`'s refusal when neither the app nor `serve` holds the state folder and none may be started. */
 export const NOT_RUNNING_REASON = 'Pinpoint is not running'

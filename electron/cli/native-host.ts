@@ -15,6 +15,7 @@ import { APP_VERSION } from '../../shared/version.ts'
 import { connectControl } from './control-client.ts'
 import { controlAddFor } from './native-add.ts'
 import { refreshIn, waitingIn } from './native-refresh.ts'
+import { offerIn } from './native-offer.ts'
 import { createNativeDecoder, encodeNativeMessage } from './native-framing.ts'
 import { startFromBrowserAllowed, startServeFor, type StartPinpoint } from './native-start.ts'
 
@@ -73,7 +74,13 @@ async function answer(stateDir: string, value: unknown, start: StartPinpoint): P
   const parsed = NativeRequest.safeParse(value)
   if (!parsed.success) {
     const type = (value as { type?: unknown } | null)?.type
-    const known = type === 'hello' || type === 'add' || type === 'status' || type === 'waiting' || type === 'refresh'
+    const known =
+      type === 'hello' ||
+      type === 'add' ||
+      type === 'status' ||
+      type === 'waiting' ||
+      type === 'refresh' ||
+      type === 'offer'
     return {
       type: 'refused',
       reason: known
@@ -87,6 +94,7 @@ async function answer(stateDir: string, value: unknown, start: StartPinpoint): P
     return { type: 'status', connected: await isRunning(stateDir), handOffs: await readHandOffs(stateDir) }
   if (msg.type === 'waiting') return waitingIn(stateDir)
   if (msg.type === 'refresh') return refreshIn(stateDir, msg)
+  if (msg.type === 'offer') return offerIn(stateDir, msg, start)
   const reply = await handOver(stateDir, msg, start)
   if (reply.type === 'add')
     await recordHandOff(stateDir, {

@@ -12,6 +12,7 @@ import { coreTransports, type TransportMaker } from '../engine/core-transport.ts
 import { createSettingsService, type SettingsService } from './settings-service.ts'
 import { isTrustedSender } from './trusted-sender.ts'
 import type { BrowserHostOptions } from './browser-handlers.ts'
+import { createOfferStore, type OfferStore } from './offer-store.ts'
 
 export interface IpcSetup {
   store: Store
@@ -38,6 +39,8 @@ export interface Ipc {
   dispatcher: Dispatcher
   settings: SettingsService
   folders: FolderTokens
+  /** What main keeps of offered links (referrer, cookies) until the user confirms them. */
+  offers: OfferStore
   /** Stop forwarding queue changes. */
   close(): void
 }
@@ -49,6 +52,7 @@ export function createIpc(setup: IpcSetup): Ipc {
   const settings = createSettingsService({ store, defaultDownloadDir: setup.defaultDownloadDir, emit })
   const transports = setup.transports ?? coreTransports(store)
   const probe = setup.probe ?? createProber({ transports })
+  const offers = createOfferStore()
   const handlers = createHandlers({
     transports,
     queue,
@@ -59,8 +63,9 @@ export function createIpc(setup: IpcSetup): Ipc {
     probe,
     emit,
     browserHosts: setup.browserHosts,
+    offers,
   })
   const dispatcher = createDispatcher(handlers, (url) => isTrustedSender(url, setup.appUrl))
   const unforward = forwardQueueChanges(queue, emit)
-  return { dispatcher, settings, folders, close: unforward }
+  return { dispatcher, settings, folders, offers, close: unforward }
 }

@@ -14,6 +14,7 @@ import { settingsHandlers } from './settings-handlers.ts'
 import { transferHandlers } from './transfer-handlers.ts'
 import { priorityHandlers } from './priority-handlers.ts'
 import { browserHandlers, type BrowserHostOptions } from './browser-handlers.ts'
+import type { OfferStore } from './offer-store.ts'
 
 export interface HandlerDeps {
   queue: Queue
@@ -27,6 +28,8 @@ export interface HandlerDeps {
   transports?: TransportMaker
   /** Where the Settings' Browsers section installs the native host (defaults: as `pinpoint integrate`). */
   browserHosts?: BrowserHostOptions | undefined
+  /** Offers' referrers and cookies, kept in main for `transfers:add`. */
+  offers?: OfferStore | undefined
 }
 
 /** Every channel's handler. `satisfies` makes a channel added to the contract without a handler a compile error. */

@@ -17,7 +17,10 @@ import { createPreviewer, type Previewer } from './previewer.ts'
 import { coreTransports, type TransportMaker } from '../engine/core-transport.ts'
 import type { SettingsService } from './settings-service.ts'
 import { redactUrl } from '../../shared/redact-url.ts'
+import type { ConnectionProfile } from '../../shared/profile.ts'
 import { typedSecrets } from './typed-secrets.ts'
+import { offerCookies } from './offer-links.ts'
+import type { KeptOffer, OfferStore } from './offer-store.ts'
 
 export type TransferHandlers = Pick<Handlers, Extract<RequestChannel, `transfers:${string}`>>
 
@@ -31,6 +34,8 @@ export interface TransferDeps {
   preview?: Previewer
   /** The core's transports, as downloads connect (host rules, settings, system proxy); the store's without it. */
   transports?: TransportMaker
+  /** Offers' referrers and cookies kept in main, named by `transfers:add`'s `offer`. */
+  offers?: OfferStore | undefined
 }
 
 /** Events shown in a transfer's details, newest last. */
@@ -51,8 +56,9 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
   return {
     'transfers:list': async () => queue.snapshot(),
 
-    async 'transfers:add'({ urls, folder, options }) {
+    async 'transfers:add'({ urls, folder, options, offer }) {
       const dir = folderOf('transfers:add', folder)
+      const kept = offer === undefined ? undefined : deps.offers?.get(offer)
       const result = await addDownloads(
         { store, queue },
         {
@@ -69,6 +75,7 @@ export function transferHandlers(deps: TransferDeps): TransferHandlers {
           ...(options.signature === undefined ? {} : { signature: options.signature }),
           ...(options.priority === undefined ? {} : { priority: options.priority }),
           ...withTyped(typedSecrets(options)),
+          ...(kept ? fromOffer(kept, options.nodesSpread) : {}),
         },
       )
       const rejected: Rejected[] = [
@@ -225,4 +232,15 @@ async function kind(path: string): Promise<'file' | 'dir' | undefined> {
 /** The add request's `secrets`, present only when something was typed. */
 function withTyped(secrets: TransferSecrets | undefined): { secrets?: TransferSecrets } {
   return secrets ? { secrets } : {}
+}
+
+/** A confirmed offer's referrer (in the downloads' profile) and each URL's own cookies (sealed). */
+function fromOffer(
+  kept: KeptOffer,
+  nodesSpread: number | undefined,
+): { profile?: ConnectionProfile; secretsFor: (url: string) => TransferSecrets | undefined } {
+  const secretsFor = (url: string) => (URL.canParse(url) ? offerCookies(kept, url) : undefined)
+  if (kept.referrer === undefined) return { secretsFor }
+  const headers = [{ name: 'referer', value: kept.referrer }]
+  return { profile: { rules: [], headers, ...(nodesSpread === undefined ? {} : { nodesSpread }) }, secretsFor }
 }

@@ -64,6 +64,8 @@ export interface AddRequest {
   signature?: SignatureRequest
   /** How the downloads share the link; the saved setting when absent. Given for one already there, it moves it. */
   priority?: Priority
+  /** Secrets for one URL only (a browser's cookies for its origin), merged under `secrets`. */
+  secretsFor?: (url: string) => TransferSecrets | undefined
 }
 
 export interface AddResult {
@@ -162,6 +164,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
       })
     }
   }
+  const secretsOf = (url: string) => mergedSecrets(req.secretsFor?.(url), req.secrets)
   const merge = req.mergeProfile ?? ((_now, stored) => stored)
   const connection = serializeProfile(req.profile)
   store.transaction(() => {
@@ -172,8 +175,9 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
       } else if (s.found) {
         // Credentials given again replace the saved ones: a wrong or changed password is put right by re-adding.
         const { credentials } = splitCredentials(s.url)
-        if (credentials || req.secrets) {
-          store.secrets.putAll(s.found.id, { ...savedSecrets(store, s.found.id), ...credentials, ...req.secrets })
+        const given = secretsOf(s.url)
+        if (credentials || given) {
+          store.secrets.putAll(s.found.id, { ...savedSecrets(store, s.found.id), ...credentials, ...given })
         }
         const next = serializeProfile(merge(req.profile, parseProfile(s.found.connection)))
         let row = next === s.found.connection ? s.found : store.transfers.update(s.found.id, { connection: next })
@@ -195,7 +199,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
           paused: req.paused === true,
           signature,
           priority,
-          ...(req.secrets ? { secrets: req.secrets } : {}),
+          ...withSecrets(secretsOf(s.url)),
         })
         result.added.push(row)
         result.rows.push(row)
@@ -245,4 +249,19 @@ function checkSignatureRequest(req: SignatureRequest | undefined, urls: number):
 function savedPriority(store: Store): Priority {
   const saved = settingFields.priority.safeParse(store.settings.get('priority'))
   return saved.success ? saved.data : 'normal'
+}
+
+/** One URL's own secrets under the request's: cookies from both, any other part the request's where it has one. */
+function mergedSecrets(
+  own: TransferSecrets | undefined,
+  all: TransferSecrets | undefined,
+): TransferSecrets | undefined {
+  if (!own) return all
+  if (!all) return own
+  const cookies = [...(own.cookies ?? []), ...(all.cookies ?? [])]
+  return { ...own, ...all, ...(cookies.length > 0 ? { cookies } : {}) }
+}
+
+function withSecrets(secrets: TransferSecrets | undefined): { secrets?: TransferSecrets } {
+  return secrets ? { secrets } : {}
 }

@@ -96,6 +96,12 @@ export async function startServe(opts: ServeOptions): Promise<Daemon> {
     // The check at add below is not enough: folders change after it, and the state folder holds transfers from
     // other runs, so every file operation checks its folder again (transfers outside end OUTSIDE_ROOTS).
     confine: confineAtUse(roots),
+    // Offered links go to every page open on this server; with none open, nobody could review them.
+    offer: (offered) => {
+      const open = [...sockets].filter((ws) => ws.readyState === ws.OPEN)
+      for (const ws of open) send(ws, { event: 'links:offered', payload: offered })
+      return open.length > 0
+    },
   }).catch(async (err: unknown) => {
     // The listening server would keep the process alive after the error (a state folder held by another process).
     await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -1,8 +1,11 @@
 import { LinksOffered, MAX_OFFERED_URLS } from '../../shared/ipc.ts'
 
 export interface LinkOffers {
-  /** Links from a `pinpoint://` link or a launch's arguments; sent now if the page can take them, else held. */
-  offer(urls: readonly string[]): void
+  /**
+   * Links from a `pinpoint://` link, a launch's arguments or `control:offer`; sent now if the page can take
+   * them, else held. `id` names what main keeps of a `control:offer` (the newest held one is sent).
+   */
+  offer(urls: readonly string[], id?: string): void
   /** The window's page has loaded (and its preload listens): send what is held. */
   pageReady(): void
   /** The page is gone or reloading: hold offers until it is ready again. */
@@ -15,19 +18,24 @@ export interface LinkOffers {
  * page. Held links are merged without repeats and capped, so a storm of launches cannot grow the hold or make an
  * offer the contract refuses; each send is checked against the contract's schema, URL by URL.
  */
-export function createLinkOffers(send: (urls: string[]) => void): LinkOffers {
+export function createLinkOffers(send: (urls: string[], id?: string) => void): LinkOffers {
   let ready = false
   const held = new Set<string>()
+  let heldId: string | undefined
 
   const flush = () => {
     if (!ready || held.size === 0) return
     const urls = [...held]
+    const id = heldId
     held.clear()
-    send(urls)
+    heldId = undefined
+    if (id === undefined) send(urls)
+    else send(urls, id)
   }
 
   return {
-    offer(urls) {
+    offer(urls, id) {
+      if (id !== undefined) heldId = id
       for (const url of urls) {
         if (held.size >= MAX_OFFERED_URLS) break
         if (LinksOffered.safeParse({ urls: [url] }).success) held.add(url)

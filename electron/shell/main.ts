@@ -45,8 +45,8 @@ let win: BrowserWindow | undefined
 let quitting = false
 let shutDown = false
 // Links from `pinpoint://` and launches are offered to the user in the add dialog, never added by themselves.
-const offers = createLinkOffers((urls) => {
-  if (win && !win.isDestroyed()) emit(win.webContents, 'links:offered', { urls })
+const offers = createLinkOffers((urls, offer) => {
+  if (win && !win.isDestroyed()) emit(win.webContents, 'links:offered', { urls, ...(offer ? { offer } : {}) })
 })
 
 function showWindow(): void {
@@ -101,6 +101,12 @@ async function start(): Promise<void> {
     },
     emit: (channel, payload) => {
       if (win && !win.isDestroyed()) emit(win.webContents, channel, payload)
+    },
+    // The extension's "Download all links": the window comes up (made if the app ran in the tray) with the dialog.
+    offer: ({ urls, offer }) => {
+      offers.offer(urls, offer)
+      showWindow()
+      return true
     },
   })
   core = c

@@ -3,6 +3,7 @@ import { collectLinks } from './collect-links.ts'
 import { dropBrowserCopy } from './drop-browser-copy.ts'
 import { handOff } from './handoff.ts'
 import { holdWhileHandingOff } from './hold-download.ts'
+import { offerPageLinks } from './offer-links.ts'
 import { acceptOffer, offerIfWaiting } from './offer-flow.ts'
 import { AcceptOffer } from './offers.ts'
 import { decideCapture, downloadUrl, suggestedName } from './rules.ts'
@@ -67,7 +68,8 @@ api.contextMenus.onClicked.addListener((info, tab) => {
       args: [info.selectionText !== undefined && info.selectionText !== ''],
     })
     const links = [...new Set(results.flatMap((r) => r.result ?? []))]
-    for (const url of links) await handOff({ url, ...(info.pageUrl ? { referrer: info.pageUrl } : {}) })
+    // One offer for the lot: Pinpoint lists them in its add dialog and adds only what the user confirms.
+    await offerPageLinks(links, info.pageUrl)
   })()
 })
 

@@ -10,6 +10,8 @@ export function collectLinks(selectionOnly: boolean): string[] {
     : anchors
   const seen = new Set<string>()
   for (const a of picked) {
+    // In-page anchors (`#top`) are navigation, not downloads, as a drop of the same HTML treats them.
+    if ((a.getAttribute('href') ?? '').trim().startsWith('#')) continue
     if ((a.protocol === 'http:' || a.protocol === 'https:') && !seen.has(a.href)) seen.add(a.href)
   }
   return [...seen]

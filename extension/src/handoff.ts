@@ -59,7 +59,8 @@ export async function handOff(req: HandoffRequest): Promise<Handoff> {
   return outcome
 }
 
-async function showOutcome(h: Handoff): Promise<void> {
+/** The badge and the tooltip: a red `!` and the reason after a failure, cleared after a success. */
+export async function showOutcome(h: Handoff): Promise<void> {
   const failed = h.state !== 'accepted'
   await api.action.setBadgeText({ text: failed ? '!' : '' }).catch(() => {})
   if (failed) await api.action.setBadgeBackgroundColor({ color: '#b3261e' }).catch(() => {})

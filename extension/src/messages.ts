@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-export { RefreshReply, WaitingReply, type WaitingTransfer } from '../../shared/native-messages.ts'
+export { OfferReply, RefreshReply, WaitingReply, type WaitingTransfer } from '../../shared/native-messages.ts'
 
 /** The native messaging host's registered name; the host manifest carries the same. */
 export const HOST_NAME = 'org.pinpoint.native'
@@ -45,7 +45,15 @@ export interface RefreshMessage {
   cookies?: HostCookie[]
 }
 
-export type HostMessage = HelloMessage | AddMessage | WaitingMessage | RefreshMessage
+/** A page's links for Pinpoint to show in its add dialog; the cookies are the browser's for those links. */
+export interface OfferMessage {
+  type: 'offer'
+  links: string[]
+  referrer?: string
+  cookies?: HostCookie[]
+}
+
+export type HostMessage = HelloMessage | AddMessage | WaitingMessage | RefreshMessage | OfferMessage
 
 export const HelloReply = z.object({ version: z.string(), connected: z.boolean() })
 export type HelloReply = z.infer<typeof HelloReply>

@@ -3,9 +3,11 @@ import {
   AddReply,
   HelloReply,
   HOST_NAME,
+  OfferReply,
   RefreshReply,
   WaitingReply,
   type AddMessage,
+  type OfferMessage,
   type RefreshMessage,
 } from './messages.ts'
 
@@ -42,5 +44,11 @@ export async function waitingDownloads(): Promise<WaitingReply> {
 export async function refreshLink(message: RefreshMessage): Promise<RefreshReply> {
   const parsed = RefreshReply.safeParse(await send(message))
   if (!parsed.success) throw new HostUnreachable('Pinpoint answered refresh with an unexpected reply')
+  return parsed.data
+}
+
+export async function offerLinks(message: OfferMessage): Promise<OfferReply> {
+  const parsed = OfferReply.safeParse(await send(message))
+  if (!parsed.success) throw new HostUnreachable('Pinpoint answered offer with an unexpected reply')
   return parsed.data
 }

@@ -6,6 +6,12 @@ import { loadHandoffs, loadRules, saveRules, type Handoff } from './state.ts'
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 
+/** A page's links are never the browser's to keep: they were shown in Pinpoint, or not. */
+const OFFER_LABEL: Record<Handoff['state'], string> = {
+  accepted: 'Shown in Pinpoint',
+  refused: 'Not shown',
+  unreachable: 'Not shown',
+}
 const STATE_LABEL: Record<Handoff['state'], string> = {
   accepted: 'Sent to Pinpoint',
   refused: 'Kept in browser',
@@ -46,7 +52,7 @@ async function showHandoffs(): Promise<void> {
       li.dataset['state'] = h.state
       const state = document.createElement('span')
       state.className = 'state'
-      state.textContent = STATE_LABEL[h.state]
+      state.textContent = h.kind === 'offer' ? OFFER_LABEL[h.state] : STATE_LABEL[h.state]
       const name = document.createElement('div')
       name.className = 'name'
       name.textContent = h.filename ?? h.url

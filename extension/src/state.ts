@@ -10,6 +10,8 @@ export interface Handoff {
   filename?: string
   state: HandoffState
   reason?: string
+  /** `offer`: a page's links sent to Pinpoint's add dialog for review, not one download. */
+  kind?: 'offer'
 }
 
 /** The popup shows this many, newest first. */

@@ -150,6 +150,7 @@ export function AddDialog() {
           ...(signed.value === undefined ? {} : { signature: signed.value }),
           ...extras.value,
         },
+        ...(draft.offer === undefined ? {} : { offer: draft.offer }),
       })
       if (result === undefined) return
       if (result.rejected.length > 0) {

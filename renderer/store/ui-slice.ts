@@ -24,6 +24,8 @@ export interface AddDraft {
   text: string
   checkedText: string | null
   checked: ParsedLinks | null
+  /** The offer the links came from: main adds its referrer and cookies when they are added. */
+  offer?: string
 }
 
 export type Dialog = { kind: 'add' } | { kind: 'remove'; ids: readonly number[] } | null
@@ -78,7 +80,7 @@ export interface UiSlice {
   announce: (message: string) => void
   openAdd: (draft?: Partial<AddDraft>) => void
   /** Links main was handed (a `pinpoint://` link, a second launch): into the add dialog, for the user to confirm. */
-  offerLinks: (urls: readonly string[]) => void
+  offerLinks: (urls: readonly string[], offer?: string) => void
   setAddText: (text: string) => void
   setAddChecked: (text: string, checked: ParsedLinks) => void
   openRemove: (ids: readonly number[]) => void
@@ -188,19 +190,21 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => {
     resetTable: () => table(() => defaultPrefs()),
 
     openAdd: (draft) => patch(() => ({ dialog: { kind: 'add' }, addDraft: { ...emptyDraft, ...draft } })),
-    offerLinks: (urls) =>
+    offerLinks: (urls, offer) =>
       patch((ui) => {
         const offered = urls.filter((u): u is string => typeof u === 'string' && u.trim() !== '')
         if (offered.length === 0) return {}
         if (ui.dialog?.kind !== 'add') {
-          return { dialog: { kind: 'add' }, addDraft: { ...emptyDraft, text: offered.join('\n') } }
+          const draft = { ...emptyDraft, text: offered.join('\n'), ...(offer === undefined ? {} : { offer }) }
+          return { dialog: { kind: 'add' }, addDraft: draft }
         }
         // The user is already editing a list: theirs stays as typed, and only links it lacks are appended.
         const have = new Set(ui.addDraft.text.split('\n').map((line) => line.trim()))
         const more = offered.filter((u) => !have.has(u))
-        if (more.length === 0) return {}
+        const withOffer = offer === undefined ? {} : { offer }
+        if (more.length === 0) return { addDraft: { ...ui.addDraft, ...withOffer } }
         const text = [ui.addDraft.text.trimEnd(), ...more].filter((line) => line !== '').join('\n')
-        return { addDraft: { ...ui.addDraft, text } }
+        return { addDraft: { ...ui.addDraft, text, ...withOffer } }
       }),
     setAddText: (text) => patch((ui) => ({ addDraft: { ...ui.addDraft, text } })),
     setAddChecked: (text, checked) => patch((ui) => ({ addDraft: { ...ui.addDraft, checkedText: text, checked } })),
