@@ -38,7 +38,11 @@ export function processIo(): CliIo {
       return ask(...args)
     }
   return {
-    stdout: (t) => void process.stdout.write(t),
+    // What was said on stderr goes out before what follows on stdout, as it would without the window.
+    stdout: (t) => {
+      err?.flush()
+      process.stdout.write(t)
+    },
     stderr: err ? err.write : (t) => void process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,

@@ -88,4 +88,27 @@ describe('stderr lines written together', () => {
     expect(lines).toHaveLength(2000)
     expect(lines.at(-1)).toContain('f1999.bin')
   })
+
+  it('a line on stdout follows the stderr lines written before it, as without the window', async () => {
+    const dir = await makeTempDir('stderr')
+    dirs.push(dir)
+    const script = join(dir, 'order.ts')
+    const io = new URL('../../../electron/cli/io.ts', import.meta.url).pathname
+    writeFileSync(
+      script,
+      [
+        `import { processIo } from ${JSON.stringify(io)}`,
+        `const cli = processIo()`,
+        `cli.stderr('listening on 10.0.0.1, reachable from other machines\\n')`,
+        `cli.stdout('http://10.0.0.1:1/\\n')`,
+        `cli.stderr('bye\\n')`,
+      ].join('\n'),
+    )
+    const text = await new Promise<string>((resolve, reject) => {
+      execFile('/bin/sh', ['-c', '"$1" "$2" 2>&1', 'sh', process.execPath, script], (err, out) =>
+        err ? reject(err) : resolve(out),
+      )
+    })
+    expect(text).toBe('listening on 10.0.0.1, reachable from other machines\nhttp://10.0.0.1:1/\nbye\n')
+  })
 })
