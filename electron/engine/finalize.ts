@@ -1,8 +1,9 @@
 import { constants } from 'node:fs'
-import { link, lstat, open, rename, unlink } from 'node:fs/promises'
+import { open, rename } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { linkFile, lstatOrUndefined, syncDir, unlinkFile } from './local-fs.ts'
 
 /**
  * Give a finished `.part` file its final name without ever overwriting anything.
@@ -30,8 +31,8 @@ export async function finalizePart(
     onCandidate(candidate)
     try {
       if (hardLinks) {
-        await link(partPath, candidate)
-        await unlink(partPath)
+        await linkFile(partPath, candidate)
+        await unlinkFile(partPath)
       } else {
         await reserveAndRename(partPath, candidate)
       }
@@ -85,7 +86,7 @@ export function fsyncDir(dir: string): Promise<void> {
   const entry = dirSyncs.get(dir)
   if (entry?.next) return entry.next
   const start = (): Promise<void> => {
-    const running = syncDirOnce(dir).finally(() => {
+    const running = syncDir(dir).finally(() => {
       const now = dirSyncs.get(dir)
       if (now?.running === running && now.next === undefined) dirSyncs.delete(dir)
     })
@@ -96,15 +97,6 @@ export function fsyncDir(dir: string): Promise<void> {
   const next = entry.running.then(start, start)
   entry.next = next
   return next
-}
-
-async function syncDirOnce(dir: string): Promise<void> {
-  const fd = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY)
-  try {
-    await fd.sync()
-  } finally {
-    await fd.close()
-  }
 }
 
 /** A local file failure as data: a full disk is its own code because the UI and CLI treat it differently. */
@@ -121,12 +113,9 @@ export function fileError(err: unknown, path: string): PinpointError {
  * Returns the final path, or undefined when the `.part` still needs linking.
  */
 export async function completeLink(partPath: string, savedPath: string): Promise<string | undefined> {
-  const [part, saved] = await Promise.all([
-    lstat(partPath).catch(() => undefined),
-    lstat(savedPath).catch(() => undefined),
-  ])
+  const [part, saved] = await Promise.all([lstatOrUndefined(partPath), lstatOrUndefined(savedPath)])
   if (part && saved && part.ino === saved.ino && part.dev === saved.dev) {
-    await unlink(partPath)
+    await unlinkFile(partPath)
     await fsyncDir(dirname(savedPath))
     return savedPath
   }

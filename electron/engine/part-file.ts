@@ -1,8 +1,21 @@
-import { constants } from 'node:fs'
-import { lstat, open, type FileHandle } from 'node:fs/promises'
+import {
+  close,
+  closeSync,
+  constants,
+  fdatasync,
+  fstat,
+  fsync,
+  ftruncate,
+  open,
+  openSync,
+  write,
+  type Stats,
+} from 'node:fs'
+import { dirname } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { fileError } from './finalize.ts'
+import { isLocalDir, lstatOrUndefined } from './local-fs.ts'
 import type { PrefixDigests } from './prefix-digests.ts'
 
 /**
@@ -14,21 +27,37 @@ import type { PrefixDigests } from './prefix-digests.ts'
  */
 export class PartFile {
   readonly path: string
-  readonly #fd: FileHandle
+  /**
+   * A plain descriptor rather than a FileHandle: on a local disk it is opened and closed synchronously (see
+   * local-fs.ts). Every use goes through `#use`, and `close` waits for those in flight, so the number is never
+   * used after it is closed, when the kernel may have given it to another file.
+   */
+  readonly #fd: number
+  readonly #local: boolean
+  #closing: Promise<void> | undefined
+  #closed = false
+  #inFlight = 0
+  #idle: (() => void) | undefined
   /** Told of every write once it is in the file, when the transfer's verification is hashed as it downloads. */
   digests: PrefixDigests | undefined
   /** The write in flight, if any: writes to this file go one at a time (see `write`). */
   #writing: Promise<void> = Promise.resolve()
 
-  private constructor(path: string, fd: FileHandle) {
+  private constructor(path: string, fd: number, local: boolean) {
     this.path = path
     this.#fd = fd
+    this.#local = local
   }
 
   /** A new, empty `.part`; fails if anything exists at that path. */
   static async create(path: string): Promise<PartFile> {
+    const local = await isLocalDir(dirname(path))
     try {
-      return new PartFile(path, await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o644))
+      return new PartFile(
+        path,
+        await openFd(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, local),
+        local,
+      )
     } catch (err) {
       throw fileError(err, path)
     }
@@ -36,15 +65,12 @@ export class PartFile {
 
   /** Reopen our own `.part` to resume; undefined when it is gone. */
   static async reopen(path: string): Promise<PartFile | undefined> {
-    let st
-    try {
-      st = await lstat(path)
-    } catch {
-      return undefined
-    }
+    const st = await lstatOrUndefined(path)
+    if (!st) return undefined
     if (!st.isFile()) throw new PinpointError('FILE_ERROR', `${path} is not a regular file; not touching it`)
+    const local = await isLocalDir(dirname(path))
     try {
-      return new PartFile(path, await open(path, constants.O_RDWR | constants.O_NOFOLLOW))
+      return new PartFile(path, await openFd(path, constants.O_RDWR | constants.O_NOFOLLOW, local), local)
     } catch (err) {
       throw fileError(err, path)
     }
@@ -57,6 +83,7 @@ export class PartFile {
    * than the copies themselves.
    */
   write(buf: Buffer, length: number, position: number): Promise<void> {
+    if (this.#closing) return Promise.reject(this.#closedError())
     const run = this.#writing.then(() => this.#writeAll(buf, length, position))
     this.#writing = run.catch(() => {})
     return run
@@ -65,38 +92,76 @@ export class PartFile {
   async #writeAll(buf: Buffer, length: number, position: number): Promise<void> {
     let off = 0
     while (off < length) {
-      const { bytesWritten } = await this.#fd.write(buf, off, length - off, position + off).catch((err: unknown) => {
-        throw fileError(err, this.path)
-      })
-      off += bytesWritten
+      off += await this.#use<number>((fd, done) => write(fd, buf, off, length - off, position + off, done))
     }
     this.digests?.written(length, position)
   }
 
   async datasync(): Promise<void> {
-    await this.#fd.datasync().catch((err: unknown) => {
-      throw fileError(err, this.path)
-    })
+    await this.#use((fd, done) => fdatasync(fd, done))
   }
 
   async sync(): Promise<void> {
-    await this.#fd.sync().catch((err: unknown) => {
-      throw fileError(err, this.path)
-    })
+    await this.#use((fd, done) => fsync(fd, done))
   }
 
   async truncate(size: number): Promise<void> {
-    await this.#fd.truncate(size).catch((err: unknown) => {
-      throw fileError(err, this.path)
-    })
+    await this.#use((fd, done) => ftruncate(fd, size, done))
   }
 
   async size(): Promise<number> {
-    return (await this.#fd.stat()).size
+    const st = await this.#use<Stats>((fd, done) => fstat(fd, done))
+    return st.size
   }
 
-  async close(): Promise<void> {
-    await this.digests?.dispose()
-    await this.#fd.close().catch(() => {})
+  /**
+   * Closes once, after the writes already queued and every call in flight have finished; a write asked for
+   * after this, or any call once closed, fails as on a closed file.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
   }
+
+  async #close(): Promise<void> {
+    await this.digests?.dispose()
+    await this.#writing
+    this.#closed = true
+    while (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#idle = resolve))
+    if (this.#local) {
+      try {
+        closeSync(this.#fd)
+      } catch {
+        // A failed close leaves nothing to do: the data that counts was synced before.
+      }
+    } else {
+      await new Promise<void>((resolve) => close(this.#fd, () => resolve()))
+    }
+  }
+
+  #closedError(): PinpointError {
+    return new PinpointError('FILE_ERROR', `${this.path}: already closed`)
+  }
+
+  /** Run one callback-style call on the descriptor, as a promise, counted for `close`. */
+  #use<T = void>(call: (fd: number, done: (err: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
+    if (this.#closed) return Promise.reject(this.#closedError())
+    this.#inFlight++
+    return new Promise<T>((resolve, reject) => {
+      call(this.#fd, (err, value) => {
+        if (--this.#inFlight === 0 && this.#idle) {
+          this.#idle()
+          this.#idle = undefined
+        }
+        if (err) reject(fileError(err, this.path))
+        else resolve(value as T)
+      })
+    })
+  }
+}
+
+/** Open synchronously on a local disk (see local-fs.ts), through the thread pool elsewhere. */
+function openFd(path: string, flags: number, local: boolean): Promise<number> {
+  if (local) return Promise.resolve(openSync(path, flags, 0o644))
+  return new Promise((resolve, reject) => open(path, flags, 0o644, (err, fd) => (err ? reject(err) : resolve(fd))))
 }

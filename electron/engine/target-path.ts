@@ -1,9 +1,10 @@
-import { lstat, statfs } from 'node:fs/promises'
+import { statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { PART_SUFFIX } from './file-names.ts'
 import { numbered } from './finalize.ts'
+import { lstatOrUndefined } from './local-fs.ts'
 
 export function partPathOf(targetPath: string): string {
   return `${targetPath}${PART_SUFFIX}`
@@ -27,12 +28,7 @@ export async function chooseTarget(dir: string, name: string, isTaken: (path: st
 
 /** Whether anything (a file, a folder, a dangling link) is at `path`. */
 export async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path)
-    return true
-  } catch {
-    return false
-  }
+  return (await lstatOrUndefined(path)) !== undefined
 }
 
 /** Per folder: the free space last measured, when, and how much has been promised to downloads since. */

@@ -7,6 +7,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { completeLink, finalizePart } from '../../../electron/engine/finalize.ts'
+import { isLocalDir } from '../../../electron/engine/local-fs.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
 import { runCli } from '../../fixtures/run-cli.ts'
@@ -42,6 +43,11 @@ afterAll(async () => {
 })
 
 describe('a download folder on a filesystem without hard links (exFAT)', () => {
+  it('is not taken for a local disk: calls there stay off the main thread, where a stalled drive would block it', async (ctx) => {
+    if (!mnt) return ctx.skip(why)
+    expect(await isLocalDir(mnt)).toBe(false)
+  })
+
   it('saves the file, and a second download of it takes the next free name instead of overwriting', async (ctx) => {
     if (!mnt) return ctx.skip(why)
     const body = makePayload(300_000, 31)
