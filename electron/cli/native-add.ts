@@ -3,6 +3,7 @@ import { basename } from 'node:path'
 import type { Cookie } from '../../shared/cookies.ts'
 import type { ControlInput } from '../../shared/ipc.ts'
 import type { BrowserCookie, NativeAdd } from '../../shared/native-messages.ts'
+import { isServeTokenCookie } from '../../shared/serve-token-cookie.ts'
 
 /** Characters no cookie name or value may hold on the wire (they would split or end the Cookie header). */
 const UNSAFE = /[\x00-\x20\x7f;,"\\]/
@@ -16,7 +17,8 @@ function domainMatches(host: string, domain: string, subdomains: boolean): boole
 /**
  * The browser's cookies that belong to this URL's host, as the download's sealed cookies. The extension may
  * hand over the whole cookie jar of a site; only those the browser itself would send to this host are kept, a
- * `secure` one only over https, so a cookie never reaches an origin it was not set for.
+ * `secure` one only over https, so a cookie never reaches an origin it was not set for; and never `pinpoint serve`'s
+ * token cookie, which the browser gives any server on serve's host.
  */
 export function cookiesForUrl(url: URL, cookies: readonly BrowserCookie[]): Cookie[] {
   const host = url.hostname.toLowerCase()
@@ -27,6 +29,8 @@ export function cookiesForUrl(url: URL, cookies: readonly BrowserCookie[]): Cook
     if (!domainMatches(host, domain, subdomains)) continue
     if (c.secure && url.protocol !== 'https:') continue
     if (!c.name || UNSAFE.test(c.name) || UNSAFE.test(c.value)) continue
+    // Serve's own token: the browser holds it for every port of serve's host, and it must reach no other server.
+    if (isServeTokenCookie(c.name)) continue
     const cookie: Cookie = { name: c.name, value: c.value, domain, subdomains, path: c.path || '/', secure: c.secure }
     if (c.expires !== undefined && c.expires >= 1) cookie.expires = Math.floor(c.expires)
     out.push(cookie)

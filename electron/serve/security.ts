@@ -2,6 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
 import { isIP } from 'node:net'
 
+import { serveTokenCookieName } from '../../shared/serve-token-cookie.ts'
+
 /** The app's CSP (renderer/index.html), plus what only a header can say: no page may frame this one. */
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
@@ -24,7 +26,7 @@ export function makeToken(): string {
 
 /** The cookie that lets the page's own assets and sockets carry the token; named per port, as cookies ignore ports. */
 export function cookieName(port: number): string {
-  return `pinpoint-token-${port}`
+  return serveTokenCookieName(port)
 }
 
 export interface Gate {

@@ -1,4 +1,5 @@
 import { NOT_RUNNING_REASON } from '../../shared/native-messages.ts'
+import { withoutServeTokens } from '../../shared/serve-token-cookie.ts'
 import { api } from './api.ts'
 import type { AddMessage, HostCookie } from './messages.ts'
 import { addDownload, HostUnreachable } from './native.ts'
@@ -14,10 +15,11 @@ export interface HandoffRequest {
 
 /**
  * The cookies the browser itself would send to `url`: getAll({url}) applies domain, path and Secure matching, so
- * a cookie of another origin never travels with this download.
+ * a cookie of another origin never travels with this download. Pinpoint serve's token cookie is left in the
+ * browser: cookies ignore ports, so it is "for" every server on serve's host, and Pinpoint would hand it to them.
  */
 export async function cookiesFor(url: string): Promise<HostCookie[]> {
-  const cookies = await api.cookies.getAll({ url }).catch(() => [])
+  const cookies = withoutServeTokens(await api.cookies.getAll({ url }).catch(() => []))
   return cookies.map((c) => ({
     name: c.name,
     value: c.value,

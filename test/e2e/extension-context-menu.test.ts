@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -12,6 +11,7 @@ import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
 import { EXTENSION_ID } from '../../shared/extension-id.ts'
 import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
 import { screenshotDir } from './harness/open-app.ts'
+import { startXvfb, type VirtualDisplay } from './harness/xvfb.ts'
 
 // The context menu is the browser's own, drawn outside the page: headless Chromium never shows one, so this test
 // runs Chromium with a window on a virtual X display (Debian's Xvfb), opens the menu with a real right-click,
@@ -19,46 +19,16 @@ import { screenshotDir } from './harness/open-app.ts'
 const WIDTH = 820
 const HEIGHT = 560
 
-let xvfb: ChildProcess | undefined
-let display = ''
+let xvfb: VirtualDisplay
 let nginx: NginxServer
 let dir: string
-
-/** Xvfb on a display number it picks itself (`-displayfd`), so parallel runs never collide. */
-async function startXvfb(): Promise<void> {
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${WIDTH}x${HEIGHT}x24`, '-nolisten', 'tcp'], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-  })
-  xvfb = child
-  display = await new Promise<string>((resolve, reject) => {
-    let text = ''
-    let errors = ''
-    child.stderr?.on('data', (d: Buffer) => (errors += d.toString()))
-    ;(child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
-      text += d.toString()
-      if (text.includes('\n')) resolve(`:${text.trim()}`)
-    })
-    child.once('exit', (code) => reject(new Error(`Xvfb exited (${code}) before it started: ${errors.trim()}`)))
-    setTimeout(() => reject(new Error('Xvfb did not start within 15 s')), 15_000).unref()
-  })
-}
-
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, DISPLAY: display }, stdio: ['ignore', 'ignore', 'pipe'] })
-    let errors = ''
-    child.stderr?.on('data', (d: Buffer) => (errors += d.toString()))
-    child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}: ${errors}`))))
-  })
-}
 
 async function openBrowser(profile: string, scheme: 'light' | 'dark'): Promise<BrowserContext> {
   return launchWithExtension(profile, {
     headless: false,
     colorScheme: scheme,
     viewport: { width: WIDTH - 20, height: HEIGHT - 140 },
-    env: { ...process.env, DISPLAY: display },
+    env: { ...process.env, DISPLAY: xvfb.display },
     args: [
       // Keeps the "unsupported command-line flag" bar (about --no-sandbox) out of the picture.
       '--test-type',
@@ -83,11 +53,11 @@ beforeAll(async () => {
       ),
     },
   })
-  await startXvfb()
+  xvfb = await startXvfb(WIDTH, HEIGHT)
 }, 60_000)
 
 afterAll(async () => {
-  xvfb?.kill()
+  xvfb?.stop()
   await nginx?.stop()
   if (dir) await removeTempDir(dir)
 })
@@ -124,9 +94,9 @@ describe('the context menu', () => {
           await new Promise((r) => setTimeout(r, 1000))
           // Taken each time, so the one kept shows the menu the item was picked from.
           await mkdir(screenshotDir, { recursive: true })
-          await run('import', ['-window', 'root', '-crop', `${WIDTH}x${HEIGHT}+0+0`, shot])
+          await xvfb.run('import', ['-window', 'root', '-crop', `${WIDTH}x${HEIGHT}+0+0`, shot])
           // With nothing highlighted, Up wraps to the last item (Inspect) and then to ours, just above it.
-          await run('xdotool', ['key', '--delay', '150', 'Up', 'Up', 'Return'])
+          await xvfb.run('xdotool', ['key', '--delay', '150', 'Up', 'Up', 'Return'])
           await expect
             .poll(adds, { timeout: 5_000 })
             .toHaveLength(1)

@@ -6,6 +6,7 @@ import { type BrowserContext, type Worker } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { connectControl, type ControlClient } from '../../electron/cli/control-client.ts'
+import { cookieName } from '../../electron/serve/security.ts'
 import { NATIVE_HOST_NAME } from '../../shared/extension-id.ts'
 import type { Settings } from '../../shared/settings.ts'
 import type { TransferView } from '../../shared/transfer.ts'
@@ -129,6 +130,19 @@ describe('the extension, the native host and pinpoint serve, all real', () => {
   it('hands a signed-in download to the running serve with its cookie, and the browser copy is cancelled', async () => {
     // Without the session cookie nginx refuses the file, so a completed copy in Pinpoint proves the cookie went.
     expect((await fetch(fileUrl())).status).toBe(403)
+    // Serve's page opened in this browser leaves its token cookie there, which cookies' indifference to ports makes
+    // the browser's for nginx too: the extension is handed it with the download, and it must not go any further.
+    const serveUrl = /(http:\/\/\S+\?token=\S+)\n/.exec(serve?.output() ?? '')?.[1]
+    if (!serveUrl || !serve) throw new Error(`pinpoint serve printed no URL: ${serve?.output()}`)
+    const token = new URL(serveUrl).searchParams.get('token') as string
+    const servePage = await context.newPage()
+    await servePage.goto(serveUrl)
+    await expect
+      .poll(async () => (await context.cookies(fileUrl())).find((c) => c.name === cookieName(serve!.port))?.value, {
+        timeout: POLL_MS,
+      })
+      .toBe(token)
+    await servePage.close()
     // Every change the browser reports for its downloads, kept in the worker for the test to read back.
     await worker.evaluate(`globalThis.downloadDeltas = []
       chrome.downloads.onChanged.addListener((delta) => globalThis.downloadDeltas.push(delta))`)
@@ -180,6 +194,7 @@ describe('the extension, the native host and pinpoint serve, all real', () => {
         http_referer: `${nginx.base}/login`,
       })
     }
+    expect(JSON.stringify(requests)).not.toContain(token)
 
     const popup = await context.newPage()
     await popup.goto(`chrome-extension://${new URL(worker.url()).host}/popup.html`)

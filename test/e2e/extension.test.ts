@@ -12,6 +12,7 @@ import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
 import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
 import { repoRoot, screenshotDir } from './harness/open-app.ts'
 import { EXTENSION_ID } from '../../shared/extension-id.ts'
+import { cookieName } from '../../electron/serve/security.ts'
 
 // The built extension, unpacked, in Debian's Chromium with a fresh profile. The profile has no
 // NativeMessagingHosts/ entry, so Pinpoint is unreachable: a captured download must stay with the browser and
@@ -157,6 +158,15 @@ describe('the browser extension', () => {
     await context.addCookies([
       { name: 'session', value: 's3cret', domain: slow.host, path: '/', expires },
       { name: 'elsewhere', value: 'nope', domain: 'localhost', path: '/' },
+      // As `pinpoint serve` on another port of this host sets it: cookies ignore ports, so it is the host's too.
+      {
+        name: cookieName(slow.port === 65535 ? 65534 : slow.port + 1),
+        value: 'serve-secret',
+        domain: slow.host,
+        path: '/',
+        httpOnly: true,
+        sameSite: 'Strict',
+      },
     ])
     const popup = await context.newPage()
     await popup.goto(`chrome-extension://${extensionId}/popup.html`)

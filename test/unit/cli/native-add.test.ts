@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import { controlAddFor, cookiesForUrl } from '../../../electron/cli/native-add.ts'
+import { controlOfferFor } from '../../../electron/cli/native-offer.ts'
+import { cookieName } from '../../../electron/serve/security.ts'
 import type { BrowserCookie } from '../../../shared/native-messages.ts'
 
 const jar: BrowserCookie[] = [
@@ -35,6 +37,21 @@ describe('cookies from the browser', () => {
 
   it('does not let a host-only cookie reach a subdomain', () => {
     expect(cookiesForUrl(new URL('http://sub.files.example.org/'), jar).map((c) => c.name)).toEqual(['wide'])
+  })
+
+  it("never keeps pinpoint serve's own token cookie, which the browser holds for every port of serve's host", () => {
+    const onHost = (name: string, value: string): BrowserCookie => ({
+      name,
+      value,
+      domain: '127.0.0.1',
+      path: '/',
+      secure: false,
+    })
+    const browser = [onHost('session', 's3cret'), onHost(cookieName(8080), 'serve-secret'), onHost(cookieName(1), 'x')]
+    expect(cookiesForUrl(new URL('http://127.0.0.1:9000/file.bin'), browser).map((c) => c.name)).toEqual(['session'])
+    const offered = controlOfferFor({ type: 'offer', links: ['http://127.0.0.1:9000/a.iso'], cookies: browser })
+    expect(offered.cookies?.map((c) => c.name)).toEqual(['session'])
+    expect(JSON.stringify(offered)).not.toContain('serve-secret')
   })
 })
 
