@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The cost of verifying a publisher's signature: a 1 GiB file downloaded with --checksum alone, and with
-# --checksum plus a minisign signature (prehashed, so BLAKE2b-512 joins SHA-256 in the one pass), over one
-# connection (hashed on a worker thread as it is written) and over eight (one worker per digest reading the
-# finished file).
+# The cost of verifying a publisher's signature: a 1 GiB file downloaded with --checksum alone, with --checksum
+# plus a minisign signature (prehashed, so BLAKE2b-512 joins SHA-256), and with the signature alone (what a user
+# who has the publisher's key runs instead of a checksum), over one, four and eight connections; each digest is
+# hashed on a worker thread as the file is written. Every ratio is against --checksum alone.
 # nginx serves the file over plain HTTP on loopback, so the verification is as large a share of the time as it
 # can be. Each case is a whole `pinpoint get` under GNU time, rounds interleaved, output deleted and synced
 # before each; the median of RUNS is quoted.
@@ -56,8 +56,8 @@ url="http://127.0.0.1:$port/big-$SIZE_MIB.bin"
 sig=(--signature "$url.minisig" --pubkey "$data/key.pub")
 declare -a NAMES=() ARGS=()
 for s in $SPLITS; do
-  NAMES+=("s$s-checksum" "s$s-checksum+signature")
-  ARGS+=("-s $s" "-s $s ${sig[*]}")
+  NAMES+=("s$s-checksum" "s$s-checksum+signature" "s$s-signature")
+  ARGS+=("-s $s --checksum sha256=$sha" "-s $s --checksum sha256=$sha ${sig[*]}" "-s $s ${sig[*]}")
 done
 raw="$res/raw.tsv"
 printf 'case\tround\twall_s\tcpu_s\tmaxrss_kb\n' > "$raw"
@@ -67,7 +67,7 @@ for ((r = 1; r <= RUNS; r++)); do
     rm -rf "$out" "$res/state" && mkdir -p "$out" && sync
     # shellcheck disable=SC2086
     PINPOINT_STATE_DIR="$res/state" $TIME -f '%e %U %S %M' -o "$res/time.out" \
-      "$NODE" "$root/bin/pinpoint.js" get -d "$out" --checksum "sha256=$sha" ${ARGS[c]} "$url" 2> "$res/stderr.txt" \
+      "$NODE" "$root/bin/pinpoint.js" get -d "$out" ${ARGS[c]} "$url" 2> "$res/stderr.txt" \
       || { echo "FAILED: ${NAMES[c]}" >&2; cat "$res/stderr.txt" >&2; exit 1; }
     read -r wall user sys rss < <(tail -1 "$res/time.out")
     printf '%s\t%d\t%s\t%s\t%s\n' "${NAMES[c]}" "$r" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}')" \
@@ -85,6 +85,6 @@ awk -F'\t' '
   function mn(s, a, k, i, m) { k = split(s, a, " "); m = a[1]; for (i = 2; i <= k; i++) if (a[i] + 0 < m + 0) m = a[i]; return m }
   function mx(s, a, k, i, m) { k = split(s, a, " "); m = a[1]; for (i = 2; i <= k; i++) if (a[i] + 0 > m + 0) m = a[i]; return m }
   NR > 1 { if (!($1 in wall)) order[++n] = $1; wall[$1] = wall[$1] " " $3; cpu[$1] = cpu[$1] " " $4 }
-  END { for (i = 1; i <= n; i++) { c = order[i]; w = median(wall[c]); base = c; sub(/\+signature$/, "", base)
+  END { for (i = 1; i <= n; i++) { c = order[i]; w = median(wall[c]); base = c; sub(/\+signature$/, "", base); sub(/-signature$/, "-checksum", base)
     printf "| %s | %.3f (%.3f..%.3f) | %.2f | %.2fx |\n", c, w, mn(wall[c]), mx(wall[c]), median(cpu[c]), w / median(wall[base]) } }
 ' "$raw"
