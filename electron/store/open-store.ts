@@ -244,7 +244,7 @@ function assemble(p: {
     settings: settingsRepo(writes, p.keys),
     hostRules: hostRulesRepo(writes),
     nodeRankings: nodeRankingsRepo(writes),
-    secrets: secretsRepo(writes, p.keys),
+    secrets: secretsRepo(writes, p.keys, { ownsTable: !p.readOnly }),
     profiles: profilesRepo(writes),
     transaction,
     hostSecrets: hostSecretsRepo(writes, p.keys),

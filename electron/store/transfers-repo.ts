@@ -100,6 +100,13 @@ export interface TransfersRepo {
    */
   reorder(ids: readonly number[]): number[]
   count(): number
+  /** The rows of `ids` that exist, by id, read in one statement whatever their number. */
+  getMany(ids: Iterable<number>): Map<number, TransferRow>
+  /**
+   * What findResumable gives, or when there is none what findCompleted gives, in one statement: the add path
+   * asks both for every URL it is given.
+   */
+  findExisting(url: string, dir: string, name: string | null): TransferRow | undefined
 }
 
 /** camelCase key → column, for every key update() may set. `satisfies` keeps it complete as TransferRow grows. */
@@ -158,6 +165,10 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
     setPosition: db.prepare('UPDATE transfers SET position = ? WHERE id = ?'),
     count: db.prepare('SELECT COUNT(*) AS n FROM transfers'),
     setPriority: db.prepare('UPDATE transfers SET priority = ? WHERE id = ? RETURNING *'),
+    // The ids go in as a JSON array, so any number of them is one statement (one plan, one step per row).
+    getMany: db.prepare('SELECT * FROM transfers WHERE id IN (SELECT value FROM json_each(?))'),
+    // Unfinished ones sort before completed ones (false < true), each newest first; canceled ones are never found.
+    findExisting: db.prepare(`${FIND} AND state != 'canceled' ORDER BY state = 'completed', id DESC LIMIT 1`),
   }
   // update() sets whichever keys it is given; one statement per key set, and code uses only a handful.
   const updates = new Map<string, StatementSync>()
@@ -235,6 +246,14 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       })
     },
     count: () => Number(s.count.get()?.['n'] ?? 0),
+    getMany(ids) {
+      const rows = new Map<number, TransferRow>()
+      const list = [...ids]
+      if (list.length === 0) return rows
+      for (const r of s.getMany.iterate(JSON.stringify(list))) rows.set(Number(r['id']), toRow(r))
+      return rows
+    },
+    findExisting: (url, dir, name) => maybeRow(s.findExisting.get({ url: stored(url), dir, name })),
   }
 }
 
