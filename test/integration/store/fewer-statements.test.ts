@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { ran, statementsDuring } from '../../fixtures/statement-count.ts'
+import { openStore, type Store, type StoreOptions } from '../../../electron/store/open-store.ts'
+import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
+
+const dirs: string[] = []
+const stores: Store[] = []
+
+afterEach(async () => {
+  for (const s of stores.splice(0)) s.close()
+  for (const d of dirs.splice(0)) await removeTempDir(d)
+})
+
+async function tempDir(): Promise<string> {
+  const dir = await makeTempDir('stmts')
+  dirs.push(dir)
+  return dir
+}
+
+function open(opts: StoreOptions): Store {
+  const store = openStore(opts)
+  stores.push(store)
+  return store
+}
+
+const SECRETS_READ = 'SELECT sealed FROM secrets'
+
+describe('secrets of transfers that have none', () => {
+  it('are answered without a read once the ids with secrets are known', async () => {
+    const dir = await tempDir()
+    const store = open({ dir })
+    const plain = Array.from({ length: 20 }, (_, i) => store.transfers.insert({ url: `https://h.test/${i}`, dir }))
+    const { result, counts } = await statementsDuring(() => plain.map((t) => store.secrets.getAll(t.id)))
+    expect(result.every((s) => s === undefined)).toBe(true)
+    expect(ran(counts, SECRETS_READ)).toBe(0)
+  })
+
+  it('a secret added after the ids were loaded is read back, and one on disk before the open too', async () => {
+    const dir = await tempDir()
+    let store = open({ dir })
+    const a = store.transfers.insert({ url: 'https://h.test/a', dir })
+    const b = store.transfers.insert({ url: 'https://h.test/b', dir })
+    expect(store.secrets.getAll(a.id)).toBeUndefined()
+    store.secrets.putAll(a.id, { username: 'u', password: 'late-pw' })
+    expect(store.secrets.getAll(a.id)?.password).toBe('late-pw')
+    store.secrets.put(b.id, { username: 'v', password: 'put-pw' })
+    expect(store.secrets.get(b.id)?.password).toBe('put-pw')
+    store.close()
+    store = open({ dir })
+    expect(store.secrets.getAll(a.id)?.password).toBe('late-pw')
+    expect(store.secrets.get(b.id)?.password).toBe('put-pw')
+  })
+
+  it('a delete that is rolled back leaves the secret readable', async () => {
+    const dir = await tempDir()
+    const store = open({ dir })
+    const a = store.transfers.insert({ url: 'https://h.test/a', dir })
+    store.secrets.putAll(a.id, { username: 'u', password: 'kept-pw' })
+    expect(() =>
+      store.transaction(() => {
+        store.secrets.remove(a.id)
+        store.secrets.putAll(a.id, {})
+        throw new Error('changed my mind')
+      }),
+    ).toThrow(/changed my mind/)
+    expect(store.secrets.getAll(a.id)?.password).toBe('kept-pw')
+  })
+
+  it('a new transfer given the id of a removed one with secrets has none', async () => {
+    const dir = await tempDir()
+    const store = open({ dir })
+    const a = store.transfers.insert({ url: 'https://h.test/a', dir })
+    store.secrets.putAll(a.id, { username: 'u', password: 'old-pw' })
+    store.transfers.remove(a.id)
+    const again = store.transfers.insert({ url: 'https://h.test/again', dir })
+    expect(again.id).toBe(a.id)
+    expect(store.secrets.getAll(again.id)).toBeUndefined()
+  })
+
+  it('a read-only store still reads: the writer in the other process may add secrets at any time', async () => {
+    const dir = await tempDir()
+    const writer = open({ dir })
+    const a = writer.transfers.insert({ url: 'https://h.test/a', dir })
+    writer.flush()
+    const reader = open({ dir, readOnly: true })
+    expect(reader.secrets.getAll(a.id)).toBeUndefined()
+    writer.secrets.putAll(a.id, { username: 'u', password: 'seen-pw' })
+    writer.flush()
+    expect(reader.secrets.getAll(a.id)?.password).toBe('seen-pw')
+  })
+})
+
+describe('reading many transfers', () => {
+  it('getMany gives the rows that exist, by id, in one statement', async () => {
+    const dir = await tempDir()
+    const store = open({ dir })
+    const rows = Array.from({ length: 50 }, (_, i) => store.transfers.insert({ url: `https://h.test/${i}`, dir }))
+    store.transfers.remove(rows[3]!.id)
+    const ids = [...rows.map((r) => r.id), 9_999]
+    const { result, total } = await statementsDuring(() => store.transfers.getMany(ids))
+    expect(total).toBe(1)
+    expect(result.size).toBe(49)
+    expect(result.has(rows[3]!.id)).toBe(false)
+    expect(result.has(9_999)).toBe(false)
+    for (const r of rows) if (r.id !== rows[3]!.id) expect(result.get(r.id)).toEqual(store.transfers.get(r.id))
+    expect(store.transfers.getMany([]).size).toBe(0)
+  })
+})
+
+describe('the duplicate check of the add path', () => {
+  /** What the add path asked before, in two statements. */
+  const twoQueries = (store: Store, url: string, dir: string, name: string | null) =>
+    store.transfers.findResumable(url, dir, name) ?? store.transfers.findCompleted(url, dir, name)
+
+  it('finds the newest unfinished one before any completed one, never a canceled one, in one statement', async () => {
+    const dir = await tempDir()
+    const store = open({ dir })
+    const url = 'https://h.test/file.bin'
+    const check = async (name: string | null) => {
+      const { result, total } = await statementsDuring(() => store.transfers.findExisting(url, dir, name))
+      expect(total).toBe(1)
+      expect(result).toEqual(twoQueries(store, url, dir, name))
+      return result
+    }
+    expect(await check(null)).toBeUndefined()
+    const done = store.transfers.insert({ url, dir, name: 'file.bin', state: 'completed' })
+    expect((await check(null))?.id).toBe(done.id)
+    const canceled = store.transfers.insert({ url, dir, name: 'file.bin', state: 'canceled' })
+    expect((await check('file.bin'))?.id).toBe(done.id)
+    const failed = store.transfers.insert({ url, dir, name: 'file.bin', state: 'failed' })
+    expect((await check('file.bin'))?.id).toBe(failed.id)
+    // A completed one newer than the unfinished one: the unfinished one is still what resumes.
+    const newer = store.transfers.insert({ url, dir, name: 'file.bin', state: 'completed' })
+    expect((await check('file.bin'))?.id).toBe(failed.id)
+    expect(await check('other.bin')).toBeUndefined()
+    // userinfo is ignored as before.
+    const { result } = await statementsDuring(() =>
+      store.transfers.findExisting('https://u:p@h.test/file.bin', dir, null),
+    )
+    expect(result?.id).toBe(failed.id)
+    expect([canceled.id, newer.id]).not.toContain(result?.id)
+  })
+})
