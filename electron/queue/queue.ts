@@ -512,12 +512,12 @@ export class Queue {
     if (!recorded) this.#recorded.set(id, (recorded = new WeakSet()))
     if (!recorded.has(conn.socket)) {
       recorded.add(conn.socket)
-      const row = this.#store.connections.add(id, conn.reused ? { ...conn.info, reused: true } : conn.info)
+      const firstByte = this.#store.connections.addTimed(id, conn.reused ? { ...conn.info, reused: true } : conn.info)
       const failover = conn.reused ? undefined : failoverNote(conn.info)
       if (failover) this.#store.events.add(id, 'failover', failover)
       const proxyFailover = conn.reused ? undefined : proxyFailoverNote(conn.info)
       if (proxyFailover) this.#store.events.add(id, 'failover', proxyFailover)
-      timeFirstByte(conn, (ms) => this.#store.connections.setFirstByte(row, ms))
+      timeFirstByte(conn, firstByte)
     }
     this.#latest(id, conn.info)
   }

@@ -233,14 +233,24 @@ function assemble(p: {
   const writes = turn?.preparer() ?? db
   const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE', turn)
   let closed = false
+  const connections = connectionsRepo(writes, now, turn)
+  const transfers = transfersRepo(writes, now, transaction)
   return {
     dir: p.dir,
     dbPath: p.dbPath,
     readOnly: p.readOnly,
-    transfers: transfersRepo(writes, now, transaction),
+    transfers: {
+      ...transfers,
+      // A connection held for the commit is written first, so the cascade takes it with the transfer: SQLite may
+      // give the next transfer this id, and the history must not pass to it.
+      remove(id) {
+        connections.flush()
+        return transfers.remove(id)
+      },
+    },
     segments: segmentsRepo(writes, transaction),
     events: eventsRepo(writes, now),
-    connections: connectionsRepo(writes, now),
+    connections,
     settings: settingsRepo(writes, p.keys),
     hostRules: hostRulesRepo(writes),
     nodeRankings: nodeRankingsRepo(writes),
