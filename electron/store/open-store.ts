@@ -231,10 +231,16 @@ function assemble(p: {
     ? undefined
     : new TurnCommit(db, p.commitIntervalMs === undefined ? {} : { intervalMs: p.commitIntervalMs })
   const writes = turn?.preparer() ?? db
-  const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE', turn)
+  const rolledBack: Array<() => void> = []
+  const onRollback = () => rolledBack.forEach((hook) => hook())
+  turn?.afterRollback(onRollback)
+  const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE', turn, onRollback)
   let closed = false
   const connections = connectionsRepo(writes, now, turn)
-  const transfers = transfersRepo(writes, now, transaction)
+  const transfers = transfersRepo(writes, now, transaction, {
+    ownsTable: !p.readOnly,
+    onRollback: (hook) => rolledBack.push(hook),
+  })
   return {
     dir: p.dir,
     dbPath: p.dbPath,

@@ -8,6 +8,7 @@ import type { ErrorCode } from '../../shared/errors.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { isUniqueViolation } from './sqlite-errors.ts'
+import { TargetClaims } from './target-claims.ts'
 import type { Transaction } from './transaction.ts'
 
 /** One download as stored. Times are milliseconds since the epoch from the store's clock. */
@@ -141,7 +142,22 @@ const COLUMNS = {
 
 const FIND = `SELECT * FROM transfers WHERE url = :url AND dir = :dir AND (:name IS NULL OR name = :name)`
 
-export function transfersRepo(db: Preparer, now: () => number, transaction: Transaction): TransfersRepo {
+/**
+ * `ownsTable`: no other process writes the table while the repo lives (the writer holding the state folder's
+ * lock), so what it keeps of the table stays true as long as it sees every write, and `onRollback` tells it when
+ * a rollback undid some.
+ */
+export interface TransfersRepoOptions {
+  ownsTable?: boolean
+  onRollback?: (hook: () => void) => void
+}
+
+export function transfersRepo(
+  db: Preparer,
+  now: () => number,
+  transaction: Transaction,
+  opts: TransfersRepoOptions = {},
+): TransfersRepo {
   const s = {
     insert: db.prepare(`
       INSERT INTO transfers (url, dir, name, target_path, state, split, checksum, limit_rate, connection, position,
@@ -166,12 +182,17 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
     count: db.prepare('SELECT COUNT(*) AS n FROM transfers'),
     setPriority: db.prepare('UPDATE transfers SET priority = ? WHERE id = ? RETURNING *'),
     // The ids go in as a JSON array, so any number of them is one statement (one plan, one step per row).
+    targets: db.prepare('SELECT id, target_path FROM transfers WHERE target_path IS NOT NULL'),
     getMany: db.prepare('SELECT * FROM transfers WHERE id IN (SELECT value FROM json_each(?))'),
     // Unfinished ones sort before completed ones (false < true), each newest first; canceled ones are never found.
     findExisting: db.prepare(`${FIND} AND state != 'canceled' ORDER BY state = 'completed', id DESC LIMIT 1`),
   }
   // update() sets whichever keys it is given; one statement per key set, and code uses only a handful.
   const updates = new Map<string, StatementSync>()
+  const claims = new TargetClaims(function* () {
+    for (const r of s.targets.iterate()) yield { id: Number(r['id']), path: r['target_path'] as string }
+  })
+  opts.onRollback?.(() => claims.forget())
 
   return {
     insert(input) {
@@ -191,6 +212,7 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       const row = guardTarget(input.targetPath, () => s.insert.get(params))
       if (!row) throw new Error('transfers.insert: INSERT … RETURNING gave no row')
       const inserted = toRow(row)
+      claims.set(inserted.id, inserted.targetPath)
       // The column's default is `normal`: only another priority costs a second statement.
       if (!input.priority || input.priority === inserted.priority) return inserted
       return toRow(s.setPriority.get(input.priority, inserted.id) ?? row)
@@ -223,12 +245,18 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       const values = keys.map((k) => (k === 'updatedAt' ? (patch.updatedAt ?? now()) : toSql(patch[k])))
       const row = guardTarget(patch.targetPath, () => (stmt as StatementSync).get(...values, id))
       if (!row) throw new Error(`transfers.update: no transfer ${id}`)
-      return toRow(row)
+      const updated = toRow(row)
+      if (patch.targetPath !== undefined) claims.set(id, updated.targetPath)
+      return updated
     },
-    remove: (id) => s.remove.run(id).changes > 0,
+    remove(id) {
+      const removed = s.remove.run(id).changes > 0
+      claims.set(id, null)
+      return removed
+    },
     findResumable: (url, dir, name) => maybeRow(s.findResumable.get({ url: stored(url), dir, name })),
     findCompleted: (url, dir, name) => maybeRow(s.findCompleted.get({ url: stored(url), dir, name })),
-    isTargetTaken: (path) => s.targetTaken.get(path) !== undefined,
+    isTargetTaken: (path) => (opts.ownsTable ? claims.has(path) : s.targetTaken.get(path) !== undefined),
     reorder(ids) {
       return transaction(() => {
         const was = new Map(s.positions.all().map((r) => [Number(r['id']), Number(r['position'])]))

@@ -31,6 +31,7 @@ export class TurnCommit {
   #lastCommit = -Infinity
   #timer: NodeJS.Immediate | NodeJS.Timeout | undefined
   readonly #beforeCommit: Array<() => void> = []
+  readonly #afterRollback: Array<() => void> = []
 
   constructor(db: DatabaseSync, opts: { intervalMs?: number } = {}) {
     this.#db = db
@@ -59,6 +60,11 @@ export class TurnCommit {
     this.#beforeCommit.push(hook)
   }
 
+  /** Run `hook` after a failed commit rolled the turn back: what was kept of its writes is stale. */
+  afterRollback(hook: () => void): void {
+    this.#afterRollback.push(hook)
+  }
+
   /** Commit now (before closing, or when a reader in another process must see the writes). */
   flush(): void {
     if (!this.#open) return
@@ -79,6 +85,7 @@ export class TurnCommit {
       } catch {
         // SQLITE_FULL and SQLITE_IOERR may roll back on their own; the commit's error is the one to report.
       }
+      for (const hook of this.#afterRollback) hook()
       this.#failure = new PinpointError(
         (err as Error).message.includes('full') ? 'DISK_FULL' : 'FILE_ERROR',
         `the state database could not commit: ${(err as Error).message}`,

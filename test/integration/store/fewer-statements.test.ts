@@ -142,3 +142,50 @@ describe('the duplicate check of the add path', () => {
     expect([canceled.id, newer.id]).not.toContain(result?.id)
   })
 })
+
+describe('claimed target paths', () => {
+  it('are read once, then answered without a statement, and follow every write and rollback', async () => {
+    const dir = await tempDir()
+    const store = open({ dir })
+    const a = store.transfers.insert({ url: 'https://h.test/a', dir, targetPath: '/d/a.bin' })
+    const b = store.transfers.insert({ url: 'https://h.test/b', dir })
+    const paths = ['/d/a.bin', '/d/b.bin', '/d/b (1).bin', '/d/c.bin', '/d/gone.bin']
+    /** What the table says, asked of a reader that keeps nothing. */
+    const truth = () => {
+      store.flush()
+      const reader = openStore({ dir, readOnly: true })
+      try {
+        return paths.map((p) => reader.transfers.isTargetTaken(p))
+      } finally {
+        reader.close()
+      }
+    }
+    const kept = () => paths.map((p) => store.transfers.isTargetTaken(p))
+    expect(kept()).toEqual(truth())
+    const { total } = await statementsDuring(() => kept())
+    expect(total).toBe(0)
+
+    store.transfers.update(b.id, { targetPath: '/d/b.bin' })
+    expect(kept()).toEqual(truth())
+    store.transfers.update(b.id, { targetPath: '/d/b (1).bin' })
+    expect(kept()).toEqual(truth())
+    store.transfers.insert({ url: 'https://h.test/c', dir, targetPath: '/d/c.bin' })
+    const gone = store.transfers.insert({ url: 'https://h.test/g', dir, targetPath: '/d/gone.bin' })
+    expect(kept()).toEqual(truth())
+    store.transfers.remove(gone.id)
+    store.transfers.update(a.id, { targetPath: null })
+    expect(kept()).toEqual(truth())
+    expect(kept()).toEqual([false, false, true, true, false])
+
+    // A claim taken back by a rollback is free again; one refused by the UNIQUE constraint changes nothing.
+    expect(() =>
+      store.transaction(() => {
+        store.transfers.update(a.id, { targetPath: '/d/a.bin' })
+        throw new Error('rolled back')
+      }),
+    ).toThrow(/rolled back/)
+    expect(() => store.transfers.update(a.id, { targetPath: '/d/c.bin' })).toThrow(/already writes/)
+    expect(kept()).toEqual(truth())
+    expect(kept()).toEqual([false, false, true, true, false])
+  })
+})
