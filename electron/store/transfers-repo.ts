@@ -8,6 +8,7 @@ import type { ErrorCode } from '../../shared/errors.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { isUniqueViolation } from './sqlite-errors.ts'
+import { QUEUED_AHEAD, QueuedAhead } from './queued-ahead.ts'
 import { TargetClaims } from './target-claims.ts'
 import type { Transaction } from './transaction.ts'
 
@@ -192,7 +193,11 @@ export function transfersRepo(
   const claims = new TargetClaims(function* () {
     for (const r of s.targets.iterate()) yield { id: Number(r['id']), path: r['target_path'] as string }
   })
-  opts.onRollback?.(() => claims.forget())
+  const ahead = new QueuedAhead()
+  opts.onRollback?.(() => {
+    claims.forget()
+    ahead.forget()
+  })
 
   return {
     insert(input) {
@@ -214,8 +219,12 @@ export function transfersRepo(
       const inserted = toRow(row)
       claims.set(inserted.id, inserted.targetPath)
       // The column's default is `normal`: only another priority costs a second statement.
-      if (!input.priority || input.priority === inserted.priority) return inserted
-      return toRow(s.setPriority.get(input.priority, inserted.id) ?? row)
+      const final =
+        !input.priority || input.priority === inserted.priority
+          ? inserted
+          : toRow(s.setPriority.get(input.priority, inserted.id) ?? row)
+      ahead.inserted(final)
+      return final
     },
     get: (id) => maybeRow(s.get.get(id)),
     list: () => s.list.all().map(toRow),
@@ -226,13 +235,36 @@ export function transfersRepo(
       const next: TransferRow[] = []
       // An empty scope (a CLI adding its list before it starts any) would otherwise walk every queued row.
       if (limit <= 0 || ids?.size === 0) return next
-      for (const r of s.nextQueued.iterate()) {
-        if (ids !== undefined && !ids.has(Number(r['id']))) continue
-        const row = toRow(r)
-        if (accept && !accept(row)) continue
-        next.push(row)
-        if (next.length >= limit) break
+      if (!opts.ownsTable) {
+        for (const r of s.nextQueued.iterate()) {
+          if (ids !== undefined && !ids.has(Number(r['id']))) continue
+          const row = toRow(r)
+          if (accept && !accept(row)) continue
+          next.push(row)
+          if (next.length >= limit) break
+        }
+        return next
       }
+      const kept = ahead.take(limit, ids, accept)
+      if (kept) return kept
+      // The walk goes on past the rows wanted to keep the queue's first QUEUED_AHEAD for the next calls.
+      const first: TransferRow[] = []
+      let walked = 0
+      let ended = true
+      for (const r of s.nextQueued.iterate()) {
+        walked++
+        const row = first.length < QUEUED_AHEAD ? toRow(r) : undefined
+        if (row) first.push(row)
+        if (next.length < limit && (ids === undefined || ids.has(Number(r['id'])))) {
+          const candidate = row ?? toRow(r)
+          if (!accept || accept(candidate)) next.push(row ? { ...row } : candidate)
+        }
+        if (next.length >= limit && first.length >= QUEUED_AHEAD) {
+          ended = false
+          break
+        }
+      }
+      ahead.fill(first, ended && walked === first.length)
       return next
     },
     update(id, patch) {
@@ -247,17 +279,20 @@ export function transfersRepo(
       if (!row) throw new Error(`transfers.update: no transfer ${id}`)
       const updated = toRow(row)
       if (patch.targetPath !== undefined) claims.set(id, updated.targetPath)
+      ahead.updated(updated, patch)
       return updated
     },
     remove(id) {
       const removed = s.remove.run(id).changes > 0
       claims.set(id, null)
+      ahead.removed(id)
       return removed
     },
     findResumable: (url, dir, name) => maybeRow(s.findResumable.get({ url: stored(url), dir, name })),
     findCompleted: (url, dir, name) => maybeRow(s.findCompleted.get({ url: stored(url), dir, name })),
     isTargetTaken: (path) => (opts.ownsTable ? claims.has(path) : s.targetTaken.get(path) !== undefined),
     reorder(ids) {
+      ahead.forget()
       return transaction(() => {
         const was = new Map(s.positions.all().map((r) => [Number(r['id']), Number(r['position'])]))
         const all = [...was.keys()]

@@ -189,3 +189,65 @@ describe('claimed target paths', () => {
     expect(kept()).toEqual([false, false, true, true, false])
   })
 })
+
+describe('the next queued transfers', () => {
+  /** A small seeded generator, so a failure can be replayed. */
+  const prng = (seed: number) => () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+    return seed / 2 ** 31
+  }
+
+  it('are what the table says after any mix of writes and rollbacks, with one read per many steps', async () => {
+    const dir = await tempDir()
+    const store = open({ dir })
+    const random = prng(7)
+    const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(random() * xs.length)]
+    const states = ['queued', 'queued', 'queued', 'connecting', 'downloading', 'paused', 'completed'] as const
+    for (let i = 0; i < 150; i++) store.transfers.insert({ url: `https://h.test/${i}`, dir })
+    /** The truth, from a query that keeps nothing: queued rows in queue order, filtered as nextQueued filters. */
+    const truth = (limit: number, ids?: ReadonlySet<number>, accept?: (r: TransferRowLike) => boolean) =>
+      store.transfers
+        .list()
+        .filter((r) => r.state === 'queued' && (ids === undefined || ids.has(r.id)) && (!accept || accept(r)))
+        .slice(0, limit)
+    let reads = 0
+    for (let step = 0; step < 600; step++) {
+      const ids = store.transfers.list().map((r) => r.id)
+      const op = random()
+      if (op < 0.25) {
+        const id = pick(ids)
+        if (id !== undefined) store.transfers.update(id, { state: pick(states) ?? 'queued' })
+      } else if (op < 0.35) {
+        store.transfers.insert({ url: `https://h.test/n${step}`, dir, ...(random() < 0.3 ? { state: 'paused' } : {}) })
+      } else if (op < 0.42) {
+        const id = pick(ids)
+        if (id !== undefined) store.transfers.remove(id)
+      } else if (op < 0.47) {
+        store.transfers.reorder([pick(ids) ?? 0, pick(ids) ?? 0])
+      } else if (op < 0.55) {
+        const id = pick(ids)
+        if (id !== undefined) store.transfers.update(id, { priority: random() < 0.5 ? 'background' : 'normal' })
+      } else if (op < 0.6) {
+        expect(() =>
+          store.transaction(() => {
+            for (const id of ids.slice(0, 5)) store.transfers.update(id, { state: pick(states) ?? 'queued' })
+            store.transfers.insert({ url: `https://h.test/r${step}`, dir })
+            // Read inside the transaction: what it keeps of rows the rollback then undoes must not outlive it.
+            store.transfers.nextQueued(3)
+            throw new Error('rolled back')
+          }),
+        ).toThrow(/rolled back/)
+      }
+      const limit = 1 + Math.floor(random() * 4)
+      const scope = random() < 0.3 ? new Set(ids.filter(() => random() < 0.5)) : undefined
+      const accept = random() < 0.3 ? (r: TransferRowLike) => r.priority === 'normal' : undefined
+      const { result, counts } = await statementsDuring(() => store.transfers.nextQueued(limit, scope, accept))
+      reads += ran(counts, "WHERE state = 'queued'")
+      expect(result).toEqual(truth(limit, scope, accept))
+    }
+    // Most steps were answered from what the last read kept.
+    expect(reads).toBeLessThan(300)
+  })
+})
+
+type TransferRowLike = { id: number; state: string; priority: string }
