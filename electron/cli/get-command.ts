@@ -149,8 +149,9 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
   engine.queue.resume(added.existing.filter((r) => r.state !== 'queued').map((r) => r.id))
   for (const row of added.done) io.stderr(`already downloaded: ${row.savedPath}\n`)
   try {
+    const now = engine.store.transfers.getMany(added.rows.map((row) => row.id))
     reportScheduleHolds(
-      added.rows.map((row) => engine.queue.view(engine.store.transfers.get(row.id) ?? row)),
+      added.rows.map((row) => engine.queue.view(now.get(row.id) ?? row)),
       Date.now(),
       io,
     )

@@ -145,8 +145,9 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
     const choice = own?.duplicate ?? req.duplicate
     const existing = choice === undefined ? undefined : latest?.get(splitCredentials(url).url)
     if (choice === undefined) {
-      const found = store.transfers.findResumable(url, dir, name)
-      const finished = found ? undefined : store.transfers.findCompleted(url, dir, name)
+      const same = store.transfers.findExisting(url, dir, name)
+      const found = same?.state === 'completed' ? undefined : same
+      const finished = same?.state === 'completed' ? same : undefined
       if (found) seen.push({ url, name, found })
       else if (finished?.savedPath && (await exists(finished.savedPath))) seen.push({ url, name, finished })
       else seen.push({ url, name })

@@ -18,13 +18,21 @@ export class ChangeFeed {
   readonly #dirty = new Set<number>()
   readonly #removed = new Set<number>()
   readonly #intervalMs: number
-  readonly #view: (id: number) => TransferView | undefined
+  readonly #views: (ids: readonly number[]) => Array<TransferView | undefined>
   #seq = 0
   #timer: NodeJS.Timeout | undefined
 
-  constructor(intervalMs: number, view: (id: number) => TransferView | undefined) {
+  /**
+   * `views`, when given, builds the views of a whole batch at once (one store read for every dirty transfer
+   * rather than one each); it returns them in the order of `ids`, undefined for a transfer that is gone.
+   */
+  constructor(
+    intervalMs: number,
+    view: (id: number) => TransferView | undefined,
+    views?: (ids: readonly number[]) => Array<TransferView | undefined>,
+  ) {
     this.#intervalMs = intervalMs
-    this.#view = view
+    this.#views = views ?? ((ids) => ids.map(view))
   }
 
   get seq(): number {
@@ -56,10 +64,7 @@ export class ChangeFeed {
     this.#timer = undefined
     if (this.#dirty.size === 0 && this.#removed.size === 0) return
     const patches: TransferView[] = []
-    for (const id of this.#dirty) {
-      const view = this.#view(id)
-      if (view) patches.push(view)
-    }
+    for (const view of this.#views([...this.#dirty])) if (view) patches.push(view)
     const changes: Changes = { seq: ++this.#seq, patches, removed: [...this.#removed] }
     this.#dirty.clear()
     this.#removed.clear()

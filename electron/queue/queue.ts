@@ -69,6 +69,9 @@ function keepOutsideRoots(err: unknown): void {
 
 const TERMINAL: ReadonlySet<TransferState> = new Set(['completed', 'failed', 'paused', 'canceled'])
 
+/** Whether a stored transfer (not running now) may still run: it exists and is not in a terminal state. */
+const isOpenRow = (row: TransferRow | undefined): boolean => row !== undefined && !TERMINAL.has(row.state)
+
 /**
  * The download queue: which transfers run, in what order, and what every listener is told about them.
  *
@@ -103,10 +106,20 @@ export class Queue {
     this.#store = opts.env.store
     this.#maxActive = opts.maxActive
     this.#schedule = opts.schedule
-    this.#feed = new ChangeFeed(opts.eventIntervalMs ?? 100, (id) => {
-      const row = this.#store.transfers.get(id)
-      return row ? this.view(row) : undefined
-    })
+    this.#feed = new ChangeFeed(
+      opts.eventIntervalMs ?? 100,
+      (id) => {
+        const row = this.#store.transfers.get(id)
+        return row ? this.view(row) : undefined
+      },
+      (ids) => {
+        const rows = this.#store.transfers.getMany(ids)
+        return ids.map((id) => {
+          const row = rows.get(id)
+          return row ? this.view(row) : undefined
+        })
+      },
+    )
     this.#env = {
       ...opts.env,
       onBytes: (id, n) => {
@@ -380,10 +393,11 @@ export class Queue {
     // A running transfer is open whatever its row says; `known` is its row as of the change, when the caller has it.
     const isOpen = (id: number, known?: TransferRow) => {
       if (this.#active.has(id)) return true
-      const row = known ?? this.#store.transfers.get(id)
-      return row !== undefined && !TERMINAL.has(row.state)
+      return isOpenRow(known ?? this.#store.transfers.get(id))
     }
-    const open = new Set(ids.filter((id) => isOpen(id)))
+    // One read for the whole list: the rows not running are all looked at once, and again once at the end.
+    const rows = this.#store.transfers.getMany(ids.filter((id) => !this.#active.has(id)))
+    const open = new Set(ids.filter((id) => this.#active.has(id) || isOpenRow(rows.get(id))))
     if (open.size > 0) {
       await new Promise<void>((resolve) => {
         const listener = (id: number, row?: TransferRow) => {
@@ -396,7 +410,8 @@ export class Queue {
         this.#waiters.add(listener)
       })
     }
-    return ids.map((id) => this.#store.transfers.get(id)).filter((r): r is TransferRow => r !== undefined)
+    const now = this.#store.transfers.getMany(ids)
+    return ids.map((id) => now.get(id)).filter((r): r is TransferRow => r !== undefined)
   }
 
   /** Graceful stop: every running transfer commits its durable progress and is left `queued` to resume. */
@@ -497,12 +512,12 @@ export class Queue {
     if (!recorded) this.#recorded.set(id, (recorded = new WeakSet()))
     if (!recorded.has(conn.socket)) {
       recorded.add(conn.socket)
-      const row = this.#store.connections.add(id, conn.reused ? { ...conn.info, reused: true } : conn.info)
+      const firstByte = this.#store.connections.addTimed(id, conn.reused ? { ...conn.info, reused: true } : conn.info)
       const failover = conn.reused ? undefined : failoverNote(conn.info)
       if (failover) this.#store.events.add(id, 'failover', failover)
       const proxyFailover = conn.reused ? undefined : proxyFailoverNote(conn.info)
       if (proxyFailover) this.#store.events.add(id, 'failover', proxyFailover)
-      timeFirstByte(conn, (ms) => this.#store.connections.setFirstByte(row, ms))
+      timeFirstByte(conn, firstByte)
     }
     this.#latest(id, conn.info)
   }

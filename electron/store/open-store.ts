@@ -231,20 +231,36 @@ function assemble(p: {
     ? undefined
     : new TurnCommit(db, p.commitIntervalMs === undefined ? {} : { intervalMs: p.commitIntervalMs })
   const writes = turn?.preparer() ?? db
-  const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE', turn)
+  const rolledBack: Array<() => void> = []
+  const onRollback = () => rolledBack.forEach((hook) => hook())
+  turn?.afterRollback(onRollback)
+  const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE', turn, onRollback)
   let closed = false
+  const connections = connectionsRepo(writes, now, turn)
+  const transfers = transfersRepo(writes, now, transaction, {
+    ownsTable: !p.readOnly,
+    onRollback: (hook) => rolledBack.push(hook),
+  })
   return {
     dir: p.dir,
     dbPath: p.dbPath,
     readOnly: p.readOnly,
-    transfers: transfersRepo(writes, now, transaction),
+    transfers: {
+      ...transfers,
+      // A connection held for the commit is written first, so the cascade takes it with the transfer: SQLite may
+      // give the next transfer this id, and the history must not pass to it.
+      remove(id) {
+        connections.flush()
+        return transfers.remove(id)
+      },
+    },
     segments: segmentsRepo(writes, transaction),
     events: eventsRepo(writes, now),
-    connections: connectionsRepo(writes, now),
+    connections,
     settings: settingsRepo(writes, p.keys),
     hostRules: hostRulesRepo(writes),
     nodeRankings: nodeRankingsRepo(writes),
-    secrets: secretsRepo(writes, p.keys),
+    secrets: secretsRepo(writes, p.keys, { ownsTable: !p.readOnly }),
     profiles: profilesRepo(writes),
     transaction,
     hostSecrets: hostSecretsRepo(writes, p.keys),

@@ -28,22 +28,38 @@ const TAG_BYTES = 16
 /** The first byte of a sealed value: which key sealed it. */
 const KIND_BYTE: Record<KeyKind, number> = { file: 1, os: 2 }
 
-export function secretsRepo(db: Preparer, keys: SecretKeys): SecretsRepo {
+/**
+ * `ownsTable`: no other process writes this table while the repo lives (the writer holding the state folder's
+ * lock). The ids that have a row are then read once and kept here, so the many transfers without secrets (most
+ * of a list of plain URLs) are answered without a statement.
+ */
+export function secretsRepo(db: Preparer, keys: SecretKeys, opts: { ownsTable?: boolean } = {}): SecretsRepo {
   const s = {
     put: db.prepare(
       'INSERT INTO secrets (transfer_id, sealed) VALUES (?, ?) ON CONFLICT (transfer_id) DO UPDATE SET sealed = excluded.sealed',
     ),
     get: db.prepare('SELECT sealed FROM secrets WHERE transfer_id = ?'),
     remove: db.prepare('DELETE FROM secrets WHERE transfer_id = ?'),
+    ids: db.prepare('SELECT transfer_id FROM secrets'),
   }
+  // Every id that may have a row: added to before each put and never taken from, so it stays a superset even
+  // when a put or a delete is rolled back, or a transfer's row (and, by cascade, its secrets) is deleted. An id
+  // in it without a row only costs the read this set saves.
+  let withRow: Set<number> | undefined
+  const known = () => (withRow ??= new Set(s.ids.all().map((r) => Number(r['transfer_id']))))
+  const mayHave = (transferId: number): boolean => !opts.ownsTable || known().has(transferId)
   const getAll = (transferId: number): TransferSecrets | undefined => {
+    if (!mayHave(transferId)) return undefined
     const row = s.get.get(transferId)
     if (row === undefined) return undefined
     return unseal(keys, transferId, Buffer.from(row['sealed'] as Uint8Array))
   }
   const putAll = (transferId: number, secrets: TransferSecrets): void => {
     if (isEmptySecrets(secrets)) s.remove.run(transferId)
-    else s.put.run(transferId, seal(keys, transferId, secrets))
+    else {
+      if (opts.ownsTable) known().add(transferId)
+      s.put.run(transferId, seal(keys, transferId, secrets))
+    }
   }
   return {
     put: (transferId, credentials) =>

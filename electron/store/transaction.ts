@@ -23,6 +23,8 @@ export function transactionRunner(
   db: DatabaseSync,
   begin: 'BEGIN IMMEDIATE' | 'BEGIN',
   turn?: TurnCommit,
+  /** Called after any rollback, for whoever keeps what it read of the database (it may be stale now). */
+  onRollback?: () => void,
 ): Transaction {
   let depth = 0
   return <T>(fn: () => T): T => {
@@ -37,6 +39,7 @@ export function transactionRunner(
       return result
     } catch (err) {
       rollback(db, nested)
+      onRollback?.()
       throw err
     } finally {
       depth--

@@ -8,6 +8,8 @@ import type { ErrorCode } from '../../shared/errors.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { isUniqueViolation } from './sqlite-errors.ts'
+import { QUEUED_AHEAD, QueuedAhead } from './queued-ahead.ts'
+import { TargetClaims } from './target-claims.ts'
 import type { Transaction } from './transaction.ts'
 
 /** One download as stored. Times are milliseconds since the epoch from the store's clock. */
@@ -100,6 +102,13 @@ export interface TransfersRepo {
    */
   reorder(ids: readonly number[]): number[]
   count(): number
+  /** The rows of `ids` that exist, by id, read in one statement whatever their number. */
+  getMany(ids: Iterable<number>): Map<number, TransferRow>
+  /**
+   * What findResumable gives, or when there is none what findCompleted gives, in one statement: the add path
+   * asks both for every URL it is given.
+   */
+  findExisting(url: string, dir: string, name: string | null): TransferRow | undefined
 }
 
 /** camelCase key → column, for every key update() may set. `satisfies` keeps it complete as TransferRow grows. */
@@ -134,7 +143,22 @@ const COLUMNS = {
 
 const FIND = `SELECT * FROM transfers WHERE url = :url AND dir = :dir AND (:name IS NULL OR name = :name)`
 
-export function transfersRepo(db: Preparer, now: () => number, transaction: Transaction): TransfersRepo {
+/**
+ * `ownsTable`: no other process writes the table while the repo lives (the writer holding the state folder's
+ * lock), so what it keeps of the table stays true as long as it sees every write, and `onRollback` tells it when
+ * a rollback undid some.
+ */
+export interface TransfersRepoOptions {
+  ownsTable?: boolean
+  onRollback?: (hook: () => void) => void
+}
+
+export function transfersRepo(
+  db: Preparer,
+  now: () => number,
+  transaction: Transaction,
+  opts: TransfersRepoOptions = {},
+): TransfersRepo {
   const s = {
     insert: db.prepare(`
       INSERT INTO transfers (url, dir, name, target_path, state, split, checksum, limit_rate, connection, position,
@@ -158,9 +182,22 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
     setPosition: db.prepare('UPDATE transfers SET position = ? WHERE id = ?'),
     count: db.prepare('SELECT COUNT(*) AS n FROM transfers'),
     setPriority: db.prepare('UPDATE transfers SET priority = ? WHERE id = ? RETURNING *'),
+    // The ids go in as a JSON array, so any number of them is one statement (one plan, one step per row).
+    targets: db.prepare('SELECT id, target_path FROM transfers WHERE target_path IS NOT NULL'),
+    getMany: db.prepare('SELECT * FROM transfers WHERE id IN (SELECT value FROM json_each(?))'),
+    // Unfinished ones sort before completed ones (false < true), each newest first; canceled ones are never found.
+    findExisting: db.prepare(`${FIND} AND state != 'canceled' ORDER BY state = 'completed', id DESC LIMIT 1`),
   }
   // update() sets whichever keys it is given; one statement per key set, and code uses only a handful.
   const updates = new Map<string, StatementSync>()
+  const claims = new TargetClaims(function* () {
+    for (const r of s.targets.iterate()) yield { id: Number(r['id']), path: r['target_path'] as string }
+  })
+  const ahead = new QueuedAhead()
+  opts.onRollback?.(() => {
+    claims.forget()
+    ahead.forget()
+  })
 
   return {
     insert(input) {
@@ -180,9 +217,14 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       const row = guardTarget(input.targetPath, () => s.insert.get(params))
       if (!row) throw new Error('transfers.insert: INSERT … RETURNING gave no row')
       const inserted = toRow(row)
+      claims.set(inserted.id, inserted.targetPath)
       // The column's default is `normal`: only another priority costs a second statement.
-      if (!input.priority || input.priority === inserted.priority) return inserted
-      return toRow(s.setPriority.get(input.priority, inserted.id) ?? row)
+      const final =
+        !input.priority || input.priority === inserted.priority
+          ? inserted
+          : toRow(s.setPriority.get(input.priority, inserted.id) ?? row)
+      ahead.inserted(final)
+      return final
     },
     get: (id) => maybeRow(s.get.get(id)),
     list: () => s.list.all().map(toRow),
@@ -193,13 +235,36 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       const next: TransferRow[] = []
       // An empty scope (a CLI adding its list before it starts any) would otherwise walk every queued row.
       if (limit <= 0 || ids?.size === 0) return next
-      for (const r of s.nextQueued.iterate()) {
-        if (ids !== undefined && !ids.has(Number(r['id']))) continue
-        const row = toRow(r)
-        if (accept && !accept(row)) continue
-        next.push(row)
-        if (next.length >= limit) break
+      if (!opts.ownsTable) {
+        for (const r of s.nextQueued.iterate()) {
+          if (ids !== undefined && !ids.has(Number(r['id']))) continue
+          const row = toRow(r)
+          if (accept && !accept(row)) continue
+          next.push(row)
+          if (next.length >= limit) break
+        }
+        return next
       }
+      const kept = ahead.take(limit, ids, accept)
+      if (kept) return kept
+      // The walk goes on past the rows wanted to keep the queue's first QUEUED_AHEAD for the next calls.
+      const first: TransferRow[] = []
+      let walked = 0
+      let ended = true
+      for (const r of s.nextQueued.iterate()) {
+        walked++
+        const row = first.length < QUEUED_AHEAD ? toRow(r) : undefined
+        if (row) first.push(row)
+        if (next.length < limit && (ids === undefined || ids.has(Number(r['id'])))) {
+          const candidate = row ?? toRow(r)
+          if (!accept || accept(candidate)) next.push(row ? { ...row } : candidate)
+        }
+        if (next.length >= limit && first.length >= QUEUED_AHEAD) {
+          ended = false
+          break
+        }
+      }
+      ahead.fill(first, ended && walked === first.length)
       return next
     },
     update(id, patch) {
@@ -212,13 +277,22 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       const values = keys.map((k) => (k === 'updatedAt' ? (patch.updatedAt ?? now()) : toSql(patch[k])))
       const row = guardTarget(patch.targetPath, () => (stmt as StatementSync).get(...values, id))
       if (!row) throw new Error(`transfers.update: no transfer ${id}`)
-      return toRow(row)
+      const updated = toRow(row)
+      if (patch.targetPath !== undefined) claims.set(id, updated.targetPath)
+      ahead.updated(updated, patch)
+      return updated
     },
-    remove: (id) => s.remove.run(id).changes > 0,
+    remove(id) {
+      const removed = s.remove.run(id).changes > 0
+      claims.set(id, null)
+      ahead.removed(id)
+      return removed
+    },
     findResumable: (url, dir, name) => maybeRow(s.findResumable.get({ url: stored(url), dir, name })),
     findCompleted: (url, dir, name) => maybeRow(s.findCompleted.get({ url: stored(url), dir, name })),
-    isTargetTaken: (path) => s.targetTaken.get(path) !== undefined,
+    isTargetTaken: (path) => (opts.ownsTable ? claims.has(path) : s.targetTaken.get(path) !== undefined),
     reorder(ids) {
+      ahead.forget()
       return transaction(() => {
         const was = new Map(s.positions.all().map((r) => [Number(r['id']), Number(r['position'])]))
         const all = [...was.keys()]
@@ -235,6 +309,14 @@ export function transfersRepo(db: Preparer, now: () => number, transaction: Tran
       })
     },
     count: () => Number(s.count.get()?.['n'] ?? 0),
+    getMany(ids) {
+      const rows = new Map<number, TransferRow>()
+      const list = [...ids]
+      if (list.length === 0) return rows
+      for (const r of s.getMany.iterate(JSON.stringify(list))) rows.set(Number(r['id']), toRow(r))
+      return rows
+    },
+    findExisting: (url, dir, name) => maybeRow(s.findExisting.get({ url: stored(url), dir, name })),
   }
 }
 

@@ -30,6 +30,8 @@ export class TurnCommit {
   #failure: unknown
   #lastCommit = -Infinity
   #timer: NodeJS.Immediate | NodeJS.Timeout | undefined
+  readonly #beforeCommit: Array<() => void> = []
+  readonly #afterRollback: Array<() => void> = []
 
   constructor(db: DatabaseSync, opts: { intervalMs?: number } = {}) {
     this.#db = db
@@ -50,14 +52,32 @@ export class TurnCommit {
     this.#timer = wait <= 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), wait)
   }
 
+  /**
+   * Run `hook` in every turn's transaction right before it commits: writes held back until then (to be made
+   * whole rather than written and then corrected) land in the same commit they would have joined.
+   */
+  beforeCommit(hook: () => void): void {
+    this.#beforeCommit.push(hook)
+  }
+
+  /** Run `hook` after a failed commit rolled the turn back: what was kept of its writes is stale. */
+  afterRollback(hook: () => void): void {
+    this.#afterRollback.push(hook)
+  }
+
   /** Commit now (before closing, or when a reader in another process must see the writes). */
   flush(): void {
     if (!this.#open) return
-    this.#open = false
     clearTimeout(this.#timer as NodeJS.Timeout)
     clearImmediate(this.#timer as NodeJS.Immediate)
     this.#lastCommit = performance.now()
     try {
+      // Still open while the hooks write, so their statements join this transaction rather than begin another.
+      try {
+        for (const hook of this.#beforeCommit) hook()
+      } finally {
+        this.#open = false
+      }
       this.#db.exec('COMMIT')
     } catch (err) {
       try {
@@ -65,6 +85,7 @@ export class TurnCommit {
       } catch {
         // SQLITE_FULL and SQLITE_IOERR may roll back on their own; the commit's error is the one to report.
       }
+      for (const hook of this.#afterRollback) hook()
       this.#failure = new PinpointError(
         (err as Error).message.includes('full') ? 'DISK_FULL' : 'FILE_ERROR',
         `the state database could not commit: ${(err as Error).message}`,

@@ -34,4 +34,27 @@ describe('the change feed', () => {
     expect(got[0]?.patches).toEqual([])
     expect(got[0]?.removed).toEqual([8])
   })
+
+  it('with a batch reader, builds a batch in one call for every transfer changed, none for one removed', () => {
+    const calls: number[][] = []
+    const f = new ChangeFeed(
+      1_000,
+      () => {
+        throw new Error('one at a time is not asked when a batch reader is given')
+      },
+      (ids) => {
+        calls.push([...ids])
+        return ids.map((id) => (id === 3 ? undefined : ({ id } as TransferView)))
+      },
+    )
+    const got: Changes[] = []
+    f.subscribe((c) => got.push(c))
+    for (const id of [1, 2, 3, 2, 4]) f.touch(id)
+    f.removed(4)
+    f.flush()
+    expect(calls).toEqual([[1, 2, 3]])
+    // A transfer gone by the flush (no view) is left out of the patches.
+    expect(got[0]?.patches.map((p) => p.id)).toEqual([1, 2])
+    expect(got[0]?.removed).toEqual([4])
+  })
 })
