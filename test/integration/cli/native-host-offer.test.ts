@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { startCore, type Core } from '../../../electron/app-core.ts'
-import { createNativeDecoder, encodeNativeMessage } from '../../../electron/cli/native-framing.ts'
 import { NOT_SHOWN_REASON } from '../../../electron/cli/native-offer.ts'
 import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import type { Payload } from '../../../shared/ipc.ts'
 import { OTHER_HOST } from '../../fixtures/nginx-auth.ts'
-import { BIN } from '../../fixtures/run-cli.ts'
 import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
+import { frames, runNativeHost } from '../../fixtures/native-host.ts'
 
 // `pinpoint native-host` as the browser runs it (a child process spoken to in native messaging frames), in front
 // of a real app core that holds the state folder; `offer` stands where main.ts shows the window.
@@ -28,23 +26,9 @@ afterAll(async () => {
   if (dir) await removeTempDir(dir)
 })
 
-function host(stateDir: string, ...messages: unknown[]): Promise<{ code: number | null; replies: unknown[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'native-host', 'chrome-extension://x/'], {
-      env: { ...process.env, PINPOINT_STATE_DIR: stateDir, HOME: join(dir, 'home') },
-      stdio: ['pipe', 'pipe', 'ignore'],
-    })
-    const decoder = createNativeDecoder()
-    const replies: unknown[] = []
-    child.stdout.on('data', (b: Buffer) => {
-      for (const f of decoder.push(b)) replies.push(f.ok ? f.value : f)
-    })
-    child.stdin.on('error', () => {})
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, replies }))
-    child.stdin.end(Buffer.concat(messages.map((m) => encodeNativeMessage(m))))
-  })
-}
+/** The host as the browser runs it, one process for the given frames. */
+const host = (stateDir: string, ...messages: unknown[]) =>
+  runNativeHost(stateDir, frames(...messages), { env: { HOME: join(dir, 'home') } })
 
 async function app(name: string, show: (o: Payload<'links:offered'>) => boolean): Promise<string> {
   const state = join(dir, name)
@@ -73,7 +57,10 @@ describe('pinpoint native-host: offer', () => {
         { name: 'far', value: 'away', domain: OTHER_HOST, path: '/', secure: false },
       ],
     })
-    expect(run).toEqual({ code: 0, replies: [{ type: 'offer', shown: true, count: 2, omitted: 0 }] })
+    expect({ code: run.code, replies: run.replies }).toEqual({
+      code: 0,
+      replies: [{ type: 'offer', shown: true, count: 2, omitted: 0 }],
+    })
     expect(shown).toHaveLength(1)
     expect(shown[0]?.urls).toEqual([`${base}/a.iso`, `${base}/b.iso`])
     expect(JSON.stringify(shown)).not.toContain('secret-value')

@@ -1,20 +1,18 @@
-import { spawn } from 'node:child_process'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { startCore, type Core } from '../../../electron/app-core.ts'
-import { createNativeDecoder, encodeNativeMessage } from '../../../electron/cli/native-framing.ts'
 import { cookieName } from '../../../electron/serve/security.ts'
 import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import type { Payload } from '../../../shared/ipc.ts'
 import type { BrowserCookie } from '../../../shared/native-messages.ts'
 import { startAuthNginx, type AuthNginx } from '../../fixtures/nginx-auth.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
-import { BIN } from '../../fixtures/run-cli.ts'
 import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
 import { waitFor } from '../../fixtures/wait-for.ts'
+import { frames, runNativeHost } from '../../fixtures/native-host.ts'
 
 // Cookies belong to a host, not to a port: a browser that opened `pinpoint serve`'s page on 127.0.0.1 holds its
 // token cookie for every port of 127.0.0.1, and hands it over with a download from another server there. Through
@@ -60,23 +58,9 @@ afterAll(async () => {
   if (dir) await removeTempDir(dir)
 })
 
-function host(stateDir: string, ...messages: unknown[]): Promise<{ code: number | null; replies: unknown[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'native-host', 'chrome-extension://x/'], {
-      env: { ...process.env, PINPOINT_STATE_DIR: stateDir, HOME: join(dir, 'home') },
-      stdio: ['pipe', 'pipe', 'ignore'],
-    })
-    const decoder = createNativeDecoder()
-    const replies: unknown[] = []
-    child.stdout.on('data', (b: Buffer) => {
-      for (const f of decoder.push(b)) replies.push(f.ok ? f.value : f)
-    })
-    child.stdin.on('error', () => {})
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, replies }))
-    child.stdin.end(Buffer.concat(messages.map((m) => encodeNativeMessage(m))))
-  })
-}
+/** The host as the browser runs it, one process for the given frames. */
+const host = (stateDir: string, ...messages: unknown[]) =>
+  runNativeHost(stateDir, frames(...messages), { env: { HOME: join(dir, 'home') } })
 
 async function app(name: string, offer?: (o: Payload<'links:offered'>) => boolean): Promise<Core> {
   await mkdir(join(dir, `${name}-downloads`))

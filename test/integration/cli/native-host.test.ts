@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -7,7 +6,6 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { startCore, type Core } from '../../../electron/app-core.ts'
-import { createNativeDecoder, encodeNativeMessage } from '../../../electron/cli/native-framing.ts'
 import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { openStore } from '../../../electron/store/open-store.ts'
 import { LOCK_FILE } from '../../../electron/store/state-lock.ts'
@@ -15,8 +13,8 @@ import { MAX_NATIVE_MESSAGE_BYTES } from '../../../shared/native-messages.ts'
 import { APP_VERSION } from '../../../shared/version.ts'
 import { OTHER_HOST, startAuthNginx, type AuthNginx } from '../../fixtures/nginx-auth.ts'
 import { makePayload, sha256 } from '../../fixtures/payload.ts'
-import { BIN } from '../../fixtures/run-cli.ts'
 import { waitFor } from '../../fixtures/wait-for.ts'
+import { frames, runNativeHost } from '../../fixtures/native-host.ts'
 
 /** `pinpoint native-host` as the browser runs it: a child process spoken to in native messaging frames. */
 let nginx: AuthNginx
@@ -43,36 +41,8 @@ afterAll(async () => {
   await nginx.stop()
 })
 
-/**
- * Sends `input` (frames, or raw bytes), then closes stdin unless `keepOpen` (as a browser keeps the pipe open),
- * and returns the decoded replies and the exit code.
- */
-function host(
-  stateDir: string,
-  input: Buffer,
-  keepOpen = false,
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; replies: unknown[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'native-host', `chrome-extension://x/`], {
-      env: { ...process.env, PINPOINT_STATE_DIR: stateDir, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    const decoder = createNativeDecoder()
-    const replies: unknown[] = []
-    let stderr = ''
-    child.stdout.on('data', (b: Buffer) => {
-      for (const f of decoder.push(b)) replies.push(f.ok ? f.value : f)
-    })
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
-    child.stdin.on('error', () => {})
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, replies, stderr }))
-    if (keepOpen) child.stdin.write(input)
-    else child.stdin.end(input)
-  })
-}
-const frames = (...messages: unknown[]) => Buffer.concat(messages.map((m) => encodeNativeMessage(m)))
+const host = (stateDir: string, input: Buffer, keepOpen = false, env: Record<string, string> = {}) =>
+  runNativeHost(stateDir, input, { keepOpen, env })
 
 async function appHolding(): Promise<{ state: string; downloads: string; core: Core }> {
   const state = await tmp('state')

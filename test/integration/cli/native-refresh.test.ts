@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -7,11 +6,10 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { startCore, type Core } from '../../../electron/app-core.ts'
-import { createNativeDecoder, encodeNativeMessage } from '../../../electron/cli/native-framing.ts'
 import { APP_PAGE_URL } from '../../../electron/shell/app-protocol.ts'
 import { startSignedNginx, type SignedNginx } from '../../fixtures/nginx-signed.ts'
-import { BIN } from '../../fixtures/run-cli.ts'
 import { waitFor } from '../../fixtures/wait-for.ts'
+import { frames, runNativeHost } from '../../fixtures/native-host.ts'
 
 // The extension's `waiting` and `refresh` through `pinpoint native-host` to a running Pinpoint: a download whose
 // signed link stopped working mid-file is listed as waiting, refused another file of its size, and finished from
@@ -35,23 +33,8 @@ afterAll(async () => {
   await nginx?.stop()
 })
 
-/** The host as the browser runs it, one process for the given frames; its decoded replies. */
-function host(stateDir: string, ...messages: unknown[]): Promise<{ code: number | null; replies: unknown[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'native-host', 'chrome-extension://x/'], {
-      env: { ...process.env, PINPOINT_STATE_DIR: stateDir },
-      stdio: ['pipe', 'pipe', 'ignore'],
-    })
-    const decoder = createNativeDecoder()
-    const replies: unknown[] = []
-    child.stdout.on('data', (b: Buffer) => {
-      for (const f of decoder.push(b)) replies.push(f.ok ? f.value : f)
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, replies }))
-    child.stdin.end(Buffer.concat(messages.map((m) => encodeNativeMessage(m))))
-  })
-}
+/** The host as the browser runs it, one process for the given frames. */
+const host = (stateDir: string, ...messages: unknown[]) => runNativeHost(stateDir, frames(...messages))
 
 describe('pinpoint native-host: waiting downloads and their new links', () => {
   it('with nothing running lists nothing and refuses a refresh; a malformed refresh is refused', async () => {

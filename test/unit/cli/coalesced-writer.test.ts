@@ -12,6 +12,29 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => removeTempDir(d)))
 })
 
+/**
+ * Run a script that uses `processIo()` (its body after `const cli = processIo()`) under /bin/sh with `redirect`
+ * applied to the command (`$1` is node, `$2` the script, so no path is part of the shell text); its stdout.
+ */
+async function runIo(body: string[], redirect: string): Promise<string> {
+  const dir = await makeTempDir('stderr')
+  dirs.push(dir)
+  const script = join(dir, 'io-script.ts')
+  const io = new URL('../../../electron/cli/io.ts', import.meta.url).pathname
+  writeFileSync(
+    script,
+    [`import { processIo } from ${JSON.stringify(io)}`, `const cli = processIo()`, ...body].join('\n'),
+  )
+  return new Promise<string>((resolve, reject) => {
+    execFile(
+      '/bin/sh',
+      ['-c', `"$1" "$2" ${redirect}`, 'sh', process.execPath, script],
+      { maxBuffer: 1 << 24 },
+      (err, out) => (err ? reject(err) : resolve(out)),
+    )
+  })
+}
+
 describe('stderr lines written together', () => {
   it('writes the lines of one window in one call, in order, and flushes on demand', async () => {
     const calls: string[] = []
@@ -59,56 +82,30 @@ describe('stderr lines written together', () => {
   })
 
   it('into a pipe, every line of a burst arrives when the command simply ends', async () => {
-    const dir = await makeTempDir('stderr')
-    dirs.push(dir)
-    const script = join(dir, 'pipe.ts')
-    const io = new URL('../../../electron/cli/io.ts', import.meta.url).pathname
-    // 140 KB in two bursts: more than a pipe holds, so the last write cannot finish at once.
-    writeFileSync(
-      script,
+    // 140 KB in two bursts, more than a pipe holds, and a reader that starts late: the first burst's write is still
+    // waiting for it when the second is made and the loop runs dry.
+    const text = await runIo(
       [
-        `import { processIo } from ${JSON.stringify(io)}`,
-        `const cli = processIo()`,
         `const burst = (from) => { for (let i = from; i < from + 1000; i++) cli.stderr('saved /a/folder/with/a/long/name/f' + i + '.bin (102400 bytes)' + '\\n') }`,
-        // The first burst's write is still waiting for the reader when the second is made and the loop runs dry.
         `burst(0)`,
         `setTimeout(() => burst(1000), 150)`,
-      ].join('\n'),
+      ],
+      '2>&1 >/dev/null | (sleep 0.6; cat)',
     )
-    // A reader that starts late, so the pipe is full while the child finishes; `$1` keeps paths out of the shell.
-    const text = await new Promise<string>((resolve, reject) => {
-      execFile(
-        '/bin/sh',
-        ['-c', '"$1" "$2" 2>&1 >/dev/null | (sleep 0.6; cat)', 'sh', process.execPath, script],
-        { maxBuffer: 1 << 24 },
-        (err, out) => (err ? reject(err) : resolve(out)),
-      )
-    })
     const lines = text.split('\n').filter(Boolean)
     expect(lines).toHaveLength(2000)
     expect(lines.at(-1)).toContain('f1999.bin')
   })
 
   it('a line on stdout follows the stderr lines written before it, as without the window', async () => {
-    const dir = await makeTempDir('stderr')
-    dirs.push(dir)
-    const script = join(dir, 'order.ts')
-    const io = new URL('../../../electron/cli/io.ts', import.meta.url).pathname
-    writeFileSync(
-      script,
+    const text = await runIo(
       [
-        `import { processIo } from ${JSON.stringify(io)}`,
-        `const cli = processIo()`,
         `cli.stderr('listening on 10.0.0.1, reachable from other machines\\n')`,
         `cli.stdout('http://10.0.0.1:1/\\n')`,
         `cli.stderr('bye\\n')`,
-      ].join('\n'),
+      ],
+      '2>&1',
     )
-    const text = await new Promise<string>((resolve, reject) => {
-      execFile('/bin/sh', ['-c', '"$1" "$2" 2>&1', 'sh', process.execPath, script], (err, out) =>
-        err ? reject(err) : resolve(out),
-      )
-    })
     expect(text).toBe('listening on 10.0.0.1, reachable from other machines\nhttp://10.0.0.1:1/\nbye\n')
   })
 })
