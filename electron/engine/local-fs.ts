@@ -45,7 +45,8 @@ const MAX_DIRS = 1024
 /** What is at `path` (not following a symbolic link), or undefined when nothing is. */
 export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
-    return (await isLocalDir(dirname(path))) ? lstatSync(path) : await lstat(path)
+    // Not there is the usual answer when a name is chosen: without an exception, which costs more than the call.
+    return (await isLocalDir(dirname(path))) ? lstatSync(path, { throwIfNoEntry: false }) : await lstat(path)
   } catch {
     return undefined
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 
 import { finalizePart } from '../../../electron/engine/finalize.ts'
-import { isLocalDir } from '../../../electron/engine/local-fs.ts'
+import { isLocalDir, lstatOrUndefined } from '../../../electron/engine/local-fs.ts'
 import { PartFile } from '../../../electron/engine/part-file.ts'
 import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
 
@@ -64,6 +64,14 @@ describe('metadata calls on a local disk', () => {
     })
     expect(trips).toEqual(['FSREQCALLBACK', 'FSREQCALLBACK'])
     expect(await readFile(path, 'utf8')).toBe('0123456789')
+  })
+
+  it('tells what is at a name, and nothing for a missing one or one under a missing folder', async () => {
+    const dir = await folder()
+    await writeFile(join(dir, 'there.bin'), 'x')
+    expect((await lstatOrUndefined(join(dir, 'there.bin')))?.isFile()).toBe(true)
+    expect(await lstatOrUndefined(join(dir, 'missing.bin'))).toBeUndefined()
+    expect(await lstatOrUndefined(join(dir, 'no-folder', 'missing.bin'))).toBeUndefined()
   })
 
   it('/proc is not a local disk: calls there stay on the thread pool', async () => {

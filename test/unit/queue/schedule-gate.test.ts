@@ -45,6 +45,27 @@ function start(): { changes: ScheduleState[]; reads: () => number } {
 }
 
 describe('ScheduleGate', () => {
+  it('with no windows, never asks for the time zone (reading it costs a start-up its ICU data); with windows, does', () => {
+    let asked = 0
+    let windows = Schedule.parse([])
+    gate = new ScheduleGate({
+      rules: () => windows,
+      timeZone: () => {
+        asked++
+        return BERLIN
+      },
+      clock,
+      onChange: () => {},
+    })
+    expect(gate.state()).toEqual({ pause: 'none', limitRate: null, next: null })
+    expect(asked).toBe(0)
+    windows = rules
+    vi.setSystemTime(Date.parse('2026-12-07T09:00:00Z')) // 10:00 in Berlin: inside both windows
+    gate.refresh()
+    expect(asked).toBe(1)
+    expect(gate.state().pause).toBe('all')
+  })
+
   it('evaluates once per change, at the next-change instant, not on a poll', () => {
     const { changes, reads } = start()
     expect(gate?.state().pause).toBe('none')
