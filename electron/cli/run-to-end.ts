@@ -1,6 +1,6 @@
 import { exitCodeFor } from '../../shared/errors.ts'
 import { describeSignature, parseSignatureResult } from '../../shared/signature.ts'
-import type { TransferRow } from '../store/transfers-repo.ts'
+import type { TransferRow } from '../store/transfer-row.ts'
 import type { CliIo } from './io.ts'
 import type { Engine } from './open-engine.ts'
 import { createDisplay } from './progress-display.ts'

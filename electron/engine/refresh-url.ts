@@ -16,7 +16,7 @@ import { hostRuleSecrets, requestExtras, type RequestExtras } from './request-ex
 import { partPathOf } from './target-path.ts'
 import type { EngineEnv } from './transfer-runner.ts'
 import { strongValidators, type StrongValidators } from './validators.ts'
-import type { TransferRow } from '../store/transfers-repo.ts'
+import type { TransferRow } from '../store/transfer-row.ts'
 
 /** How many bytes each compared range holds: enough to tell two files apart, little to fetch twice. */
 export const PROBE_BYTES = 64 * 1024

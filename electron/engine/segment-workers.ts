@@ -1,4 +1,4 @@
-import type { TransferRow } from '../store/transfers-repo.ts'
+import type { TransferRow } from '../store/transfer-row.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
 import type { LiveSegment } from './checkpointer.ts'
 import type { PartFile } from './part-file.ts'

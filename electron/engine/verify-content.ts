@@ -15,7 +15,7 @@ import { classifySignature, splitKeys, type PublisherKeys, type SignatureFile } 
 import { verifySignature, type Signature } from '../signatures/minisign.ts'
 import { verifyOpenPgp, type OpenPgpVerified } from '../signatures/openpgp.ts'
 import { parseSums, sumsEntryFor, type SumsEntry } from '../signatures/sums-file.ts'
-import type { TransferRow } from '../store/transfers-repo.ts'
+import type { TransferRow } from '../store/transfer-row.ts'
 import { findRule } from '../transport/host-rules.ts'
 import type { Transport } from '../transport/transport.ts'
 import { parseChecksum } from './checksum.ts'

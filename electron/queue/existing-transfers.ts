@@ -1,4 +1,4 @@
-import type { TransferRow } from '../store/transfers-repo.ts'
+import type { TransferRow } from '../store/transfer-row.ts'
 import type { Store } from '../store/open-store.ts'
 
 /**

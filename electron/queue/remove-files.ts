@@ -2,7 +2,7 @@ import { lstat, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
 import { partPathOf } from '../engine/target-path.ts'
-import type { TransferRow } from '../store/transfers-repo.ts'
+import type { TransferRow } from '../store/transfer-row.ts'
 
 /**
  * Delete a transfer's `.part` (always) and its finished file (only when asked).

@@ -1,7 +1,7 @@
 import { priorityOf } from '../../shared/priority.ts'
 import { heldUntil, mayRun, scheduleAt } from '../../shared/schedule-policy.ts'
 import type { Schedule } from '../../shared/schedule.ts'
-import type { TransferRow } from '../store/transfers-repo.ts'
+import type { TransferRow } from '../store/transfer-row.ts'
 
 /**
  * Whether the schedule holds this stored transfer at `now`, and until when (null: no window ever lets it run);

@@ -1,6 +1,6 @@
 import { basename } from 'node:path'
 
-import type { TransferRow } from '../store/transfers-repo.ts'
+import type { TransferRow } from '../store/transfer-row.ts'
 
 /**
  * The name a row shows: the file's real one. The row's `name` is what was asked for (the user's, or the

@@ -1,5 +1,5 @@
 import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
-import type { TransferRow } from '../store/transfers-repo.ts'
+import type { TransferRow } from '../store/transfer-row.ts'
 import { readSummary } from './connection-summary.ts'
 import { shownName } from './shown-name.ts'
 import { etaSeconds } from './speed-meter.ts'

@@ -1,4 +1,4 @@
-import type { TransferPatch, TransferRow } from './transfers-repo.ts'
+import type { TransferPatch, TransferRow } from './transfer-row.ts'
 
 /** How many queued rows one read keeps for the scheduling steps after it. */
 export const QUEUED_AHEAD = 64

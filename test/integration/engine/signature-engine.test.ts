@@ -7,7 +7,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { parseSignatureResult, serializeSignatureRequest } from '../../../shared/signature.ts'
-import type { TransferRow } from '../../../electron/store/transfers-repo.ts'
+import type { TransferRow } from '../../../electron/store/transfer-row.ts'
 import { liveHashWorkers } from '../../../electron/engine/hash-worker.ts'
 import { makeHarness, type Harness } from '../../fixtures/engine-harness.ts'
 import { startNginx, type NginxServer } from '../../fixtures/nginx.ts'
