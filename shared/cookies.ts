@@ -79,15 +79,16 @@ export function parseNetscapeCookies(text: string): Cookie[] {
 export function cookiesFor(url: URL, cookies: readonly Cookie[], now: number): Cookie[] {
   const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '')
   return cookies.filter((c) => {
-    if (c.domain !== undefined) {
-      const exact = host === c.domain
-      const sub = c.subdomains === true && host.endsWith(`.${c.domain}`)
-      if (!exact && !sub) return false
-    }
+    if (c.domain !== undefined && !domainMatches(host, c.domain, c.subdomains === true)) return false
     if (c.secure && url.protocol !== 'https:') return false
     if (c.expires !== undefined && c.expires * 1000 <= now) return false
     return pathMatches(url.pathname || '/', c.path)
   })
+}
+
+/** Whether a cookie for `domain` (lower-case, no leading dot) goes to `host`: exactly, or as a parent for subdomains. */
+export function domainMatches(host: string, domain: string, subdomains: boolean): boolean {
+  return host === domain || (subdomains && host.endsWith(`.${domain}`))
 }
 
 function pathMatches(path: string, cookiePath: string): boolean {

@@ -1,6 +1,7 @@
 import { basename } from 'node:path'
 
-import type { Cookie } from '../../shared/cookies.ts'
+import { browserReferrer } from '../../shared/browser-referrer.ts'
+import { domainMatches, type Cookie } from '../../shared/cookies.ts'
 import type { ControlInput } from '../../shared/ipc.ts'
 import type { BrowserCookie, NativeAdd } from '../../shared/native-messages.ts'
 import { isServeTokenCookie } from '../../shared/serve-token-cookie.ts'
@@ -8,11 +9,6 @@ import { isServeTokenCookie } from '../../shared/serve-token-cookie.ts'
 /** Characters no cookie name or value may hold on the wire (they would split or end the Cookie header). */
 const UNSAFE = /[\x00-\x20\x7f;,"\\]/
 const HEADER_UNSAFE = /[\r\n\0]/
-
-/** Whether a cookie for `domain` (lower-case, leading dot dropped) is sent to `host`. */
-function domainMatches(host: string, domain: string, subdomains: boolean): boolean {
-  return host === domain || (subdomains && host.endsWith(`.${domain}`))
-}
 
 /**
  * The browser's cookies that belong to this URL's host, as the download's sealed cookies. The extension may
@@ -67,15 +63,4 @@ export function controlAddFor(
   const cookies = cookiesForUrl(url, msg.cookies ?? [])
   if (cookies.length > 0) input.secrets = { cookies }
   return { ok: true, input }
-}
-
-/** The page a download came from, as a browser would send it in Referer; undefined for anything not http(s). */
-export function browserReferrer(text: string | undefined): string | undefined {
-  const ref = text && URL.canParse(text) ? new URL(text) : undefined
-  if (!ref || (ref.protocol !== 'http:' && ref.protocol !== 'https:')) return undefined
-  // The fragment and any userinfo are the page's own; a browser never sends them in Referer.
-  ref.hash = ''
-  ref.username = ''
-  ref.password = ''
-  return ref.href
 }

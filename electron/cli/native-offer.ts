@@ -1,8 +1,9 @@
+import { browserReferrer } from '../../shared/browser-referrer.ts'
 import type { Cookie } from '../../shared/cookies.ts'
 import type { ControlInput, ControlOutput } from '../../shared/ipc.ts'
 import { NOT_RUNNING_REASON, type NativeOffer, type OfferReply } from '../../shared/native-messages.ts'
 import { connectControl } from './control-client.ts'
-import { browserReferrer, cookiesForUrl } from './native-add.ts'
+import { cookiesForUrl } from './native-add.ts'
 import { startFromBrowserAllowed, type StartPinpoint } from './native-start.ts'
 
 /** Why an offer was not shown although Pinpoint runs: no window of the app, no page on `pinpoint serve`. */

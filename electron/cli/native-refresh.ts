@@ -1,3 +1,4 @@
+import { browserReferrer } from '../../shared/browser-referrer.ts'
 import type { Output } from '../../shared/ipc.ts'
 import {
   MAX_WAITING,
@@ -8,7 +9,7 @@ import {
 } from '../../shared/native-messages.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import { connectControl, type ControlClient } from './control-client.ts'
-import { browserReferrer, cookiesForUrl } from './native-add.ts'
+import { cookiesForUrl } from './native-add.ts'
 
 /**
  * The downloads a browser download could finish: paused or failed, with a known name and size (nothing else can

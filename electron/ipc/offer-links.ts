@@ -1,4 +1,5 @@
-import type { Cookie } from '../../shared/cookies.ts'
+import { browserReferrer } from '../../shared/browser-referrer.ts'
+import { cookiesFor, domainMatches, type Cookie } from '../../shared/cookies.ts'
 import { MAX_OFFERED_URLS, type ControlOutput, type Payload } from '../../shared/ipc.ts'
 import type { TransferSecrets } from '../../shared/transfer-secrets.ts'
 import { parseLinks, type LinkKind } from './parse-links.ts'
@@ -38,31 +39,16 @@ export async function offerLinks(
   const hosts = new Set(urls.map((u) => new URL(u).hostname.toLowerCase()))
   // A cookie without a domain would fit any host; from a browser every cookie has one, so those are dropped.
   const cookies = (input.cookies ?? []).filter(
-    (c) => c.domain !== undefined && [...hosts].some((h) => domainMatches(h, c)),
+    (c) =>
+      c.domain !== undefined && [...hosts].some((h) => domainMatches(h, c.domain as string, c.subdomains === true)),
   )
-  const offer = deps.offers.keep({ referrer: pageReferrer(input.referrer), cookies })
+  const offer = deps.offers.keep({ referrer: browserReferrer(input.referrer), cookies })
   const shown = await deps.show({ urls, offer })
   return shown ? { shown: true, count: urls.length, omitted: parsed.urls.length - urls.length } : { shown: false }
 }
 
-function domainMatches(host: string, c: Cookie): boolean {
-  return host === c.domain || (c.subdomains === true && host.endsWith(`.${c.domain}`))
-}
-
-/** A kept offer's cookies for the download of `url`: only its own host's, a secure one only over https. */
+/** A kept offer's cookies for the download of `url`: those a request to it would carry (host, path, https). */
 export function offerCookies(offer: KeptOffer, url: string): TransferSecrets | undefined {
-  const target = new URL(url)
-  const host = target.hostname.toLowerCase()
-  const cookies = offer.cookies.filter((c) => domainMatches(host, c) && (!c.secure || target.protocol === 'https:'))
-  return cookies.length === 0 ? undefined : { cookies: [...cookies] }
-}
-
-/** The page as a browser sends it in Referer: http(s) only, without its fragment or userinfo. */
-function pageReferrer(text: string | undefined): string | undefined {
-  const ref = text !== undefined && URL.canParse(text) ? new URL(text) : undefined
-  if (!ref || (ref.protocol !== 'http:' && ref.protocol !== 'https:')) return undefined
-  ref.hash = ''
-  ref.username = ''
-  ref.password = ''
-  return ref.href
+  const cookies = cookiesFor(new URL(url), offer.cookies, Date.now())
+  return cookies.length === 0 ? undefined : { cookies }
 }
