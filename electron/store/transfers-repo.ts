@@ -6,6 +6,7 @@ import type { TransferState } from '../../shared/domain.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
 import { isUniqueViolation } from './sqlite-errors.ts'
+import { KnownRows } from './known-rows.ts'
 import { QUEUED_AHEAD, QueuedAhead } from './queued-ahead.ts'
 import { TargetClaims } from './target-claims.ts'
 import {
@@ -107,14 +108,26 @@ export function transfersRepo(
   }
   // update() sets whichever keys it is given; one statement per key set, and code uses only a handful.
   const updates = new Map<string, StatementSync>()
+  const prepared = (sql: string): StatementSync => {
+    let stmt = updates.get(sql)
+    if (!stmt) updates.set(sql, (stmt = db.prepare(sql)))
+    return stmt
+  }
   const claims = new TargetClaims(function* () {
     for (const r of s.targets.iterate()) yield { id: Number(r['id']), path: r['target_path'] as string }
   })
   const ahead = new QueuedAhead()
+  const known = opts.ownsTable ? new KnownRows() : undefined
   opts.onRollback?.(() => {
     claims.forget()
     ahead.forget()
+    known?.forget()
   })
+  const read = (id: number): TransferRow | undefined => {
+    const row = maybeRow(s.get.get(id))
+    if (row) known?.set(row)
+    return row
+  }
 
   return {
     insert(input) {
@@ -141,9 +154,10 @@ export function transfersRepo(
           ? inserted
           : toRow(s.setPriority.get(input.priority, inserted.id) ?? row)
       ahead.inserted(final)
+      known?.set(final)
       return final
     },
-    get: (id) => maybeRow(s.get.get(id)),
+    get: (id) => known?.get(id) ?? read(id),
     list: () => s.list.all().map(toRow),
     listByState: (states) => s.listByState.all(JSON.stringify(states)).map(toRow),
     nextQueued(limit, ids, accept) {
@@ -188,13 +202,22 @@ export function transfersRepo(
       const keys = (Object.keys(patch) as Array<keyof TransferPatch>).filter((k) => patch[k] !== undefined)
       for (const k of keys) if (!Object.hasOwn(COLUMNS, k)) throw new TypeError(`transfers.update: unknown key ${k}`)
       if (!keys.includes('updatedAt')) keys.push('updatedAt')
-      const sql = `UPDATE transfers SET ${keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')} WHERE id = ? RETURNING *`
-      let stmt = updates.get(sql)
-      if (!stmt) updates.set(sql, (stmt = db.prepare(sql)))
-      const values = keys.map((k) => (k === 'updatedAt' ? (patch.updatedAt ?? now()) : toSql(patch[k])))
-      const row = guardTarget(patch.targetPath, () => (stmt as StatementSync).get(...values, id))
-      if (!row) throw new Error(`transfers.update: no transfer ${id}`)
-      const updated = toRow(row)
+      const full = { ...patch, updatedAt: patch.updatedAt ?? now() }
+      const values = keys.map((k) => toSql(full[k]))
+      const set = keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')
+      let updated: TransferRow | undefined
+      if (known?.has(id)) {
+        const stmt = prepared(`UPDATE transfers SET ${set} WHERE id = ?`)
+        const changed = guardTarget(patch.targetPath, () => stmt.run(...values, id)).changes
+        if (changed === 0) known.delete(id)
+        else updated = known.patch(id, full, keys)
+      } else {
+        const stmt = prepared(`UPDATE transfers SET ${set} WHERE id = ? RETURNING *`)
+        const row = guardTarget(patch.targetPath, () => stmt.get(...values, id))
+        updated = maybeRow(row)
+        if (updated) known?.set(updated)
+      }
+      if (!updated) throw new Error(`transfers.update: no transfer ${id}`)
       if (patch.targetPath !== undefined) claims.set(id, updated.targetPath)
       ahead.updated(updated, patch)
       return updated
@@ -202,6 +225,7 @@ export function transfersRepo(
     remove(id) {
       const removed = s.remove.run(id).changes > 0
       claims.set(id, null)
+      known?.delete(id)
       ahead.removed(id)
       return removed
     },
@@ -210,6 +234,7 @@ export function transfersRepo(
     isTargetTaken: (path) => (opts.ownsTable ? claims.has(path) : s.targetTaken.get(path) !== undefined),
     reorder(ids) {
       ahead.forget()
+      known?.forget()
       return transaction(() => {
         const was = new Map(s.positions.all().map((r) => [Number(r['id']), Number(r['position'])]))
         const all = [...was.keys()]
@@ -228,9 +253,18 @@ export function transfersRepo(
     count: () => Number(s.count.get()?.['n'] ?? 0),
     getMany(ids) {
       const rows = new Map<number, TransferRow>()
-      const list = [...ids]
-      if (list.length === 0) return rows
-      for (const r of s.getMany.iterate(JSON.stringify(list))) rows.set(Number(r['id']), toRow(r))
+      const missing: number[] = []
+      for (const id of ids) {
+        const row = known?.get(id)
+        if (row) rows.set(id, row)
+        else missing.push(id)
+      }
+      if (missing.length === 0) return rows
+      for (const r of s.getMany.iterate(JSON.stringify(missing))) {
+        const row = toRow(r)
+        rows.set(row.id, row)
+        known?.set(row)
+      }
       return rows
     },
     findExisting: (url, dir, name) => maybeRow(s.findExisting.get({ url: stored(url), dir, name })),

@@ -36,7 +36,8 @@ describe('reads of many transfers at once', () => {
     expect(result.map((r) => r.id)).toEqual(ids)
     expect(result).toEqual(ids.map((id) => harness.store.transfers.get(id)))
     expect(ran(counts, BY_ID)).toBe(0)
-    expect(ran(counts, MANY)).toBe(2)
+    // At most one read at the start and one at the end; rows the writer already knows need none.
+    expect(ran(counts, MANY)).toBeLessThanOrEqual(2)
   })
 
   it('a batch of changes builds every view from one read, equal to the view of a fresh read', async () => {
@@ -50,7 +51,7 @@ describe('reads of many transfers at once', () => {
     const harness = h
     for (const p of patches) expect(p).toEqual(harness.queue.view(harness.store.transfers.get(p.id)!))
     expect(ran(counts, BY_ID)).toBe(0)
-    expect(ran(counts, MANY)).toBe(batches.length)
+    expect(ran(counts, MANY)).toBeLessThanOrEqual(batches.length)
   })
 
   it('a mirror kept from the batches of a real run shows what the store holds at the end', async () => {
