@@ -14,13 +14,10 @@ import { dnsCompareCommand } from './dns-compare-command.ts'
 import { nodesCommand } from './nodes-command.ts'
 import { DEFAULT_NODE_BYTES } from '../transport/node-probe.ts'
 import { hasRequestFlags, probeCommand } from './probe-command.ts'
-import { serveCommand } from './serve-command.ts'
 import { ctUpdateCommand } from './ct-command.ts'
 import { profileExportCommand, profileImportCommand } from './profile-command.ts'
 import type { CliIo } from './io.ts'
 import { processIo } from './io.ts'
-import { integrateCommand } from './integrate-command.ts'
-import { runNativeHost } from './native-host.ts'
 import { stateDirOf } from './open-engine.ts'
 
 /**
@@ -186,6 +183,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--tls-key <file>', 'the PEM private key for --tls-cert')
     .option('--token-file [file]', 'keep the token in this file (default: serve-token in the state folder; 0600)')
     .action(async (opts) => {
+      // Loaded only for their own commands: serve brings a WebSocket server, and every command pays to load
+      // what is imported here.
+      const { serveCommand } = await import('./serve-command.ts')
       exit = await serveCommand(opts, io)
     })
 
@@ -197,6 +197,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (opts) => {
+      const { runNativeHost } = await import('./native-host.ts')
       exit = await runNativeHost(stateDirOf(opts, io), process.stdin, process.stdout)
     })
 
@@ -208,6 +209,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--extension-id <id>', 'allow this Chromium extension id instead of the published one')
     .option('--state-dir <dir>', 'the state folder the host hands downloads to (also PINPOINT_STATE_DIR)')
     .action(async (opts) => {
+      const { integrateCommand } = await import('./integrate-command.ts')
       exit = await integrateCommand(opts, io)
     })
 

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { copyFile, mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 import { beforeEach, describe, expect, it } from 'vitest'
 
@@ -105,6 +105,30 @@ describe('start-up', () => {
         )
       })
       expect(stderr).toContain('undici modules: 0')
+    },
+  )
+})
+
+// The bundle's entry loads what every command needs; OpenPGP (about 0.8 MB, for a signature) and the WebSocket
+// server (for serve) are chunks of their own, which a command that does not use them never reads or compiles.
+describe.skipIf(!existsSync(builtBundle))('the bundle at start', () => {
+  const hook = `data:text/javascript,${encodeURIComponent(
+    "import { registerHooks } from 'node:module'; const seen = []; registerHooks({ load(url, ctx, next) { seen.push(url); return next(url, ctx) } }); process.on('exit', () => process.stderr.write('loaded ' + JSON.stringify(seen.filter((u) => u.startsWith('file:')))))",
+  )}`
+
+  it.each([['--version'], ['get', '--help']])(
+    'pinpoint %s reads neither OpenPGP nor the WebSocket server',
+    async (...args) => {
+      const stderr = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, ['--import', hook, builtBundle, ...args], (err, _out, errOut) =>
+          err ? reject(err) : resolve(errOut),
+        )
+      })
+      const loaded = JSON.parse(stderr.slice(stderr.indexOf('loaded ') + 'loaded '.length)) as string[]
+      expect(loaded).toContain(pathToFileURL(builtBundle).href)
+      const text = await Promise.all(loaded.map((u) => readFile(fileURLToPath(u), 'utf8')))
+      expect(text.filter((t) => t.includes('OpenPGP.js'))).toEqual([])
+      expect(text.filter((t) => t.includes('WebSocketServer'))).toEqual([])
     },
   )
 })
