@@ -11,11 +11,11 @@ export const KNOWN_ROWS = 4096
  * here too.
  *
  * It is only true while every write to the table goes through the repository that keeps it, which holds for
- * the process holding the state folder's lock; a rollback may undo writes it saw, so it is forgotten then. The
- * rows are frozen and callers get copies, so nothing a caller does to a row it was given can change this one.
+ * the process holding the state folder's lock; a rollback may undo writes it saw, so it is forgotten then.
+ * Callers get copies, so nothing a caller does to a row it was given can change the one kept.
  */
 export class KnownRows {
-  readonly #rows = new Map<number, Readonly<TransferRow>>()
+  readonly #rows = new Map<number, TransferRow>()
   readonly #max: number
 
   constructor(max = KNOWN_ROWS) {
@@ -35,7 +35,7 @@ export class KnownRows {
   /** Keep `row` as the table now holds it; the oldest kept row goes when there are too many. */
   set(row: TransferRow): void {
     this.#rows.delete(row.id)
-    this.#rows.set(row.id, Object.freeze({ ...row }))
+    this.#rows.set(row.id, { ...row })
     if (this.#rows.size > this.#max) this.#rows.delete(this.#rows.keys().next().value as number)
   }
 
@@ -49,7 +49,8 @@ export class KnownRows {
     const next: Record<string, unknown> = { ...row }
     for (const k of keys) next[k] = patch[k]
     const updated = next as unknown as TransferRow
-    this.set(updated)
+    this.#rows.delete(id)
+    this.#rows.set(id, updated)
     return { ...updated }
   }
 

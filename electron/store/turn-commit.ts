@@ -9,6 +9,14 @@ const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i
 const RUNS = new Set<PropertyKey>(['run', 'get', 'all', 'iterate'])
 
 /**
+ * The default interval between commits while writes keep coming. Each commit appends every page it changed to
+ * the WAL, and the same few pages (the running transfers' rows, the queue's index) change in every one: on a list
+ * of 1000 small files, 100 ms rather than 20 halves the WAL (3548 against 1636 frames) and with it the checkpoints'
+ * writing and syncing, all on the main thread. A reader in another process sees a write at most this much later.
+ */
+export const COMMIT_INTERVAL_MS = 100
+
+/**
  * Group commit: every write joins one open transaction, committed when the turn of the event loop ends
  * (`setImmediate`), and while writes keep coming, at most once per `intervalMs`: the writes of the turns in
  * between join it too. Eight downloads finishing small files make a commit every few milliseconds instead of a
@@ -35,7 +43,7 @@ export class TurnCommit {
 
   constructor(db: DatabaseSync, opts: { intervalMs?: number } = {}) {
     this.#db = db
-    this.#intervalMs = opts.intervalMs ?? 20
+    this.#intervalMs = opts.intervalMs ?? COMMIT_INTERVAL_MS
   }
 
   /** Open this turn's transaction if it is not open yet; the next turn commits it. */

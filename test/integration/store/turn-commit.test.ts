@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { DB_FILE, openStore, type Store } from '../../../electron/store/open-store.ts'
+import { COMMIT_INTERVAL_MS } from '../../../electron/store/turn-commit.ts'
 import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
 import { waitFor } from '../../fixtures/wait-for.ts'
 
@@ -98,6 +99,21 @@ describe('group commit: the writes of one turn are one commit', () => {
     await turnEnds()
     expect(count()).toBe(1)
     await waitFor(() => count() === 3, 10_000)
+    other.close()
+  })
+
+  it('by default, while writes keep coming, the next commit comes a whole interval after the last', async () => {
+    const { store, dir } = await freshStore()
+    const other = outsider(dir)
+    const count = () => Number(other.prepare('SELECT COUNT(*) AS n FROM transfers').get()?.['n'])
+    const before = performance.now()
+    store.transfers.insert({ url: 'https://example.com/first', dir: '/d' })
+    await turnEnds()
+    expect(count()).toBe(1)
+    store.transfers.insert({ url: 'https://example.com/second', dir: '/d' })
+    await waitFor(() => count() === 2)
+    // A slower machine only makes this later, never earlier.
+    expect(performance.now() - before).toBeGreaterThanOrEqual(COMMIT_INTERVAL_MS - 5)
     other.close()
   })
 
