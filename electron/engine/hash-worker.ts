@@ -1,5 +1,5 @@
 import { closeSync, openSync } from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { fileError } from './finalize.ts'
@@ -106,7 +106,9 @@ export class HashWorker {
         throw fileError(err, path)
       }
     }
-    this.#worker = new Worker(WORKER_SOURCE, {
+    // node:worker_threads is loaded at the first verification, not at every start (about 6 ms).
+    const { Worker: WorkerThread } = process.getBuiltinModule('node:worker_threads')
+    this.#worker = new WorkerThread(WORKER_SOURCE, {
       eval: true,
       workerData: { algos: [...algos], ...(fd === undefined ? { path } : { fd }) },
     })

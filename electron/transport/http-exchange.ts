@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net'
-import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib'
+import type { Gunzip, Inflate } from 'node:zlib'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import type { BodySink, HttpRequest, ResponseBody } from './http-request.ts'
@@ -131,6 +131,8 @@ export class Exchange implements ResponseBody {
    * pauses the output, so a small compressed input cannot grow into an unbounded queue.
    */
   #decode(codings: readonly TransferCoding[]): void {
+    // Loaded on first use: few servers use a transfer coding, and node:zlib costs every command's start.
+    const { createGunzip, createInflate } = process.getBuiltinModule('node:zlib')
     this.#decoders = codings.toReversed().map((c) => (c === 'gzip' ? createGunzip() : createInflate()))
     this.#decoders.forEach((stage, k) => {
       const coding = codings[codings.length - 1 - k] as TransferCoding

@@ -91,21 +91,21 @@ describe.skipIf(!existsSync(builtBundle))('the built bundle', () => {
 
 describe('start-up', () => {
   // Node's bundled fetch and WebSocket implementation costs about 40 ms to load, and no command uses it; node:http2
-  // about 20 ms, and only DNS over HTTPS uses it.
+  // about 20 ms, and only DNS over HTTPS uses it; node:zlib about 5 ms, for a transfer coding few servers use.
   const hook = `data:text/javascript,${encodeURIComponent(
-    "process.on('exit', () => process.stderr.write('undici modules: ' + process.moduleLoadList.filter((m) => m.includes('undici')).length + ', http2 modules: ' + process.moduleLoadList.filter((m) => m.includes('http2')).length))",
+    "process.on('exit', () => process.stderr.write('undici modules: ' + process.moduleLoadList.filter((m) => m.includes('undici')).length + ', http2 modules: ' + process.moduleLoadList.filter((m) => m.includes('http2')).length + ', zlib: ' + process.moduleLoadList.includes('NativeModule zlib')))",
   )}`
   const entry = fileURLToPath(new URL('../../../electron/cli/bin-entry.ts', import.meta.url))
 
   it.each([['the sources', entry], ...(existsSync(builtBundle) ? [['the bundle', builtBundle]] : [])])(
-    '%s start without loading undici or node:http2',
+    '%s start without loading undici, node:http2 or node:zlib',
     async (_what, file) => {
       const stderr = await new Promise<string>((resolve, reject) => {
         execFile(process.execPath, ['--import', hook, file, '--version'], (err, _out, errOut) =>
           err ? reject(err) : resolve(errOut),
         )
       })
-      expect(stderr).toContain('undici modules: 0, http2 modules: 0')
+      expect(stderr).toContain('undici modules: 0, http2 modules: 0, zlib: false')
     },
   )
 })
