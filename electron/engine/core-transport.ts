@@ -55,6 +55,9 @@ export function savedDns(store: Store): DnsChoice | undefined {
 
 /** The saved proxy setting; one this version cannot read counts as the default (the system's). */
 function savedProxy(store: Store): ProxySetting {
-  const saved = settingFields.proxy.safeParse(store.settings.get('proxy'))
+  // Asked at every request: with nothing saved (the usual case) there is nothing to validate.
+  const stored = store.settings.get('proxy')
+  if (stored === undefined) return settingDefaults.proxy
+  const saved = settingFields.proxy.safeParse(stored)
   return saved.success ? saved.data : settingDefaults.proxy
 }

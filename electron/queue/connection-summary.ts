@@ -21,13 +21,23 @@ export function summarize(info: ConnectionInfo): ConnectionSummary {
  */
 export function readSummary(json: string | null): ConnectionSummary | null {
   if (json === null) return null
+  // Every view of a transfer reads its summary, and the downloads sharing a kept-alive connection store the same
+  // text: each text is validated once and the frozen result shared.
+  const known = summaries.get(json)
+  if (known !== undefined) return known
+  let summary: ConnectionSummary | null
   try {
     const parsed = ConnectionSummary.safeParse(JSON.parse(json))
-    return parsed.success ? parsed.data : null
+    summary = parsed.success ? Object.freeze(parsed.data) : null
   } catch {
-    return null
+    summary = null
   }
+  if (summaries.size >= MAX_SUMMARIES) summaries.delete(summaries.keys().next().value as string)
+  summaries.set(json, summary)
+  return summary
 }
+const summaries = new Map<string, ConnectionSummary | null>()
+const MAX_SUMMARIES = 256
 
 /** What a transfer is told of its connections: each one it is handed, and each handshake refused for it. */
 export interface ConnectionReports {
