@@ -327,10 +327,23 @@ export const MAX_OFFERED_URLS = 64
  * Links a `pinpoint://add?url=…` link or a second launch handed to the app. An offer, not a command: the
  * renderer opens the add dialog pre-filled, and only the user's confirm adds them (through `transfers:add`).
  */
+/**
+ * What the add dialog says of where offered links came from: the browser page's site (sent as each download's
+ * Referer; absent when the page had none to give) and how many of the browser's cookies for the links' sites main
+ * keeps for them. The cookies themselves never reach the window.
+ */
+export const OfferSource = z.strictObject({
+  page: z.string().min(1).max(253).optional(),
+  cookies: z.number().int().min(0).max(10_000),
+})
+export type OfferSource = z.output<typeof OfferSource>
+
 export const LinksOffered = z.strictObject({
   urls: z.array(HttpUrl).min(1).max(MAX_OFFERED_URLS),
   /** Names what main keeps of the offer (the page's referrer, the browser's cookies) for `transfers:add`. */
   offer: OfferId.optional(),
+  /** Where a browser's offer came from, for the dialog to say; only with `offer`. */
+  from: OfferSource.optional(),
 })
 
 /** Main → renderer pushes. */

@@ -42,8 +42,10 @@ export async function offerLinks(
     (c) =>
       c.domain !== undefined && [...hosts].some((h) => domainMatches(h, c.domain as string, c.subdomains === true)),
   )
-  const offer = deps.offers.keep({ referrer: browserReferrer(input.referrer), cookies })
-  const shown = await deps.show({ urls, offer })
+  const referrer = browserReferrer(input.referrer)
+  const offer = deps.offers.keep({ referrer, cookies })
+  const page = referrer === undefined ? undefined : new URL(referrer).hostname
+  const shown = await deps.show({ urls, offer, from: { ...(page ? { page } : {}), cookies: cookies.length } })
   return shown ? { shown: true, count: urls.length, omitted: parsed.urls.length - urls.length } : { shown: false }
 }
 

@@ -45,8 +45,10 @@ let win: BrowserWindow | undefined
 let quitting = false
 let shutDown = false
 // Links from `pinpoint://` and launches are offered to the user in the add dialog, never added by themselves.
-const offers = createLinkOffers((urls, offer) => {
-  if (win && !win.isDestroyed()) emit(win.webContents, 'links:offered', { urls, ...(offer ? { offer } : {}) })
+const offers = createLinkOffers((urls, offer, from) => {
+  if (win && !win.isDestroyed()) {
+    emit(win.webContents, 'links:offered', { urls, ...(offer ? { offer, ...(from ? { from } : {}) } : {}) })
+  }
 })
 
 function showWindow(): void {
@@ -103,8 +105,8 @@ async function start(): Promise<void> {
       if (win && !win.isDestroyed()) emit(win.webContents, channel, payload)
     },
     // The extension's "Download all links": the window comes up (made if the app ran in the tray) with the dialog.
-    offer: ({ urls, offer }) => {
-      offers.offer(urls, offer)
+    offer: ({ urls, offer, from }) => {
+      offers.offer(urls, offer, from)
       showWindow()
       return true
     },

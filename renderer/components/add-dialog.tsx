@@ -13,6 +13,7 @@ import { Modal } from './modal.tsx'
 import { SignatureFields } from './signature-fields.tsx'
 import { HeaderCookieFields } from './header-cookie-fields.tsx'
 import { headerCookieOptions } from '../header-cookie-input.ts'
+import { describeOfferSource } from '../offer-source.ts'
 import { nameFolder, RootFolderPicker, type RootChoice } from './root-folder-picker.tsx'
 
 /** A host's best nodes a download is spread over when asked (its measured ranking, else its rule's addresses). */
@@ -185,6 +186,11 @@ export function AddDialog() {
           void submit()
         }}
       >
+        {draft.offer !== undefined && draft.from !== undefined && (
+          <p className="muted" data-testid="add-offer-source">
+            {describeOfferSource(draft.from)}
+          </p>
+        )}
         <label htmlFor={ids.urls}>Links (one per line, or paste a list)</label>
         <textarea
           id={ids.urls}

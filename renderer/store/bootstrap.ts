@@ -31,7 +31,7 @@ export function bootstrap(api: Api, store: AppStore): () => void {
     }),
     api.on('notice', (notice) => state().pushNotice(notice)),
     // Only ever pre-fills the add dialog: nothing is added until the user confirms there.
-    api.on('links:offered', (offer) => state().offerLinks(offer.urls, offer.offer)),
+    api.on('links:offered', (offer) => state().offerLinks(offer.urls, offer.offer, offer.from)),
   ]
 
   const failed = (what: string) => (err: unknown) => {

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand'
 
-import type { Output, Payload } from '../../shared/ipc.ts'
+import type { OfferSource, Output, Payload } from '../../shared/ipc.ts'
 import {
   clampWidth,
   COLUMN_KEYS,
@@ -26,6 +26,8 @@ export interface AddDraft {
   checked: ParsedLinks | null
   /** The offer the links came from: main adds its referrer and cookies when they are added. */
   offer?: string
+  /** Where that offer came from, as the dialog says it (the page's site, how many cookies go with the links). */
+  from?: OfferSource
 }
 
 export type Dialog = { kind: 'add' } | { kind: 'remove'; ids: readonly number[] } | null
@@ -80,7 +82,7 @@ export interface UiSlice {
   announce: (message: string) => void
   openAdd: (draft?: Partial<AddDraft>) => void
   /** Links main was handed (a `pinpoint://` link, a second launch): into the add dialog, for the user to confirm. */
-  offerLinks: (urls: readonly string[], offer?: string) => void
+  offerLinks: (urls: readonly string[], offer?: string, from?: OfferSource) => void
   setAddText: (text: string) => void
   setAddChecked: (text: string, checked: ParsedLinks) => void
   openRemove: (ids: readonly number[]) => void
@@ -190,21 +192,23 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => {
     resetTable: () => table(() => defaultPrefs()),
 
     openAdd: (draft) => patch(() => ({ dialog: { kind: 'add' }, addDraft: { ...emptyDraft, ...draft } })),
-    offerLinks: (urls, offer) =>
+    offerLinks: (urls, offer, from) =>
       patch((ui) => {
         const offered = urls.filter((u): u is string => typeof u === 'string' && u.trim() !== '')
         if (offered.length === 0) return {}
         if (ui.dialog?.kind !== 'add') {
-          const draft = { ...emptyDraft, text: offered.join('\n'), ...(offer === undefined ? {} : { offer }) }
+          const draft = { ...emptyDraft, text: offered.join('\n'), ...offerOf(offer, from) }
           return { dialog: { kind: 'add' }, addDraft: draft }
         }
         // The user is already editing a list: theirs stays as typed, and only links it lacks are appended.
         const have = new Set(ui.addDraft.text.split('\n').map((line) => line.trim()))
         const more = offered.filter((u) => !have.has(u))
-        const withOffer = offer === undefined ? {} : { offer }
-        if (more.length === 0) return { addDraft: { ...ui.addDraft, ...withOffer } }
+        // The newest offer is the one confirmed, so what the dialog says of its source goes with it.
+        const kept = offer === undefined ? ui.addDraft : withoutSource(ui.addDraft)
+        const withOffer = offerOf(offer, from)
+        if (more.length === 0) return { addDraft: { ...kept, ...withOffer } }
         const text = [ui.addDraft.text.trimEnd(), ...more].filter((line) => line !== '').join('\n')
-        return { addDraft: { ...ui.addDraft, text, ...withOffer } }
+        return { addDraft: { ...kept, text, ...withOffer } }
       }),
     setAddText: (text) => patch((ui) => ({ addDraft: { ...ui.addDraft, text } })),
     setAddChecked: (text, checked) => patch((ui) => ({ addDraft: { ...ui.addDraft, checkedText: text, checked } })),
@@ -216,4 +220,15 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => {
       patch((ui) => ({ notices: [...ui.notices, { ...notice, id: ++noticeIds }].slice(-MAX_NOTICES) })),
     dismissNotice: (id) => patch((ui) => ({ notices: ui.notices.filter((n) => n.id !== id) })),
   }
+}
+
+/** A draft's offer fields: the id, and where it came from when that is known. */
+function offerOf(offer: string | undefined, from: OfferSource | undefined): Pick<AddDraft, 'offer' | 'from'> {
+  if (offer === undefined) return {}
+  return from === undefined ? { offer } : { offer, from }
+}
+
+function withoutSource(draft: AddDraft): AddDraft {
+  const { from: _from, ...rest } = draft
+  return rest
 }

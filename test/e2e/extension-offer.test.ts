@@ -177,6 +177,11 @@ describe('"Download all links with Pinpoint" against pinpoint serve', () => {
 
     // Checked in main by the drop's parser, as any list in the dialog is.
     await expect.poll(() => byId(webUi!, 'add-status').textContent(), { timeout: POLL_MS }).toBe('2 links ready')
+    // The dialog says what of the page goes with the links: its address as the Referer, and the one cookie of
+    // the browser's for nginx's host (the session), never its value.
+    expect(await byId(webUi, 'add-offer-source').textContent()).toBe(
+      `From a page on ${new URL(nginx.base).hostname} in your browser: the downloads carry the page as their Referer, and 1 cookie the browser holds for these sites.`,
+    )
     await mkdir(screenshotDir, { recursive: true })
     for (const colorScheme of ['light', 'dark'] as const) {
       await webUi.emulateMedia({ colorScheme })

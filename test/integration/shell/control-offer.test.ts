@@ -104,6 +104,7 @@ describe('control:offer', () => {
     expect(shown).toHaveLength(1)
     expect(shown[0]?.urls).toEqual(dropped.urls)
     expect(shown[0]?.offer).toMatch(/^[A-Za-z0-9_-]{16,64}$/)
+    expect(shown[0]?.from).toEqual({ page: new URL(nginx.base).hostname, cookies: 0 })
     // An offer, not a command: the list is untouched until the user confirms.
     expect(core.store.transfers.list()).toEqual([])
   })
@@ -154,7 +155,8 @@ describe('control:offer', () => {
       ],
     })
     expect(reply).toMatchObject({ shown: true, count: 2 })
-    // The window hears of the links and an id, never of a cookie.
+    // The window hears of the links and an id, never of a cookie: only where they came from and how many go.
+    expect(shown[0]?.from).toEqual({ page: new URL(nginx.base).hostname, cookies: 2 })
     expect(JSON.stringify(shown)).not.toContain('s3cret')
     expect(JSON.stringify(events)).not.toContain('s3cret')
 

@@ -22,6 +22,19 @@ describe('offerLinks with an offer id (links from the browser extension)', () =>
     })
   })
 
+  it('keeps where the newest offer came from, and forgets an older source with an offer that has none', () => {
+    const store = createAppStore()
+    store.getState().offerLinks(['https://a.test/1'], 'offer-id-aaaaaaaaaaaa', { page: 'a.test', cookies: 2 })
+    expect(store.getState().ui.addDraft.from).toEqual({ page: 'a.test', cookies: 2 })
+    store.getState().offerLinks(['https://b.test/2'], 'offer-id-bbbbbbbbbbbb', { page: 'b.test', cookies: 0 })
+    expect(store.getState().ui.addDraft).toMatchObject({ offer: 'offer-id-bbbbbbbbbbbb', from: { page: 'b.test' } })
+    store.getState().offerLinks(['https://c.test/3'], 'offer-id-cccccccccccc')
+    expect(store.getState().ui.addDraft.from).toBeUndefined()
+    // Links with no offer (a pinpoint:// link) leave the offer and its source as they were.
+    store.getState().offerLinks(['https://d.test/4'])
+    expect(store.getState().ui.addDraft.offer).toBe('offer-id-cccccccccccc')
+  })
+
   it('a dialog opened afresh forgets an earlier offer', () => {
     const store = createAppStore()
     store.getState().offerLinks(['https://a.test/1'], 'offer-id-0123456789')

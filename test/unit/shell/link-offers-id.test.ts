@@ -15,4 +15,15 @@ describe('createLinkOffers with an offer id', () => {
       [['https://c.test/3'], undefined],
     ])
   })
+
+  it('sends where the newest held offer came from with its id', () => {
+    const sent: unknown[][] = []
+    const offers = createLinkOffers((...args) => sent.push(args))
+    offers.offer(['https://a.test/1'], 'first-offer-id-0000', { page: 'a.test', cookies: 1 })
+    offers.offer(['https://b.test/2'], 'second-offer-id-000', { page: 'b.test', cookies: 0 })
+    offers.pageReady()
+    expect(sent).toEqual([
+      [['https://a.test/1', 'https://b.test/2'], 'second-offer-id-000', { page: 'b.test', cookies: 0 }],
+    ])
+  })
 })
