@@ -1,0 +1,310 @@
+import type { BackgroundReason } from '../../shared/priority.ts'
+import { readQueue, updateDelays, type DelayConfig, type DelaySample, type HostDelays } from './queue-delay.ts'
+
+export type { DelaySample }
+
+/**
+ * The rate controller for transfers that should only use a link nobody else needs, and leave its queue empty.
+ * It is a plain function of (state, samples, time): no clock, no timers, no I/O, so a recorded sequence of
+ * samples always gives the same rates.
+ *
+ * The rate paces small reads, so the TCP receive window opens a little at a time and the sender sends no faster
+ * than the rate: under the link's rate nothing queues at the link; over it, the queue grows by the difference.
+ * So the controller measures the link rather than aiming at a delay:
+ *
+ * - **startup**: the rate grows fast while no queue shows; the first growing queue means it passed the link's
+ *   rate, which is taken as the rate a little before (the samples lag behind the queue);
+ * - **holding**: then it holds just under that rate (`cruiseGain`), where the link's queue stays empty;
+ * - **reaching**: now and then, briefly above it (`probeMs` at the probe gain) and back under it after
+ *   (`drainMs` at `drainGain`, which empties what the step queued): no queue means the link carries more, which
+ *   becomes the new measure and the next step comes soon; a queue leaves the measure and makes later steps finer;
+ * - **backing off**: a queue while holding is another flow's (or the link slowed): the rate is cut at once, by
+ *   up to half, deeper the further over, once per round trip and only on new samples, down to the floor; when
+ *   the queue is gone it climbs back quickly to where it held.
+ *
+ * Never below the floor (so the download still moves), never above the ceiling the user's limits allow.
+ */
+export interface RateConfig extends DelayConfig {
+  /** A filtered queuing delay above this (ms) is a queue at the link; at or under it, noise. */
+  thresholdMs: number
+  /** Bytes per second the rate is never cut below. */
+  floor: number
+  /** Bytes per second before any sample has been seen. */
+  start: number
+  /** In startup, the rate is multiplied by this per second while in use and no queue shows. */
+  startupGain: number
+  /** When startup sees a queue, the link's rate is taken as the rate this long before (the samples' lag). */
+  exitLagMs: number
+  /** Held at this share of the measured rate. */
+  cruiseGain: number
+  /** A step above the measure at this share of it; `fineGain` once a step has queued. */
+  probeGain: number
+  fineGain: number
+  probeMs: number
+  /** After a step, this share of the measure for at least `drainMs` (until the queue is gone, up to `drainMaxMs`). */
+  drainGain: number
+  drainMs: number
+  drainMaxMs: number
+  /** Steps come this long after the last, or `probeSoonMs` after one that found more room. */
+  probeEveryMs: number
+  probeSoonMs: number
+  /** The deepest single cut, as a fraction of the rate, taken at `fullCutMs` of queue and beyond. */
+  maxCut: number
+  fullCutMs: number
+  /** A queue that shows while holding lowers the measure by this factor, once per spell. */
+  measureDecay: number
+  /** After a cut, the next waits at least one round trip (its effect cannot show sooner), and at least this. */
+  minHoldMs: number
+  /** Back under the hold, the rate grows by this fraction of itself per second. */
+  recoverGain: number
+  /** The rate grows only while the transfers take at least this share of it (otherwise something else limits). */
+  busyShare: number
+  /**
+   * This many steps in a row in which the rate held nobody back and went under `busyShare` used: the link (or the
+   * server) delivers no more than what the transfers took, which becomes the measure. Paced range requests never
+   * queue more than one piece at the link, so this, not a queue, is how they find its rate.
+   */
+  idleSteps: number
+}
+
+export const defaultRate: RateConfig = {
+  baseBucketMs: 10_000,
+  baseBuckets: 6,
+  filter: 3,
+  staleMs: 2_000,
+  thresholdMs: 5,
+  floor: 32 * 1024,
+  start: 64 * 1024,
+  startupGain: 2,
+  exitLagMs: 400,
+  cruiseGain: 0.85,
+  probeGain: 1.25,
+  fineGain: 1.08,
+  probeMs: 300,
+  drainGain: 0.75,
+  drainMs: 300,
+  drainMaxMs: 1_000,
+  probeEveryMs: 5_000,
+  probeSoonMs: 1_000,
+  maxCut: 0.5,
+  fullCutMs: 20,
+  measureDecay: 0.9,
+  minHoldMs: 100,
+  recoverGain: 3,
+  busyShare: 0.9,
+  idleSteps: 3,
+}
+
+export type RateMode = 'startup' | 'cruise' | 'probe' | 'drain' | 'backoff'
+
+export interface RateState {
+  rate: number
+  reason: BackgroundReason
+  /** When the last step ran. */
+  at: number
+  mode: RateMode
+  /** When the current mode began. */
+  modeAt: number
+  /** What the link was measured to carry (bytes per second); null until startup has seen a queue. */
+  link: number | null
+  /** The gain of the next step above the measure, and when it is due (null: not before holding). */
+  gain: number
+  nextProbeAt: number | null
+  /** The step being judged: its rate, whether a queue showed since it began, whether samples did at all, and
+   * whether the transfers left the rate unused at some point of it (then it says nothing about the link). */
+  probe: { rate: number; queued: boolean; seen: boolean; idle: boolean } | null
+  lastCutAt: number | null
+  /** The newest sample time behind the last cut, and behind the last reading. */
+  cutEvidenceAt: number | null
+  seenAt: number | null
+  /** Startup's recent rates, to look back `exitLagMs` when the queue shows. */
+  history: Array<{ at: number; rate: number }>
+  /** What the transfers took in each of the latest steps in a row that left the rate unused (bytes per second). */
+  unused: number[]
+  hosts: Record<string, HostDelays>
+  /** The base and queuing delay of the most congested fresh host at the last step. */
+  baseMs: number | null
+  queuingMs: number | null
+}
+
+export interface RateInput {
+  now: number
+  /** Samples since the last step, in any order. */
+  samples: readonly DelaySample[]
+  /** The most the limits allow (bytes per second); null or absent: no limit. */
+  ceiling?: number | null
+  /** What the background transfers actually took over the last step, in bytes per second. */
+  used?: number
+  /** Whether the rate held a transfer back at some time during the step (then it was in use, whatever `used`). */
+  limiting?: boolean
+}
+
+export function initialRate(now: number, cfg: RateConfig = defaultRate): RateState {
+  return {
+    rate: cfg.start,
+    reason: 'probing',
+    at: now,
+    mode: 'startup',
+    modeAt: now,
+    link: null,
+    gain: cfg.probeGain,
+    nextProbeAt: null,
+    probe: null,
+    lastCutAt: null,
+    cutEvidenceAt: null,
+    seenAt: null,
+    history: [],
+    unused: [],
+    hosts: {},
+    baseMs: null,
+    queuingMs: null,
+  }
+}
+
+/** The state after taking in `input.samples` and letting `input.now - state.at` pass. */
+export function stepRate(state: RateState, input: RateInput, cfg: RateConfig = defaultRate): RateState {
+  const now = input.now
+  const hosts = updateDelays(state.hosts, input.samples, now, cfg)
+  const reading = readQueue(hosts, now, cfg)
+  const ceiling = input.ceiling && input.ceiling > 0 ? input.ceiling : Infinity
+  const bound = (r: number) => Math.min(ceiling, Math.max(cfg.floor, r))
+  const dt = Math.min(Math.max(now - state.at, 0), 1_000) / 1_000
+  // A rate the transfers leave unused says nothing about the link (the server or another limit sets the pace).
+  const inUse =
+    input.limiting === true || input.used === undefined || !(input.used < state.rate * cfg.busyShare)
+  const s: RateState = {
+    ...state,
+    at: now,
+    hosts,
+    baseMs: reading?.baseMs ?? null,
+    queuingMs: reading?.queuingMs ?? null,
+    history: state.mode === 'startup' ? [...state.history, { at: now, rate: state.rate }] : [],
+  }
+  s.history = s.history.filter((h) => h.at >= now - cfg.exitLagMs)
+  s.unused = inUse || input.used === undefined ? [] : [...state.unused, input.used].slice(-cfg.idleSteps)
+  // The link (or the server) delivered only this much while the rate asked for more.
+  const mean = s.unused.length >= cfg.idleSteps ? s.unused.reduce((a, b) => a + b, 0) / s.unused.length : 0
+  const delivered = mean > 0 ? mean : null
+  const fresh = reading !== null && (state.seenAt === null || reading.evidenceAt > state.seenAt)
+  const queued = reading !== null && reading.queuingMs > cfg.thresholdMs
+  if (reading) s.seenAt = reading.evidenceAt
+  const enter = (mode: RateMode) => {
+    s.mode = mode
+    s.modeAt = now
+  }
+  const cut = () => {
+    if (!reading || !fresh) return
+    if (s.cutEvidenceAt !== null && reading.evidenceAt <= s.cutEvidenceAt) return
+    if (s.lastCutAt !== null && now - s.lastCutAt < Math.max(cfg.minHoldMs, reading.currentMs)) return
+    s.rate *= 1 - cfg.maxCut * Math.min(1, reading.queuingMs / cfg.fullCutMs)
+    s.lastCutAt = now
+    s.cutEvidenceAt = reading.evidenceAt
+  }
+
+  if (reading === null) {
+    // Nothing fresh to go by: hold the rate until a sample says what the queue is doing.
+    s.rate = bound(s.rate)
+    s.reason = s.rate >= ceiling ? 'limited' : 'probing'
+    if (s.probe) s.probe.idle = true
+    return s
+  }
+
+  switch (state.mode) {
+    case 'startup': {
+      // A queue that shrinks on its own is the window the sender had before the rate was paced, draining.
+      const growing = queued && fresh && (state.queuingMs === null || reading.queuingMs >= state.queuingMs)
+      if (growing || delivered !== null) {
+        s.link = delivered ?? Math.min(...s.history.map((h) => h.rate), state.rate)
+        s.rate = cfg.drainGain * s.link
+        s.unused = []
+        enter('drain')
+      } else if (!queued && inUse) s.rate *= cfg.startupGain ** dt
+      break
+    }
+    case 'probe': {
+      const p = s.probe!
+      s.probe = { ...p, seen: p.seen || fresh, queued: p.queued || (fresh && queued), idle: p.idle || !inUse }
+      if ((fresh && queued) || now - state.modeAt >= cfg.probeMs) {
+        s.rate = cfg.drainGain * (s.link ?? s.rate)
+        enter('drain')
+      }
+      break
+    }
+    case 'drain': {
+      if (s.probe) s.probe = { ...s.probe, seen: s.probe.seen || fresh, queued: s.probe.queued || (fresh && queued) }
+      const held = now - state.modeAt
+      if (queued && held >= cfg.drainMaxMs) {
+        // Not the step's own queue, which the drain would have emptied by now: another flow's.
+        judge(s, now, cfg)
+        enter('backoff')
+        cut()
+      } else if (!queued && held >= cfg.drainMs) {
+        judge(s, now, cfg)
+        s.rate = cfg.cruiseGain * (s.link ?? s.rate)
+        enter('cruise')
+      }
+      break
+    }
+    case 'cruise': {
+      if (delivered !== null && s.link !== null && delivered < s.link) {
+        // Held under the measure and still not in use: the link (or the server) has slowed down.
+        s.link = delivered
+        s.unused = []
+      }
+      const hold = cfg.cruiseGain * (s.link ?? s.rate)
+      if (queued && fresh) {
+        s.link = s.link === null ? null : s.link * cfg.measureDecay
+        enter('backoff')
+        cut()
+      } else if (s.rate < hold) {
+        if (inUse) s.rate = Math.min(hold, s.rate * (1 + cfg.recoverGain * dt))
+      } else {
+        s.rate = hold
+        const step = (s.link ?? s.rate) * s.gain
+        if (s.nextProbeAt !== null && now >= s.nextProbeAt && inUse && !queued && s.link !== null) {
+          if (step <= ceiling) {
+            s.probe = { rate: step, queued: false, seen: false, idle: false }
+            s.rate = step
+            enter('probe')
+          } else s.nextProbeAt = now + cfg.probeEveryMs
+        }
+      }
+      break
+    }
+    case 'backoff': {
+      if (queued) cut()
+      else if (fresh) enter(s.link === null ? 'startup' : 'cruise')
+      break
+    }
+  }
+  s.rate = bound(s.rate)
+  if (s.mode === 'cruise' && s.nextProbeAt === null) s.nextProbeAt = now + cfg.probeEveryMs
+  s.reason = reasonOf(s, queued, ceiling, cfg)
+  return s
+}
+
+/** The end of a step above the measure: no queue (and a rate in use) raises the measure; a queue refines. */
+function judge(s: RateState, now: number, cfg: RateConfig): void {
+  const p = s.probe
+  s.probe = null
+  if (!p) {
+    s.nextProbeAt = now + cfg.probeEveryMs
+    return
+  }
+  if (p.seen && !p.queued && !p.idle) {
+    s.link = p.rate
+    s.nextProbeAt = now + cfg.probeSoonMs
+  } else {
+    // A step the link could not carry (a queue, or the rate left unused) says the measure is close: go finer.
+    if (p.queued || p.idle) s.gain = cfg.fineGain
+    s.nextProbeAt = now + cfg.probeEveryMs
+  }
+}
+
+function reasonOf(s: RateState, queued: boolean, ceiling: number, cfg: RateConfig): BackgroundReason {
+  if (s.rate >= ceiling) return 'limited'
+  if (s.mode === 'backoff' || (queued && s.mode !== 'probe')) return s.rate <= cfg.floor ? 'at-floor' : 'backing-off'
+  if (s.mode === 'probe') return 'reaching'
+  if (s.mode === 'startup' || (s.mode === 'cruise' && s.rate < cfg.cruiseGain * (s.link ?? s.rate))) return 'growing'
+  return 'holding'
+}
