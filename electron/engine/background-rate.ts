@@ -103,9 +103,9 @@ export class BackgroundRate {
     this.#later = opts.later ?? ((run, ms) => setTimeout(run, ms).unref())
     this.#lastTick = this.#now()
     this.#state = initialRate(this.#lastTick, this.#cfg)
-    // A short burst: every pause and resume of the reads opens the TCP window in one jump, and the server sends
-    // that jump at once into the link's queue, which is exactly the delay this controller is there to avoid.
-    this.bucket = new CountingBucket(this.#state.rate, this.#now, BURST_SECONDS)
+    // A short burst (one piece): whatever the bucket lets through at once, the server sends at once into the
+    // link's queue, which is exactly the delay this controller is there to avoid.
+    this.bucket = new CountingBucket(this.#state.rate, this.#now, this.#burstSeconds())
   }
 
   /** A background transfer starts (with its own limit, if any); call the returned function when it stops. */

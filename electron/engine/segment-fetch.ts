@@ -108,10 +108,13 @@ async function fetchPaced(job: SegmentJob, pacer: RequestPacer, seg: LiveSegment
       if (wait > 0) await sleep(wait, job.signal)
       const from = seg.start + seg.received
       const cap = seg.received + want
+      // Only the first response needs the cap: a range answer ends by itself there, and a body read to its end
+      // leaves the connection to be kept alive for the next piece.
+      const capped = res !== undefined
       res ??= await requestRange(job, from, from + want)
       host = res.connection.host
       try {
-        await pump(job, seg, res.body, out, cap)
+        await pump(job, seg, res.body, out, capped ? cap : Infinity)
       } finally {
         // A piece cut from a longer body leaves the rest unread, so that connection is closed, not reused.
         await res.close()
