@@ -170,8 +170,7 @@ export function stepRate(state: RateState, input: RateInput, cfg: RateConfig = d
   const bound = (r: number) => Math.min(ceiling, Math.max(cfg.floor, r))
   const dt = Math.min(Math.max(now - state.at, 0), 1_000) / 1_000
   // A rate the transfers leave unused says nothing about the link (the server or another limit sets the pace).
-  const inUse =
-    input.limiting === true || input.used === undefined || !(input.used < state.rate * cfg.busyShare)
+  const inUse = input.limiting === true || input.used === undefined || !(input.used < state.rate * cfg.busyShare)
   const s: RateState = {
     ...state,
     at: now,
@@ -211,8 +210,14 @@ export function stepRate(state: RateState, input: RateInput, cfg: RateConfig = d
 
   switch (state.mode) {
     case 'startup': {
-      // A queue that shrinks on its own is the window the sender had before the rate was paced, draining.
-      const growing = queued && fresh && (state.queuingMs === null || reading.queuingMs >= state.queuingMs)
+      // Two readings over the threshold, the later no lower: a queue that shrinks on its own is the window the
+      // sender had before the rate was paced, draining, not the rate passing the link's.
+      const growing =
+        queued &&
+        fresh &&
+        state.queuingMs !== null &&
+        state.queuingMs > cfg.thresholdMs &&
+        reading.queuingMs >= state.queuingMs
       if (growing || delivered !== null) {
         s.link = delivered ?? Math.min(...s.history.map((h) => h.rate), state.rate)
         s.rate = cfg.drainGain * s.link
@@ -233,8 +238,10 @@ export function stepRate(state: RateState, input: RateInput, cfg: RateConfig = d
     case 'drain': {
       if (s.probe) s.probe = { ...s.probe, seen: s.probe.seen || fresh, queued: s.probe.queued || (fresh && queued) }
       const held = now - state.modeAt
-      if (queued && held >= cfg.drainMaxMs) {
-        // Not the step's own queue, which the drain would have emptied by now: another flow's.
+      // Under the link's rate the download's own queue shrinks; one that does not, or outlasts the drain, is
+      // another flow's.
+      const shrinking = fresh && state.queuingMs !== null && reading.queuingMs < state.queuingMs
+      if (queued && held >= cfg.drainMs && (held >= cfg.drainMaxMs || (fresh && !shrinking))) {
         judge(s, now, cfg)
         enter('backoff')
         cut()

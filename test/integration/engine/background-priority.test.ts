@@ -116,7 +116,12 @@ describe('background priority', () => {
       expect(details.events.map((e) => e.message)).toContain('priority set to normal by the user')
       await expect(h.raw('transfers:setPriority', { ids, priority: 'low' })).rejects.toThrow()
       const status = await h.api.invoke('background:status', {})
-      expect(status).toMatchObject({ reason: 'idle', active: 0, targetMs: defaultRate.thresholdMs, floor: defaultRate.floor })
+      expect(status).toMatchObject({
+        reason: 'idle',
+        active: 0,
+        targetMs: defaultRate.thresholdMs,
+        floor: defaultRate.floor,
+      })
     } finally {
       await h.close()
       background.stop()
