@@ -1,100 +1,31 @@
 import type { BackgroundReason } from '../../shared/priority.ts'
-import { readQueue, updateDelays, type DelayConfig, type DelaySample, type HostDelays } from './queue-delay.ts'
+import { readQueue, updateDelays, type DelaySample, type HostDelays } from './queue-delay.ts'
+import { defaultRate, type RateConfig } from './rate-config.ts'
 
-export type { DelaySample }
+export { defaultRate, type DelaySample, type RateConfig }
 
 /**
  * The rate controller for transfers that should only use a link nobody else needs, and leave its queue empty.
  * It is a plain function of (state, samples, time): no clock, no timers, no I/O, so a recorded sequence of
  * samples always gives the same rates.
  *
- * The rate paces small reads, so the TCP receive window opens a little at a time and the sender sends no faster
- * than the rate: under the link's rate nothing queues at the link; over it, the queue grows by the difference.
- * So the controller measures the link rather than aiming at a delay:
+ * The rate paces small range requests (or, where the server allows none, small reads), so the server sends no
+ * faster than the rate: under the link's rate nothing queues at the link. So the controller measures the link
+ * rather than aiming at a delay:
  *
- * - **startup**: the rate grows fast while no queue shows; the first growing queue means it passed the link's
- *   rate, which is taken as the rate a little before (the samples lag behind the queue);
- * - **holding**: then it holds just under that rate (`cruiseGain`), where the link's queue stays empty;
- * - **reaching**: now and then, briefly above it (`probeMs` at the probe gain) and back under it after
- *   (`drainMs` at `drainGain`, which empties what the step queued): no queue means the link carries more, which
- *   becomes the new measure and the next step comes soon; a queue leaves the measure and makes later steps finer;
- * - **backing off**: a queue while holding is another flow's (or the link slowed): the rate is cut at once, by
+ * - **startup**: the rate grows fast while in use and no queue shows, until the link says it is full: the
+ *   transfers leave the rate unused for a few steps (what they took is the measure), or a queue grows (the
+ *   measure is the rate a little before, as the samples lag behind the queue);
+ * - **holding**: after a short drain, it holds just under the measure (`cruiseGain`), where the queue stays empty;
+ * - **reaching**: now and then, briefly above the measure (`probeMs` at the probe gain), then a drain: taken in
+ *   full with no queue, that rate becomes the measure and the next reach comes soon; otherwise the measure stays
+ *   and later reaches are finer;
+ * - **backing off**: a queue while holding is another flow's (or the link changed): the rate is cut at once, by
  *   up to half, deeper the further over, once per round trip and only on new samples, down to the floor; when
  *   the queue is gone it climbs back quickly to where it held.
  *
  * Never below the floor (so the download still moves), never above the ceiling the user's limits allow.
  */
-export interface RateConfig extends DelayConfig {
-  /** A filtered queuing delay above this (ms) is a queue at the link; at or under it, noise. */
-  thresholdMs: number
-  /** Bytes per second the rate is never cut below. */
-  floor: number
-  /** Bytes per second before any sample has been seen. */
-  start: number
-  /** In startup, the rate is multiplied by this per second while in use and no queue shows. */
-  startupGain: number
-  /** When startup sees a queue, the link's rate is taken as the rate this long before (the samples' lag). */
-  exitLagMs: number
-  /** Held at this share of the measured rate. */
-  cruiseGain: number
-  /** A step above the measure at this share of it; `fineGain` once a step has queued. */
-  probeGain: number
-  fineGain: number
-  probeMs: number
-  /** After a step, this share of the measure for at least `drainMs` (until the queue is gone, up to `drainMaxMs`). */
-  drainGain: number
-  drainMs: number
-  drainMaxMs: number
-  /** Steps come this long after the last, or `probeSoonMs` after one that found more room. */
-  probeEveryMs: number
-  probeSoonMs: number
-  /** The deepest single cut, as a fraction of the rate, taken at `fullCutMs` of queue and beyond. */
-  maxCut: number
-  fullCutMs: number
-  /** A queue that shows while holding lowers the measure by this factor, once per spell. */
-  measureDecay: number
-  /** After a cut, the next waits at least one round trip (its effect cannot show sooner), and at least this. */
-  minHoldMs: number
-  /** Back under the hold, the rate grows by this fraction of itself per second. */
-  recoverGain: number
-  /** The rate grows only while the transfers take at least this share of it (otherwise something else limits). */
-  busyShare: number
-  /**
-   * This many steps in a row in which the rate held nobody back and went under `busyShare` used: the link (or the
-   * server) delivers no more than what the transfers took, which becomes the measure. Paced range requests never
-   * queue more than one piece at the link, so this, not a queue, is how they find its rate.
-   */
-  idleSteps: number
-}
-
-export const defaultRate: RateConfig = {
-  baseBucketMs: 10_000,
-  baseBuckets: 6,
-  filter: 3,
-  staleMs: 2_000,
-  thresholdMs: 5,
-  floor: 32 * 1024,
-  start: 64 * 1024,
-  startupGain: 2,
-  exitLagMs: 400,
-  cruiseGain: 0.85,
-  probeGain: 1.25,
-  fineGain: 1.08,
-  probeMs: 300,
-  drainGain: 0.75,
-  drainMs: 300,
-  drainMaxMs: 1_000,
-  probeEveryMs: 5_000,
-  probeSoonMs: 1_000,
-  maxCut: 0.5,
-  fullCutMs: 20,
-  measureDecay: 0.9,
-  minHoldMs: 100,
-  recoverGain: 3,
-  busyShare: 0.9,
-  idleSteps: 3,
-}
-
 export type RateMode = 'startup' | 'cruise' | 'probe' | 'drain' | 'backoff'
 
 export interface RateState {
@@ -112,7 +43,7 @@ export interface RateState {
   nextProbeAt: number | null
   /** The step being judged: its rate, whether a queue showed since it began, whether samples did at all, and
    * whether the transfers left the rate unused at some point of it (then it says nothing about the link). */
-  probe: { rate: number; queued: boolean; seen: boolean; idle: boolean } | null
+  probe: { rate: number; queued: boolean; seen: boolean; idle: boolean; used: number[] } | null
   lastCutAt: number | null
   /** The newest sample time behind the last cut, and behind the last reading. */
   cutEvidenceAt: number | null
@@ -228,7 +159,13 @@ export function stepRate(state: RateState, input: RateInput, cfg: RateConfig = d
     }
     case 'probe': {
       const p = s.probe!
-      s.probe = { ...p, seen: p.seen || fresh, queued: p.queued || (fresh && queued), idle: p.idle || !inUse }
+      s.probe = {
+        ...p,
+        seen: p.seen || fresh,
+        queued: p.queued || (fresh && queued),
+        idle: p.idle || !inUse,
+        used: input.used === undefined ? p.used : [...p.used, input.used],
+      }
       if ((fresh && queued) || now - state.modeAt >= cfg.probeMs) {
         s.rate = cfg.drainGain * (s.link ?? s.rate)
         enter('drain')
@@ -270,7 +207,7 @@ export function stepRate(state: RateState, input: RateInput, cfg: RateConfig = d
         const step = (s.link ?? s.rate) * s.gain
         if (s.nextProbeAt !== null && now >= s.nextProbeAt && inUse && !queued && s.link !== null) {
           if (step <= ceiling) {
-            s.probe = { rate: step, queued: false, seen: false, idle: false }
+            s.probe = { rate: step, queued: false, seen: false, idle: false, used: [] }
             s.rate = step
             enter('probe')
           } else s.nextProbeAt = now + cfg.probeEveryMs
@@ -298,12 +235,15 @@ function judge(s: RateState, now: number, cfg: RateConfig): void {
     s.nextProbeAt = now + cfg.probeEveryMs
     return
   }
-  if (p.seen && !p.queued && !p.idle) {
+  // A reader held back now and then is not enough: paced pieces the link delivers late still wait at times. The
+  // transfers must have taken the step's rate.
+  const took = p.used.length === 0 || p.used.reduce((a, b) => a + b, 0) / p.used.length >= cfg.busyShare * p.rate
+  if (p.seen && !p.queued && !p.idle && took) {
     s.link = p.rate
     s.nextProbeAt = now + cfg.probeSoonMs
   } else {
     // A step the link could not carry (a queue, or the rate left unused) says the measure is close: go finer.
-    if (p.queued || p.idle) s.gain = cfg.fineGain
+    if (p.queued || p.idle || !took) s.gain = cfg.fineGain
     s.nextProbeAt = now + cfg.probeEveryMs
   }
 }

@@ -172,6 +172,16 @@ describe('stepRate: holding and reaching', () => {
     expect(last(states).gain).toBe(cfg.fineGain)
   })
 
+  it('does not take a step as room when the transfers took well under it, even with a reader held back at times', () => {
+    const held = measured()
+    const states = drive(held, cfg.probeEveryMs + 2_000, {
+      used: (s) => (s.mode === 'probe' ? 0.8 * s.rate : s.rate),
+    })
+    expect(states.some((s) => s.mode === 'probe')).toBe(true)
+    expect(last(states).link).toBe(held.link)
+    expect(last(states).gain).toBe(cfg.fineGain)
+  })
+
   it('lowers the measure when the rate held under it goes unused for a few steps (the link slowed down)', () => {
     const held = measured()
     const states = drive(held, 1_000, { limiting: () => false, used: () => 0.5 * held.link! })
