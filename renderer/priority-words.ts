@@ -15,6 +15,8 @@ const REASON: Readonly<Record<BackgroundReason, string>> = {
   'at-floor': 'at the floor: the link is busy, so only the minimum',
   limited: 'at the speed limit',
   idle: 'idle: no background download is running',
+  holding: 'holding: just under what the link carries, so its queue stays empty',
+  reaching: 'reaching: briefly above it, to see whether the link carries more',
 }
 
 /** One line for the details view: the shared rate, why, and the delays it went by. */

@@ -10,9 +10,20 @@ export type Priority = z.output<typeof Priority>
 /**
  * Why the background rate is what it is: `probing` (no fresh delay samples yet, so the rate holds), `growing`
  * (queuing delay under the target), `backing-off` (over it: the rate was cut), `at-floor` (cut as far as it
- * goes), `limited` (held at the global or per-transfer limit), `idle` (no background transfer is running).
+ * goes), `limited` (held at the global or per-transfer limit), `idle` (no background transfer is running),
+ * `holding` (just under what the link was measured to carry, so its queue stays empty), `reaching` (briefly
+ * above that, to see whether the link carries more).
  */
-export const BackgroundReason = z.enum(['probing', 'growing', 'backing-off', 'at-floor', 'limited', 'idle'])
+export const BackgroundReason = z.enum([
+  'probing',
+  'growing',
+  'backing-off',
+  'at-floor',
+  'limited',
+  'idle',
+  'holding',
+  'reaching',
+])
 export type BackgroundReason = z.output<typeof BackgroundReason>
 
 /** The background controller as the details view shows it. */

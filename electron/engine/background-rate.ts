@@ -3,20 +3,20 @@ import { connect } from 'node:net'
 
 import type { BackgroundStatus } from '../../shared/priority.ts'
 import {
-  defaultLedbat,
-  initialLedbat,
-  stepLedbat,
+  defaultRate,
+  initialRate,
+  stepRate,
   type DelaySample,
-  type LedbatConfig,
-  type LedbatState,
-} from './ledbat-controller.ts'
+  type RateConfig,
+  type RateState,
+} from './rate-controller.ts'
 import { TokenBucket } from './token-bucket.ts'
 
 /** Measures one round trip to an address: here, the time a TCP connect takes (SYN to SYN-ACK). */
 export type DelayProbe = (address: string, port: number) => Promise<number>
 
 export interface BackgroundRateOptions {
-  config?: LedbatConfig
+  config?: RateConfig
   /** How often the controller steps while a background transfer runs. */
   tickMs?: number
   /** A host with no sample for this long gets a probe; so at most one probe per host per this many ms. */
@@ -39,14 +39,24 @@ export interface BackgroundTraceStep {
   /** What the transfers read over the step, and whether the rate held one of them back. */
   used: number
   limiting: boolean
-  reason: LedbatState['reason']
+  reason: RateState['reason']
   baseMs: number | null
   queuingMs: number | null
   samples: ReadonlyArray<{ at: number; rttMs: number }>
 }
 
-/** The background bucket's burst: a twentieth of a second's worth. */
-const BURST_SECONDS = 0.05
+/**
+ * The background bucket's burst: a hundredth of a second's worth. Each read the bucket lets through frees as
+ * much of the socket's receive buffer, which the sender fills at once: on the benchmark's 4 Mbit/s link, tbf
+ * lets 4 kB through at a time and queues the rest, so the reads come in pieces of about that size.
+ */
+const BURST_SECONDS = 0.01
+
+/** The most a background connection reads from the kernel at once (see BURST_SECONDS), and its smallest request. */
+export const BACKGROUND_READ_BYTES = 4096
+
+/** A paced range request asks for at most this many bytes. */
+const MAX_PIECE = 1024 * 1024
 
 interface Endpoint {
   address: string
@@ -56,8 +66,8 @@ interface Endpoint {
 }
 
 /**
- * The one rate every background transfer shares: a token bucket whose rate the delay-based controller
- * (ledbat-controller.ts) sets, from the round trips the downloads produce anyway (each request's time to its
+ * The one rate every background transfer shares: a token bucket whose rate the controller (rate-controller.ts)
+ * sets, from the round trips the downloads produce anyway (each request's time to its
  * first byte) and from a light probe (a TCP connect) to hosts that have gone without a sample for a while.
  *
  * Normal transfers never take from this bucket, so they are not held back by it; background ones take from it
@@ -65,7 +75,7 @@ interface Endpoint {
  */
 export class BackgroundRate {
   readonly bucket: CountingBucket
-  readonly #cfg: LedbatConfig
+  readonly #cfg: RateConfig
   readonly #tickMs: number
   readonly #probeMs: number
   readonly #ceiling: () => number | null
@@ -74,7 +84,7 @@ export class BackgroundRate {
   readonly #trace: ((step: BackgroundTraceStep) => void) | undefined
   readonly #random: () => number
   readonly #later: (run: () => void, ms: number) => void
-  #state: LedbatState
+  #state: RateState
   #pending: DelaySample[] = []
   readonly #active = new Map<number, number | null>()
   readonly #endpoints = new Map<string, Endpoint>()
@@ -82,7 +92,7 @@ export class BackgroundRate {
   #lastTick: number
 
   constructor(opts: BackgroundRateOptions = {}) {
-    this.#cfg = opts.config ?? defaultLedbat
+    this.#cfg = opts.config ?? defaultRate
     this.#tickMs = opts.tickMs ?? 100
     this.#probeMs = opts.probeMs ?? 100
     this.#ceiling = opts.ceiling ?? (() => null)
@@ -92,10 +102,10 @@ export class BackgroundRate {
     this.#random = opts.random ?? Math.random
     this.#later = opts.later ?? ((run, ms) => setTimeout(run, ms).unref())
     this.#lastTick = this.#now()
-    this.#state = initialLedbat(this.#lastTick, this.#cfg)
-    // A short burst: every pause and resume of the reads opens the TCP window in one jump, and the server sends
-    // that jump at once into the link's queue, which is exactly the delay this controller is there to avoid.
-    this.bucket = new CountingBucket(this.#state.rate, this.#now, BURST_SECONDS)
+    this.#state = initialRate(this.#lastTick, this.#cfg)
+    // A short burst (one piece): whatever the bucket lets through at once, the server sends at once into the
+    // link's queue, which is exactly the delay this controller is there to avoid.
+    this.bucket = new CountingBucket(this.#state.rate, this.#now, this.#burstSeconds())
   }
 
   /** A background transfer starts (with its own limit, if any); call the returned function when it stops. */
@@ -122,6 +132,28 @@ export class BackgroundRate {
     else this.#endpoints.set(host, { address, port, lastSampleAt: at, probing: false })
   }
 
+  /**
+   * How much a paced transfer's next range request asks for: about 10 ms at the rate, and at least two round
+   * trips' worth (requests go one after another, so a smaller piece would let the round trip set the pace).
+   */
+  chunkBytes(): number {
+    const seconds = BURST_SECONDS + (2 * (this.#state.baseMs ?? 0)) / 1000
+    return Math.min(MAX_PIECE, Math.max(BACKGROUND_READ_BYTES, Math.floor(this.#state.rate * seconds)))
+  }
+
+  /**
+   * The bucket's burst is one piece: a piece the link delivers more slowly than the rate leaves the bucket full
+   * for the next one, which then waits for nothing, so the controller sees the rate unused.
+   */
+  #burstSeconds(): number {
+    return this.chunkBytes() / Math.max(1, this.#state.rate)
+  }
+
+  /** A paced transfer is about to ask for `n` bytes: the ms it must wait first. */
+  take(n: number): number {
+    return this.bucket.take(n)
+  }
+
   /** One controller step: take the samples, set the bucket's rate, and probe hosts gone quiet. */
   tick(): void {
     const now = this.#now()
@@ -130,7 +162,7 @@ export class BackgroundRate {
     const used = this.bucket.drainCount() / seconds
     const limiting = this.bucket.heldSince(now - seconds * 1000)
     const input = { now, samples: this.#pending, ceiling: this.#ceilingNow(), used, limiting }
-    this.#state = stepLedbat(this.#state, input, this.#cfg)
+    this.#state = stepRate(this.#state, input, this.#cfg)
     if (this.#trace) {
       const { rate, reason, baseMs, queuingMs } = this.#state
       const samples = this.#pending.map(({ at, rttMs }) => ({ at, rttMs }))
@@ -138,6 +170,7 @@ export class BackgroundRate {
     }
     this.#pending = []
     this.bucket.setRate(this.#state.rate)
+    this.bucket.setBurst(this.#burstSeconds())
     for (const [host, e] of this.#endpoints) {
       if (e.probing || now - e.lastSampleAt < this.#probeMs) continue
       e.probing = true
@@ -173,7 +206,7 @@ export class BackgroundRate {
       active: this.#active.size,
       baseDelayMs: s.baseMs,
       queuingDelayMs: s.queuingMs,
-      targetMs: this.#cfg.targetMs,
+      targetMs: this.#cfg.thresholdMs,
       floor: this.#cfg.floor,
     }
   }
@@ -250,14 +283,14 @@ export function connectTime(address: string, port: number): Promise<number> {
 }
 
 /** What a process with no background controller reports: nothing running, the default figures. */
-export function idleBackground(cfg: LedbatConfig = defaultLedbat): BackgroundStatus {
+export function idleBackground(cfg: RateConfig = defaultRate): BackgroundStatus {
   return {
     rate: cfg.start,
     reason: 'idle',
     active: 0,
     baseDelayMs: null,
     queuingDelayMs: null,
-    targetMs: cfg.targetMs,
+    targetMs: cfg.thresholdMs,
     floor: cfg.floor,
   }
 }

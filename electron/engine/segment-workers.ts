@@ -47,9 +47,11 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
   const minSegment = p.env.minSegment ?? MIN_SEGMENT
   const perTransfer = p.row.limitRate ? new TokenBucket(p.row.limitRate) : undefined
   const limiters = [p.env.limiter, perTransfer].filter((l): l is TokenBucket => l !== undefined)
-  // Background transfers also share the controller's bucket, for as long as their connections run.
+  // Background transfers also share the controller's bucket, for as long as their connections run: by their range
+  // requests where the server honours ranges of a known size, otherwise by their reads.
   const background = p.row.priority === 'background' ? p.env.background : undefined
-  if (background) limiters.push(background.bucket)
+  const paced = background && p.row.rangeSupported && p.row.total !== null ? background : undefined
+  if (background && !paced) limiters.push(background.bucket)
   const leave = background?.join(p.row.id, p.row.limitRate)
   let first = p.first
   let failure: unknown
@@ -95,6 +97,7 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
       batch: takeBatch(BATCH),
       onBytes: (n) => p.env.onBytes?.(p.row.id, n),
       extras: p.extras,
+      pacer: paced,
     }
     try {
       for (let seg = take(); seg && !signal.aborted; seg = take()) {

@@ -9,7 +9,7 @@ export class TokenBucket {
   #tokens: number
   #last: number
   readonly #now: () => number
-  readonly #burst: number
+  #burst: number
 
   /** `burstSeconds`: how many seconds' worth may be read at once after a pause (one by default). */
   constructor(bytesPerSecond: number, now: () => number = () => performance.now(), burstSeconds = 1) {
@@ -29,6 +29,12 @@ export class TokenBucket {
   setRate(bytesPerSecond: number): void {
     this.#rate = bytesPerSecond
     this.#tokens = Math.min(this.#tokens, bytesPerSecond * this.#burst)
+  }
+
+  /** A new burst, in seconds' worth at the rate; tokens above it are dropped. */
+  setBurst(burstSeconds: number): void {
+    this.#burst = burstSeconds
+    this.#tokens = Math.min(this.#tokens, this.#rate * burstSeconds)
   }
 
   /** Spend `n` bytes; returns the milliseconds to wait before reading on (0 when within the rate). */

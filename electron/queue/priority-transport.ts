@@ -1,5 +1,5 @@
 import type { Priority } from '../../shared/priority.ts'
-import type { BackgroundRate } from '../engine/background-rate.ts'
+import { BACKGROUND_READ_BYTES, type BackgroundRate } from '../engine/background-rate.ts'
 import { CS1_TOS, markTraffic } from '../transport/traffic-class.ts'
 import type { Connection, Transport } from '../transport/transport.ts'
 import { timeFirstByte } from './connection-summary.ts'
@@ -18,6 +18,9 @@ export function priorityTransport(transport: Transport, priority: Priority, back
     target: (url, profile) => transport.target(url, profile),
     async connect(url, signal, opts) {
       const conn: Connection = await transport.connect(url, signal, opts)
+      // Background reads come in small pieces: each read opens the TCP window by as much, and the sender sends that
+      // at once into the link's queue. A kept-alive connection a background transfer used reads whole again.
+      conn.relay.readSize(priority === 'background' ? BACKGROUND_READ_BYTES : null)
       if (priority === 'background') {
         conn.info.trafficClass = markTraffic(conn.socket, CS1_TOS)
         if (conn.info.trafficClass.applied) marked.add(conn.socket)

@@ -16,6 +16,7 @@ export class ReadRelay {
   readonly #buffer = Buffer.allocUnsafe(READ_BUFFER)
   #target: ReadTarget | undefined
   #early: Buffer[] = []
+  #view: Buffer = this.#buffer
 
   /** For net.connect / tls.connect. Returning false pauses the socket until `socket.resume()`. */
   readonly onread = {
@@ -25,6 +26,25 @@ export class ReadRelay {
       this.#early.push(Buffer.from(this.#buffer.subarray(0, n)))
       return true
     },
+  }
+
+  /**
+   * The same reads through a buffer that can shrink (net's `onread` with a function, asked for a buffer before
+   * every kernel read). Only plain TCP sockets use it: a TLS socket reads its records whole whatever it is given.
+   */
+  readonly onreadSized = {
+    buffer: (): Buffer => this.#view,
+    callback: this.onread.callback,
+  }
+
+  /**
+   * At most `bytes` per kernel read from now on (null: the whole buffer again). Every read frees that much of the
+   * socket's receive buffer and so opens the TCP window by as much at once, which the sender sends in one burst:
+   * a paced transfer that must not queue on a slow link reads in small pieces.
+   */
+  readSize(bytes: number | null): void {
+    const n = bytes === null ? READ_BUFFER : Math.max(1, Math.min(READ_BUFFER, Math.floor(bytes)))
+    this.#view = n === READ_BUFFER ? this.#buffer : this.#buffer.subarray(0, n)
   }
 
   attach(target: ReadTarget): void {

@@ -23,7 +23,7 @@ export function connectTcp(a: TcpAttempt): Promise<{ socket: Socket; connectMs: 
     const where = a.host === a.address ? at : `${a.host} at ${at}`
     const ctx = { host: a.host, address: a.address, port: a.port }
     let done = false
-    const socket = connect({ host: a.address, port: a.port, onread: a.relay.onread })
+    const socket = connect({ host: a.address, port: a.port, onread: a.relay.onreadSized })
     const fail = (err: PinpointError) => {
       if (done) return
       done = true

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import {
+  BACKGROUND_READ_BYTES,
   BackgroundRate,
   backgroundTraceFromEnv,
   type BackgroundTraceStep,
@@ -155,5 +156,36 @@ describe('backgroundTraceFromEnv', () => {
     const { trace } = backgroundTraceFromEnv({ PINPOINT_BACKGROUND_TRACE: join(dir, 'missing', 'trace.jsonl') })
     const step = { at: 1, rate: 1, used: 0, limiting: false, reason: 'probing', baseMs: null, queuingMs: null }
     expect(() => trace!({ ...step, reason: 'probing', samples: [] })).not.toThrow()
+  })
+})
+
+describe('BackgroundRate pieces', () => {
+  it('asks for pieces of about 10 ms at the rate plus two round trips, never under 4 KiB, and bursts one piece', () => {
+    const { clock, rate } = manual()
+    const leave = rate.join(1, null)
+    try {
+      // At the start rate (64 KiB/s) 10 ms is 655 bytes: the piece is the 4 KiB minimum, and so is the burst.
+      expect(rate.chunkBytes()).toBe(BACKGROUND_READ_BYTES)
+      expect(rate.take(BACKGROUND_READ_BYTES)).toBe(0)
+      expect(rate.take(BACKGROUND_READ_BYTES)).toBeGreaterThan(0)
+      // Samples with no queue, every step, while the rate holds the reader back: startup doubles it every second.
+      for (let i = 1; i <= 60; i++) {
+        clock.t = i * 100
+        rate.sample('a.test', '127.0.0.1', 80, 20)
+        rate.take(2 * rate.chunkBytes())
+        rate.tick()
+      }
+      const { rate: r, baseDelayMs } = rate.status()
+      expect(baseDelayMs).toBe(20)
+      expect(r).toBeGreaterThan(BACKGROUND_READ_BYTES / 0.05)
+      // 10 ms plus two 20 ms round trips: requests go one after another, so a piece covers the round trip.
+      expect(rate.chunkBytes()).toBe(Math.floor(r * 0.05))
+      // The bucket holds exactly one piece: a piece the link delivered late leaves the next one free to go.
+      clock.t += 10_000
+      expect(rate.take(rate.chunkBytes())).toBe(0)
+      expect(rate.take(1)).toBeGreaterThan(0)
+    } finally {
+      leave()
+    }
   })
 })
