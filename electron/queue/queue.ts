@@ -1,63 +1,30 @@
-import { statfs } from 'node:fs/promises'
-
 import { exitCodeFor } from '../../shared/errors.ts'
 import { isPinpointError } from '../../shared/pinpoint-error.ts'
 import { redactUrlsIn } from '../../shared/redact-url.ts'
 import { priorityOf } from '../../shared/priority.ts'
 import { mayRun } from '../../shared/schedule-policy.ts'
-import type { RetryInfo, TransferView } from '../../shared/transfer.ts'
+import type { TransferView } from '../../shared/transfer.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
-import { isEmptySecrets, type TransferSecrets } from '../../shared/transfer-secrets.ts'
+import { isEmptySecrets } from '../../shared/transfer-secrets.ts'
 import { runTransfer, type EngineEnv } from '../engine/transfer-runner.ts'
 import { refreshUrl } from '../engine/refresh-url.ts'
 import type { RefreshFrom, RefreshResult } from '../../shared/refresh.ts'
 import { ChangeFeed, type Changes } from './change-feed.ts'
-import { reportingTransport, summarize, timeFirstByte } from './connection-summary.ts'
+import { ConnectionHistory } from './connection-history.ts'
+import { reportingTransport } from './connection-summary.ts'
+import { resumeWhereDiskFree } from './disk-recheck.ts'
+import { LiveProgress } from './live-progress.ts'
+import { SettledWaiters } from './settled-waiters.ts'
 import { removeTransferFiles } from './remove-files.ts'
 import { recover } from './recover.ts'
-import { SpeedMeter } from './speed-meter.ts'
 import { transferView } from './transfer-view.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfer-row.ts'
 import type { TransferState } from '../../shared/domain.ts'
-import type { ConnectionInfo } from '../transport/connection-info.ts'
-import type { Connection } from '../transport/transport.ts'
-import { failoverNote, proxyFailoverNote } from './failover-note.ts'
 import type { BackgroundStatus, Priority } from '../../shared/priority.ts'
 import { idleBackground } from '../engine/background-rate.ts'
 import { priorityTransport } from './priority-transport.ts'
-import type { ScheduleGate } from './schedule-gate.ts'
-
-export interface QueueOptions {
-  env: EngineEnv
-  maxActive: number
-  /** Coalescing window for change events: at most one batch per listener per window. */
-  eventIntervalMs?: number
-  /**
-   * How often transfers paused for a full disk look for free space again, and resume once their remaining
-   * bytes fit; off when undefined (the CLI exits instead, and re-running it resumes).
-   */
-  diskRecheckMs?: number
-  /** The user's time windows; every transfer may run whenever the rest allows when absent. */
-  schedule?: Pick<ScheduleGate, 'state' | 'heldUntil'>
-}
-
-export interface AddInput {
-  url: string
-  dir: string
-  name?: string
-  split: number
-  checksum?: string
-  limitRate?: number
-  /** JSON of how to connect for this transfer, kept for resumes (see the CLI's connect options). */
-  connection?: string | null
-  paused?: boolean
-  /** JSON of the SignatureRequest the file must satisfy before it completes (shared/signature.ts). */
-  signature?: string | null
-  priority?: Priority
-  /** Credentials, secret headers and cookies, sealed in the store; over the URL's own userinfo. */
-  secrets?: TransferSecrets
-}
+import type { AddInput, QueueOptions } from './queue-options.ts'
 
 type StopReason = 'pause' | 'stop' | 'cancel' | 'schedule'
 
@@ -66,11 +33,6 @@ const isOutsideRoots = (err: unknown) => isPinpointError(err) && err.code === 'O
 function keepOutsideRoots(err: unknown): void {
   if (!isOutsideRoots(err)) throw err
 }
-
-const TERMINAL: ReadonlySet<TransferState> = new Set(['completed', 'failed', 'paused', 'canceled'])
-
-/** Whether a stored transfer (not running now) may still run: it exists and is not in a terminal state. */
-const isOpenRow = (row: TransferRow | undefined): boolean => row !== undefined && !TERMINAL.has(row.state)
 
 /**
  * The download queue: which transfers run, in what order, and what every listener is told about them.
@@ -84,19 +46,10 @@ export class Queue {
   readonly #store: Store
   #maxActive: number
   readonly #active = new Map<number, { ctl: AbortController; done: Promise<void> }>()
-  readonly #meters = new Map<number, SpeedMeter>()
-  readonly #received = new Map<number, number>()
-  /** The retry each running transfer waits for, until its next attempt brings bytes or it stops. */
-  readonly #retries = new Map<number, RetryInfo>()
-  /** Each running transfer's stored last connection, so that a repeated one is not written again. */
-  readonly #lastConnection = new Map<number, string | null>()
-  /**
-   * The sockets each running transfer has recorded in its history: a kept-alive connection is recorded once per
-   * transfer that uses it (the first use), not once per request sent on it.
-   */
-  readonly #recorded = new Map<number, WeakSet<object>>()
+  readonly #progress = new LiveProgress()
+  readonly #history: ConnectionHistory
   readonly #feed: ChangeFeed
-  readonly #waiters = new Set<(id: number, row?: TransferRow) => void>()
+  readonly #waiters: SettledWaiters
   #scope: Set<number> | 'all' = new Set()
   #diskTimer: NodeJS.Timeout | undefined
   #stopping = false
@@ -120,14 +73,16 @@ export class Queue {
         })
       },
     )
+    this.#history = new ConnectionHistory(this.#store, (id) => this.#touch(id))
+    this.#waiters = new SettledWaiters({
+      isActive: (id) => this.#active.has(id),
+      get: (id) => this.#store.transfers.get(id),
+      getMany: (ids) => this.#store.transfers.getMany(ids),
+    })
     this.#env = {
       ...opts.env,
       onBytes: (id, n) => {
-        // Bytes mean an attempt works again. With several connections they may come from one that is not the
-        // retrying one; the transfer is then downloading, not waiting, and its row says so.
-        this.#retries.delete(id)
-        this.#meters.get(id)?.add(n)
-        this.#received.set(id, (this.#received.get(id) ?? 0) + n)
+        this.#progress.bytes(id, n)
         this.#touch(id)
         opts.env.onBytes?.(id, n)
       },
@@ -136,13 +91,14 @@ export class Queue {
         opts.env.onChange?.(row)
       },
       onRetry: (id, retry) => {
-        this.#retries.set(id, retry)
+        this.#progress.retry(id, retry)
         this.#touch(id)
         opts.env.onRetry?.(id, retry)
       },
     }
     if (opts.diskRecheckMs) {
-      this.#diskTimer = setInterval(() => void this.#recheckDisk(), opts.diskRecheckMs)
+      const recheck = () => resumeWhereDiskFree(this.#store, (id) => this.#requeue([id]))
+      this.#diskTimer = setInterval(() => void recheck(), opts.diskRecheckMs)
       this.#diskTimer.unref()
     }
   }
@@ -355,12 +311,9 @@ export class Queue {
   }
 
   view(row: TransferRow): TransferView {
-    const received = this.#received.get(row.id)
-    const live = this.#active.has(row.id)
-      ? { received, rate: this.#meters.get(row.id)?.rate() ?? 0, retry: this.#retries.get(row.id) }
-      : undefined
+    const live = this.#active.has(row.id) ? this.#progress.live(row.id) : undefined
     // A running transfer's count starts at its durable bytes and only grows, so the store need not be asked.
-    const durable = live && received !== undefined ? received : this.#durable(row)
+    const durable = live?.received ?? this.#durable(row)
     const view = transferView(row, durable, live)
     if (row.state === 'queued' && !live && this.#schedule && this.#held(row)) {
       view.schedule = { until: this.#schedule.heldUntil(priorityOf(row)) }
@@ -388,30 +341,8 @@ export class Queue {
   }
 
   /** Resolves when none of `ids` is queued or running any more. */
-  async settled(ids: number[]): Promise<TransferRow[]> {
-    // Only the transfer that changed is looked at again, so waiting on a list of thousands stays O(1) per event.
-    // A running transfer is open whatever its row says; `known` is its row as of the change, when the caller has it.
-    const isOpen = (id: number, known?: TransferRow) => {
-      if (this.#active.has(id)) return true
-      return isOpenRow(known ?? this.#store.transfers.get(id))
-    }
-    // One read for the whole list: the rows not running are all looked at once, and again once at the end.
-    const rows = this.#store.transfers.getMany(ids.filter((id) => !this.#active.has(id)))
-    const open = new Set(ids.filter((id) => this.#active.has(id) || isOpenRow(rows.get(id))))
-    if (open.size > 0) {
-      await new Promise<void>((resolve) => {
-        const listener = (id: number, row?: TransferRow) => {
-          if (!open.has(id) || isOpen(id, row)) return
-          open.delete(id)
-          if (open.size > 0) return
-          this.#waiters.delete(listener)
-          resolve()
-        }
-        this.#waiters.add(listener)
-      })
-    }
-    const now = this.#store.transfers.getMany(ids)
-    return ids.map((id) => now.get(id)).filter((r): r is TransferRow => r !== undefined)
+  settled(ids: number[]): Promise<TransferRow[]> {
+    return this.#waiters.settled(ids)
   }
 
   /** Graceful stop: every running transfer commits its durable progress and is left `queued` to resume. */
@@ -421,18 +352,6 @@ export class Queue {
     await Promise.all([...this.#active.values()].map((a) => a.done))
     this.#feed.flush()
     if (this.#diskTimer) clearInterval(this.#diskTimer)
-  }
-
-  async #recheckDisk(): Promise<void> {
-    const waiting = this.#store.transfers.listByState(['paused']).filter((r) => r.errorCode === 'DISK_FULL')
-    for (const row of waiting) {
-      const left = row.total === null ? 1 : row.total - this.#store.segments.durableBytes(row.id)
-      const st = await statfs(row.dir).catch(() => undefined)
-      if (st && Number(st.bavail) * Number(st.bsize) >= left) {
-        this.#store.events.add(row.id, 'resumed', 'disk space is back')
-        this.#requeue([row.id])
-      }
-    }
   }
 
   #pump(): void {
@@ -445,7 +364,7 @@ export class Queue {
     const next = this.#store.transfers.nextQueued(free, scope, accept).filter((r) => !this.#active.has(r.id))
     for (const row of next) {
       if (this.#active.size >= this.#maxActive) break
-      this.#lastConnection.set(row.id, row.lastConnection)
+      this.#history.begin(row.id, row.lastConnection)
       this.#run(row)
     }
   }
@@ -454,12 +373,11 @@ export class Queue {
   #run(row: TransferRow): void {
     const id = row.id
     const ctl = new AbortController()
-    this.#meters.set(id, new SpeedMeter())
-    this.#received.set(id, this.#durable(row))
+    this.#progress.begin(id, this.#durable(row))
     const priority = row.priority
     const transport = reportingTransport(priorityTransport(this.#env.transport, priority, this.#env.background), {
-      connected: (conn) => this.#connected(id, conn),
-      refused: (info) => this.#refused(id, info),
+      connected: (conn) => this.#history.connected(id, conn),
+      refused: (info) => this.#history.refused(id, info),
     })
     // The completed row, which tells the waiters it is finished without reading it back.
     let completed: TransferRow | undefined
@@ -472,10 +390,8 @@ export class Queue {
       )
       .finally(() => {
         this.#active.delete(id)
-        this.#lastConnection.delete(id)
-        this.#recorded.delete(id)
-        this.#received.delete(id)
-        this.#retries.delete(id)
+        this.#history.end(id)
+        this.#progress.end(id)
         this.#touch(id)
         this.#wake(id, completed)
         this.#pump()
@@ -506,39 +422,6 @@ export class Queue {
     this.#set(id, pause ? 'paused' : 'failed', { errorCode: code, errorMessage: message })
   }
 
-  /** Record a connection handed to the transfer in its history (once per socket), and as its latest. */
-  #connected(id: number, conn: Connection): void {
-    let recorded = this.#recorded.get(id)
-    if (!recorded) this.#recorded.set(id, (recorded = new WeakSet()))
-    if (!recorded.has(conn.socket)) {
-      recorded.add(conn.socket)
-      const firstByte = this.#store.connections.addTimed(id, conn.reused ? { ...conn.info, reused: true } : conn.info)
-      const failover = conn.reused ? undefined : failoverNote(conn.info)
-      if (failover) this.#store.events.add(id, 'failover', failover)
-      const proxyFailover = conn.reused ? undefined : proxyFailoverNote(conn.info)
-      if (proxyFailover) this.#store.events.add(id, 'failover', proxyFailover)
-      timeFirstByte(conn, firstByte)
-    }
-    this.#latest(id, conn.info)
-  }
-
-  /**
-   * A refused handshake is history (the details show the certificate refused), but never the row's connection:
-   * that is one the transfer used.
-   */
-  #refused(id: number, info: ConnectionInfo): void {
-    this.#store.connections.add(id, info)
-  }
-
-  /** Keep the transfer's latest connection; split downloads repeat one summary, which is written only once. */
-  #latest(id: number, info: ConnectionInfo): void {
-    const json = JSON.stringify(summarize(info))
-    if (this.#lastConnection.get(id) === json) return
-    this.#lastConnection.set(id, json)
-    this.#store.transfers.update(id, { lastConnection: json })
-    this.#touch(id)
-  }
-
   #set(id: number, state: TransferState, extra: Partial<TransferRow> = {}): void {
     const clear = state === 'queued' ? { errorCode: null, errorMessage: null } : {}
     const row = this.#store.transfers.update(id, { state, ...clear, ...extra })
@@ -567,6 +450,6 @@ export class Queue {
 
   /** Tell the waiters that `id` changed; `row`, when given, is its row as of now. */
   #wake(id: number, row?: TransferRow): void {
-    for (const w of [...this.#waiters]) w(id, row)
+    this.#waiters.wake(id, row)
   }
 }
