@@ -66,18 +66,14 @@ export async function fetchSegment(job: SegmentJob, seg: LiveSegment, first?: Ht
   const from = seg.start + seg.written
   const res = first ?? (await requestRange(job, from, seg.end))
   const host = res.connection.host
-  const out = new Batches(job, seg)
-  // The checkpointer flushes every batch before it syncs, so that durable progress keeps up on slow links.
-  seg.flush = () => out.flush()
   try {
-    await pump(job, seg, res.body, out)
-    await out.flush()
-  } catch (err) {
-    // Keep what arrived before the failure; the failure itself is what gets reported.
-    await out.flush().catch(() => {})
-    throw isPinpointError(err) || err instanceof RestartNeeded ? err : asPinpointError(err, host)
+    await intoBatches(
+      job,
+      seg,
+      () => host,
+      (out) => pump(job, seg, res.body, out),
+    )
   } finally {
-    seg.flush = undefined
     await res.close()
   }
   if (seg.received >= seg.end - seg.start) return false
@@ -97,44 +93,70 @@ export async function fetchSegment(job: SegmentJob, seg: LiveSegment, first?: Ht
  */
 async function fetchPaced(job: SegmentJob, pacer: RequestPacer, seg: LiveSegment, first?: HttpResponse) {
   seg.received = seg.written
-  const out = new Batches(job, seg)
-  seg.flush = () => out.flush()
   let res = first
   let host = first?.connection.host ?? job.url.hostname
   try {
-    while (seg.received < seg.end - seg.start) {
-      const want = Math.max(1, Math.min(Math.floor(pacer.chunkBytes()), seg.end - seg.start - seg.received))
-      const wait = pacer.take(want)
-      if (wait > 0) await sleep(wait, job.signal)
-      const from = seg.start + seg.received
-      const cap = seg.received + want
-      // Only the first response needs the cap: a range answer ends by itself there, and a body read to its end
-      // leaves the connection to be kept alive for the next piece.
-      const capped = res !== undefined
-      res ??= await requestRange(job, from, from + want)
-      host = res.connection.host
-      try {
-        await pump(job, seg, res.body, out, capped ? cap : Infinity)
-      } finally {
-        // A piece cut from a longer body leaves the rest unread, so that connection is closed, not reused.
-        await res.close()
-      }
-      res = undefined
-      if (seg.received < Math.min(cap, seg.end - seg.start)) {
-        throw new PinpointError('CONNECTION_RESET', `${host}: connection closed at byte ${seg.start + seg.received}`, {
-          host,
-        })
-      }
-    }
-    await out.flush()
-  } catch (err) {
-    await out.flush().catch(() => {})
-    throw isPinpointError(err) || err instanceof RestartNeeded ? err : asPinpointError(err, host)
+    await intoBatches(
+      job,
+      seg,
+      () => host,
+      async (out) => {
+        while (seg.received < seg.end - seg.start) {
+          const want = Math.max(1, Math.min(Math.floor(pacer.chunkBytes()), seg.end - seg.start - seg.received))
+          const wait = pacer.take(want)
+          if (wait > 0) await sleep(wait, job.signal)
+          const from = seg.start + seg.received
+          const cap = seg.received + want
+          // Only the first response needs the cap: a range answer ends by itself there, and a body read to its end
+          // leaves the connection to be kept alive for the next piece.
+          const capped = res !== undefined
+          res ??= await requestRange(job, from, from + want)
+          host = res.connection.host
+          try {
+            await pump(job, seg, res.body, out, capped ? cap : Infinity)
+          } finally {
+            // A piece cut from a longer body leaves the rest unread, so that connection is closed, not reused.
+            await res.close()
+          }
+          res = undefined
+          if (seg.received < Math.min(cap, seg.end - seg.start)) {
+            throw new PinpointError(
+              'CONNECTION_RESET',
+              `${host}: connection closed at byte ${seg.start + seg.received}`,
+              { host },
+            )
+          }
+        }
+      },
+    )
   } finally {
-    seg.flush = undefined
     await res?.close()
   }
   return false
+}
+
+/**
+ * Fill the segment's write batches with `fill`, then flush them. The checkpointer flushes every batch before it
+ * syncs (through `seg.flush`), so that durable progress keeps up on slow links. On a failure what arrived before
+ * it is kept, and the failure itself is what gets reported, as a PinpointError naming `host()`.
+ */
+async function intoBatches(
+  job: SegmentJob,
+  seg: LiveSegment,
+  host: () => string,
+  fill: (out: Batches) => Promise<void>,
+): Promise<void> {
+  const out = new Batches(job, seg)
+  seg.flush = () => out.flush()
+  try {
+    await fill(out)
+    await out.flush()
+  } catch (err) {
+    await out.flush().catch(() => {})
+    throw isPinpointError(err) || err instanceof RestartNeeded ? err : asPinpointError(err, host())
+  } finally {
+    seg.flush = undefined
+  }
 }
 
 /**
