@@ -34,6 +34,8 @@ export class PartFile {
    */
   readonly #fd: number
   readonly #local: boolean
+  /** Opened O_DSYNC: a write returns only once its bytes (and the size they make) are on the disk. */
+  readonly #writeThrough: boolean
   #closing: Promise<void> | undefined
   #closed = false
   #inFlight = 0
@@ -43,34 +45,40 @@ export class PartFile {
   /** The write in flight, if any: writes to this file go one at a time (see `write`). */
   #writing: Promise<void> = Promise.resolve()
 
-  private constructor(path: string, fd: number, local: boolean) {
+  private constructor(path: string, fd: number, local: boolean, writeThrough: boolean) {
     this.path = path
     this.#fd = fd
     this.#local = local
+    this.#writeThrough = writeThrough
   }
 
-  /** A new, empty `.part`; fails if anything exists at that path. */
-  static async create(path: string): Promise<PartFile> {
+  /**
+   * A new, empty `.part`; fails if anything exists at that path.
+   *
+   * `writeThrough` is for a file that arrives in one write (a body no larger than a write batch): each write
+   * then carries its own sync (O_DSYNC), and `sync`/`datasync` have nothing left to do. The disk does the same
+   * work as a write followed by fdatasync, but the file costs one trip through the thread pool instead of two,
+   * which with a list of small files is a good part of each file's system time.
+   */
+  static async create(path: string, { writeThrough = false }: PartOptions = {}): Promise<PartFile> {
     const local = await isLocalDir(dirname(path))
+    const flags = constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | (writeThrough ? constants.O_DSYNC : 0)
     try {
-      return new PartFile(
-        path,
-        await openFd(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, local),
-        local,
-      )
+      return new PartFile(path, await openFd(path, flags, local), local, writeThrough)
     } catch (err) {
       throw fileError(err, path)
     }
   }
 
   /** Reopen our own `.part` to resume; undefined when it is gone. */
-  static async reopen(path: string): Promise<PartFile | undefined> {
+  static async reopen(path: string, { writeThrough = false }: PartOptions = {}): Promise<PartFile | undefined> {
     const st = await lstatOrUndefined(path)
     if (!st) return undefined
     if (!st.isFile()) throw new PinpointError('FILE_ERROR', `${path} is not a regular file; not touching it`)
     const local = await isLocalDir(dirname(path))
+    const flags = constants.O_RDWR | constants.O_NOFOLLOW | (writeThrough ? constants.O_DSYNC : 0)
     try {
-      return new PartFile(path, await openFd(path, constants.O_RDWR | constants.O_NOFOLLOW, local), local)
+      return new PartFile(path, await openFd(path, flags, local), local, writeThrough)
     } catch (err) {
       throw fileError(err, path)
     }
@@ -97,12 +105,21 @@ export class PartFile {
     this.digests?.written(length, position)
   }
 
+  /** Make every write finished so far durable (its data and the file's size). */
   async datasync(): Promise<void> {
+    if (this.#writeThrough) return this.#writtenThrough()
     await this.#use((fd, done) => fdatasync(fd, done))
   }
 
   async sync(): Promise<void> {
+    if (this.#writeThrough) return this.#writtenThrough()
     await this.#use((fd, done) => fsync(fd, done))
+  }
+
+  /** Write-through: the writes queued so far are durable once they have finished; a failed one has said so. */
+  async #writtenThrough(): Promise<void> {
+    if (this.#closed) throw this.#closedError()
+    await this.#writing
   }
 
   async truncate(size: number): Promise<void> {
@@ -158,6 +175,11 @@ export class PartFile {
       })
     })
   }
+}
+
+export interface PartOptions {
+  /** Open with O_DSYNC: see `PartFile.create`. */
+  writeThrough?: boolean
 }
 
 /** Open synchronously on a local disk (see local-fs.ts), through the thread pool elsewhere. */

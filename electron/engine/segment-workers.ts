@@ -5,7 +5,7 @@ import type { PartFile } from './part-file.ts'
 import { defaultRetry } from './retry-policy.ts'
 import { reportRetry, retrying } from './retrying.ts'
 import { fetchSegment, type SegmentJob } from './segment-fetch.ts'
-import { releaseBatches, takeBatch } from './write-batches.ts'
+import { BATCH_BYTES, releaseBatches, takeBatch } from './write-batches.ts'
 import { MIN_SEGMENT } from './segment-plan.ts'
 import { TokenBucket } from './token-bucket.ts'
 import { profiledTransport } from '../transport/profiled-transport.ts'
@@ -30,7 +30,6 @@ export interface WorkerPlan {
   extras?: RequestExtras | undefined
 }
 
-const BATCH = 1 << 20
 
 /**
  * Run up to `row.split` connections over the segments until every byte is in, checkpointing as they go.
@@ -94,7 +93,7 @@ export async function runWorkers(p: WorkerPlan): Promise<void> {
       signal,
       idleTimeoutMs: p.env.idleTimeoutMs ?? 30_000,
       limiters,
-      batch: takeBatch(BATCH),
+      batch: takeBatch(BATCH_BYTES),
       onBytes: (n) => p.env.onBytes?.(p.row.id, n),
       extras: p.extras,
       pacer: paced,

@@ -16,7 +16,7 @@ import { factsOf } from './first-response.ts'
 import { reportRetry, retrying } from './retrying.ts'
 import { getFollowing } from './follow-redirects.ts'
 import { hostRuleSecrets, requestExtras, type RequestExtras } from './request-extras.ts'
-import { PartFile } from './part-file.ts'
+import { PartFile, type PartOptions } from './part-file.ts'
 import { runWorkers } from './segment-workers.ts'
 import { MIN_SEGMENT, planPieces, planSegments, type Segment } from './segment-plan.ts'
 import { RestartNeeded } from './segment-fetch.ts'
@@ -28,6 +28,7 @@ import { defaultRetry, type RetryPolicy } from './retry-policy.ts'
 import { spreadNodes, type NodeRanking } from './node-spread.ts'
 import { PrefixDigests } from './prefix-digests.ts'
 import { streamableDigests, VerificationFailed, verifyContent } from './verify-content.ts'
+import { BATCH_BYTES } from './write-batches.ts'
 
 export interface EngineEnv {
   store: Store
@@ -164,6 +165,7 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
       // list of small files the store's commits are a good part of each file's cost.
       const planned = segments
       const fresh = listed.length === 0
+      const partOptions = { writeThrough: writesOnce(row, segments) }
       const claimed = row.targetPath
       const record = (targetPath: string) =>
         env.store.transaction(() => {
@@ -171,13 +173,13 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
           return env.store.transfers.update(id, { ...learned, targetPath, state: 'downloading' })
         })
       if (claimed === null) {
-        ;({ row, part } = await claimTarget(env, row.dir, name, record))
+        ;({ row, part } = await claimTarget(env, row.dir, name, record, partOptions))
       } else {
         // Our own name from an earlier attempt: its `.part` (if any) is ours, and nothing in it is durable.
         row = record(claimed)
         const partPath = partPathOf(claimed)
         await env.confine?.(dirname(partPath))
-        part = (await PartFile.reopen(partPath)) ?? (await PartFile.create(partPath))
+        part = (await PartFile.reopen(partPath, partOptions)) ?? (await PartFile.create(partPath, partOptions))
         await part.truncate(0)
       }
       env.onChange?.(row)
@@ -318,6 +320,7 @@ async function claimTarget(
   dir: string,
   name: string,
   record: (targetPath: string) => TransferRow,
+  partOptions: PartOptions,
 ): Promise<{ row: TransferRow; part: PartFile }> {
   const passed = new Set<string>()
   for (let tries = 0; ; tries++) {
@@ -326,7 +329,7 @@ async function claimTarget(
     await env.confine?.(dirname(candidate))
     let part: PartFile
     try {
-      part = await PartFile.create(partPathOf(candidate))
+      part = await PartFile.create(partPathOf(candidate), partOptions)
     } catch (err) {
       if (tries < 100 && err instanceof PinpointError && err.context.cause === 'EEXIST') continue
       throw err
@@ -340,6 +343,16 @@ async function claimTarget(
       throw err
     }
   }
+}
+
+/**
+ * Whether the whole body goes to the `.part` in one write: one segment that fits one write batch, fetched in one
+ * response (a background download's paced pieces are written one by one). Such a file is written through
+ * (`PartFile.create`): its one write carries the sync that finishing would otherwise make separately.
+ */
+function writesOnce(row: TransferRow, segments: readonly Segment[]): boolean {
+  const only = segments.length === 1 ? segments[0] : undefined
+  return only !== undefined && only.end - only.start <= BATCH_BYTES && row.priority !== 'background'
 }
 
 function must(env: EngineEnv, id: number): TransferRow {

@@ -1,6 +1,9 @@
 import type { LiveSegment } from './checkpointer.ts'
 import type { SegmentJob } from './segment-fetch.ts'
 
+/** The size of one write batch: each connection copies up to this much of a body before writing it. */
+export const BATCH_BYTES = 1 << 20
+
 /**
  * Second batches, one per connection like `job.batch`, so the network is read while the other one is written.
  * Made only once a body fills a whole batch: a small file never needs one.

@@ -1,4 +1,5 @@
 import { createHook } from 'node:async_hooks'
+import { constants } from 'node:fs'
 import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { finalizePart } from '../../../electron/engine/finalize.ts'
 import { isLocalDir, lstatOrUndefined } from '../../../electron/engine/local-fs.ts'
 import { PartFile } from '../../../electron/engine/part-file.ts'
+import { openFlags } from '../../fixtures/open-flags.ts'
 import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
 
 const dirs: string[] = []
@@ -66,6 +68,24 @@ describe('metadata calls on a local disk', () => {
     expect(await readFile(path, 'utf8')).toBe('0123456789')
   })
 
+  it('a .part written through takes one trip for its write and none for its syncs, and its bytes are there', async (ctx) => {
+    const dir = await folder()
+    if (!(await isLocalDir(dir))) return ctx.skip(`${tmpdir()} is not on a local file system here`)
+    const path = join(dir, 'w.bin.part')
+    let flags = 0
+    const trips = await poolTrips(async () => {
+      const part = await PartFile.create(path, { writeThrough: true })
+      flags = openFlags(path)
+      await part.write(Buffer.from('0123456789'), 10, 0)
+      await part.datasync()
+      await part.sync()
+      await part.close()
+    })
+    expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC)
+    expect(trips).toEqual(['FSREQCALLBACK'])
+    expect(await readFile(path, 'utf8')).toBe('0123456789')
+  })
+
   it('tells what is at a name, and nothing for a missing one or one under a missing folder', async () => {
     const dir = await folder()
     await writeFile(join(dir, 'there.bin'), 'x')
@@ -81,6 +101,17 @@ describe('metadata calls on a local disk', () => {
 })
 
 describe('a .part file held by a plain descriptor', () => {
+  it('is opened without O_DSYNC unless asked, and a closed write-through file refuses a sync', async () => {
+    const dir = await folder()
+    const plain = await PartFile.create(join(dir, 'p.bin.part'))
+    expect(openFlags(join(dir, 'p.bin.part')) & constants.O_DSYNC).toBe(0)
+    await plain.close()
+    const through = (await PartFile.reopen(join(dir, 'p.bin.part'), { writeThrough: true }))!
+    expect(openFlags(join(dir, 'p.bin.part')) & constants.O_DSYNC).toBe(constants.O_DSYNC)
+    await through.close()
+    await expect(through.sync()).rejects.toMatchObject({ code: 'FILE_ERROR' })
+  })
+
   it('closes only after the writes and syncs in flight have finished, and refuses any call after', async () => {
     const dir = await folder()
     const path = join(dir, 'c.bin.part')
