@@ -27,7 +27,16 @@ export default defineConfig({
       external: nodeBuiltins,
       // What only some commands need (OpenPGP for a signature, the WebSocket server for serve) is a chunk of its
       // own, loaded when used: every command otherwise reads and compiles it, about 40 ms of each start.
-      output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
+      output: {
+        format: 'es',
+        entryFileNames: '[name].mjs',
+        chunkFileNames: '[name]-[hash].mjs',
+        // Every command reads, hashes (for the compile cache) and keeps in memory the text of the chunks it loads.
+        // Without doc comments they are a quarter smaller, and in ASCII alone V8 holds them one byte per
+        // character instead of two: about 10 ms of each start. Licence notices stay.
+        comments: { legal: true, annotation: false, jsdoc: false },
+        charset: 'ascii',
+      },
     },
   },
   ssr: { noExternal: true },

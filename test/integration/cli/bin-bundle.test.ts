@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -132,4 +132,15 @@ describe.skipIf(!existsSync(builtBundle))('the bundle at start', () => {
       expect(text.filter((t) => t.includes('WebSocketServer'))).toEqual([])
     },
   )
+
+  // Every start reads, hashes and keeps the text of these chunks: doc comments only weigh them down, and one
+  // character outside ASCII makes V8 keep the whole text at two bytes a character.
+  it('every chunk is ASCII without doc comments, and the licence notices are kept', async () => {
+    const dir = dirname(builtBundle)
+    const chunks = (await readdir(dir)).filter((f) => f.endsWith('.mjs'))
+    const texts = await Promise.all(chunks.map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const))
+    expect(texts.filter(([, t]) => /[^\x00-\x7f]/.test(t)).map(([f]) => f)).toEqual([])
+    expect(texts.filter(([, t]) => t.includes('/**')).map(([f]) => f)).toEqual([])
+    expect(texts.some(([, t]) => t.includes('/*! OpenPGP.js'))).toBe(true)
+  })
 })
