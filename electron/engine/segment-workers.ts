@@ -30,7 +30,6 @@ export interface WorkerPlan {
   extras?: RequestExtras | undefined
 }
 
-
 /**
  * Run up to `row.split` connections over the segments until every byte is in, checkpointing as they go.
  *
