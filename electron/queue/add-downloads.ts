@@ -129,23 +129,31 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
   const latest = req.duplicate !== undefined || req.each !== undefined ? latestByUrl(store) : undefined
   // The folder every new download of this request goes to.
   const dir = req.dir
+  // Every lookup in one read: outside a transaction each query is one of its own, and SQLite takes and releases
+  // the WAL's read lock around it, two system calls per URL of a long list.
+  const looked = store.transaction(() => {
+    const out: Looked[] = []
+    for (const url of urls) {
+      const own = req.each?.get(url)
+      let name = req.name ?? null
+      if (own?.name !== undefined) {
+        const checked = checkUserFileName(own.name)
+        if (!checked.ok) {
+          result.rejected.push({ input: url, reason: `file name "${own.name}": ${checked.reason}` })
+          continue
+        }
+        name = checked.name
+      }
+      const choice = own?.duplicate ?? req.duplicate
+      if (choice === undefined) out.push({ url, name, same: store.transfers.findExisting(url, dir, name) })
+      else out.push({ url, name, choice, existing: latest?.get(splitCredentials(url).url) })
+    }
+    return out
+  })
   let free: ((name: string) => Promise<string>) | undefined
   const seen: Seen[] = []
-  for (const url of urls) {
-    const own = req.each?.get(url)
-    let name = req.name ?? null
-    if (own?.name !== undefined) {
-      const checked = checkUserFileName(own.name)
-      if (!checked.ok) {
-        result.rejected.push({ input: url, reason: `file name "${own.name}": ${checked.reason}` })
-        continue
-      }
-      name = checked.name
-    }
-    const choice = own?.duplicate ?? req.duplicate
-    const existing = choice === undefined ? undefined : latest?.get(splitCredentials(url).url)
+  for (const { url, name, choice, same, existing } of looked) {
     if (choice === undefined) {
-      const same = store.transfers.findExisting(url, dir, name)
       const found = same?.state === 'completed' ? undefined : same
       const finished = same?.state === 'completed' ? same : undefined
       if (found) seen.push({ url, name, found })
@@ -208,6 +216,15 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
     }
   })
   return result
+}
+
+/** A URL of the request with what the store holds of it: the same download, or under a duplicate choice, the latest. */
+interface Looked {
+  url: string
+  name: string | null
+  choice?: DuplicateChoice
+  same?: TransferRow | undefined
+  existing?: TransferRow | undefined
 }
 
 interface Seen {

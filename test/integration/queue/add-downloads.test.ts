@@ -5,6 +5,7 @@ import { limits } from '../../../shared/limits.ts'
 import { parseProfile, withRun } from '../../../shared/profile.ts'
 import { addDownloads } from '../../../electron/queue/add-downloads.ts'
 
+import { ran, statementsDuring } from '../../fixtures/statement-count.ts'
 import { makeHarness, type Harness } from '../../fixtures/engine-harness.ts'
 import { startFaultServer, type FaultServer } from '../../fixtures/fault-server.ts'
 
@@ -42,6 +43,19 @@ describe('the one way a download is added', () => {
     await expect(addDownloads(h, { urls: [server.url('/a.bin?4')], dir: h.dir, split: 17 })).rejects.toMatchObject({
       code: 'BAD_INPUT',
     })
+  })
+
+  it('looks up every URL of a long list in one transaction, not one each', async () => {
+    h = await makeHarness()
+    const harness = h
+    const urls = Array.from({ length: 40 }, (_, i) => server.url(`/a.bin?n=${i}`))
+    const { result, counts, outside } = await statementsDuring(() =>
+      addDownloads(harness, { urls, dir: harness.dir, paused: true }),
+    )
+    expect(result.added).toHaveLength(40)
+    expect(ran(counts, 'FROM transfers WHERE url =')).toBe(40)
+    // Outside a transaction each lookup is a transaction of its own, the WAL's read lock taken and released.
+    expect(ran(outside, 'FROM transfers WHERE url =')).toBe(0)
   })
 
   it('adds the same URL into the same folder once: an unfinished one is the same download', async () => {
