@@ -1,4 +1,6 @@
 import type { ConnectionProfile } from '../../shared/profile.ts'
+import type { Store } from '../store/open-store.ts'
+import type { TransferRow } from '../store/transfer-row.ts'
 import type { Transport } from '../transport/transport.ts'
 
 /** What the engine knows of a host's measured nodes, and how it asks for a new measurement. */
@@ -23,4 +25,17 @@ export function spreadNodes(transport: Transport, ranking: NodeRanking | undefin
   for (const a of target.rule?.addresses ?? []) if (!nodes.includes(a)) nodes.push(a)
   const top = nodes.slice(0, count)
   return top.length > 1 ? top : []
+}
+
+/**
+ * The node the transfer's latest accepted connection went to (an IPv4 original for a NAT64 address). A row with
+ * no last connection has none in its history either (the queue records the two together), so a transfer's first
+ * attempt does not read it.
+ */
+export function lastNode(store: Store, row: TransferRow): string | undefined {
+  if (row.lastConnection === null) return undefined
+  const last = store.connections.list(row.id, 8).findLast((c) => c.info.refused === undefined)
+  if (!last) return undefined
+  const won = last.info.attempts.find((a) => a.outcome === 'won')
+  return won?.nat64?.from ?? last.info.address
 }

@@ -1,4 +1,3 @@
-import { unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
@@ -6,7 +5,6 @@ import { parseProfile } from '../../shared/profile.ts'
 import type { RetryInfo } from '../../shared/transfer.ts'
 import type { Store } from '../store/open-store.ts'
 import type { TransferRow } from '../store/transfer-row.ts'
-import { TARGET_TAKEN } from '../store/transfers-repo.ts'
 import type { HttpResponse } from '../transport/http-request.ts'
 import { profiledTransport } from '../transport/profiled-transport.ts'
 import type { Transport } from '../transport/transport.ts'
@@ -16,19 +14,19 @@ import { factsOf } from './first-response.ts'
 import { reportRetry, retrying } from './retrying.ts'
 import { getFollowing } from './follow-redirects.ts'
 import { hostRuleSecrets, requestExtras, type RequestExtras } from './request-extras.ts'
-import { PartFile, type PartOptions } from './part-file.ts'
+import { claimTarget, writesOnce } from './claim-target.ts'
+import { PartFile } from './part-file.ts'
 import { runWorkers } from './segment-workers.ts'
 import { MIN_SEGMENT, planPieces, planSegments, type Segment } from './segment-plan.ts'
 import { RestartNeeded } from './segment-fetch.ts'
-import { checkFreeSpace, chooseTarget, partPathOf } from './target-path.ts'
+import { checkFreeSpace, partPathOf } from './target-path.ts'
 import type { TokenBucket } from './token-bucket.ts'
 import type { BackgroundRate } from './background-rate.ts'
 import { Representation } from './validators.ts'
 import { defaultRetry, type RetryPolicy } from './retry-policy.ts'
-import { spreadNodes, type NodeRanking } from './node-spread.ts'
+import { lastNode, spreadNodes, type NodeRanking } from './node-spread.ts'
 import { PrefixDigests } from './prefix-digests.ts'
 import { streamableDigests, VerificationFailed, verifyContent } from './verify-content.ts'
-import { BATCH_BYTES } from './write-batches.ts'
 
 export interface EngineEnv {
   store: Store
@@ -101,7 +99,7 @@ async function attempt(outer: EngineEnv, id: number, signal: AbortSignal): Promi
   const profile = parseProfile(row.connection)
   const env = {
     ...outer,
-    transport: profiledTransport(outer.transport, profile, lastNode(outer, row)),
+    transport: profiledTransport(outer.transport, profile, lastNode(outer.store, row)),
   }
   const url = new URL(row.url)
   outer.nodes?.transferStarts?.(url, profile)
@@ -308,68 +306,8 @@ async function openFirst(env: EngineEnv, url: URL, signal: AbortSignal, extras: 
   }
 }
 
-/**
- * Pick, create and record a free target: the first `name`, `name (1)`, … with no file on disk, no transfer
- * claiming it, and a `.part` we could create ourselves (O_EXCL, so one that someone left there is never
- * adopted: it moves us on to the next name). The `.part` comes before the claim, so a claim in the store always
- * names a `.part` of ours; a crash in between leaves an empty `.part` no transfer owns. Two transfers that pick
- * one name at once meet at the O_EXCL create or at the store's UNIQUE constraint, and the loser moves on.
- */
-async function claimTarget(
-  env: EngineEnv,
-  dir: string,
-  name: string,
-  record: (targetPath: string) => TransferRow,
-  partOptions: PartOptions,
-): Promise<{ row: TransferRow; part: PartFile }> {
-  const passed = new Set<string>()
-  for (let tries = 0; ; tries++) {
-    const candidate = await chooseTarget(dir, name, (p) => passed.has(p) || env.store.transfers.isTargetTaken(p))
-    passed.add(candidate)
-    await env.confine?.(dirname(candidate))
-    let part: PartFile
-    try {
-      part = await PartFile.create(partPathOf(candidate), partOptions)
-    } catch (err) {
-      if (tries < 100 && err instanceof PinpointError && err.context.cause === 'EEXIST') continue
-      throw err
-    }
-    try {
-      return { row: record(candidate), part }
-    } catch (err) {
-      await part.close()
-      await unlink(part.path).catch(() => {})
-      if (tries < 100 && err instanceof PinpointError && err.context.cause === TARGET_TAKEN) continue
-      throw err
-    }
-  }
-}
-
-/**
- * Whether the whole body goes to the `.part` in one write: one segment that fits one write batch, fetched in one
- * response (a background download's paced pieces are written one by one). Such a file is written through
- * (`PartFile.create`): its one write carries the sync that finishing would otherwise make separately.
- */
-function writesOnce(row: TransferRow, segments: readonly Segment[]): boolean {
-  const only = segments.length === 1 ? segments[0] : undefined
-  return only !== undefined && only.end - only.start <= BATCH_BYTES && row.priority !== 'background'
-}
-
 function must(env: EngineEnv, id: number): TransferRow {
   const row = env.store.transfers.get(id)
   if (!row) throw new PinpointError('BAD_INPUT', `no transfer ${id}`)
   return row
-}
-
-/**
- * The node the transfer's latest accepted connection went to (an IPv4 original for a NAT64 address). A row with
- * no last connection has none in its history either (the queue records the two together), so a transfer's first
- * attempt does not read it.
- */
-function lastNode(env: EngineEnv, row: TransferRow): string | undefined {
-  if (row.lastConnection === null) return undefined
-  const last = env.store.connections.list(row.id, 8).findLast((c) => c.info.refused === undefined)
-  if (!last) return undefined
-  const won = last.info.attempts.find((a) => a.outcome === 'won')
-  return won?.nat64?.from ?? last.info.address
 }
