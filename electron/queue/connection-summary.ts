@@ -77,17 +77,22 @@ export function reportingTransport(transport: Transport, reports: ConnectionRepo
 /**
  * Call `onFirstByte` with the milliseconds from now to the first byte read on `conn` for its next reader.
  *
- * Only the next `attach` is wrapped: a reader attached later (the connection kept alive for another request)
- * gets the relay as it was, so the cost is one comparison per read of this one response.
+ * Only the next `attach` is wrapped, and the wrapper takes itself off at that attach: a reader attached later
+ * (the connection kept alive for another request) finds the relay as it was. Rebinding instead would stack one
+ * more layer on the connection per request, each attach walking all of them, held for the connection's life.
  */
 export function timeFirstByte(conn: Connection, onFirstByte: (ms: number) => void): void {
   const started = performance.now()
   const relay = conn.relay
-  const attach = relay.attach.bind(relay)
+  // Another wrapper may be waiting too (each transfer's history and the background sampler time a request);
+  // each puts back exactly what it shadowed.
+  const shadowed = Object.hasOwn(relay, 'attach')
+  const previous = relay.attach
   relay.attach = (target) => {
-    relay.attach = attach
+    if (shadowed) relay.attach = previous
+    else Reflect.deleteProperty(relay, 'attach')
     let waiting = true
-    attach((buf, n) => {
+    previous.call(relay, (buf, n) => {
       if (waiting) {
         waiting = false
         onFirstByte(Math.round((performance.now() - started) * 10) / 10)
