@@ -9,7 +9,7 @@ import { installNativeHostDouble, type NativeHostDouble } from '../fixtures/nati
 import { startNginx, type NginxServer } from '../fixtures/nginx.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
 import { EXTENSION_ID } from '../../shared/extension-id.ts'
-import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
+import { extensionDir, extensionWorker, launchWithExtension } from './harness/extension-browser.ts'
 import { screenshotDir } from './harness/open-app.ts'
 import { startXvfb, type VirtualDisplay } from './harness/xvfb.ts'
 
@@ -78,7 +78,7 @@ describe('the context menu', () => {
       })
       const context = await openBrowser(profile, scheme)
       try {
-        const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
+        const worker = await extensionWorker(context)
         expect(new URL(worker.url()).host).toBe(EXTENSION_ID)
         const page = context.pages()[0] ?? (await context.newPage())
         const origin = `http://${nginx.host}:${nginx.port}`

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs'
-import { mkdir, readFile, realpath } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { type BrowserContext, type Page, type Worker } from 'playwright-core'
@@ -7,15 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { NOT_SHOWN_REASON } from '../../electron/cli/native-offer.ts'
 import { startServe, type Daemon } from '../../electron/serve/start-serve.ts'
-import { NATIVE_HOST_NAME } from '../../shared/extension-id.ts'
-import { OTHER_HOST, startAuthNginx, type AuthNginx } from '../fixtures/nginx-auth.ts'
+import { OTHER_HOST, type AuthNginx } from '../fixtures/nginx-auth.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
-import { runCli } from '../fixtures/run-cli.ts'
-import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
-import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
+import { extensionDir, extensionWorker, launchWithExtension } from './harness/extension-browser.ts'
 import { screenshotDir } from './harness/open-app.ts'
 import { byId, visible } from './harness/ui.ts'
 import { startXvfb, type VirtualDisplay } from './harness/xvfb.ts'
+import { closeHandoffWorld, startHandoffWorld, type HandoffWorld } from './harness/handoff-world.ts'
 
 // "Download all links with Pinpoint", all real: the built extension in Debian's Chromium with a window on a
 // virtual display (the browser's own context menu is never drawn headless), opened with a real right-click on a
@@ -34,6 +31,7 @@ const POLL_MS = 30_000
 const SESSION = 's3cret'
 const FILE = makePayload(300 * 1024 + 7, 4242)
 
+let world: HandoffWorld | undefined
 let nginx: AuthNginx
 let dir: string
 let downloads: string
@@ -51,29 +49,12 @@ const cookieUrl = () => `${nginx.base}/cookie/file.bin`
 const otherUrl = () => `http://${OTHER_HOST}:${new URL(nginx.base).port}/other/file.bin`
 
 beforeAll(async () => {
-  if (!existsSync(join(extensionDir, 'manifest.json'))) {
-    throw new Error('dist/extension/chromium is missing: run `npm run build` before the e2e tests')
-  }
-  nginx = await startAuthNginx({
-    file: FILE,
-    user: 'u',
-    password: 'p',
-    realm: 'r',
-    token: 't',
-    session: SESSION,
-    bearer: 'b',
-  })
-  dir = await realpath(await makeTempDir('ext-offer'))
-  const home = join(dir, 'home')
-  const stateDir = join(dir, 'state')
+  world = await startHandoffWorld({ browser: 'chromium', extensionDir, file: FILE, session: SESSION, tag: 'ext-offer' })
+  ;({ nginx, dir } = world)
+  const { stateDir } = world
   downloads = join(dir, 'downloads')
-  for (const d of [home, downloads]) await mkdir(d)
-  const integrate = await runCli(['integrate', '--browser', 'chromium'], {
-    env: { HOME: home, PINPOINT_STATE_DIR: stateDir },
-  })
-  expect(integrate.code, integrate.stderr).toBe(0)
-  const userData = join(home, '.config', 'chromium')
-  expect(existsSync(join(userData, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`))).toBe(true)
+  await mkdir(downloads)
+  const userData = join(world.home, '.config', 'chromium')
   // On an address of its own: cookies are per host, not per port, so the web UI's token cookie for 127.0.0.1
   // would otherwise be among the browser's cookies for nginx's files, as it would be in any browser.
   daemon = await startServe({ port: 0, host: '127.0.0.3', roots: [downloads], stateDir })
@@ -85,15 +66,14 @@ beforeAll(async () => {
     env: { ...process.env, DISPLAY: xvfb.display },
     args: ['--test-type', '--window-position=0,0', `--window-size=${WIDTH},${HEIGHT}`],
   })
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
+  worker = await extensionWorker(context)
 }, 90_000)
 
 afterAll(async () => {
   await context?.close()
   xvfb?.stop()
   await daemon?.close()
-  await nginx?.stop()
-  if (dir) await removeTempDir(dir)
+  await closeHandoffWorld(world)
 })
 
 /** Pinpoint's web UI in a tab of the same browser, at the address serve printed (token included). */

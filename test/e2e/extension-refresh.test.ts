@@ -9,7 +9,7 @@ import { installNativeHostDouble, type NativeHostDouble } from '../fixtures/nati
 import { startNginx, type NginxServer } from '../fixtures/nginx.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
-import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
+import { extensionDir, extensionWorker, launchWithExtension } from './harness/extension-browser.ts'
 import { screenshotDir } from './harness/open-app.ts'
 
 // The built extension in Debian's Chromium, with a native host double that answers `waiting` and `refresh` as
@@ -48,7 +48,7 @@ beforeAll(async () => {
   const downloads = join(profile, 'Downloads')
   await mkdir(downloads)
   context = await launchWithExtension(join(profile, 'user-data'), { downloadsPath: downloads })
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
+  worker = await extensionWorker(context)
   extensionId = new URL(worker.url()).host
 }, 60_000)
 

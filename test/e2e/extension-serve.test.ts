@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { type BrowserContext, type Worker } from 'playwright-core'
@@ -7,17 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { connectControl, type ControlClient } from '../../electron/cli/control-client.ts'
 import { cookieName } from '../../electron/serve/security.ts'
-import { NATIVE_HOST_NAME } from '../../shared/extension-id.ts'
 import type { Settings } from '../../shared/settings.ts'
-import type { TransferView } from '../../shared/transfer.ts'
 import { APP_VERSION } from '../../shared/version.ts'
-import { startAuthNginx, type AuthNginx } from '../fixtures/nginx-auth.ts'
+import type { AuthNginx } from '../fixtures/nginx-auth.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
-import { BIN, runCli } from '../fixtures/run-cli.ts'
-import { startServerProcess, type ServerProcess } from '../fixtures/server-process.ts'
-import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
-import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
+import type { ServerProcess } from '../fixtures/server-process.ts'
+import { extensionDir, extensionWorker, launchWithExtension } from './harness/extension-browser.ts'
 import { screenshotDir } from './harness/open-app.ts'
+import {
+  closeHandoffWorld,
+  expectSavedByServe,
+  pinpointRequests,
+  signedInFileUrl,
+  startHandoffWorld,
+  startServeProcess,
+  type HandoffWorld,
+} from './harness/handoff-world.ts'
 
 // No doubles anywhere: the built extension in Debian's Chromium, the host manifest and launcher written by the
 // real `pinpoint integrate`, the real `pinpoint native-host` it starts, a real `pinpoint serve` child process,
@@ -37,6 +41,7 @@ const POLL_MS = 30_000
 // Over the extension's 1 MiB capture minimum.
 const FILE = makePayload(2 * 1024 * 1024 + 333, 5150)
 
+let world: HandoffWorld | undefined
 let nginx: AuthNginx
 let dir: string
 let stateDir: string
@@ -47,53 +52,20 @@ let control: ControlClient | undefined
 let context: BrowserContext
 let worker: Worker
 
-/** The serve's control socket answers a little after its HTTP port does. */
-async function connected(): Promise<ControlClient> {
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    const client = await connectControl(stateDir)
-    if (client) return client
-    if (Date.now() > deadline) throw new Error(`no control socket in ${stateDir}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 const handoffs = async () =>
   (await worker.evaluate(async () => (await chrome.storage.local.get('handoffs'))['handoffs'])) as
     Array<{ url: string; state: string; reason?: string }> | undefined
-const fileUrl = () => `${nginx.base}/cookie/file.bin`
-/** Pinpoint's own requests: its first GET asks for `Range: bytes=0-`, which a browser's download never does. */
-const pinpointRequests = () =>
-  nginx.accessLog().filter((e) => e.request.startsWith('GET /cookie/file.bin ') && e.http_range !== '')
+const fileUrl = () => signedInFileUrl(nginx)
 
 beforeAll(async () => {
-  if (!existsSync(join(extensionDir, 'manifest.json'))) {
-    throw new Error('dist/extension/chromium is missing: run `npm run build` before the e2e tests')
-  }
-  nginx = await startAuthNginx({
-    file: FILE,
-    user: 'u',
-    password: 'p',
-    realm: 'r',
-    token: 't',
-    session: SESSION,
-    bearer: 'b',
-  })
-  dir = await makeTempDir('ext-serve')
-  const home = join(dir, 'home')
-  stateDir = join(dir, 'state')
+  world = await startHandoffWorld({ browser: 'chromium', extensionDir, file: FILE, session: SESSION, tag: 'ext-serve' })
+  ;({ nginx, dir, stateDir } = world)
   serveDownloads = join(dir, 'serve-downloads')
   browserDownloads = join(dir, 'browser-downloads')
-  for (const d of [home, serveDownloads, browserDownloads]) await mkdir(d)
-
-  // `integrate` in a home of its own writes the launcher into the state folder and the manifest into
-  // ~/.config/chromium/NativeMessagingHosts, which is where Chromium looks for a user data dir of that path.
-  const integrate = await runCli(['integrate', '--browser', 'chromium'], {
-    env: { HOME: home, PINPOINT_STATE_DIR: stateDir },
-  })
-  expect(integrate.code, integrate.stderr).toBe(0)
-  const userData = join(home, '.config', 'chromium')
-  expect(existsSync(join(userData, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`))).toBe(true)
+  for (const d of [serveDownloads, browserDownloads]) await mkdir(d)
+  // `integrate` wrote the manifest into ~/.config/chromium/NativeMessagingHosts, which is where Chromium looks for
+  // a user data dir of that path.
+  const userData = join(world.home, '.config', 'chromium')
   // The profile's own download folder, used once Playwright's download handling is switched off below.
   await mkdir(join(userData, 'Default'), { recursive: true })
   await writeFile(
@@ -101,17 +73,10 @@ beforeAll(async () => {
     JSON.stringify({ download: { default_directory: browserDownloads, prompt_for_download: false } }),
   )
 
-  serve = await startServerProcess({
-    name: 'pinpoint serve',
-    prepare: async (port) => ({
-      command: process.execPath,
-      args: [BIN, 'serve', '--state-dir', stateDir, '--port', String(port), '--root', serveDownloads],
-    }),
-  })
-  control = await connected()
+  ;({ serve, control } = await startServeProcess(stateDir, serveDownloads))
 
   context = await launchWithExtension(userData)
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
+  worker = await extensionWorker(context)
   // Playwright names and places downloads itself, which skips the browser's file-name step the extension
   // takes part in; "default" gives the browser back its own handling, as a user's browser has it.
   const page = context.pages()[0] ?? (await context.newPage())
@@ -122,8 +87,7 @@ afterAll(async () => {
   control?.close()
   await context?.close()
   await serve?.stop()
-  await nginx?.stop()
-  if (dir) await removeTempDir(dir)
+  await closeHandoffWorld(world)
 })
 
 describe('the extension, the native host and pinpoint serve, all real', () => {
@@ -172,18 +136,10 @@ describe('the extension, the native host and pinpoint serve, all real', () => {
     await expect.poll(() => readdir(browserDownloads), { timeout: POLL_MS }).toEqual([])
     expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('')
 
-    const transfer = async () =>
-      (await (control as ControlClient).request<{ transfers: TransferView[] }>('transfers:list', {})).transfers.find(
-        (t) => t.url === fileUrl(),
-      )
-    await expect.poll(async () => (await transfer())?.state, { timeout: POLL_MS }).toBe('completed')
-    const saved = (await transfer())?.savedPath as string
-    expect(saved.startsWith(`${serveDownloads}/`)).toBe(true)
-    expect((await stat(saved)).size).toBe(FILE.length)
-    expect(sha256(await readFile(saved))).toBe(sha256(FILE))
+    await expectSavedByServe(control as ControlClient, fileUrl(), serveDownloads, FILE, POLL_MS)
 
     // Every request Pinpoint made carried the browser's session cookie, its User-Agent and the page as Referer.
-    const requests = pinpointRequests()
+    const requests = pinpointRequests(nginx)
     expect(requests.length).toBeGreaterThan(0)
     const userAgent = await page.evaluate(() => navigator.userAgent)
     for (const r of requests) {
@@ -216,7 +172,7 @@ describe('the extension, the native host and pinpoint serve, all real', () => {
     await serve?.stop()
     serve = undefined
     expect(await connectControl(stateDir)).toBeUndefined()
-    const before = pinpointRequests().length
+    const before = pinpointRequests(nginx).length
 
     const page = await context.newPage()
     await page.goto(`${nginx.base}/login`)
@@ -236,7 +192,7 @@ describe('the extension, the native host and pinpoint serve, all real', () => {
     expect(sha256(await readFile(join(browserDownloads, 'file.bin')))).toBe(sha256(FILE))
     expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('!')
     // The host asked nothing of nginx and started no serve of its own.
-    expect(pinpointRequests()).toHaveLength(before)
+    expect(pinpointRequests(nginx)).toHaveLength(before)
     expect(await connectControl(stateDir)).toBeUndefined()
 
     const popup = await context.newPage()

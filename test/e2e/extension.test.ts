@@ -9,7 +9,7 @@ import { installNativeHostDouble } from '../fixtures/native-host-double.ts'
 import { startNginx, type NginxServer } from '../fixtures/nginx.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
 import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
-import { extensionDir, launchWithExtension } from './harness/extension-browser.ts'
+import { extensionDir, extensionWorker, launchWithExtension } from './harness/extension-browser.ts'
 import { repoRoot, screenshotDir } from './harness/open-app.ts'
 import { EXTENSION_ID } from '../../shared/extension-id.ts'
 import { cookieName } from '../../electron/serve/security.ts'
@@ -57,7 +57,7 @@ beforeAll(async () => {
   downloads = join(profile, 'Downloads')
   await mkdir(downloads)
   context = await launchWithExtension(join(profile, 'user-data'), { downloadsPath: downloads })
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
+  worker = await extensionWorker(context)
   extensionId = new URL(worker.url()).host
 }, 60_000)
 

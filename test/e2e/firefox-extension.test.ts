@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { connectControl, type ControlClient } from '../../electron/cli/control-client.ts'
-import { FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../../shared/extension-id.ts'
+import { FIREFOX_EXTENSION_ID } from '../../shared/extension-id.ts'
 import { NOT_RUNNING_REASON } from '../../shared/native-messages.ts'
 import type { Settings } from '../../shared/settings.ts'
-import type { TransferView } from '../../shared/transfer.ts'
 import { APP_VERSION } from '../../shared/version.ts'
 import type { BidiEvent } from '../fixtures/bidi.ts'
 import {
@@ -18,12 +16,19 @@ import {
   startFirefox,
   type RunningFirefox,
 } from '../fixtures/firefox.ts'
-import { startAuthNginx, type AuthNginx } from '../fixtures/nginx-auth.ts'
+import type { AuthNginx } from '../fixtures/nginx-auth.ts'
 import { makePayload, sha256 } from '../fixtures/payload.ts'
-import { BIN, runCli } from '../fixtures/run-cli.ts'
-import { startServerProcess, type ServerProcess } from '../fixtures/server-process.ts'
-import { makeTempDir, removeTempDir } from '../fixtures/temp-dir.ts'
+import type { ServerProcess } from '../fixtures/server-process.ts'
 import { repoRoot } from './harness/open-app.ts'
+import {
+  closeHandoffWorld,
+  expectSavedByServe,
+  pinpointRequests,
+  signedInFileUrl,
+  startHandoffWorld,
+  startServeProcess,
+  type HandoffWorld,
+} from './harness/handoff-world.ts'
 
 // No doubles: the built Firefox extension installed from an .xpi into a fresh profile of Debian's Firefox ESR,
 // the host manifest and launcher written by the real `pinpoint integrate --browser firefox`, the real
@@ -42,6 +47,7 @@ const FILE = makePayload(3 * 1024 * 1024 + 77, 6160)
 if (!firefoxInstalled)
   console.warn(`firefox-extension: ${FIREFOX} is not installed (apt-get install firefox-esr); skipped`)
 
+let world: HandoffWorld | undefined
 let nginx: AuthNginx
 let dir: string
 let stateDir: string
@@ -52,21 +58,7 @@ let serve: ServerProcess | undefined
 let control: ControlClient | undefined
 let firefox: RunningFirefox | undefined
 
-/** The serve's control socket answers a little after its HTTP port does. */
-async function connected(): Promise<ControlClient> {
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    const client = await connectControl(stateDir)
-    if (client) return client
-    if (Date.now() > deadline) throw new Error(`no control socket in ${stateDir}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
-const fileUrl = () => `${nginx.base}/cookie/file.bin`
-/** Pinpoint's own requests: its first GET asks for `Range: bytes=0-`, which a browser's download never does. */
-const pinpointRequests = () =>
-  nginx.accessLog().filter((e) => e.request.startsWith('GET /cookie/file.bin ') && e.http_range !== '')
+const fileUrl = () => signedInFileUrl(nginx)
 /** What the native host recorded of the hand-offs it was asked for; it runs only when the extension starts it. */
 async function hostHandoffs(): Promise<Array<{ url: string; accepted: boolean; reason?: string }>> {
   try {
@@ -123,45 +115,19 @@ const downloadEvents = (): BidiEvent[] =>
 
 beforeAll(async () => {
   if (!firefoxInstalled) return
-  if (!existsSync(join(extensionDir, 'manifest.json'))) {
-    throw new Error('dist/extension/firefox is missing: run `npm run build` before the e2e tests')
-  }
-  nginx = await startAuthNginx({
-    file: FILE,
-    user: 'u',
-    password: 'p',
-    realm: 'r',
-    token: 't',
-    session: SESSION,
-    bearer: 'b',
-  })
-  dir = await makeTempDir('ff-ext')
-  const home = join(dir, 'home')
+  world = await startHandoffWorld({ browser: 'firefox', extensionDir, file: FILE, session: SESSION, tag: 'ff-ext' })
+  ;({ nginx, dir, stateDir } = world)
+  const { home } = world
   profile = join(dir, 'profile')
-  stateDir = join(dir, 'state')
   serveDownloads = join(dir, 'serve-downloads')
   browserDownloads = join(dir, 'browser-downloads')
-  for (const d of [home, serveDownloads, browserDownloads]) await mkdir(d)
-
-  // `integrate` in a home of its own writes the launcher into the state folder and the manifest into
-  // ~/.mozilla/native-messaging-hosts, where Firefox looks for it with HOME pointing there.
-  const integrate = await runCli(['integrate', '--browser', 'firefox'], {
-    env: { HOME: home, PINPOINT_STATE_DIR: stateDir },
-  })
-  expect(integrate.code, integrate.stderr).toBe(0)
-  const manifest = JSON.parse(
-    await readFile(join(home, '.mozilla', 'native-messaging-hosts', `${NATIVE_HOST_NAME}.json`), 'utf8'),
-  ) as { allowed_extensions: string[] }
+  for (const d of [serveDownloads, browserDownloads]) await mkdir(d)
+  // `integrate` wrote the manifest into ~/.mozilla/native-messaging-hosts, where Firefox looks for it with HOME
+  // pointing there.
+  const manifest = JSON.parse(await readFile(world.manifest, 'utf8')) as { allowed_extensions: string[] }
   expect(manifest.allowed_extensions).toEqual([FIREFOX_EXTENSION_ID])
 
-  serve = await startServerProcess({
-    name: 'pinpoint serve',
-    prepare: async (port) => ({
-      command: process.execPath,
-      args: [BIN, 'serve', '--state-dir', stateDir, '--port', String(port), '--root', serveDownloads],
-    }),
-  })
-  control = await connected()
+  ;({ serve, control } = await startServeProcess(stateDir, serveDownloads))
 
   await makeFirefoxProfile(profile, {
     extensionDir,
@@ -179,8 +145,7 @@ afterAll(async () => {
   control?.close()
   await firefox?.stop()
   await serve?.stop()
-  await nginx?.stop()
-  if (dir) await removeTempDir(dir)
+  await closeHandoffWorld(world)
 })
 
 describe.skipIf(!firefoxInstalled)('the extension in Firefox ESR, the native host and pinpoint serve, all real', () => {
@@ -203,18 +168,10 @@ describe.skipIf(!firefoxInstalled)('the extension in Firefox ESR, the native hos
     await expect
       .poll(hostHandoffs, { timeout: POLL_MS })
       .toContainEqual(expect.objectContaining({ url: fileUrl(), accepted: true }))
-    const transfer = async () =>
-      (await (control as ControlClient).request<{ transfers: TransferView[] }>('transfers:list', {})).transfers.find(
-        (t) => t.url === fileUrl(),
-      )
-    await expect.poll(async () => (await transfer())?.state, { timeout: POLL_MS }).toBe('completed')
-    const saved = (await transfer())?.savedPath as string
-    expect(saved.startsWith(`${serveDownloads}/`)).toBe(true)
-    expect((await stat(saved)).size).toBe(FILE.length)
-    expect(sha256(await readFile(saved))).toBe(sha256(FILE))
+    await expectSavedByServe(control as ControlClient, fileUrl(), serveDownloads, FILE, POLL_MS)
 
     // Every request Pinpoint made carried Firefox's session cookie, its User-Agent and the page as Referer.
-    const requests = pinpointRequests()
+    const requests = pinpointRequests(nginx)
     expect(requests.length).toBeGreaterThan(0)
     const userAgent = (
       await bidi.send<{ result: { value: string } }>('script.evaluate', {
@@ -258,7 +215,7 @@ describe.skipIf(!firefoxInstalled)('the extension in Firefox ESR, the native hos
     await serve?.stop()
     serve = undefined
     expect(await connectControl(stateDir)).toBeUndefined()
-    const before = pinpointRequests().length
+    const before = pinpointRequests(nginx).length
     const recorded = (await hostHandoffs()).length
 
     await clickFileLink()
@@ -278,7 +235,7 @@ describe.skipIf(!firefoxInstalled)('the extension in Firefox ESR, the native hos
     expect(await badge()).toBe('!')
     await expect.poll(await openPopup(), { timeout: POLL_MS }).toBe(`Pinpoint ${APP_VERSION} is not running`)
     // The host asked nothing of nginx and started no serve of its own.
-    expect(pinpointRequests()).toHaveLength(before)
+    expect(pinpointRequests(nginx)).toHaveLength(before)
     expect(await connectControl(stateDir)).toBeUndefined()
   }, 120_000)
 })

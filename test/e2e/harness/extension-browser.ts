@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { chromium, type BrowserContext, type LaunchOptions } from 'playwright-core'
+import { chromium, type BrowserContext, type LaunchOptions, type Worker } from 'playwright-core'
 
 import { chromiumPath, repoRoot } from './open-app.ts'
 
@@ -54,4 +54,9 @@ export async function launchWithExtension(
     ],
     timeout: 30_000,
   })
+}
+
+/** The extension's service worker: running already, or once it starts. */
+export async function extensionWorker(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
 }
