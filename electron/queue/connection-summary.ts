@@ -78,8 +78,8 @@ export function reportingTransport(transport: Transport, reports: ConnectionRepo
  * Call `onFirstByte` with the milliseconds from now to the first byte read on `conn` for its next reader.
  *
  * Only the next `attach` is wrapped, and the wrapper takes itself off at that attach: a reader attached later
- * (the connection kept alive for another request) finds the relay as it was. Rebinding instead would stack one
- * more layer on the connection per request, each attach walking all of them, held for the connection's life.
+ * (the connection kept alive for another request) finds the relay as it was. A wrapper left behind per request
+ * would make every later attach walk all of them, and the connection would hold them for its life.
  */
 export function timeFirstByte(conn: Connection, onFirstByte: (ms: number) => void): void {
   const started = performance.now()

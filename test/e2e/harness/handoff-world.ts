@@ -58,17 +58,25 @@ export async function startHandoffWorld(opts: {
     session: opts.session,
     bearer: 'b',
   })
-  const dir = await realpath(await makeTempDir(opts.tag))
-  const home = join(dir, 'home')
-  const stateDir = join(dir, 'state')
-  await mkdir(home)
-  const integrate = await runCli(['integrate', '--browser', opts.browser], {
-    env: { HOME: home, PINPOINT_STATE_DIR: stateDir },
-  })
-  expect(integrate.code, integrate.stderr).toBe(0)
-  const manifest = join(home, MANIFEST_DIRS[opts.browser], `${NATIVE_HOST_NAME}.json`)
-  expect(existsSync(manifest)).toBe(true)
-  return { nginx, dir, home, stateDir, manifest }
+  let dir: string | undefined
+  try {
+    dir = await realpath(await makeTempDir(opts.tag))
+    const home = join(dir, 'home')
+    const stateDir = join(dir, 'state')
+    await mkdir(home)
+    const integrate = await runCli(['integrate', '--browser', opts.browser], {
+      env: { HOME: home, PINPOINT_STATE_DIR: stateDir },
+    })
+    expect(integrate.code, integrate.stderr).toBe(0)
+    const manifest = join(home, MANIFEST_DIRS[opts.browser], `${NATIVE_HOST_NAME}.json`)
+    expect(existsSync(manifest)).toBe(true)
+    return { nginx, dir, home, stateDir, manifest }
+  } catch (err) {
+    // The suite never gets the world to close: nothing it started may outlive the failure.
+    await nginx.stop()
+    if (dir) await removeTempDir(dir)
+    throw err
+  }
 }
 
 export async function closeHandoffWorld(world: HandoffWorld | undefined): Promise<void> {
