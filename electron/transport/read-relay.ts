@@ -47,6 +47,16 @@ export class ReadRelay {
     this.#view = n === READ_BUFFER ? this.#buffer : this.#buffer.subarray(0, n)
   }
 
+  /**
+   * Bytes a stream socket emitted (`relayStream`): the chunk is the stream's own, so it goes to the reader as it
+   * is, or is kept as it is until one attaches. Returns what the reader returned.
+   */
+  deliver(chunk: Buffer): boolean {
+    if (this.#target) return this.#target(chunk, chunk.length)
+    this.#early.push(chunk)
+    return true
+  }
+
   attach(target: ReadTarget): void {
     this.#target = target
     const early = this.#early
