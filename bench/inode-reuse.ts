@@ -3,10 +3,10 @@
 // case's 1000 files and then creates its own, so this cost lands on whichever client runs next.
 //
 // On ext4 without a journal (this build machine's root file system: /proc/fs/jbd2 is empty), the inode allocator
-// passes over every free inode whose deletion time is under a minute old, reading its on-disk record through the
-// buffer cache for each one, before it takes a free inode. The records are compared in whole seconds, so the
-// deletions here end a second before the next creations start, as they do in the reference script (it syncs and
-// sleeps after each delete).
+// passes over every free inode whose deletion time is under a minute old (six while its inode table block is dirty),
+// reading its on-disk record through the buffer cache for each one, before it takes a free inode. The records are
+// compared in whole seconds, so the deletions here end a second before the next creations start, as they do in the
+// reference script (it syncs and sleeps after each delete).
 //
 //   usage: node bench/inode-reuse.ts [folder]   (default: a new folder under /tmp)
 // Run it when nothing else on that file system was deleted in the last minute: those deletions count too.
