@@ -34,6 +34,21 @@ export type Lookup = (hostname: string) => Promise<LookupAnswer[]>
 export const systemLookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, order: 'ipv6first' })
 
 /**
+ * `lookup`'s answers for `host`, its failure as data: getaddrinfo's errors (ENOTFOUND, EAI_AGAIN, …) become
+ * DNS_FAILED with the system's code as the cause, so every caller (a connection, a comparison of resolvers)
+ * reports them like any other failure.
+ */
+export async function lookupAll(lookup: Lookup, host: string): Promise<LookupAnswer[]> {
+  try {
+    return await lookup(host)
+  } catch (err) {
+    if (isPinpointError(err)) throw err
+    const code = (err as NodeJS.ErrnoException).code
+    throw new PinpointError('DNS_FAILED', `could not resolve ${host}${code ? ` (${code})` : ''}`, { host, cause: code })
+  }
+}
+
+/**
  * The addresses to try for a host, in order.
  *
  * A rule's addresses replace DNS entirely (curl `--resolve`), in the order the user gave them. DNS answers are
@@ -44,14 +59,7 @@ export async function candidatesFor(host: string, rule: HostRule | undefined, lo
     return rule.addresses.map((address) => ({ address, family: familyOf(address), source: 'rule' }))
   }
   if (isIP(host)) return [{ address: host, family: familyOf(host), source: 'literal' }]
-  let answers: LookupAnswer[]
-  try {
-    answers = await lookup(host)
-  } catch (err) {
-    if (isPinpointError(err)) throw err
-    const code = (err as NodeJS.ErrnoException).code
-    throw new PinpointError('DNS_FAILED', `could not resolve ${host}${code ? ` (${code})` : ''}`, { host, cause: code })
-  }
+  const answers = await lookupAll(lookup, host)
   if (answers.length === 0) throw new PinpointError('DNS_FAILED', `no addresses for ${host}`, { host })
   return interleave(
     answers.map((a) => ({

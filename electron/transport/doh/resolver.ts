@@ -2,7 +2,7 @@ import { isPinpointError, PinpointError } from '../../../shared/pinpoint-error.t
 import { redactUrl } from '../../../shared/redact-url.ts'
 import type { DnsChoice } from '../../../shared/dns.ts'
 import type { ConnectionProfile } from '../../../shared/profile.ts'
-import type { Lookup, LookupAnswer } from '../candidates.ts'
+import { lookupAll, type Lookup, type LookupAnswer } from '../candidates.ts'
 import type { Transport } from '../transport.ts'
 import { DnsCache } from './dns-cache.ts'
 import { createDohClient, isUnreachable, type DohClient } from './doh-client.ts'
@@ -114,13 +114,13 @@ export function createResolver(opts: ResolverOptions): Resolver {
 
   return {
     async resolve(host, choice, signal, profile) {
-      if (choice.mode === 'system' || choice.dohUrl === undefined) return opts.system(host)
+      if (choice.mode === 'system' || choice.dohUrl === undefined) return lookupAll(opts.system, host)
       try {
         return await viaDoh(choice.dohUrl, host, signal, profile)
       } catch (err) {
         if (choice.mode !== 'doh-fallback' || !isUnreachable(err)) throw err
         const why = (err as PinpointError).message
-        const answers = await opts.system(host)
+        const answers = await lookupAll(opts.system, host)
         return answers.map((a) => ({ ...a, source: 'dns-fallback' as const, note: why }))
       }
     },

@@ -71,6 +71,34 @@ describe('comparing the system resolver with DoH', () => {
     expect(report.verdict).toBe('inconclusive')
   })
 
+  it("the system resolver's own failure (getaddrinfo's ENOTFOUND) is its answer in the report, not the end of it", async () => {
+    // What `dns.lookup` rejects with when the system's resolver says the name does not exist: a resolver that
+    // hides a name is one of the answers a comparison is for.
+    const lookup: Lookup = async (host) => {
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {
+        code: 'ENOTFOUND',
+        syscall: 'getaddrinfo',
+        hostname: host,
+      })
+    }
+    const rules = [HostRule.parse({ pattern: 'b.test', addresses: ['127.0.0.1'] })]
+    const t = createTransport({ rules: () => rules, ca: [pki.rootPem], lookup, connectTimeoutMs: 2000 })
+    const report = await compareDns(t, new URL(`https://a.test:${real.port}/`), unbound.url())
+    expect(report.system).toEqual({
+      resolver: 'system',
+      addresses: [],
+      error: { code: 'DNS_FAILED', message: 'could not resolve a.test (ENOTFOUND)' },
+    })
+    expect(report.doh.addresses).toEqual(['127.0.0.1'])
+    expect(report.checks).toEqual([
+      expect.objectContaining({ address: '127.0.0.1', from: ['doh'], verdict: 'verifies' }),
+    ])
+    expect(report.verdict).toBe('inconclusive')
+    expect(report.summary).toBe(
+      'inconclusive: no answer from the system resolver: could not resolve a.test (ENOTFOUND)',
+    )
+  })
+
   it('a resolver that fails is reported, and the verdict is inconclusive', async () => {
     const report = await compareDns(transport(['127.0.0.1']), new URL(`https://nope.test:${real.port}/`), unbound.url())
     expect(report.doh.error?.message).toContain('nope.test does not exist')
