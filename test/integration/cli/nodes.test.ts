@@ -140,6 +140,19 @@ describe('pinpoint probe --nodes', () => {
     expect(JSON.parse(r.stdout).nodes[0].error.code).toBe('PIN_MISMATCH')
   })
 
+  it('a host name that does not exist is DNS_FAILED (exit 3) in one line, never an internal error', async () => {
+    const state = await makeTempDir('nodes-cli-nxdomain')
+    try {
+      const r = await runCli(['probe', '--nodes', 'https://no-such-host.invalid/big.bin'], {
+        env: { PINPOINT_STATE_DIR: state },
+      })
+      expect(r.code).toBe(3)
+      expect(r.stderr.trim()).toBe('pinpoint: could not resolve no-such-host.invalid (ENOTFOUND)')
+    } finally {
+      await removeTempDir(state)
+    }
+  })
+
   it('bad --nodes-bytes is a usage error', async () => {
     const r = await runCli(['probe', '--nodes', '--nodes-bytes', 'lots', 'https://a.test/'])
     expect(r.code).toBe(2)
