@@ -19,20 +19,21 @@ export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: 
 }
 
 /**
- * The resolver's answers that the name does not exist (Node reports getaddrinfo's EAI_NONAME as ENOTFOUND):
- * asking again gets the same answer, so a mistyped host fails at once. A resolver that failed for now
- * (EAI_AGAIN: no network yet, a server timing out) is asked again.
+ * The answers that a name does not exist: the system resolver's (Node reports getaddrinfo's EAI_NONAME as
+ * ENOTFOUND) and a DoH server's NXDOMAIN. Asking again gets the same answer, whichever name it was (the host's,
+ * its proxy's or its DoH server's), so a mistyped one fails at once. A resolver that failed for now (EAI_AGAIN:
+ * no network yet; SERVFAIL; a server timing out) is asked again.
  */
-const NO_SUCH_NAME: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_NONAME'])
+const NO_SUCH_NAME: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_NONAME', 'NXDOMAIN'])
 
 /**
  * Whether a failure with this code is worth another try; 404 and 410 are final, other statuses are not. `cause`
- * is Node's own code, which tells a name that does not exist from a resolver that failed for now (both are
- * DNS_FAILED).
+ * is the resolver's own answer where a name was looked up (DNS_FAILED, or PROXY_FAILED for the proxy's name),
+ * which tells a name that does not exist from a resolver that failed for now.
  */
 export function isRetryable(code: ErrorCode, httpStatus?: number, cause?: string): boolean {
   if (isPermanent(code)) return false
-  if (code === 'DNS_FAILED' && cause !== undefined && NO_SUCH_NAME.has(cause)) return false
+  if (cause !== undefined && NO_SUCH_NAME.has(cause)) return false
   if (code === 'DISK_FULL' || code === 'FILE_ERROR' || code === 'INTERRUPTED') return false
   if (code === 'TOO_MANY_REDIRECTS' || code === 'REDIRECT_BLOCKED') return false
   // The same credentials get the same answer from the proxy.

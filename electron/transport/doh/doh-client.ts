@@ -197,11 +197,15 @@ export function createDohClient(opts: DohClientOptions): DohClient {
   }
 }
 
-/** A transport failure reaching the DoH server, as DNS_FAILED that keeps the transport's code as its cause. */
+/**
+ * A transport failure reaching the DoH server, as DNS_FAILED that keeps the transport's code as its cause, or
+ * where the server's own name did not resolve, the resolver's answer (ENOTFOUND is final, EAI_AGAIN is not).
+ */
 function asDnsFailure(err: unknown, server: string): unknown {
   if (!isPinpointError(err)) return err
   if (err.code === 'DNS_FAILED' && String(err.message).includes(server)) return err
-  return new PinpointError('DNS_FAILED', `DoH ${server}: ${err.message}`, { ...err.context, cause: err.code })
+  const cause = err.code === 'DNS_FAILED' && typeof err.context.cause === 'string' ? err.context.cause : err.code
+  return new PinpointError('DNS_FAILED', `DoH ${server}: ${err.message}`, { ...err.context, cause })
 }
 
 function abortError(signal: AbortSignal): PinpointError {

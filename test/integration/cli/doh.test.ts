@@ -66,6 +66,16 @@ describe('pinpoint with --doh-url', () => {
     expect(r.stderr).toContain(unbound.url())
   })
 
+  it("an unknown name through DoH fails at once, as the system resolver's does: NXDOMAIN is not retried", async () => {
+    const started = Date.now()
+    const r = await runCli(['get', ...dohFlags(), '-d', dir, `https://nope.test:${origin.port}/x`])
+    // Generous: the process's own start-up is most of it; six tries with backoff take over 20 s.
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(r.code).toBe(3)
+    expect(r.stderr).not.toContain('retrying')
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining('nope.test does not exist')])
+  })
+
   it.each([
     [['--dns-mode', 'doh'], /--dns-mode doh needs --doh-url/],
     [['--dns-mode', 'system', '--doh-url', 'https://dns.test/dns-query'], /takes no --doh-url/],

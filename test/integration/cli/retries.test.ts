@@ -70,6 +70,21 @@ describe('pinpoint get, retries', () => {
     expect(await readdir(dir)).toEqual([])
   })
 
+  it.each([
+    ['the proxy', ['-x', 'http://no-such-proxy.invalid:3128'], /^pinpoint: proxy http:\/\/no-such-proxy\.invalid:3128/],
+    ['the DoH server', ['--doh-url', 'https://no-such-doh.invalid/dns-query'], /^pinpoint: DoH https:\/\/no-such-doh/],
+  ])('%s named by a host name that does not exist fails at once with exit 3, not retried', async (_, flags, line) => {
+    const started = Date.now()
+    const r = await runCli(['get', ...flags, '-d', await tmp('nxdomain-via'), 'https://a.test/x'], {
+      env: { PINPOINT_STATE_DIR: await tmp('nxdomain-via-state') },
+    })
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(r.code).toBe(3)
+    expect(r.stderr).not.toContain('retrying')
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)])
+    expect(r.stderr).toContain('ENOTFOUND')
+  })
+
   it('a refused port is retried, each retry said on stderr with the attempt, the maximum and the reason', async () => {
     const port = await refusedPort()
     const r = await runCli(['get', '--retry', '2', '-d', await tmp('refused'), `http://127.0.0.1:${port}/x`])
