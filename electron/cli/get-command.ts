@@ -98,7 +98,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
 
   const outPath = flags.output === undefined ? undefined : resolve(io.cwd, flags.output)
   const dir = outPath ? dirname(outPath) : resolve(io.cwd, flags.dir ?? '.')
-  await ensureDir(dir, outPath ? '--output' : '--dir')
+  await ensureDir(dir, outPath ? ['--output', outPath] : ['--dir', dir])
   const name = outPath ? sanitizeName(basename(outPath)) : undefined
   if (outPath && !name) throw new PinpointError('BAD_INPUT', `-o ${flags.output}: not a usable file name`)
 
@@ -193,13 +193,28 @@ function positiveInt(text: string | undefined, flag: string, min: number, max: n
   return n
 }
 
-async function ensureDir(dir: string, flag: string): Promise<void> {
+/**
+ * Make the folder the downloads go into. A file where it or a folder above it should be is named (mkdir says only
+ * EEXIST or ENOTDIR); any other reason is given by its code. `flag` named `path`, the folder or the file in it.
+ */
+async function ensureDir(dir: string, [flag, path]: [string, string]): Promise<void> {
   try {
     await mkdir(dir, { recursive: true })
-    if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' })
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unusable'
-    throw new PinpointError('FILE_ERROR', `${flag} ${dir}: ${code}`)
+    const file = await fileOnPath(dir)
+    const code = (err as NodeJS.ErrnoException).code
+    if (file === undefined) throw new PinpointError('FILE_ERROR', `${flag} ${path}: ${code}`)
+    const which = file === path ? '' : `: ${file}`
+    throw new PinpointError('FILE_ERROR', `${flag} ${path}${which} is a file, not a folder`)
+  }
+}
+
+/** The nearest existing path at or above `dir`, when it is not a folder. */
+async function fileOnPath(dir: string): Promise<string | undefined> {
+  for (let path = dir; ; path = dirname(path)) {
+    const st = await stat(path).catch(() => undefined)
+    if (st) return st.isDirectory() ? undefined : path
+    if (dirname(path) === path) return undefined
   }
 }
 

@@ -187,6 +187,12 @@ describe('pinpoint get', () => {
     await writeFile(join(dir, 'file'), '')
     const local = await runCli(['get', '-d', join(dir, 'file'), s.url('/x', 'a.test')])
     expect(local.code).toBe(7)
+    expect(local.stderr).toBe(`pinpoint: --dir ${join(dir, 'file')} is a file, not a folder\n`)
+    const under = await runCli(['get', '-o', join(dir, 'file', 'x'), s.url('/x', 'a.test')])
+    expect(under.code).toBe(7)
+    expect(under.stderr).toBe(
+      `pinpoint: --output ${join(dir, 'file', 'x')}: ${join(dir, 'file')} is a file, not a folder\n`,
+    )
   })
 
   it('with several URLs the good ones complete and the first failure decides the exit code', async () => {
