@@ -11,6 +11,7 @@ import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { CtMode, CtPolicy } from '../../shared/ct.ts'
 import { ProxyServer, redactProxyUrl, type ProxyChoice } from '../../shared/proxy.ts'
 import { serverFromUrl } from '../transport/proxy-setting.ts'
+import { unreadable } from './unreadable.ts'
 
 /** The connection flags shared by `get` and `probe`, as commander hands them over. */
 export interface ConnectFlags {
@@ -222,7 +223,7 @@ async function readCa(path: string, flag = '--cacert'): Promise<string> {
   try {
     pem = await readFile(path, 'utf8')
   } catch (err) {
-    throw new PinpointError('BAD_INPUT', `${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+    throw new PinpointError('BAD_INPUT', `${flag} ${path}: ${unreadable(err)}`)
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new PinpointError('BAD_INPUT', `${flag} ${path}: no PEM certificate in the file`)

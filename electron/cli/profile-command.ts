@@ -17,6 +17,7 @@ import { connectControl, type ControlClient } from './control-client.ts'
 import type { CliIo } from './io.ts'
 import { stateDirOf } from './open-engine.ts'
 import { readPassphrase } from './passphrase.ts'
+import { unreadable } from './unreadable.ts'
 
 export interface ProfileExportFlags {
   stateDir?: string
@@ -299,7 +300,7 @@ async function readInput(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path)
   } catch (err) {
-    throw new PinpointError('BAD_INPUT', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`)
+    throw new PinpointError('BAD_INPUT', `cannot read ${what} ${path}: ${unreadable(err)}`)
   }
 }
 
@@ -308,6 +309,6 @@ async function readOptional(path: string): Promise<string | undefined> {
     return await readFile(path, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new PinpointError('BAD_INPUT', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`)
+    throw new PinpointError('BAD_INPUT', `cannot read ${path}: ${unreadable(err)}`)
   }
 }

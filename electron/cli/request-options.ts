@@ -5,6 +5,7 @@ import { isSecretHeader, parseHeaderFlag, type ExtraHeader } from '../../shared/
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { isEmptySecrets, type TransferSecrets } from '../../shared/transfer-secrets.ts'
 import type { CliIo } from './io.ts'
+import { unreadable } from './unreadable.ts'
 
 /** curl's request flags, as commander hands them over. */
 export interface RequestFlags {
@@ -92,7 +93,7 @@ async function cookieFlag(text: string): Promise<Cookie[]> {
   try {
     body = await readFile(text, 'utf8')
   } catch (err) {
-    throw new PinpointError('BAD_INPUT', `-b ${text}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+    throw new PinpointError('BAD_INPUT', `-b ${text}: ${unreadable(err)}`)
   }
   try {
     return parseNetscapeCookies(body)

@@ -10,6 +10,7 @@ import { startServe, type Daemon } from '../serve/start-serve.ts'
 import { TOKEN_FILE } from '../serve/token-file.ts'
 import type { CliIo } from './io.ts'
 import { stateDirOf } from './open-engine.ts'
+import { unreadable } from './unreadable.ts'
 
 const USAGE = 2
 const LOCAL = 7
@@ -139,8 +140,7 @@ async function tlsProblem(tls: { cert: string; key: string }): Promise<string | 
     try {
       files[flag] = await readFile(path)
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      return `${flag}: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code}`
+      return `${flag}: cannot read ${path}: ${unreadable(err)}`
     }
   }
   try {

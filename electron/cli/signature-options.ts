@@ -4,6 +4,7 @@ import { basename, resolve } from 'node:path'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { MAX_SIGNATURE_BYTES, type SignatureRequest, type SignatureSource } from '../../shared/signature.ts'
 import { splitKeys } from '../signatures/classify.ts'
+import { unreadable } from './unreadable.ts'
 
 export interface SignatureFlags {
   signature?: string
@@ -78,6 +79,6 @@ async function readSmall(path: string, flag: string): Promise<Buffer> {
     return await readFile(path)
   } catch (err) {
     if (err instanceof PinpointError) throw err
-    throw new PinpointError('BAD_INPUT', `${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+    throw new PinpointError('BAD_INPUT', `${flag} ${path}: ${unreadable(err)}`)
   }
 }

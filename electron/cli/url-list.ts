@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
+import { unreadable } from './unreadable.ts'
 
 /**
  * URLs from `-i FILE` (or `-i -` for stdin): one per line, `#` starts a comment, blank lines are skipped.
@@ -14,7 +15,7 @@ export async function readUrlList(
   try {
     text = source === '-' ? await stdin() : await readFile(source, 'utf8')
   } catch (err) {
-    throw new PinpointError('BAD_INPUT', `-i ${source}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+    throw new PinpointError('BAD_INPUT', `-i ${source}: ${unreadable(err)}`)
   }
   const name = source === '-' ? 'stdin' : source
   const out: Array<{ text: string; where: string }> = []

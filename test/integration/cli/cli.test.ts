@@ -157,6 +157,19 @@ describe('pinpoint get', () => {
     [['get', '--sni', 'a.test', 'https://b.test/x'], 2, /--sni is for IP-address URLs/],
     [['get', '-o', 'x', 'https://a.test/1', 'https://a.test/2'], 2, /-o\/--output names one file/],
     [['probe'], 2, /missing required argument/],
+    // A file the command line names that cannot be read says why in words, not as an errno code.
+    [
+      ['get', '--cacert', '/no/such/ca.pem', 'https://a.test/x'],
+      2,
+      /^pinpoint: --cacert \/no\/such\/ca\.pem: no such file$/m,
+    ],
+    [['get', '-i', '/no/such/list.txt'], 2, /^pinpoint: -i \/no\/such\/list\.txt: no such file$/m],
+    [['get', '-i', '/tmp'], 2, /^pinpoint: -i \/tmp: a folder, not a file$/m],
+    [
+      ['get', '-b', '/no/such/cookies.txt', 'https://a.test/x'],
+      2,
+      /^pinpoint: -b \/no\/such\/cookies\.txt: no such file$/m,
+    ],
   ])('usage errors exit 2: %j', async (args, code, message) => {
     const r = await runCli(args)
     expect(r.code).toBe(code)
