@@ -21,6 +21,7 @@ import { reportScheduleHolds } from './schedule-holds.ts'
 import { requestSetup, type RequestFlags } from './request-options.ts'
 import type { ExtraHeader } from '../../shared/extra-headers.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
+import { unreadable } from './unreadable.ts'
 
 export interface GetFlags extends ConnectFlags, SignatureFlags, RequestFlags {
   output?: string
@@ -195,15 +196,14 @@ function positiveInt(text: string | undefined, flag: string, min: number, max: n
 
 /**
  * Make the folder the downloads go into. A file where it or a folder above it should be is named (mkdir says only
- * EEXIST or ENOTDIR); any other reason is given by its code. `flag` named `path`, the folder or the file in it.
+ * EEXIST or ENOTDIR); any other reason is given as for a file that cannot be read. `flag` named `path`, the folder or the file in it.
  */
 async function ensureDir(dir: string, [flag, path]: [string, string]): Promise<void> {
   try {
     await mkdir(dir, { recursive: true })
   } catch (err) {
     const file = await fileOnPath(dir)
-    const code = (err as NodeJS.ErrnoException).code
-    if (file === undefined) throw new PinpointError('FILE_ERROR', `${flag} ${path}: ${code}`)
+    if (file === undefined) throw new PinpointError('FILE_ERROR', `${flag} ${path}: ${unreadable(err)}`)
     const which = file === path ? '' : `: ${file}`
     throw new PinpointError('FILE_ERROR', `${flag} ${path}${which} is a file, not a folder`)
   }
