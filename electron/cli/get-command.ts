@@ -196,7 +196,8 @@ function positiveInt(text: string | undefined, flag: string, min: number, max: n
 
 /**
  * Make the folder the downloads go into. A file where it or a folder above it should be is named (mkdir says only
- * EEXIST or ENOTDIR); any other reason is given as for a file that cannot be read. `flag` named `path`, the folder or the file in it.
+ * EEXIST or ENOTDIR); any other reason is given as for a file that cannot be read. `flag` named `path`: the
+ * folder, or the file to be saved in it.
  */
 async function ensureDir(dir: string, [flag, path]: [string, string]): Promise<void> {
   try {
