@@ -13,8 +13,10 @@ rounds=${2:-4}
 node=${NODE:-$root/node_modules/.bin/node}
 ca=$dir/certs/a.test.crt
 list=$dir/lists/small.txt
-[[ -f $list && -f $ca ]] || { echo "small-floor: run setup-servers.sh and reference.sh on $dir first" >&2; exit 2; }
+[[ -f $list && -f $ca ]] || { echo "small-floor: run npm run bench (or reference.sh on $dir) once first, for its lists" >&2; exit 2; }
 port=$(sed -n '1s|^https://a.test:\([0-9]*\)/.*|\1|p' "$list")
+curl -sS --resolve "a.test:$port:127.0.0.1" --cacert "$ca" -o /dev/null "$(head -1 "$list")" ||
+  { echo "small-floor: the reference server is not up: ../shared/bench/setup-servers.sh $dir" >&2; exit 2; }
 want=$(cat "$dir"/www/small/f*.bin | openssl dgst -sha256 -r | cut -d' ' -f1)
 work=$(mktemp -d /tmp/pinpoint-small-floor-XXXXXX)
 trap 'rm -rf "$work"' EXIT
