@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 
 import { isPinpointError, PinpointError } from '../../shared/pinpoint-error.ts'
@@ -22,6 +22,7 @@ import { requestSetup, type RequestFlags } from './request-options.ts'
 import type { ExtraHeader } from '../../shared/extra-headers.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
 import { unreadable } from './unreadable.ts'
+import { fileOnPath, notAFolder } from '../store/file-on-path.ts'
 
 export interface GetFlags extends ConnectFlags, SignatureFlags, RequestFlags {
   output?: string
@@ -203,19 +204,9 @@ async function ensureDir(dir: string, [flag, path]: [string, string]): Promise<v
   try {
     await mkdir(dir, { recursive: true })
   } catch (err) {
-    const file = await fileOnPath(dir)
+    const file = fileOnPath(dir)
     if (file === undefined) throw new PinpointError('FILE_ERROR', `${flag} ${path}: ${unreadable(err)}`)
-    const which = file === path ? '' : `: ${file}`
-    throw new PinpointError('FILE_ERROR', `${flag} ${path}${which} is a file, not a folder`)
-  }
-}
-
-/** The nearest existing path at or above `dir`, when it is not a folder. */
-async function fileOnPath(dir: string): Promise<string | undefined> {
-  for (let path = dir; ; path = dirname(path)) {
-    const st = await stat(path).catch(() => undefined)
-    if (st) return st.isDirectory() ? undefined : path
-    if (dirname(path) === path) return undefined
+    throw new PinpointError('FILE_ERROR', notAFolder(flag, path, file))
   }
 }
 

@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { PinpointError, isPinpointError } from '../../shared/pinpoint-error.ts'
 import { connectionsRepo, type ConnectionsRepo } from './connections-repo.ts'
 import { eventsRepo, type EventsRepo } from './events-repo.ts'
+import { fileOnPath, notAFolder } from './file-on-path.ts'
 import { hostRulesRepo, type HostRulesRepo } from './host-rules-repo.ts'
 import { nodeRankingsRepo, type NodeRankingsRepo } from './node-rankings-repo.ts'
 import { profilesRepo, type ProfilesRepo } from './profiles-repo.ts'
@@ -82,6 +83,9 @@ export interface Store {
  * the `-wal`/`-shm` companions of an existing WAL database; that is how a reader joins a live writer.
  */
 export function openStore(opts: StoreOptions): Store {
+  // Checked before anything else: a reader would otherwise show an empty queue, and a writer fail in mkdir.
+  const file = fileOnPath(opts.dir)
+  if (file !== undefined) throw new PinpointError('FILE_ERROR', notAFolder('the state folder', opts.dir, file))
   const dbPath = join(opts.dir, DB_FILE)
   const now = opts.now ?? Date.now
   const keys = secretKeys(opts.dir, { keyWrap: opts.keyWrap, create: !opts.readOnly })

@@ -208,6 +208,25 @@ describe('pinpoint get', () => {
     )
   })
 
+  it('a state folder that is a file, or lies under one, exits 7 naming the file, for get and for ls', async () => {
+    const dir = await tmp()
+    const file = join(dir, 'file')
+    await writeFile(file, '')
+    for (const [stateDir, which] of [
+      [file, ''],
+      [join(file, 'state'), `: ${file}`],
+    ] as const) {
+      const get = await runCli(['get', '--state-dir', stateDir, '-d', dir, s.url('/x', 'a.test')])
+      expect(get.code).toBe(7)
+      expect(get.stderr).toBe(`pinpoint: the state folder ${stateDir}${which} is a file, not a folder\n`)
+      const ls = await runCli(['ls', '--state-dir', stateDir])
+      expect(ls.code).toBe(7)
+      expect(ls.stdout).toBe('')
+      expect(ls.stderr).toBe(`pinpoint: the state folder ${stateDir}${which} is a file, not a folder\n`)
+    }
+    expect(await readFile(file, 'utf8')).toBe('')
+  })
+
   it('with several URLs the good ones complete and the first failure decides the exit code', async () => {
     const dir = await tmp()
     const r = await runCli([
