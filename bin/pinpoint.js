@@ -3,10 +3,21 @@
 // file, else the TypeScript sources directly (Node 24 strips types), so `npx pinpoint` needs no build step and
 // an edited source is never shadowed by an old bundle. PINPOINT_FROM_SOURCE=1 forces the sources.
 import { readdirSync, statSync } from 'node:fs'
-import { enableCompileCache } from 'node:module'
+import * as nodeModule from 'node:module'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+
+// Checked before anything of ours loads, so an older Node says what is wrong instead of failing on a missing
+// export or a `.ts` file. The imports above exist in every Node this can meet (a namespace import cannot fail).
+const major = Number(process.versions.node.split('.')[0])
+if (major < 24) {
+  process.stderr.write(
+    `pinpoint: needs Node.js 24 or newer; this is ${process.version} (${process.execPath})\n` +
+      'run it as `npx pinpoint` from the project folder, which uses the project\'s own Node\n',
+  )
+  process.exit(2)
+}
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bundle = new URL('../dist/cli/pinpoint.mjs', import.meta.url)
@@ -51,7 +62,7 @@ function compileCacheDir() {
 }
 
 if (bundleIsFresh()) {
-  enableCompileCache(compileCacheDir())
+  nodeModule.enableCompileCache(compileCacheDir())
   await import(bundle.href)
 } else {
   await import('../electron/cli/bin-entry.ts')

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,7 +7,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { makePki, type Pki } from '../../fixtures/pki.ts'
-import { runCli } from '../../fixtures/run-cli.ts'
+import { BIN, runCli } from '../../fixtures/run-cli.ts'
 import { refusedPort } from '../../fixtures/silent-listener.ts'
 import { startTlsHttpServer, type TlsHttpServer } from '../../fixtures/tls-http-server.ts'
 
@@ -265,4 +265,21 @@ describe('npx pinpoint', () => {
       expect(stdout.trim()).toBe(pkg.version)
     }
   })
+
+  // The machine's own Node (Debian's nodejs, 20 here) is what `./bin/pinpoint.js` finds on PATH outside npx.
+  const systemNode = '/usr/bin/node'
+  const systemMajor = Number(
+    spawnSync(systemNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout?.split('.')[0] ?? 0,
+  )
+  it.skipIf(!(systemMajor > 0 && systemMajor < 24))(
+    'on an older Node it says which Node it needs and which one ran it, exit 2',
+    async () => {
+      const r = spawnSync(systemNode, [BIN, '--version'], { encoding: 'utf8' })
+      expect(r.status).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toMatch(/^pinpoint: needs Node\.js 24 or newer; this is v\d+\.\d+\.\d+ \(\/usr\/bin\/node\)/)
+      expect(r.stderr).toContain('npx pinpoint')
+      expect(r.stderr.trim().split('\n')).toHaveLength(2)
+    },
+  )
 })
