@@ -14,7 +14,7 @@ const major = Number(process.versions.node.split('.')[0])
 if (major < 24) {
   process.stderr.write(
     `pinpoint: needs Node.js 24 or newer; this is ${process.version} (${process.execPath})\n` +
-      'run it as `npx pinpoint` from the project folder, which uses the project\'s own Node\n',
+      "run it as `npx pinpoint` from the project folder, which uses the project's own Node\n",
   )
   process.exit(2)
 }

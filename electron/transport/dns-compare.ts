@@ -119,8 +119,17 @@ function conclude(
     }
   }
   if (system.error || doh.error) {
-    const which = system.error ? `the system resolver: ${system.error.message}` : `DoH: ${doh.error?.message}`
-    return { verdict: 'inconclusive', summary: `inconclusive: no answer from ${which}` }
+    // A resolver's failure is often an answer ("no such name"), so it is quoted, beside what the other one gave.
+    const failures = [
+      ...(system.error ? [`the system resolver: ${system.error.message}`] : []),
+      ...(doh.error ? [`DoH: ${doh.error.message}`] : []),
+    ]
+    const good = checks.filter((c) => c.verdict === 'verifies')
+    const proof =
+      good.length > 0
+        ? `${system.error ? "DoH's" : "the system resolver's"} ${good.map((c) => c.address).join(', ')} ${good.length > 1 ? 'verify' : 'verifies'} as ${host}`
+        : `no address verifies as ${host}`
+    return { verdict: 'inconclusive', summary: `inconclusive: ${failures.join('; ')}; ${proof}` }
   }
   if (checks.length > 0 && checks.every((c) => c.verdict === 'verifies')) {
     const same =

@@ -95,7 +95,7 @@ describe('comparing the system resolver with DoH', () => {
     ])
     expect(report.verdict).toBe('inconclusive')
     expect(report.summary).toBe(
-      'inconclusive: no answer from the system resolver: could not resolve a.test (ENOTFOUND)',
+      "inconclusive: the system resolver: could not resolve a.test (ENOTFOUND); DoH's 127.0.0.1 verifies as a.test",
     )
   })
 
@@ -103,5 +103,7 @@ describe('comparing the system resolver with DoH', () => {
     const report = await compareDns(transport(['127.0.0.1']), new URL(`https://nope.test:${real.port}/`), unbound.url())
     expect(report.doh.error?.message).toContain('nope.test does not exist')
     expect(report.verdict).toBe('inconclusive')
+    // The system resolver (the test's lookup) answers 127.0.0.1, which cannot prove it is nope.test.
+    expect(report.summary).toBe(`inconclusive: DoH: ${report.doh.error?.message}; no address verifies as nope.test`)
   })
 })
