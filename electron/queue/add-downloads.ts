@@ -176,8 +176,18 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
   const secretsOf = (url: string) => mergedSecrets(req.secretsFor?.(url), req.secrets)
   const merge = req.mergeProfile ?? ((_now, stored) => stored)
   const connection = serializeProfile(req.profile)
+  // A URL given twice (a list with a repeated line) is one download, as it would be on a later request: the
+  // lookups above ran before either was added, so the ones added here are remembered by the same key.
+  const addedHere = new Map<string, TransferRow>()
   store.transaction(() => {
     for (const s of seen) {
+      const key = `${s.name ?? ''}\n${s.url}`
+      const again = s.found || s.finished ? undefined : addedHere.get(key)
+      if (again) {
+        result.existing.push(again)
+        result.rows.push(again)
+        continue
+      }
       if (s.finished) {
         result.done.push(s.finished)
         result.rows.push(s.finished)
@@ -210,6 +220,7 @@ export async function addDownloads(deps: { store: Store; queue: Queue }, req: Ad
           priority,
           ...withSecrets(secretsOf(s.url)),
         })
+        addedHere.set(key, row)
         result.added.push(row)
         result.rows.push(row)
       }

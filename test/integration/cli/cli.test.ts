@@ -243,6 +243,36 @@ describe('pinpoint get', () => {
     expect(r.code).toBe(3)
     expect((await readdir(dir)).sort()).toEqual(['one.txt', 'two.txt'])
   })
+
+  it('-i: a repeated line is one download; a line with two URLs is refused by its line number, before anything runs', async () => {
+    const dir = await tmp()
+    const list = join(dir, 'list.txt')
+    const one = s.url('/one.txt', 'a.test')
+    const two = s.url('/two.txt', 'a.test')
+    await writeFile(list, `${one}\r\n${two}\r\n${one}\r\n`)
+    const out = join(dir, 'out')
+    const r = await runCli(['get', ...resolveA(), '--cacert', pki.caPath, '-d', out, '-i', list])
+    expect(r.code).toBe(0)
+    expect((await readdir(out)).sort()).toEqual(['one.txt', 'two.txt'])
+
+    // The URL parser drops a tab wherever it is, so "A<TAB>B" would silently be the one URL "AB".
+    for (const [line, sep] of [
+      [`${one}\t${two}`, 'a tab'],
+      [`${one} ${two}`, 'a space'],
+    ] as const) {
+      await writeFile(list, `# mirrors\n${s.url('/three.txt', 'a.test')}\n${line}\n`)
+      const bad = await runCli(['get', ...resolveA(), '--cacert', pki.caPath, '-d', join(dir, 'bad'), '-i', list])
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toBe(
+        `pinpoint: ${list}:3: two URLs on one line (after ${sep}): put each URL on a line of its own\n`,
+      )
+    }
+    await writeFile(list, `${s.url('/tab.txt', 'a.test')}\tx\n`)
+    const tab = await runCli(['get', ...resolveA(), '--cacert', pki.caPath, '-d', join(dir, 'bad'), '-i', list])
+    expect(tab.code).toBe(2)
+    expect(tab.stderr).toBe(`pinpoint: ${list}:1: a tab inside the URL: write it as %09, or put one URL per line\n`)
+    await expect(readdir(join(dir, 'bad'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
 })
 
 describe('npx pinpoint', () => {

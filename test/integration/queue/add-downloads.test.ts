@@ -67,6 +67,17 @@ describe('the one way a download is added', () => {
     expect(h.store.transfers.count()).toBe(1)
   })
 
+  it('adds a URL given twice in one request once: the second is the same download, as on a later request', async () => {
+    h = await makeHarness()
+    const a = server.url('/a.bin?twice')
+    const b = server.url('/a.bin?once')
+    const r = await addDownloads(h, { urls: [a, b, a, ` ${a}`], dir: h.dir, paused: true })
+    expect(r.added.map((x) => x.url)).toEqual([a, b])
+    expect(r.existing.map((x) => x.id)).toEqual([r.added[0]?.id, r.added[0]?.id])
+    expect(r.rows.map((x) => x.id)).toEqual([r.added[0]?.id, r.added[1]?.id, r.added[0]?.id, r.added[0]?.id])
+    expect(h.store.transfers.count()).toBe(2)
+  })
+
   it('reports a finished download whose file is still there as done, and adds it anew once the file is gone', async () => {
     h = await makeHarness()
     const row = await h.download(server.url('/a.bin'))
