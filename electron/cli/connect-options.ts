@@ -1,3 +1,4 @@
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { isIP } from 'node:net'
 
@@ -60,7 +61,7 @@ export async function connectSetup(flags: ConnectFlags, urls: URL[]): Promise<Co
   }))
 
   if (flags.sni !== undefined || flags.pinnedpubkey !== undefined || flags.trust !== undefined) {
-    const pins = flags.pinnedpubkey === undefined ? [] : pinsOrThrow(flags.pinnedpubkey)
+    const pins = flags.pinnedpubkey === undefined ? [] : await pinsOf('--pinnedpubkey', flags.pinnedpubkey)
     const trust = parseTrust(flags.trust)
     if (trust === 'pin' && pins.length === 0) {
       throw new PinpointError('BAD_INPUT', '--trust pin needs --pinnedpubkey: the server key must match a pin')
@@ -138,9 +139,7 @@ async function proxyOf(flags: ConnectFlags): Promise<{ proxy?: ProxyChoice; noPr
   }
   if (flags.proxyCacert !== undefined) server = { ...server, ca: await readCa(flags.proxyCacert, '--proxy-cacert') }
   if (flags.proxyPinnedpubkey !== undefined) {
-    const r = parsePins(flags.proxyPinnedpubkey)
-    if (!r.ok) throw new PinpointError('BAD_PIN', `--proxy-pinnedpubkey: ${r.error}`)
-    server = { ...server, pins: r.pins }
+    server = { ...server, pins: await pinsOf('--proxy-pinnedpubkey', flags.proxyPinnedpubkey) }
   }
   const checked = ProxyServer.safeParse(server)
   if (!checked.success) throw new PinpointError('BAD_INPUT', `-x: ${checked.error.issues[0]?.message}`)
@@ -178,6 +177,12 @@ export function parseResolve(text: string): ResolveEntry {
   const m = /^\+?([^:[\]]+):(\d+|\*):(.+)$/.exec(text.trim())
   if (!m) throw new PinpointError('BAD_INPUT', `--resolve "${text}": expected HOST:PORT:ADDRESS[,ADDRESS]…`)
   const [, host = '', portText = '', list = ''] = m
+  if (host.trim() === '*') {
+    throw new PinpointError(
+      'BAD_INPUT',
+      `--resolve "${text}": a host of * (every host) is not supported: name the host, as in HOST:${portText}:${list}`,
+    )
+  }
   const port = portText === '*' ? undefined : Number(portText)
   if (port !== undefined && (port < 1 || port > 65535)) {
     throw new PinpointError('BAD_INPUT', `--resolve "${text}": port ${portText} is out of range`)
@@ -189,10 +194,49 @@ export function parseResolve(text: string): ResolveEntry {
   return { host: normalizeHost(host), port, addresses }
 }
 
-function pinsOrThrow(text: string): string[] {
-  const r = parsePins(text)
-  if (!r.ok) throw new PinpointError('BAD_PIN', `--pinnedpubkey: ${r.error}`)
-  return r.pins
+/**
+ * curl's `--pinnedpubkey` (and `--proxy-pinnedpubkey`): `sha256//BASE64[;sha256//BASE64]…`, or else the path of a
+ * file holding one public key, PEM or DER (or a PEM certificate), pinned by the SHA-256 of its DER
+ * SubjectPublicKeyInfo, as the hashes are.
+ */
+async function pinsOf(flag: string, text: string): Promise<string[]> {
+  const parsed = parsePins(text)
+  if (parsed.ok) return parsed.pins
+  if (/^\s*sha256\/\//i.test(text) || text.includes(';')) throw new PinpointError('BAD_PIN', `${flag}: ${parsed.error}`)
+  let bytes: Buffer
+  try {
+    bytes = await readFile(text)
+  } catch (err) {
+    throw new PinpointError(
+      'BAD_PIN',
+      `${flag} ${text}: ${unreadable(err)} (a pin is sha256//BASE64, or a public key file)`,
+    )
+  }
+  const key = publicKeyIn(bytes)
+  if (!key) throw new PinpointError('BAD_PIN', `${flag} ${text}: not a public key in PEM or DER form`)
+  return [
+    createHash('sha256')
+      .update(key.export({ type: 'spki', format: 'der' }))
+      .digest('base64'),
+  ]
+}
+
+/** The public key a PEM file (a public key or a certificate) or a DER SubjectPublicKeyInfo holds; never a private key's. */
+function publicKeyIn(bytes: Buffer): KeyObject | undefined {
+  const text = bytes.toString('latin1')
+  if (text.includes('-----BEGIN')) {
+    if (text.includes('PRIVATE KEY-----')) return undefined
+    try {
+      return createPublicKey(text)
+    } catch {
+      return undefined
+    }
+  }
+  try {
+    return createPublicKey({ key: bytes, format: 'der', type: 'spki' })
+  } catch {
+    return undefined
+  }
 }
 
 /** `--ct` and `--ct-policy` as the fields of a host rule. */

@@ -284,7 +284,10 @@ function withConnectOptions(cmd: Command): Command {
     )
     .addOption(new Option('--sni <name>', 'for an IP-address URL: the server name to present and verify'))
     .addOption(
-      new Option('--pinnedpubkey <sha256//b64[;sha256//b64]...>', 'SPKI pins; any chain certificate may match'),
+      new Option(
+        '--pinnedpubkey <sha256//b64[;sha256//b64]...>',
+        'SPKI pins, or a public key file (PEM or DER); any chain certificate may match',
+      ),
     )
     .addOption(new Option('--trust <ca|pin>', 'pin: accept an unverified chain whose leaf key matches a pin'))
     .addOption(new Option('--cacert <file>', 'trust these PEM anchors instead of the bundled roots'))
@@ -299,7 +302,9 @@ function withConnectOptions(cmd: Command): Command {
     .addOption(new Option('--noproxy <list>', 'hosts to reach without a proxy (NO_PROXY syntax; * for all)'))
     .addOption(new Option('--proxy-user <user:password>', "the -x proxy's user name and password (Basic, SOCKS5)"))
     .addOption(new Option('--proxy-cacert <file>', 'trust these PEM anchors for an https:// proxy'))
-    .addOption(new Option('--proxy-pinnedpubkey <sha256//b64[;...]>', "pins for an https:// proxy's certificate"))
+    .addOption(
+      new Option('--proxy-pinnedpubkey <sha256//b64[;...]>', "pins for an https:// proxy's certificate, or a key file"),
+    )
 }
 
 /**

@@ -105,6 +105,48 @@ describe('pinpoint probe', () => {
   })
 })
 
+describe('pinpoint --pinnedpubkey FILE, as curl takes it', () => {
+  it('pins the public key in a PEM or DER file (made by openssl), and names a file it cannot use', async () => {
+    const dir = await tmp()
+    const run = promisify(execFile)
+    const pem = join(dir, 'a.pub.pem')
+    const der = join(dir, 'a.pub.der')
+    const other = join(dir, 'b.pub.pem')
+    await run('openssl', ['x509', '-in', pki.aTest.certPath, '-pubkey', '-noout', '-out', pem])
+    await run('openssl', ['pkey', '-pubin', '-in', pem, '-outform', 'der', '-out', der])
+    await run('openssl', ['x509', '-in', pki.bTest.certPath, '-pubkey', '-noout', '-out', other])
+    const probe = (pin: string) =>
+      runCli(['probe', '--json', ...resolveA(), '--cacert', pki.caPath, '--pinnedpubkey', pin, s.url('/', 'a.test')])
+    for (const file of [pem, der]) {
+      const r = await probe(file)
+      expect(r.code, r.stderr).toBe(0)
+      expect(JSON.parse(r.stdout)).toMatchObject({ verified: true, pinned: true })
+    }
+    const mismatch = await probe(other)
+    expect(mismatch.code).toBe(5)
+    expect(mismatch.stderr).toContain(`sha256//${pki.aTest.pin}`)
+
+    const missing = await probe(join(dir, 'nope.pem'))
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toBe(
+      `pinpoint: --pinnedpubkey ${join(dir, 'nope.pem')}: no such file (a pin is sha256//BASE64, or a public key file)\n`,
+    )
+    const text = join(dir, 'notes.txt')
+    await writeFile(text, 'not a key\n')
+    const notKey = await probe(text)
+    expect(notKey.code).toBe(2)
+    expect(notKey.stderr).toBe(`pinpoint: --pinnedpubkey ${text}: not a public key in PEM or DER form\n`)
+  })
+
+  it("--resolve with curl's wildcard host is refused with what to write instead", async () => {
+    const r = await runCli(['probe', '--resolve', `*:${s.port}:127.0.0.1`, s.url('/', 'a.test')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      `pinpoint: --resolve "*:${s.port}:127.0.0.1": a host of * (every host) is not supported: name the host, as in HOST:${s.port}:127.0.0.1\n`,
+    )
+  })
+})
+
 describe('pinpoint get', () => {
   it('downloads through --resolve into -d, byte for byte, leaving no .part', async () => {
     const dir = await tmp()
