@@ -104,6 +104,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       'normal, or background: yield the link to everything else (default: the saved setting)',
     )
     .option('--ignore-schedule', 'start now even inside a schedule window that pauses downloads')
+    // What `get` always does, under the flags curl users type out of habit (`curl -LO URL`).
+    .addOption(new Option('-L, --location', 'follow redirects (always on; accepted as in curl)'))
+    .addOption(new Option('-O, --remote-name', "save under the server's or the URL's name (the default with -d)"))
   withRequestOptions(get).action(async (urls: string[], opts) => {
     exit = await getCommand(urls, opts, io)
   })
@@ -276,36 +279,51 @@ function collect(v: string, prev: string[] = []): string[] {
 /** The connection flags, curl-compatible where curl has them, shared by every command that connects. */
 function withConnectOptions(cmd: Command): Command {
   const collect = (v: string, prev: string[] = []) => [...prev, v]
-  return cmd
-    .addOption(
-      new Option('--resolve <host:port:addr[,addr]...>', 'use these addresses for host:port (repeatable)').argParser(
-        collect,
-      ),
-    )
-    .addOption(new Option('--sni <name>', 'for an IP-address URL: the server name to present and verify'))
-    .addOption(
-      new Option(
-        '--pinnedpubkey <sha256//b64[;sha256//b64]...>',
-        'SPKI pins, or a public key file (PEM or DER); any chain certificate may match',
-      ),
-    )
-    .addOption(new Option('--trust <ca|pin>', 'pin: accept an unverified chain whose leaf key matches a pin'))
-    .addOption(new Option('--cacert <file>', 'trust these PEM anchors instead of the bundled roots'))
-    .addOption(new Option('--connect-timeout <seconds>', 'per address: TCP connect and TLS handshake'))
-    .addOption(new Option('--doh-url <url>', "resolve names with this DNS-over-HTTPS server (curl's --doh-url)"))
-    .addOption(new Option('--dns-mode <mode>', 'system, doh (DoH only; the default with --doh-url) or doh-fallback'))
-    .addOption(new Option('--ct <mode>', 'Certificate Transparency: report (the default) or enforce (exit 4)'))
-    .addOption(new Option('--ct-policy <policy>', 'two-operators (the default) or chrome (3 SCTs past 180 days)'))
-    .addOption(
-      new Option('-x, --proxy <url>', 'use this proxy: [http|https|socks5|socks5h://]host[:port]; "" for none'),
-    )
-    .addOption(new Option('--noproxy <list>', 'hosts to reach without a proxy (NO_PROXY syntax; * for all)'))
-    .addOption(new Option('--proxy-user <user:password>', "the -x proxy's user name and password (Basic, SOCKS5)"))
-    .addOption(new Option('--proxy-cacert <file>', 'trust these PEM anchors for an https:// proxy'))
-    .addOption(
-      new Option('--proxy-pinnedpubkey <sha256//b64[;...]>', "pins for an https:// proxy's certificate, or a key file"),
-    )
+  return (
+    cmd
+      .addOption(
+        new Option('--resolve <host:port:addr[,addr]...>', 'use these addresses for host:port (repeatable)').argParser(
+          collect,
+        ),
+      )
+      .addOption(new Option('--sni <name>', 'for an IP-address URL: the server name to present and verify'))
+      .addOption(
+        new Option(
+          '--pinnedpubkey <sha256//b64[;sha256//b64]...>',
+          'SPKI pins, or a public key file (PEM or DER); any chain certificate may match',
+        ),
+      )
+      .addOption(new Option('--trust <ca|pin>', 'pin: accept an unverified chain whose leaf key matches a pin'))
+      .addOption(new Option('--cacert <file>', 'trust these PEM anchors instead of the bundled roots'))
+      .addOption(new Option('--connect-timeout <seconds>', 'per address: TCP connect and TLS handshake'))
+      .addOption(new Option('--doh-url <url>', "resolve names with this DNS-over-HTTPS server (curl's --doh-url)"))
+      .addOption(new Option('--dns-mode <mode>', 'system, doh (DoH only; the default with --doh-url) or doh-fallback'))
+      .addOption(new Option('--ct <mode>', 'Certificate Transparency: report (the default) or enforce (exit 4)'))
+      .addOption(new Option('--ct-policy <policy>', 'two-operators (the default) or chrome (3 SCTs past 180 days)'))
+      .addOption(
+        new Option('-x, --proxy <url>', 'use this proxy: [http|https|socks5|socks5h://]host[:port]; "" for none'),
+      )
+      .addOption(new Option('--noproxy <list>', 'hosts to reach without a proxy (NO_PROXY syntax; * for all)'))
+      .addOption(new Option('--proxy-user <user:password>', "the -x proxy's user name and password (Basic, SOCKS5)"))
+      .addOption(new Option('--proxy-cacert <file>', 'trust these PEM anchors for an https:// proxy'))
+      .addOption(
+        new Option(
+          '--proxy-pinnedpubkey <sha256//b64[;...]>',
+          "pins for an https:// proxy's certificate, or a key file",
+        ),
+      )
+      // curl's -k is never offered; a curl user reaching for it is told how to trust the server instead.
+      .addOption(new Option('-k, --insecure').hideHelp())
+      .hook('preAction', (_command, action) => {
+        if (action.opts().insecure) throw new PinpointError('BAD_INPUT', INSECURE)
+      })
+  )
 }
+
+const INSECURE =
+  '-k/--insecure: Pinpoint never ignores certificate errors. To trust a server whose certificate does not ' +
+  'verify, pin its key: `pinpoint probe URL` shows it; then add --trust pin --pinnedpubkey sha256//… ' +
+  '(or give your own CA with --cacert FILE)'
 
 /**
  * curl's request flags, shared by every command that sends a request (`get`; `probe`, which then sends a HEAD):

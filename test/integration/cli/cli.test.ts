@@ -138,6 +138,40 @@ describe('pinpoint --pinnedpubkey FILE, as curl takes it', () => {
     expect(notKey.stderr).toBe(`pinpoint: --pinnedpubkey ${text}: not a public key in PEM or DER form\n`)
   })
 
+  it("curl's habits: -L and -O are what get always does; -k is refused with the way to trust a server instead", async () => {
+    const dir = await tmp()
+    const r = await runCli([
+      'get',
+      '-L',
+      '-O',
+      ...resolveA(),
+      '--cacert',
+      pki.caPath,
+      '-d',
+      dir,
+      s.url('/lo.txt', 'a.test'),
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    expect(await readdir(dir)).toEqual(['lo.txt'])
+    for (const flag of ['-k', '--insecure']) {
+      for (const command of ['get', 'probe']) {
+        const k = await runCli(
+          [command, flag, '-d', dir, s.url('/k.txt', 'a.test')].filter(
+            (a) => command === 'get' || (a !== '-d' && a !== dir),
+          ),
+        )
+        expect(k.code).toBe(2)
+        expect(k.stderr).toBe(
+          'pinpoint: -k/--insecure: Pinpoint never ignores certificate errors. To trust a server whose certificate ' +
+            'does not verify, pin its key: `pinpoint probe URL` shows it; then add --trust pin --pinnedpubkey ' +
+            'sha256//… (or give your own CA with --cacert FILE)\n',
+        )
+      }
+    }
+    expect(await readdir(dir)).toEqual(['lo.txt'])
+    expect(s.stats.requests.some((q) => q.path === '/k.txt')).toBe(false)
+  })
+
   it("--resolve with curl's wildcard host is refused with what to write instead", async () => {
     const r = await runCli(['probe', '--resolve', `*:${s.port}:127.0.0.1`, s.url('/', 'a.test')])
     expect(r.code).toBe(2)
