@@ -116,10 +116,13 @@ export function formatProbe(r: ProbeReport & { http?: { method: string; status: 
       `  tried      ${addr}:${a.port} (${sourceText(a)}) at +${a.startedMs} ms, ${result} after ${a.elapsedMs ?? '?'} ms`,
     )
   }
-  lines.push(`  sni        ${r.servername ?? '(none: IP address without --sni)'}`)
+  // Plain http has no handshake: nothing was presented, so nothing "failed to verify" either.
+  const plain = r.url.startsWith('http:')
+  lines.push(`  sni        ${r.servername ?? (plain ? '(none: plain http)' : '(none: IP address without --sni)')}`)
   lines.push(`  host       ${r.hostHeader}`)
   if (r.protocol) lines.push(`  tls        ${r.protocol} ${r.cipher ?? ''}${r.alpn ? `, ALPN ${r.alpn}` : ''}`)
-  lines.push(`  verified   ${r.verified ? 'yes' : `no (${r.verifyError ?? 'unknown'})`}`)
+  if (plain) lines.push('  tls        none: plain http, so nothing proves who answered')
+  else lines.push(`  verified   ${r.verified ? 'yes' : `no (${r.verifyError ?? 'unknown'})`}`)
   if (r.pinned !== undefined) lines.push(`  pin        ${r.pinned ? 'matched' : 'MISMATCH'}`)
   if (r.ct) {
     lines.push(`  ct         ${r.ct.verdict} (${r.ct.mode}, ${r.ct.policy}): ${r.ct.reason}`)

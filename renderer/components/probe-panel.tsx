@@ -7,6 +7,7 @@ import { appStore, useStore } from '../store/index.ts'
 import { CertChain, pinOf, type ChainEntry } from './cert-chain.tsx'
 import { ConfirmPinDialog, type PinTarget } from './confirm-pin-dialog.tsx'
 import { CtFacts } from './ct-facts.tsx'
+import { probeVerdict } from '../probe-verdict.ts'
 
 type Report = Output<'hosts:probe'>
 
@@ -95,7 +96,7 @@ export function ProbePanel() {
 }
 
 function ProbeResult({ report, onPin }: { report: Report; onPin: (cert: ChainEntry) => void }) {
-  const { text, ok } = verdictOf(report)
+  const { text, ok } = probeVerdict(report)
   return (
     <div className="probe-result" data-testid="probe-result">
       <p className={ok ? 'ok' : 'bad'} data-testid="probe-verdict">
@@ -142,22 +143,6 @@ function ProbeResult({ report, onPin }: { report: Report; onPin: (cert: ChainEnt
       <CertChain chain={report.chain} onPin={onPin} />
     </div>
   )
-}
-
-/**
- * The one-line verdict. A chain that does not verify but whose leaf matched a pin can only have connected under
- * trust "pin" (under trust "ca" it fails before any pin is checked), so it reads as trusted, not as a failure.
- */
-function verdictOf(report: Report): { text: string; ok: boolean } {
-  if (report.error) return { text: `Failed: ${report.error.code}: ${report.error.message}`, ok: false }
-  const pin = report.pinned === true ? ', pin matched' : ''
-  if (report.verified) return { text: `Certificate verified${pin}`, ok: true }
-  if (report.pinned === true) {
-    const leaf = report.chain[0]
-    const selfSigned = report.chain.length === 1 && leaf !== undefined && leaf.subject === leaf.issuer
-    return { text: `Trusted by pinned key (${selfSigned ? 'self-signed' : 'not verified by a CA'})`, ok: true }
-  }
-  return { text: `Not verified${report.verifyError === undefined ? '' : `: ${report.verifyError}`}`, ok: false }
 }
 
 /** What to do next, when there is an obvious next step. */

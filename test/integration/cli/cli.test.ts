@@ -90,6 +90,22 @@ describe('pinpoint probe', () => {
     expect(JSON.parse(pinned.stdout)).toMatchObject({ verified: false, pinned: true })
   })
 
+  it('a plain http URL is shown as plain, not as a certificate that failed to verify', async () => {
+    const { createServer } = await import('node:http')
+    const plain = createServer((_req, res) => res.end('hi'))
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(plain.address() as { port: number }).port}/x`
+      const r = await runCli(['probe', url])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toContain('  sni        (none: plain http)\n')
+      expect(r.stdout).toContain('  tls        none: plain http, so nothing proves who answered\n')
+      expect(r.stdout).not.toContain('verified')
+    } finally {
+      plain.close()
+    }
+  })
+
   it('exits 5 on a pin mismatch, naming the pin the server presented', async () => {
     const r = await runCli([
       'probe',
