@@ -106,7 +106,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--ignore-schedule', 'start now even inside a schedule window that pauses downloads')
     // What `get` always does, under the flags curl users type out of habit (`curl -LO URL`).
     .addOption(new Option('-L, --location', 'follow redirects (always on; accepted as in curl)'))
-    .addOption(new Option('-O, --remote-name', "save under the server's or the URL's name (the default with -d)"))
+    .addOption(
+      new Option('-O, --remote-name', "save under the server's or the URL's name (always, unless -o; as in curl)"),
+    )
   withRequestOptions(get).action(async (urls: string[], opts) => {
     exit = await getCommand(urls, opts, io)
   })
