@@ -152,6 +152,10 @@ describe('pinpoint --pinnedpubkey FILE, as curl takes it', () => {
     const notKey = await probe(text)
     expect(notKey.code).toBe(2)
     expect(notKey.stderr).toBe(`pinpoint: --pinnedpubkey ${text}: not a public key in PEM or DER form\n`)
+    // A private key holds the public one, but a pin is made from what the server shows, never from its secret.
+    const secret = await probe(pki.aTest.keyPath)
+    expect(secret.code).toBe(2)
+    expect(secret.stderr).toBe(`pinpoint: --pinnedpubkey ${pki.aTest.keyPath}: not a public key in PEM or DER form\n`)
   })
 
   it("curl's habits: -L and -O are what get always does; -k is refused with the way to trust a server instead", async () => {
