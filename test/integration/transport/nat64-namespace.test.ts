@@ -81,14 +81,20 @@ async function inIpv6Only(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string; routes4: string }> {
   await writeFile(join(dir, 'unbound.conf'), unboundConf(dns64))
+  // Background processes are stopped by their PIDs, on every way out: sh (dash) has no job control here, so
+  // "kill %1" finds no job, and Unbound would outlive the test holding its namespace.
   const script = `
 set -e
+pids=
+trap 'kill $pids 2>/dev/null; wait' EXIT
 ip link set lo up
 ip addr del 127.0.0.1/8 dev lo
 ip addr add 64:ff9b::c000:20a/128 dev lo
 mount --bind '${dir}/resolv.conf' /etc/resolv.conf
 /usr/sbin/unbound -d -c '${dir}/unbound.conf' >'${dir}/unbound.log' 2>&1 &
+pids="$pids $!"
 "$NODE" '${dir}/server.mjs' '${pki.aTest.keyPath}' '${pki.aTest.chainPath}' ready >'${dir}/server.out' 2>&1 &
+pids="$pids $!"
 for i in $(seq 100); do
   grep -q ready '${dir}/server.out' 2>/dev/null && getent ahostsv6 ipv4only.arpa >/dev/null 2>&1 && break
   ${dns64 ? '' : "grep -q ready '" + dir + "/server.out' 2>/dev/null && break"}
@@ -98,7 +104,6 @@ ip -4 route >'${dir}/routes4' 2>&1 || true
 set +e
 "$NODE" '${BIN}' "$@" >'${dir}/stdout' 2>'${dir}/stderr'
 echo $? >'${dir}/code'
-kill %1 %2 2>/dev/null
 exit 0
 `
   await run('unshare', ['--net', '--mount', 'sh', '-c', script, 'sh', ...args], {
@@ -136,4 +141,13 @@ describe.skipIf(!existsSync('/usr/sbin/unbound'))('an IPv6-only network with DNS
     expect(got.code).toBe(3)
     expect(got.stderr).toContain('192.0.2.10')
   }, 120_000)
+
+  it('stops its resolver and server: nothing started in the namespace outlives its run', async () => {
+    // Runs after the cases above, which each started Unbound and the server in a namespace of their own.
+    const left = await run('pgrep', ['-af', dir]).then(
+      (r) => r.stdout.trim(),
+      () => '', // pgrep exits 1 when nothing matches
+    )
+    expect(left).toBe('')
+  })
 })
