@@ -10,6 +10,7 @@ import type { Changes } from '../queue/change-feed.ts'
 import type { CliIo } from './io.ts'
 import { createDisplay } from './progress-display.ts'
 import { reportScheduleHolds } from './schedule-holds.ts'
+import { onceEach } from './once-each.ts'
 
 const RESTING = new Set(['completed', 'failed', 'paused', 'canceled'])
 const INTERRUPTED = 8
@@ -100,9 +101,10 @@ export async function getThroughControl(
     const added = await client.request<ControlOutput<'control:add'>>('control:add', input)
     const refused = added.rejected[0]
     if (refused) throw new PinpointError('BAD_URL', `"${refused.input}": ${refused.reason}`)
-    for (const d of added.done) io.stderr(`already downloaded: ${d.savedPath}\n`)
+    for (const d of onceEach(added.done)) io.stderr(`already downloaded: ${d.savedPath}\n`)
     const doneIds = new Set(added.done.map((d) => d.id))
-    const ids = added.ids.filter((id) => !doneIds.has(id))
+    // A URL given twice is one download (see addDownloads): counted, watched and reported once.
+    const ids = [...new Set(added.ids)].filter((id) => !doneIds.has(id))
     if (opts.detach || ids.length === 0) {
       if (ids.length > 0) io.stderr(`added to the running Pinpoint: ${ids.length} download(s)\n`)
       return 0

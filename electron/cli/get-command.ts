@@ -22,6 +22,7 @@ import { requestSetup, type RequestFlags } from './request-options.ts'
 import type { ExtraHeader } from '../../shared/extra-headers.ts'
 import type { ConnectionProfile } from '../../shared/profile.ts'
 import { unreadable } from './unreadable.ts'
+import { onceEach } from './once-each.ts'
 import { fileOnPath, notAFolder } from '../store/file-on-path.ts'
 
 export interface GetFlags extends ConnectFlags, SignatureFlags, RequestFlags {
@@ -149,7 +150,7 @@ export async function getCommand(urlTexts: string[], flags: GetFlags, io: CliIo)
     throw new PinpointError('BAD_URL', `"${refused.input}": ${refused.reason}`)
   }
   engine.queue.resume(added.existing.filter((r) => r.state !== 'queued').map((r) => r.id))
-  for (const row of added.done) io.stderr(`already downloaded: ${row.savedPath}\n`)
+  for (const row of onceEach(added.done)) io.stderr(`already downloaded: ${row.savedPath}\n`)
   try {
     const now = engine.store.transfers.getMany(added.rows.map((row) => row.id))
     reportScheduleHolds(

@@ -15,7 +15,9 @@ const INTERRUPTED = 8
  * is closed, and the exit code is 8; the same command resumes. With several transfers, the first failure in
  * input order decides the code, while the others still run to completion.
  */
-export async function runToEnd(engine: Engine, ids: number[], json: boolean, io: CliIo): Promise<number> {
+export async function runToEnd(engine: Engine, given: number[], json: boolean, io: CliIo): Promise<number> {
+  // A URL given twice is one download (see addDownloads): it is shown, waited for and reported once.
+  const ids = [...new Set(given)]
   const display = createDisplay(json ? 'json' : io.isTTY ? 'tty' : 'plain', json ? io.stdout : io.stderr, ids)
   const unsubscribe = engine.queue.subscribe((c) => display.update(c))
   let onInterrupt: (() => void) | undefined

@@ -347,9 +347,19 @@ describe('pinpoint get', () => {
     const two = s.url('/two.txt', 'a.test')
     await writeFile(list, `${one}\r\n${two}\r\n${one}\r\n`)
     const out = join(dir, 'out')
-    const r = await runCli(['get', ...resolveA(), '--cacert', pki.caPath, '-d', out, '-i', list])
+    const state = join(dir, 'state')
+    const r = await runCli(['get', ...resolveA(), '--cacert', pki.caPath, '-d', out, '-i', list], {
+      env: { PINPOINT_STATE_DIR: state },
+    })
     expect(r.code).toBe(0)
     expect((await readdir(out)).sort()).toEqual(['one.txt', 'two.txt'])
+    // One download, so one line for it, now and when the list is given again.
+    expect(r.stderr.match(/^saved /gm)).toHaveLength(2)
+    const again = await runCli(['get', ...resolveA(), '--cacert', pki.caPath, '-d', out, '-i', list], {
+      env: { PINPOINT_STATE_DIR: state },
+    })
+    expect(again.code).toBe(0)
+    expect(again.stderr.match(/^already downloaded: /gm)).toHaveLength(2)
 
     // The URL parser drops a tab wherever it is, so "A<TAB>B" would silently be the one URL "AB".
     for (const [line, sep] of [

@@ -60,20 +60,35 @@ describe('the control socket', () => {
   it('lets pinpoint get add to the running queue and show its progress to the end (no exit 7)', async () => {
     const { state, core: c } = await appHolding()
     const dir = await tmp('dl')
-    const run = await runCli(['get', '--state-dir', state, '-d', dir, '-s', '2', server.url('/a.bin')])
-    expect(run.stderr).toContain('saved')
+    // The same URL twice is one download here too: added, shown and reported once.
+    const run = await runCli([
+      'get',
+      '--state-dir',
+      state,
+      '-d',
+      dir,
+      '-s',
+      '2',
+      server.url('/a.bin'),
+      server.url('/a.bin'),
+    ])
+    expect(run.stderr.match(/^saved /gm)).toHaveLength(1)
     expect(run.code).toBe(0)
     expect(sha256(await readFile(join(dir, 'a.bin')))).toBe(sha256(body))
     // The app's own queue ran it: the row is in its store, with the split the CLI asked for.
     expect(c.store.transfers.list()).toMatchObject([{ state: 'completed', split: 2, dir }])
+    const again = await runCli(['get', '--state-dir', state, '-d', dir, server.url('/a.bin'), server.url('/a.bin')])
+    expect(again.code).toBe(0)
+    expect(again.stderr).toBe(`already downloaded: ${join(dir, 'a.bin')}\n`)
   })
 
   it('with --detach returns at once, and the running process finishes the download', async () => {
     const { state, core: c } = await appHolding()
     const dir = await tmp('dl')
-    const run = await runCli(['get', '--detach', '--state-dir', state, '-d', dir, server.url('/slow.bin')])
+    const slow = server.url('/slow.bin')
+    const run = await runCli(['get', '--detach', '--state-dir', state, '-d', dir, slow, slow])
     expect(run.code).toBe(0)
-    expect(run.stderr).toContain('added to the running Pinpoint')
+    expect(run.stderr).toBe('added to the running Pinpoint: 1 download(s)\n')
     expect(c.store.transfers.list()[0]?.state).not.toBe('completed')
     await waitFor(() => c.store.transfers.list()[0]?.state === 'completed', 15_000)
     expect(sha256(await readFile(join(dir, 'slow.bin')))).toBe(sha256(body))
