@@ -61,23 +61,14 @@ describe('the control socket', () => {
     const { state, core: c } = await appHolding()
     const dir = await tmp('dl')
     // The same URL twice is one download here too: added, shown and reported once.
-    const run = await runCli([
-      'get',
-      '--state-dir',
-      state,
-      '-d',
-      dir,
-      '-s',
-      '2',
-      server.url('/a.bin'),
-      server.url('/a.bin'),
-    ])
+    const url = server.url('/a.bin')
+    const run = await runCli(['get', '--state-dir', state, '-d', dir, '-s', '2', url, url])
     expect(run.stderr.match(/^saved /gm)).toHaveLength(1)
     expect(run.code).toBe(0)
     expect(sha256(await readFile(join(dir, 'a.bin')))).toBe(sha256(body))
     // The app's own queue ran it: the row is in its store, with the split the CLI asked for.
     expect(c.store.transfers.list()).toMatchObject([{ state: 'completed', split: 2, dir }])
-    const again = await runCli(['get', '--state-dir', state, '-d', dir, server.url('/a.bin'), server.url('/a.bin')])
+    const again = await runCli(['get', '--state-dir', state, '-d', dir, url, url])
     expect(again.code).toBe(0)
     expect(again.stderr).toBe(`already downloaded: ${join(dir, 'a.bin')}\n`)
   })
