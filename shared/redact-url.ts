@@ -86,6 +86,9 @@ export function redactUrl(input: string | URL): string {
   }
   const search = url.search
   const hash = url.hash
+  // Nothing to hide (the usual case, asked for every request): each setter below serialises the URL again.
+  const href = url.href
+  if (url.username === '' && url.password === '' && !href.includes('?') && !href.includes('#')) return href
   url.username = ''
   url.password = ''
   url.search = ''

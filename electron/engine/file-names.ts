@@ -48,11 +48,11 @@ export function sanitizeName(input: string): string {
 
 /** Keep at most `max` UTF-8 bytes, cutting the stem rather than the extension. */
 function truncateBytes(name: string, max: number): string {
-  const enc = new TextEncoder()
-  if (enc.encode(name).length <= max) return name
+  // A UTF-16 code unit is at most 3 bytes of UTF-8, so most names need no counting at all.
+  if (name.length * 3 <= max || Buffer.byteLength(name) <= max) return name
   const dot = name.lastIndexOf('.')
   const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : ''
   let stem = ext ? name.slice(0, dot) : name
-  while (enc.encode(stem + ext).length > max) stem = Array.from(stem).slice(0, -1).join('')
+  while (Buffer.byteLength(stem + ext) > max) stem = Array.from(stem).slice(0, -1).join('')
   return stem + ext
 }

@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
 
 import type { TurnCommit } from './turn-commit.ts'
 
@@ -27,15 +27,20 @@ export function transactionRunner(
   onRollback?: () => void,
 ): Transaction {
   let depth = 0
+  // Prepared once: a list of small files runs four of these pairs per file, and `exec` compiles its SQL anew
+  // each time.
+  const sql = statements(db)
   return <T>(fn: () => T): T => {
     if (depth === 0) turn?.join()
     const nested = depth > 0 || turn !== undefined
-    db.exec(nested ? 'SAVEPOINT nested' : begin)
+    if (nested) sql('SAVEPOINT nested').run()
+    else db.exec(begin)
     depth++
     try {
       const result = fn()
       if (isThenable(result)) throw new TypeError('store transactions are synchronous; the function returned a promise')
-      db.exec(nested ? 'RELEASE nested' : 'COMMIT')
+      if (nested) sql('RELEASE nested').run()
+      else db.exec('COMMIT')
       return result
     } catch (err) {
       rollback(db, nested)
@@ -44,6 +49,19 @@ export function transactionRunner(
     } finally {
       depth--
     }
+  }
+}
+
+/** Each statement prepared on first use (a read-only store never needs the savepoints), then kept. */
+function statements(db: DatabaseSync): (text: 'SAVEPOINT nested' | 'RELEASE nested') => StatementSync {
+  const prepared = new Map<string, StatementSync>()
+  return (text) => {
+    let stmt = prepared.get(text)
+    if (!stmt) {
+      stmt = db.prepare(text)
+      prepared.set(text, stmt)
+    }
+    return stmt
   }
 }
 

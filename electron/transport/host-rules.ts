@@ -1,7 +1,11 @@
 import type { HostRule } from '../../shared/domain.ts'
 
+const NEEDS_NORMALIZING = /[^a-z0-9.:*_-]|\.$/
+
 /** A URL's host as rules see it: lower case, no IPv6 brackets, no trailing dot. */
 export function normalizeHost(host: string): string {
+  // Asked several times for every request: a host already in that form is returned as it is.
+  if (!NEEDS_NORMALIZING.test(host)) return host
   return host
     .toLowerCase()
     .replace(/^\[(.*)\]$/, '$1')

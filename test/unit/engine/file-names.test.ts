@@ -24,6 +24,13 @@ describe('sanitizeName', () => {
   it('replaces characters Windows forbids and trims trailing dots and spaces', () => {
     expect(sanitizeName('a<b>c:d"e|f?g*h. ')).toBe('a_b_c_d_e_f_g_h')
   })
+  it('counts bytes, not characters, at the 200-byte limit', () => {
+    expect(sanitizeName('a'.repeat(200))).toBe('a'.repeat(200))
+    expect(sanitizeName('a'.repeat(201))).toBe('a'.repeat(200))
+    expect(sanitizeName('é'.repeat(100))).toBe('é'.repeat(100))
+    expect(sanitizeName('é'.repeat(101))).toBe('é'.repeat(100))
+    expect(sanitizeName('😀'.repeat(51))).toBe('😀'.repeat(50))
+  })
   it('keeps the extension when cutting a long name to 200 bytes', () => {
     const name = sanitizeName(`${'é'.repeat(300)}.tar.gz`)
     expect(new TextEncoder().encode(name).length).toBeLessThanOrEqual(200)

@@ -11,6 +11,15 @@ describe('redactUrl', () => {
     expect(redactUrl(new URL('http://a:b@[::1]:8080/x'))).toBe('http://[::1]:8080/x')
   })
 
+  it('drops an empty query or fragment, and never changes the URL it is given', () => {
+    expect(redactUrl('http://a.test/?')).toBe('http://a.test/')
+    expect(redactUrl('http://a.test/x#')).toBe('http://a.test/x')
+    expect(redactUrl('http://a.test/x?#')).toBe('http://a.test/x')
+    const given = new URL('https://u:p@a.test/f?sig=0123')
+    redactUrl(given)
+    expect(given.href).toBe('https://u:p@a.test/f?sig=0123')
+  })
+
   it('hides an S3 presigned URL’s signature, credential and session token, keeping what the link is', () => {
     const s3 =
       'https://bucket.s3.amazonaws.com/big.iso?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Security-Token=FQoGZXIvYXdzEJr&X-Amz-Signature=abc123'

@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest'
 
 import { HostRule, type HostRuleInput } from '../../../shared/domain.ts'
-import { findRule } from '../../../electron/transport/host-rules.ts'
+import { findRule, normalizeHost } from '../../../electron/transport/host-rules.ts'
 import { targetFor } from '../../../electron/transport/target.ts'
 
 const rule = (r: HostRuleInput) => HostRule.parse(r)
+
+describe('normalizeHost', () => {
+  it('lower-cases, drops IPv6 brackets and a trailing dot, and leaves a normal host as it is', () => {
+    expect(normalizeHost('a.example.com')).toBe('a.example.com')
+    expect(normalizeHost('A.Example.COM.')).toBe('a.example.com')
+    expect(normalizeHost('[::1]')).toBe('::1')
+    expect(normalizeHost('::1')).toBe('::1')
+    expect(normalizeHost('ÄPFEL.example')).toBe('äpfel.example')
+    expect(normalizeHost('*.example.com')).toBe('*.example.com')
+  })
+})
 
 describe('findRule', () => {
   const exact = rule({ pattern: 'a.example.com', addresses: ['127.0.0.1'] })
