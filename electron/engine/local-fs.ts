@@ -46,7 +46,11 @@ const MAX_DIRS = 1024
 export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     // Not there is the usual answer when a name is chosen: without an exception, which costs more than the call.
-    return (await isLocalDir(dirname(path))) ? lstatSync(path, { throwIfNoEntry: false }) : await lstat(path)
+    // Known without waiting for every file after a folder's first (as in the calls below).
+    const dir = dirname(path)
+    return (localDirs.get(dir) ?? (await isLocalDir(dir)))
+      ? lstatSync(path, { throwIfNoEntry: false })
+      : await lstat(path)
   } catch {
     return undefined
   }
@@ -54,18 +58,20 @@ export async function lstatOrUndefined(path: string): Promise<Stats | undefined>
 
 /** A second name for `existing`; fails with EEXIST when `path` is taken, which is what makes it exclusive. */
 export async function linkFile(existing: string, path: string): Promise<void> {
-  if (await isLocalDir(dirname(path))) linkSync(existing, path)
+  const dir = dirname(path)
+  if (localDirs.get(dir) ?? (await isLocalDir(dir))) linkSync(existing, path)
   else await link(existing, path)
 }
 
 export async function unlinkFile(path: string): Promise<void> {
-  if (await isLocalDir(dirname(path))) unlinkSync(path)
+  const dir = dirname(path)
+  if (localDirs.get(dir) ?? (await isLocalDir(dir))) unlinkSync(path)
   else await unlink(path)
 }
 
 /** fsync a folder, so the names made or removed in it survive a crash. */
 export async function syncDir(dir: string): Promise<void> {
-  if (!(await isLocalDir(dir))) {
+  if (!(localDirs.get(dir) ?? (await isLocalDir(dir)))) {
     const fd = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY)
     try {
       await fd.sync()

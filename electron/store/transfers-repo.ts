@@ -106,11 +106,17 @@ export function transfersRepo(
     // Unfinished ones sort before completed ones (false < true), each newest first; canceled ones are never found.
     findExisting: db.prepare(`${FIND} AND state != 'canceled' ORDER BY state = 'completed', id DESC LIMIT 1`),
   }
-  // update() sets whichever keys it is given; one statement per key set, and code uses only a handful.
+  // update() sets whichever keys it is given; one statement per key set, and code uses only a handful. They are
+  // found by their keys, so the SQL text is built once per set rather than on every update.
   const updates = new Map<string, StatementSync>()
-  const prepared = (sql: string): StatementSync => {
-    let stmt = updates.get(sql)
-    if (!stmt) updates.set(sql, (stmt = db.prepare(sql)))
+  const prepared = (keys: ReadonlyArray<keyof TransferPatch>, returning: boolean): StatementSync => {
+    const signature = returning ? `${keys.join()} *` : keys.join()
+    let stmt = updates.get(signature)
+    if (!stmt) {
+      const set = keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')
+      stmt = db.prepare(`UPDATE transfers SET ${set} WHERE id = ?${returning ? ' RETURNING *' : ''}`)
+      updates.set(signature, stmt)
+    }
     return stmt
   }
   const claims = new TargetClaims(function* () {
@@ -204,15 +210,14 @@ export function transfersRepo(
       if (!keys.includes('updatedAt')) keys.push('updatedAt')
       const full = { ...patch, updatedAt: patch.updatedAt ?? now() }
       const values = keys.map((k) => toSql(full[k]))
-      const set = keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')
       let updated: TransferRow | undefined
       if (known?.has(id)) {
-        const stmt = prepared(`UPDATE transfers SET ${set} WHERE id = ?`)
+        const stmt = prepared(keys, false)
         const changed = guardTarget(patch.targetPath, () => stmt.run(...values, id)).changes
         if (changed === 0) known.delete(id)
         else updated = known.patch(id, full, keys)
       } else {
-        const stmt = prepared(`UPDATE transfers SET ${set} WHERE id = ? RETURNING *`)
+        const stmt = prepared(keys, true)
         const row = guardTarget(patch.targetPath, () => stmt.get(...values, id))
         updated = maybeRow(row)
         if (updated) known?.set(updated)
