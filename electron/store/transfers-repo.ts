@@ -92,6 +92,8 @@ export function transfersRepo(
     ),
     // Walks the (state, position, id) index in order; the caller stops once it has enough.
     nextQueued: db.prepare(`SELECT * FROM transfers WHERE state = 'queued' ORDER BY position, id`),
+    // The same walk over the index alone, for the writer that keeps its rows (see nextQueued).
+    nextQueuedIds: db.prepare(`SELECT id FROM transfers WHERE state = 'queued' ORDER BY position, id`),
     remove: db.prepare('DELETE FROM transfers WHERE id = ?'),
     findResumable: db.prepare(`${FIND} AND state NOT IN ('completed', 'canceled') ORDER BY id DESC LIMIT 1`),
     findCompleted: db.prepare(`${FIND} AND state = 'completed' ORDER BY id DESC LIMIT 1`),
@@ -184,18 +186,25 @@ export function transfersRepo(
       }
       const kept = ahead.take(limit, ids, accept)
       if (kept) return kept
-      // The walk goes on past the rows wanted to keep the queue's first QUEUED_AHEAD for the next calls.
+      // The walk goes on past the rows wanted to keep the queue's first QUEUED_AHEAD for the next calls. It reads
+      // ids from the queue's index only: the rows themselves are mostly kept already (each costs more to read
+      // and convert than the rest of the walk).
       const first: TransferRow[] = []
       let walked = 0
       let ended = true
-      for (const r of s.nextQueued.iterate()) {
+      for (const r of s.nextQueuedIds.iterate()) {
         walked++
-        const row = first.length < QUEUED_AHEAD ? toRow(r) : undefined
-        if (row) first.push(row)
-        if (next.length < limit && (ids === undefined || ids.has(Number(r['id'])))) {
-          const candidate = row ?? toRow(r)
-          if (!accept || accept(candidate)) next.push(row ? { ...row } : candidate)
+        const id = Number(r['id'])
+        const wanted = next.length < limit && (ids === undefined || ids.has(id))
+        if (!wanted && first.length >= QUEUED_AHEAD) {
+          if (next.length < limit) continue
+          ended = false
+          break
         }
+        const row = known?.get(id) ?? read(id)
+        if (!row) continue
+        if (first.length < QUEUED_AHEAD) first.push(row)
+        if (wanted && (!accept || accept(row))) next.push({ ...row })
         if (next.length >= limit && first.length >= QUEUED_AHEAD) {
           ended = false
           break
