@@ -197,6 +197,19 @@ describe('the next queued transfers', () => {
     return seed / 2 ** 31
   }
 
+  it('are found by walking the queue index alone when the store keeps their rows', async () => {
+    const dir = await tempDir()
+    const store = open({ dir })
+    for (let i = 0; i < 100; i++) store.transfers.insert({ url: `https://h.test/${i}`, dir })
+    store.transfers.update(1, { state: 'downloading' })
+    const { result, counts } = await statementsDuring(() => store.transfers.nextQueued(2))
+    expect(result.map((r) => r.id)).toEqual([2, 3])
+    expect(result[0]).toEqual(store.transfers.list()[1])
+    // Neither the whole queued rows nor one row at a time: the rows come from what the store already keeps.
+    expect(ran(counts, 'SELECT *')).toBe(0)
+    expect(ran(counts, "SELECT id FROM transfers WHERE state = 'queued'")).toBe(1)
+  })
+
   it('are what the table says after any mix of writes and rollbacks, with one read per many steps', async () => {
     const dir = await tempDir()
     const store = open({ dir })
