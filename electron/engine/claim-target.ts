@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 
 import { PinpointError } from '../../shared/pinpoint-error.ts'
 import type { TransferRow } from '../store/transfer-row.ts'
-import { TARGET_TAKEN } from '../store/transfers-repo.ts'
+import { TARGET_TAKEN } from '../store/row-updates.ts'
 import { PartFile, type PartOptions } from './part-file.ts'
 import type { Segment } from './segment-plan.ts'
 import { chooseTarget, partPathOf } from './target-path.ts'

@@ -18,7 +18,7 @@ import { settingsRepo, type SettingsRepo } from './settings-repo.ts'
 import { sealProxySetting } from './proxy-password-seal.ts'
 import { isDamaged } from './sqlite-errors.ts'
 import { LOCK_FILE, acquireStateLock, type StateLock } from './state-lock.ts'
-import { transactionRunner, type Transaction } from './transaction.ts'
+import { transactionRunner, type Transaction, type TransactionLevels } from './transaction.ts'
 import { transfersRepo, type TransfersRepo } from './transfers-repo.ts'
 import { TurnCommit } from './turn-commit.ts'
 
@@ -238,12 +238,27 @@ function assemble(p: {
   const rolledBack: Array<() => void> = []
   const onRollback = () => rolledBack.forEach((hook) => hook())
   turn?.afterRollback(onRollback)
-  const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE', turn, onRollback)
+  const levels: TransactionLevels[] = []
+  const transaction = transactionRunner(db, p.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE', turn, onRollback, {
+    begin: () => levels.forEach((l) => l.begin()),
+    release: () => levels.forEach((l) => l.release()),
+    rollback: () => levels.forEach((l) => l.rollback()),
+  })
   let closed = false
   const connections = connectionsRepo(writes, now, turn)
   const transfers = transfersRepo(writes, now, transaction, {
     ownsTable: !p.readOnly,
     onRollback: (hook) => rolledBack.push(hook),
+    ...(turn
+      ? {
+          staging: {
+            join: () => turn.join(),
+            beforeCommit: (hook) => turn.beforeCommit(hook),
+            afterTurnRollback: (hook) => turn.afterRollback(hook),
+            levels: (hooks) => levels.push(hooks),
+          },
+        }
+      : {}),
   })
   return {
     dir: p.dir,

@@ -4,6 +4,13 @@ import type { TurnCommit } from './turn-commit.ts'
 
 export type Transaction = <T>(fn: () => T) => T
 
+/** Told of each level of transaction (the outermost and every savepoint) as it begins and ends. */
+export interface TransactionLevels {
+  begin(): void
+  release(): void
+  rollback(): void
+}
+
 /**
  * A transaction runner for one connection: `BEGIN` … `COMMIT`, or `ROLLBACK` and rethrow.
  *
@@ -25,31 +32,36 @@ export function transactionRunner(
   turn?: TurnCommit,
   /** Called after any rollback, for whoever keeps what it read of the database (it may be stale now). */
   onRollback?: () => void,
+  levels?: TransactionLevels,
 ): Transaction {
   let depth = 0
   // Prepared once: a list of small files runs four of these pairs per file, and `exec` compiles its SQL anew
   // each time.
   const sql = statements(db)
-  return <T>(fn: () => T): T => {
+  const run = <T>(fn: () => T): T => {
     if (depth === 0) turn?.join()
     const nested = depth > 0 || turn !== undefined
     if (nested) sql('SAVEPOINT nested').run()
     else db.exec(begin)
     depth++
+    levels?.begin()
     try {
       const result = fn()
       if (isThenable(result)) throw new TypeError('store transactions are synchronous; the function returned a promise')
       if (nested) sql('RELEASE nested').run()
       else db.exec('COMMIT')
+      levels?.release()
       return result
     } catch (err) {
       rollback(db, nested)
+      levels?.rollback()
       onRollback?.()
       throw err
     } finally {
       depth--
     }
   }
+  return run
 }
 
 /** Each statement prepared on first use (a read-only store never needs the savepoints), then kept. */

@@ -1,23 +1,12 @@
-import type { StatementSync } from 'node:sqlite'
-
 import type { Preparer } from './turn-commit.ts'
 
 import type { TransferState } from '../../shared/domain.ts'
-import { PinpointError } from '../../shared/pinpoint-error.ts'
 import { splitCredentials } from '../../shared/url-credentials.ts'
-import { isUniqueViolation } from './sqlite-errors.ts'
 import { KnownRows } from './known-rows.ts'
 import { QUEUED_AHEAD, QueuedAhead } from './queued-ahead.ts'
+import { guardTarget, rowUpdates, type Staging } from './row-updates.ts'
 import { TargetClaims } from './target-claims.ts'
-import {
-  COLUMNS,
-  maybeRow,
-  toRow,
-  toSql,
-  type NewTransfer,
-  type TransferPatch,
-  type TransferRow,
-} from './transfer-row.ts'
+import { maybeRow, toRow, type NewTransfer, type TransferPatch, type TransferRow } from './transfer-row.ts'
 import type { Transaction } from './transaction.ts'
 
 export interface TransfersRepo {
@@ -69,6 +58,8 @@ const FIND = `SELECT * FROM transfers WHERE url = :url AND dir = :dir AND (:name
 export interface TransfersRepoOptions {
   ownsTable?: boolean
   onRollback?: (hook: () => void) => void
+  /** The group commit's hooks, for updates held back until it commits (see staged-updates.ts). */
+  staging?: Staging
 }
 
 export function transfersRepo(
@@ -108,19 +99,6 @@ export function transfersRepo(
     // Unfinished ones sort before completed ones (false < true), each newest first; canceled ones are never found.
     findExisting: db.prepare(`${FIND} AND state != 'canceled' ORDER BY state = 'completed', id DESC LIMIT 1`),
   }
-  // update() sets whichever keys it is given; one statement per key set, and code uses only a handful. They are
-  // found by their keys, so the SQL text is built once per set rather than on every update.
-  const updates = new Map<string, StatementSync>()
-  const prepared = (keys: ReadonlyArray<keyof TransferPatch>, returning: boolean): StatementSync => {
-    const signature = returning ? `${keys.join()} *` : keys.join()
-    let stmt = updates.get(signature)
-    if (!stmt) {
-      const set = keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')
-      stmt = db.prepare(`UPDATE transfers SET ${set} WHERE id = ?${returning ? ' RETURNING *' : ''}`)
-      updates.set(signature, stmt)
-    }
-    return stmt
-  }
   const claims = new TargetClaims(function* () {
     for (const r of s.targets.iterate()) yield { id: Number(r['id']), path: r['target_path'] as string }
   })
@@ -131,7 +109,11 @@ export function transfersRepo(
     ahead.forget()
     known?.forget()
   })
+  const rows = rowUpdates(db, { now, known, ahead, staging: opts.ownsTable ? opts.staging : undefined })
+  /** Before any statement that reads the table: what is staged is written first, so that it reads the truth. */
+  const flushStaged = rows.flushStaged
   const read = (id: number): TransferRow | undefined => {
+    flushStaged()
     const row = maybeRow(s.get.get(id))
     if (row) known?.set(row)
     return row
@@ -152,6 +134,7 @@ export function transfersRepo(
         now: now(),
         signature: input.signature ?? null,
       }
+      flushStaged()
       const row = guardTarget(input.targetPath, () => s.insert.get(params))
       if (!row) throw new Error('transfers.insert: INSERT … RETURNING gave no row')
       const inserted = toRow(row)
@@ -166,8 +149,8 @@ export function transfersRepo(
       return final
     },
     get: (id) => known?.get(id) ?? read(id),
-    list: () => s.list.all().map(toRow),
-    listByState: (states) => s.listByState.all(JSON.stringify(states)).map(toRow),
+    list: () => (flushStaged(), s.list.all().map(toRow)),
+    listByState: (states) => (flushStaged(), s.listByState.all(JSON.stringify(states)).map(toRow)),
     nextQueued(limit, ids, accept) {
       // The scope is filtered here rather than in SQL: an `IN (json_each(...))` list is rebuilt on every call,
       // which with a 1000-URL list made each scheduling step cost as much as the whole list.
@@ -186,6 +169,7 @@ export function transfersRepo(
       }
       const kept = ahead.take(limit, ids, accept)
       if (kept) return kept
+      flushStaged()
       // The walk goes on past the rows wanted to keep the queue's first QUEUED_AHEAD for the next calls. It reads
       // ids from the queue's index only: the rows themselves are mostly kept already (each costs more to read
       // and convert than the rest of the walk).
@@ -214,37 +198,20 @@ export function transfersRepo(
       return next
     },
     update(id, patch) {
-      const keys = (Object.keys(patch) as Array<keyof TransferPatch>).filter((k) => patch[k] !== undefined)
-      for (const k of keys) if (!Object.hasOwn(COLUMNS, k)) throw new TypeError(`transfers.update: unknown key ${k}`)
-      if (!keys.includes('updatedAt')) keys.push('updatedAt')
-      const full = { ...patch, updatedAt: patch.updatedAt ?? now() }
-      const values = keys.map((k) => toSql(full[k]))
-      let updated: TransferRow | undefined
-      if (known?.has(id)) {
-        const stmt = prepared(keys, false)
-        const changed = guardTarget(patch.targetPath, () => stmt.run(...values, id)).changes
-        if (changed === 0) known.delete(id)
-        else updated = known.patch(id, full, keys)
-      } else {
-        const stmt = prepared(keys, true)
-        const row = guardTarget(patch.targetPath, () => stmt.get(...values, id))
-        updated = maybeRow(row)
-        if (updated) known?.set(updated)
-      }
-      if (!updated) throw new Error(`transfers.update: no transfer ${id}`)
+      const updated = rows.update(id, patch)
       if (patch.targetPath !== undefined) claims.set(id, updated.targetPath)
-      ahead.updated(updated, patch)
       return updated
     },
     remove(id) {
+      rows.drop(id)
       const removed = s.remove.run(id).changes > 0
       claims.set(id, null)
       known?.delete(id)
       ahead.removed(id)
       return removed
     },
-    findResumable: (url, dir, name) => maybeRow(s.findResumable.get({ url: stored(url), dir, name })),
-    findCompleted: (url, dir, name) => maybeRow(s.findCompleted.get({ url: stored(url), dir, name })),
+    findResumable: (url, dir, name) => (flushStaged(), maybeRow(s.findResumable.get({ url: stored(url), dir, name }))),
+    findCompleted: (url, dir, name) => (flushStaged(), maybeRow(s.findCompleted.get({ url: stored(url), dir, name }))),
     isTargetTaken: (path) => (opts.ownsTable ? claims.has(path) : s.targetTaken.get(path) !== undefined),
     reorder(ids) {
       ahead.forget()
@@ -274,6 +241,7 @@ export function transfersRepo(
         else missing.push(id)
       }
       if (missing.length === 0) return rows
+      flushStaged()
       for (const r of s.getMany.iterate(JSON.stringify(missing))) {
         const row = toRow(r)
         rows.set(row.id, row)
@@ -281,7 +249,7 @@ export function transfersRepo(
       }
       return rows
     },
-    findExisting: (url, dir, name) => maybeRow(s.findExisting.get({ url: stored(url), dir, name })),
+    findExisting: (url, dir, name) => (flushStaged(), maybeRow(s.findExisting.get({ url: stored(url), dir, name }))),
   }
 }
 
@@ -291,20 +259,5 @@ function stored(url: string): string {
     return splitCredentials(url).url
   } catch {
     return url
-  }
-}
-
-/** The `cause` of the FILE_ERROR thrown when another transfer already claims a target path. */
-export const TARGET_TAKEN = 'TARGET_TAKEN'
-
-/** The UNIQUE constraint is the backstop for a race on one name; say which file, as data the CLI can show. */
-function guardTarget<T>(targetPath: string | null | undefined, run: () => T): T {
-  try {
-    return run()
-  } catch (err) {
-    if (targetPath && isUniqueViolation(err, 'transfers.target_path')) {
-      throw new PinpointError('FILE_ERROR', `another download already writes ${targetPath}`, { cause: TARGET_TAKEN })
-    }
-    throw err
   }
 }
