@@ -241,9 +241,11 @@ async function finish(
   // finalizePart records another only if that one is taken (see its crash-safety note).
   const finalizing = { state: 'finalizing', savedPath: row.targetPath } as const
   const verifies = row.checksum !== null || row.signature !== null
-  if (verifies) commit(durable)
-  // Without a checksum or signature to verify, the last progress and "finalizing" are one commit.
-  else row = env.store.transaction(() => (commit(durable), update(env, id, finalizing)))
+  commit(durable)
+  // Without a checksum or signature to verify, "finalizing" follows at once. It needs no transaction with the
+  // progress: both go in the store's same group commit, and progress that is durable may stand on its own. So it
+  // may wait there to be written with "completed" (see staged-updates.ts).
+  if (!verifies) row = update(env, id, finalizing)
   live.forEach((s) => (s.done = s.written))
 
   if (verifies) {
