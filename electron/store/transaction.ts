@@ -35,20 +35,21 @@ export function transactionRunner(
   levels?: TransactionLevels,
 ): Transaction {
   let depth = 0
-  // Prepared once: a list of small files runs four of these pairs per file, and `exec` compiles its SQL anew
-  // each time.
-  const sql = statements(db)
-  const run = <T>(fn: () => T): T => {
+  // Prepared on first use and kept: a list of small files runs several of these pairs per file, and `exec`
+  // compiles its SQL anew each time.
+  let savepoint: StatementSync | undefined
+  let release: StatementSync | undefined
+  return <T>(fn: () => T): T => {
     if (depth === 0) turn?.join()
     const nested = depth > 0 || turn !== undefined
-    if (nested) sql('SAVEPOINT nested').run()
+    if (nested) (savepoint ??= db.prepare('SAVEPOINT nested')).run()
     else db.exec(begin)
     depth++
     levels?.begin()
     try {
       const result = fn()
       if (isThenable(result)) throw new TypeError('store transactions are synchronous; the function returned a promise')
-      if (nested) sql('RELEASE nested').run()
+      if (nested) (release ??= db.prepare('RELEASE nested')).run()
       else db.exec('COMMIT')
       levels?.release()
       return result
@@ -60,20 +61,6 @@ export function transactionRunner(
     } finally {
       depth--
     }
-  }
-  return run
-}
-
-/** Each statement prepared on first use (a read-only store never needs the savepoints), then kept. */
-function statements(db: DatabaseSync): (text: 'SAVEPOINT nested' | 'RELEASE nested') => StatementSync {
-  const prepared = new Map<string, StatementSync>()
-  return (text) => {
-    let stmt = prepared.get(text)
-    if (!stmt) {
-      stmt = db.prepare(text)
-      prepared.set(text, stmt)
-    }
-    return stmt
   }
 }
 
