@@ -5,45 +5,14 @@ import type { CliIo } from './io.ts'
 
 /**
  * A passphrase for a secret key: typed on the terminal with echo off, or, when stdin is not a terminal (a
- * script, a test), the first line of stdin. Ctrl-C and end of input give up rather than leave a prompt hanging.
+ * script, a test), the first line of stdin.
  */
 export async function readPassphrase(prompt: string, io: CliIo): Promise<string> {
-  if (!process.stdin.isTTY) {
-    const line = io.stdin ? ((await io.stdin()).split(/\r?\n/)[0] ?? '') : await firstLine()
-    if (line === '') throw new PinpointError('BAD_INPUT', 'no passphrase on stdin for the encrypted secret key')
-    return line
-  }
-  io.stderr(prompt)
-  const stdin = process.stdin
-  stdin.setRawMode(true)
-  stdin.resume()
-  try {
-    return await new Promise<string>((resolve, reject) => {
-      let typed = ''
-      const onData = (chunk: Buffer) => {
-        for (const ch of chunk.toString('utf8')) {
-          if (ch === '\r' || ch === '\n') return done(() => resolve(typed))
-          if (ch === '\u0003' || ch === '\u0004') {
-            return done(() => reject(new PinpointError('BAD_INPUT', 'no passphrase given')))
-          }
-          if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('')
-          else typed += ch
-        }
-      }
-      const onEnd = () => done(() => reject(new PinpointError('BAD_INPUT', 'no passphrase given')))
-      const done = (settle: () => void) => {
-        stdin.off('data', onData)
-        stdin.off('end', onEnd)
-        io.stderr('\n')
-        settle()
-      }
-      stdin.on('data', onData)
-      stdin.once('end', onEnd)
-    })
-  } finally {
-    stdin.setRawMode(false)
-    stdin.pause()
-  }
+  // The terminal prompt is the one every secret uses: echo off before the prompt shows, Ctrl-C stops.
+  if (process.stdin.isTTY && io.askSecret) return io.askSecret(prompt)
+  const line = io.stdin ? ((await io.stdin()).split(/\r?\n/)[0] ?? '') : await firstLine()
+  if (line === '') throw new PinpointError('BAD_INPUT', 'no passphrase on stdin for the encrypted secret key')
+  return line
 }
 
 /** The first line of stdin, without waiting for the end of input (a pipe may stay open after it); '' at EOF. */
