@@ -58,6 +58,32 @@ describe('the one way a download is added', () => {
     expect(ran(outside, 'FROM transfers WHERE url =')).toBe(0)
   })
 
+  it('adds a URL without secrets in one statement, with no savepoint of its own', async () => {
+    h = await makeHarness()
+    const harness = h
+    const urls = Array.from({ length: 40 }, (_, i) => server.url(`/a.bin?plain=${i}`))
+    const { result, counts } = await statementsDuring(() =>
+      addDownloads(harness, { urls, dir: harness.dir, paused: true }),
+    )
+    expect(result.added).toHaveLength(40)
+    expect(ran(counts, 'INSERT INTO transfers')).toBe(40)
+    // The lookups' read and the adds each take one level; a single insert is atomic without one of its own.
+    expect(ran(counts, 'SAVEPOINT')).toBeLessThanOrEqual(2)
+  })
+
+  it('adds a URL with credentials and its sealed secrets together, or neither', async () => {
+    h = await makeHarness()
+    const harness = h
+    const url = server.url('/a.bin?with-secrets').replace('http://', 'http://user:pw@')
+    const { counts } = await statementsDuring(() =>
+      addDownloads(harness, { urls: [url], dir: harness.dir, paused: true }),
+    )
+    expect(ran(counts, 'SAVEPOINT')).toBe(3)
+    const [row] = harness.store.transfers.list()
+    expect(row?.url).not.toContain('pw')
+    expect(harness.store.secrets.getAll(row?.id ?? -1)?.password).toBe('pw')
+  })
+
   it('adds the same URL into the same folder once: an unfinished one is the same download', async () => {
     h = await makeHarness()
     const first = await addDownloads(h, { urls: [server.url('/a.bin')], dir: h.dir, paused: true })
