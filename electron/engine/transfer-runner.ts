@@ -280,10 +280,11 @@ async function finish(
   const saved = await finalizePart(part.path, row.targetPath as string, (candidate) => {
     if (candidate !== row.savedPath) env.store.transfers.update(id, { savedPath: candidate })
   })
-  return env.store.transaction(() => {
-    env.store.events.add(id, 'completed', `saved as ${saved}`)
-    return update(env, id, { state: 'completed', savedPath: saved, completedAt: Date.now() })
-  })
+  // The update is the one write here that can fail, so it goes first; the event cannot fail, and waits for the
+  // commit the completion goes in (both land in it or neither): no savepoint for every file of a long list.
+  const done = update(env, id, { state: 'completed', savedPath: saved, completedAt: Date.now() })
+  env.store.events.addOnCommit(id, 'completed', `saved as ${saved}`)
+  return done
 }
 
 export function update(env: EngineEnv, id: number, patch: Partial<Omit<TransferRow, 'id' | 'createdAt'>>): TransferRow {

@@ -1,3 +1,4 @@
+import type { CommitTurn } from './connections-repo.ts'
 import type { Preparer } from './turn-commit.ts'
 import { redactUrlsIn } from '../../shared/redact-url.ts'
 
@@ -12,8 +13,16 @@ export interface EventRow {
 
 export interface EventsRepo {
   add(transferId: number, kind: string, message: string): void
+  /**
+   * Add an event with the turn's commit (see TurnCommit): held until then, and written by it, so the event goes
+   * to disk with the turn's other writes or not at all. Nothing here can fail, so it may follow a write it must
+   * not outlive. Reads of this process (`list`) see it at once.
+   */
+  addOnCommit(transferId: number, kind: string, message: string): void
   /** The latest `limit` events, oldest first. */
   list(transferId: number, limit?: number): EventRow[]
+  /** Write the events held for the commit now (before their transfer's row is deleted). */
+  flush(): void
 }
 
 /**
@@ -24,9 +33,20 @@ const MAX_EVENTS_PER_TRANSFER = 1_000
 const MAX_MESSAGE_CHARS = 4_096
 const PRUNE_EVERY = 16
 
-export function eventsRepo(db: Preparer, now: () => number): EventsRepo {
+interface Held {
+  transferId: number
+  at: number
+  kind: string
+  text: string
+}
+
+export function eventsRepo(db: Preparer, now: () => number, turn?: CommitTurn): EventsRepo {
   const s = {
     add: db.prepare('INSERT INTO events (transfer_id, at, kind, message) VALUES (?, ?, ?, ?)'),
+    // A held event whose transfer was deleted meanwhile is dropped, as the cascade would have dropped it.
+    addHeld: db.prepare(`
+      INSERT INTO events (transfer_id, at, kind, message)
+      SELECT :id, :at, :kind, :message WHERE EXISTS (SELECT 1 FROM transfers WHERE id = :id)`),
     prune: db.prepare(`
       DELETE FROM events WHERE transfer_id = :id AND id <= (
         SELECT id FROM events WHERE transfer_id = :id ORDER BY id DESC LIMIT 1 OFFSET :keep)`),
@@ -35,26 +55,53 @@ export function eventsRepo(db: Preparer, now: () => number): EventsRepo {
   }
   /** Events added per transfer since its history was last pruned (by this process). */
   const added = new Map<number, number>()
+  const pruned = (transferId: number) => {
+    // The cap is kept within PRUNE_EVERY events: pruning on every insert would cost a statement per event, and
+    // most transfers log two or three in all.
+    const n = (added.get(transferId) ?? 0) + 1
+    if (n < PRUNE_EVERY) return void added.set(transferId, n)
+    added.delete(transferId)
+    s.prune.run({ id: transferId, keep: MAX_EVENTS_PER_TRANSFER })
+  }
+  // In the order they were added, which is the order of their row ids and so of the history.
+  const held: Held[] = []
+  const flush = () => {
+    for (const h of held.splice(0)) {
+      const written = s.addHeld.run({ id: h.transferId, at: h.at, kind: h.kind, message: h.text })
+      if (written.changes > 0) pruned(h.transferId)
+    }
+  }
+  turn?.beforeCommit(flush)
+  const add = (transferId: number, kind: string, message: string) => {
+    // After the ones held, so the history keeps the order the events happened in.
+    flush()
+    s.add.run(transferId, now(), kind, shown(message))
+    pruned(transferId)
+  }
   return {
-    add(transferId, kind, message) {
-      // Whatever wrote the message, a URL in it is kept without its userinfo or signature: the log is shown.
-      const shown = redactUrlsIn(message)
-      const text = shown.length > MAX_MESSAGE_CHARS ? `${shown.slice(0, MAX_MESSAGE_CHARS - 1)}…` : shown
-      s.add.run(transferId, now(), kind, text)
-      // The cap is kept within PRUNE_EVERY events: pruning on every insert would cost a statement per event, and
-      // most transfers log two or three in all.
-      const n = (added.get(transferId) ?? 0) + 1
-      if (n < PRUNE_EVERY) return void added.set(transferId, n)
-      added.delete(transferId)
-      s.prune.run({ id: transferId, keep: MAX_EVENTS_PER_TRANSFER })
+    add,
+    addOnCommit(transferId, kind, message) {
+      if (!turn) return add(transferId, kind, message)
+      // Joined now, so this turn's commit is scheduled and writes it.
+      turn.join()
+      held.push({ transferId, at: now(), kind, text: shown(message) })
     },
-    list: (transferId, limit = 200) =>
-      s.list.all(transferId, limit).map((r) => ({
+    list(transferId, limit = 200) {
+      flush()
+      return s.list.all(transferId, limit).map((r) => ({
         id: r['id'] as number,
         transferId: r['transfer_id'] as number,
         at: r['at'] as number,
         kind: r['kind'] as string,
         message: r['message'] as string,
-      })),
+      }))
+    },
+    flush,
   }
+}
+
+/** Whatever wrote the message, a URL in it is kept without its userinfo or signature: the log is shown. */
+function shown(message: string): string {
+  const text = redactUrlsIn(message)
+  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text
 }

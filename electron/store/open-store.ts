@@ -246,6 +246,7 @@ function assemble(p: {
   })
   let closed = false
   const connections = connectionsRepo(writes, now, turn)
+  const events = eventsRepo(writes, now, turn)
   const transfers = transfersRepo(writes, now, transaction, {
     ownsTable: !p.readOnly,
     onRollback: (hook) => rolledBack.push(hook),
@@ -266,15 +267,16 @@ function assemble(p: {
     readOnly: p.readOnly,
     transfers: {
       ...transfers,
-      // A connection held for the commit is written first, so the cascade takes it with the transfer: SQLite may
-      // give the next transfer this id, and the history must not pass to it.
+      // A connection or event held for the commit is written first, so the cascade takes it with the transfer:
+      // SQLite may give the next transfer this id, and the history must not pass to it.
       remove(id) {
         connections.flush()
+        events.flush()
         return transfers.remove(id)
       },
     },
     segments: segmentsRepo(writes, transaction),
-    events: eventsRepo(writes, now),
+    events,
     connections,
     settings: settingsRepo(writes, p.keys),
     hostRules: hostRulesRepo(writes),

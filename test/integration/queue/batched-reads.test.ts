@@ -77,4 +77,28 @@ describe('reads of many transfers at once', () => {
     // One read per file and more was the cost when every dirty transfer was read on its own.
     expect(ran(counts, BY_ID)).toBeLessThan(n)
   })
+
+  it('a file that completes records its target in one savepoint and its completion in none', async () => {
+    const n = 6
+    const files = Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [`c${i}.bin`, Buffer.alloc(5_000 + i, i)] as const),
+    )
+    server = await startNginxFiles(files)
+    h = await makeHarness({ maxActive: 2 })
+    const harness = h
+    const ids = Object.keys(files).map((f) => harness.queue.add({ url: server!.url(f), dir: harness.dir, split: 1 }).id)
+    const { result, counts } = await statementsDuring(async () => {
+      harness.queue.start(ids)
+      return harness.queue.settled(ids)
+    })
+    expect(result.map((r) => r.state)).toEqual(ids.map(() => 'completed'))
+    // The segments and the target go in together; "completed" and its event need no savepoint: the event waits
+    // for the commit the completion goes in, and nothing about it can fail.
+    expect(ran(counts, 'SAVEPOINT')).toBe(n)
+    await harness.queue.stop()
+    for (const [i, id] of ids.entries()) {
+      const events = harness.store.events.list(id)
+      expect(events.map((e) => [e.kind, e.message])).toEqual([['completed', `saved as ${harness.dir}/c${i}.bin`]])
+    }
+  })
 })

@@ -1,0 +1,106 @@
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { ran, statementsDuring } from '../../fixtures/statement-count.ts'
+import { DB_FILE, openStore, type Store } from '../../../electron/store/open-store.ts'
+import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
+
+const dirs: string[] = []
+const stores: Store[] = []
+
+afterEach(async () => {
+  for (const s of stores.splice(0)) s.close()
+  for (const d of dirs.splice(0)) await removeTempDir(d)
+})
+
+async function open(): Promise<Store> {
+  const dir = await makeTempDir('held-events')
+  dirs.push(dir)
+  const store = openStore({ dir })
+  stores.push(store)
+  return store
+}
+
+const turnEnds = () => new Promise((done) => setImmediate(done))
+
+/** What another process sees of a transfer's history: the committed events, oldest first. */
+function committed(store: Store, transferId: number): Array<[string, string]> {
+  const db = new DatabaseSync(join(store.dir, DB_FILE), { readOnly: true })
+  try {
+    const rows = db.prepare('SELECT kind, message FROM events WHERE transfer_id = ? ORDER BY id').all(transferId)
+    return rows.map((r) => [r['kind'] as string, r['message'] as string])
+  } finally {
+    db.close()
+  }
+}
+
+const shown = (store: Store, id: number) => store.events.list(id).map((e) => [e.kind, e.message])
+
+describe('an event added with the commit', () => {
+  it('runs no statement when added, is seen by this process at once, and is committed with its turn', async () => {
+    const store = await open()
+    const id = store.transfers.insert({ url: 'https://a.test/x', dir: '/d' }).id
+    const { counts } = await statementsDuring(() => store.events.addOnCommit(id, 'completed', 'saved as /d/x'))
+    expect(counts.size).toBe(0)
+    expect(shown(store, id)).toEqual([['completed', 'saved as /d/x']])
+    await turnEnds()
+    await turnEnds()
+    expect(committed(store, id)).toEqual([['completed', 'saved as /d/x']])
+  })
+
+  it('is committed even when nothing reads it first', async () => {
+    const store = await open()
+    const id = store.transfers.insert({ url: 'https://a.test/x', dir: '/d' }).id
+    store.events.addOnCommit(id, 'completed', 'saved')
+    store.flush()
+    expect(committed(store, id)).toEqual([['completed', 'saved']])
+  })
+
+  it('keeps the order the events happened in, beside events written at once', async () => {
+    const store = await open()
+    const id = store.transfers.insert({ url: 'https://a.test/x', dir: '/d' }).id
+    store.events.addOnCommit(id, 'retry', 'one')
+    store.events.add(id, 'paused', 'two')
+    store.events.addOnCommit(id, 'completed', 'three')
+    const order = [
+      ['retry', 'one'],
+      ['paused', 'two'],
+      ['completed', 'three'],
+    ]
+    expect(shown(store, id)).toEqual(order)
+    store.flush()
+    expect(committed(store, id)).toEqual(order)
+  })
+
+  it('hides the secrets of a URL in its message, as an event written at once does', async () => {
+    const store = await open()
+    const id = store.transfers.insert({ url: 'https://a.test/x', dir: '/d' }).id
+    store.events.addOnCommit(id, 'completed', 'from https://user:hunter2@a.test/x')
+    store.flush()
+    expect(committed(store, id)[0]?.[1]).not.toContain('hunter2')
+  })
+
+  it('goes with its transfer when that is removed first, and never passes to a new one given the same id', async () => {
+    const store = await open()
+    const id = store.transfers.insert({ url: 'https://a.test/x', dir: '/d' }).id
+    store.events.addOnCommit(id, 'completed', 'saved')
+    store.transfers.remove(id)
+    const again = store.transfers.insert({ url: 'https://a.test/y', dir: '/d' }).id
+    expect(again).toBe(id)
+    store.flush()
+    expect(shown(store, again)).toEqual([])
+    expect(committed(store, again)).toEqual([])
+  })
+
+  it('is written by the commit in one statement', async () => {
+    const store = await open()
+    const id = store.transfers.insert({ url: 'https://a.test/x', dir: '/d' }).id
+    store.flush()
+    store.events.addOnCommit(id, 'completed', 'saved')
+    const { counts } = await statementsDuring(() => store.flush())
+    expect(ran(counts, 'INSERT INTO events')).toBe(1)
+    expect(committed(store, id)).toEqual([['completed', 'saved']])
+  })
+})
