@@ -76,4 +76,21 @@ describe('targetFor', () => {
     expect(targetFor(new URL('https://a.test:443/'), []).hostHeader).toBe('a.test')
     expect(targetFor(new URL('http://a.test:8080/'), []).hostHeader).toBe('a.test:8080')
   })
+  it('brackets an IPv6 literal in Host and sends it no SNI; names and IPv4 literals are left as they are', () => {
+    expect(targetFor(new URL('https://[2001:db8::1]:8443/f'), [])).toMatchObject({
+      host: '2001:db8::1',
+      servername: undefined,
+      hostHeader: '[2001:db8::1]:8443',
+    })
+    expect(targetFor(new URL('https://[::ffff:127.0.0.1]/f'), []).hostHeader).toBe('[::ffff:7f00:1]')
+    expect(targetFor(new URL('https://10.1.2.3/f'), [])).toMatchObject({
+      servername: undefined,
+      hostHeader: '10.1.2.3',
+    })
+    // A name that is all hex digits is still a name.
+    expect(targetFor(new URL('https://cafe.beef/f'), [])).toMatchObject({
+      servername: 'cafe.beef',
+      hostHeader: 'cafe.beef',
+    })
+  })
 })
