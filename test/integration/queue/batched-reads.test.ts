@@ -56,21 +56,12 @@ describe('reads of many transfers at once', () => {
 
   it('a mirror kept from the batches of a real run shows what the store holds at the end', async () => {
     const n = 12
-    const files = Object.fromEntries(
-      Array.from({ length: n }, (_, i) => [`f${i}.bin`, Buffer.alloc(20_000 + i, i)] as const),
-    )
-    server = await startNginxFiles(files)
-    h = await makeHarness({ maxActive: 4 })
+    const { harness, ids } = await serveAndAdd('f', n, 20_000, 4)
     const mirror = new Map<number, TransferView>()
-    h.queue.subscribe((c) => {
+    harness.queue.subscribe((c) => {
       for (const p of c.patches) mirror.set(p.id, p)
     })
-    const harness = h
-    const ids = Object.keys(files).map((f) => harness.queue.add({ url: server!.url(f), dir: harness.dir, split: 1 }).id)
-    const { result, counts } = await statementsDuring(async () => {
-      harness.queue.start(ids)
-      return harness.queue.settled(ids)
-    })
+    const { result, counts } = await runCounted(harness, ids)
     expect(result.map((r) => r.state)).toEqual(ids.map(() => 'completed'))
     await harness.queue.stop()
     for (const id of ids) expect(mirror.get(id)).toEqual(harness.queue.view(harness.store.transfers.get(id)!))
@@ -80,17 +71,8 @@ describe('reads of many transfers at once', () => {
 
   it('a file that completes records its target in one savepoint and its completion in none', async () => {
     const n = 6
-    const files = Object.fromEntries(
-      Array.from({ length: n }, (_, i) => [`c${i}.bin`, Buffer.alloc(5_000 + i, i)] as const),
-    )
-    server = await startNginxFiles(files)
-    h = await makeHarness({ maxActive: 2 })
-    const harness = h
-    const ids = Object.keys(files).map((f) => harness.queue.add({ url: server!.url(f), dir: harness.dir, split: 1 }).id)
-    const { result, counts } = await statementsDuring(async () => {
-      harness.queue.start(ids)
-      return harness.queue.settled(ids)
-    })
+    const { harness, ids } = await serveAndAdd('c', n, 5_000, 2)
+    const { result, counts } = await runCounted(harness, ids)
     expect(result.map((r) => r.state)).toEqual(ids.map(() => 'completed'))
     // The segments and the target go in together; "completed" and its event need no savepoint: the event waits
     // for the commit the completion goes in, and nothing about it can fail.
@@ -102,3 +84,26 @@ describe('reads of many transfers at once', () => {
     }
   })
 })
+
+/** `n` files named `<prefix><i>.bin` of about `size` bytes on nginx, added (not started) to a new harness. */
+async function serveAndAdd(prefix: string, n: number, size: number, maxActive: number) {
+  const files = Object.fromEntries(
+    Array.from({ length: n }, (_, i) => [`${prefix}${i}.bin`, Buffer.alloc(size + i, i)] as const),
+  )
+  const fileServer = await startNginxFiles(files)
+  server = fileServer
+  const harness = await makeHarness({ maxActive })
+  h = harness
+  const ids = Object.keys(files).map(
+    (f) => harness.queue.add({ url: fileServer.url(f), dir: harness.dir, split: 1 }).id,
+  )
+  return { harness, ids }
+}
+
+/** Start the transfers and wait until they settle, counting the statements meanwhile. */
+function runCounted(harness: Harness, ids: number[]) {
+  return statementsDuring(async () => {
+    harness.queue.start(ids)
+    return harness.queue.settled(ids)
+  })
+}
