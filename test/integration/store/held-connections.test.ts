@@ -4,28 +4,15 @@ import { join, resolve } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { pathToFileURL } from 'node:url'
 
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { ran, statementsDuring } from '../../fixtures/statement-count.ts'
-import { DB_FILE, openStore, type Store } from '../../../electron/store/open-store.ts'
+import { DB_FILE, type Store } from '../../../electron/store/open-store.ts'
 import type { ConnectionInfo } from '../../../shared/connection.ts'
-import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
+import { tempStores } from '../../fixtures/temp-stores.ts'
 
-const dirs: string[] = []
-const stores: Store[] = []
-
-afterEach(async () => {
-  for (const s of stores.splice(0)) s.close()
-  for (const d of dirs.splice(0)) await removeTempDir(d)
-})
-
-async function open(): Promise<Store> {
-  const dir = await makeTempDir('held-connections')
-  dirs.push(dir)
-  const store = openStore({ dir })
-  stores.push(store)
-  return store
-}
+const stores = tempStores('held-connections')
+const open = async (): Promise<Store> => (await stores.fresh()).store
 
 const info = (n: number, extra: Partial<ConnectionInfo> = {}): ConnectionInfo => ({
   url: 'https://a.test/x',
@@ -134,8 +121,7 @@ Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)
 `
 
 it('a writer killed after the turn of a connection, before its first byte, leaves that connection in the history', async () => {
-  const dir = await makeTempDir('held-kill')
-  dirs.push(dir)
+  const dir = await stores.dir()
   const script = join(dir, 'child.mjs')
   writeFileSync(script, CHILD)
   const stateDir = join(dir, 'state')
@@ -151,8 +137,7 @@ it('a writer killed after the turn of a connection, before its first byte, leave
   })
   child.kill('SIGKILL')
   await exited
-  const store = openStore({ dir: stateDir })
-  stores.push(store)
+  const store = stores.open({ dir: stateDir })
   const [row] = store.transfers.list()
   expect(store.connections.list(row?.id ?? -1).map((c) => c.info)).toEqual([info(4)])
 })

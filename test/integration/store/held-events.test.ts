@@ -1,27 +1,14 @@
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { ran, statementsDuring } from '../../fixtures/statement-count.ts'
-import { DB_FILE, openStore, type Store } from '../../../electron/store/open-store.ts'
-import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
+import { DB_FILE, type Store } from '../../../electron/store/open-store.ts'
+import { tempStores } from '../../fixtures/temp-stores.ts'
 
-const dirs: string[] = []
-const stores: Store[] = []
-
-afterEach(async () => {
-  for (const s of stores.splice(0)) s.close()
-  for (const d of dirs.splice(0)) await removeTempDir(d)
-})
-
-async function open(): Promise<Store> {
-  const dir = await makeTempDir('held-events')
-  dirs.push(dir)
-  const store = openStore({ dir })
-  stores.push(store)
-  return store
-}
+const stores = tempStores('held-events')
+const open = async (): Promise<Store> => (await stores.fresh()).store
 
 const turnEnds = () => new Promise((done) => setImmediate(done))
 

@@ -1,30 +1,18 @@
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { DB_FILE, openStore, type Store } from '../../../electron/store/open-store.ts'
+import { DB_FILE } from '../../../electron/store/open-store.ts'
 import { HostRule } from '../../../shared/domain.ts'
-import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
+import { tempStores } from '../../fixtures/temp-stores.ts'
 
 // Pins carry a label and the day they were added beside the plain list of keys, so rules saved before that
 // (and every reader of `pins`) are untouched.
 const pin = (fill: number) => Buffer.alloc(32, fill).toString('base64')
 
-const dirs: string[] = []
-const stores: Store[] = []
-afterEach(async () => {
-  for (const s of stores.splice(0)) s.close()
-  for (const d of dirs.splice(0)) await removeTempDir(d)
-})
-
-async function open(): Promise<{ dir: string; store: Store }> {
-  const dir = await makeTempDir('pin-notes')
-  dirs.push(dir)
-  const store = openStore({ dir })
-  stores.push(store)
-  return { dir, store }
-}
+const stores = tempStores('pin-notes')
+const open = () => stores.fresh()
 
 describe('pin notes of host rules', () => {
   it('a rule stored before pins had notes reads as it was, and notes round-trip', async () => {

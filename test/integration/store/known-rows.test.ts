@@ -1,26 +1,12 @@
 import fc from 'fast-check'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { ran, statementsDuring } from '../../fixtures/statement-count.ts'
-import { openStore, type Store } from '../../../electron/store/open-store.ts'
 import type { TransferPatch } from '../../../electron/store/transfer-row.ts'
-import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
+import { tempStores } from '../../fixtures/temp-stores.ts'
 
-const dirs: string[] = []
-const stores: Store[] = []
-
-afterEach(async () => {
-  for (const s of stores.splice(0)) s.close()
-  for (const d of dirs.splice(0)) await removeTempDir(d)
-})
-
-async function fresh(): Promise<{ dir: string; store: Store }> {
-  const dir = await makeTempDir('known-rows')
-  dirs.push(dir)
-  const store = openStore({ dir })
-  stores.push(store)
-  return { dir, store }
-}
+const stores = tempStores('known-rows')
+const fresh = () => stores.fresh()
 
 describe('rows the writer knows', () => {
   it('an update of a known row reads nothing back, and the row it returns is the stored one', async () => {
@@ -35,8 +21,7 @@ describe('rows the writer knows', () => {
     expect(ran(counts, 'RETURNING')).toBe(0)
     expect(ran(counts, 'SELECT')).toBe(0)
     store.flush()
-    const reader = openStore({ dir, readOnly: true })
-    stores.push(reader)
+    const reader = stores.open({ dir, readOnly: true })
     expect(result).toEqual(reader.transfers.get(t.id))
     expect(result).toMatchObject({ state: 'completed', rangeSupported: true, total: 102400, completedAt: 5 })
   })
@@ -77,8 +62,7 @@ describe('rows the writer knows', () => {
 
   it('any sequence of writes, rollbacks and removals leaves every answer equal to a fresh read', async () => {
     const { dir, store } = await fresh()
-    const reader = openStore({ dir, readOnly: true })
-    stores.push(reader)
+    const reader = stores.open({ dir, readOnly: true })
     const patch: fc.Arbitrary<TransferPatch> = fc.record(
       {
         state: fc.constantFrom('queued', 'connecting', 'downloading', 'paused', 'failed', 'completed'),

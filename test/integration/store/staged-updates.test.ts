@@ -1,34 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 
 import { ran, statementsDuring } from '../../fixtures/statement-count.ts'
-import { openStore, type Store, type StoreOptions } from '../../../electron/store/open-store.ts'
-import { makeTempDir, removeTempDir } from '../../fixtures/temp-dir.ts'
+import { type Store, type StoreOptions } from '../../../electron/store/open-store.ts'
+import { tempStores } from '../../fixtures/temp-stores.ts'
 
 // Updates held back within the group commit (staged-updates.ts): fewer statements, and nothing any reader,
 // rollback or failure could tell apart from writing each one at once.
 
-const dirs: string[] = []
-const stores: Store[] = []
-
-afterEach(async () => {
-  for (const s of stores.splice(0)) s.close()
-  for (const d of dirs.splice(0)) await removeTempDir(d)
-})
-
-async function fresh(opts: Partial<StoreOptions> = {}): Promise<{ dir: string; store: Store }> {
-  const dir = await makeTempDir('staged')
-  dirs.push(dir)
-  const store = openStore({ dir, ...opts })
-  stores.push(store)
-  return { dir, store }
-}
-
-function reader(dir: string): Store {
-  const r = openStore({ dir, readOnly: true })
-  stores.push(r)
-  return r
-}
+const stores = tempStores('staged')
+const fresh = (opts: Partial<StoreOptions> = {}) => stores.fresh(opts)
+const reader = (dir: string): Store => stores.open({ dir, readOnly: true })
 
 const UPDATE = 'UPDATE transfers'
 
