@@ -1,4 +1,6 @@
 import { ConnectionInfo } from '../../shared/connection.ts'
+import { HeldRows } from './held-rows.ts'
+import type { Staging } from './row-updates.ts'
 import type { Preparer } from './turn-commit.ts'
 
 /** One stored connection of a transfer. */
@@ -25,12 +27,6 @@ export interface ConnectionsRepo {
   flush(): void
 }
 
-/** What connectionsRepo needs of group commit (turn-commit.ts): joining the turn, and a hook before it commits. */
-export interface CommitTurn {
-  join(): void
-  beforeCommit(hook: () => void): void
-}
-
 /** A connection held until the commit; `rowId` once written, `gone` when its transfer was deleted first. */
 interface Held {
   transferId: number
@@ -47,7 +43,7 @@ interface Held {
 export const MAX_CONNECTIONS_PER_TRANSFER = 50
 const PRUNE_EVERY = 8
 
-export function connectionsRepo(db: Preparer, now: () => number, turn?: CommitTurn): ConnectionsRepo {
+export function connectionsRepo(db: Preparer, now: () => number, staging?: Staging): ConnectionsRepo {
   const s = {
     add: db.prepare('INSERT INTO connections (transfer_id, at, info) VALUES (?, ?, ?)'),
     // A held connection whose transfer was deleted meanwhile is dropped, as the cascade would have dropped it.
@@ -74,19 +70,28 @@ export function connectionsRepo(db: Preparer, now: () => number, turn?: CommitTu
     }
   }
   // In the order they were made, which is the order of their row ids and so of the history.
-  const held: Held[] = []
-  const flush = () => {
-    for (const h of held.splice(0)) {
-      const info = JSON.stringify(h.info)
-      const written = s.addHeld.run({ id: h.transferId, at: h.at, info })
+  const held = new HeldRows<Held>(
+    (h) => {
+      const written = s.addHeld.run({ id: h.transferId, at: h.at, info: JSON.stringify(h.info) })
       if (written.changes === 0) h.gone = true
       else {
         h.rowId = Number(written.lastInsertRowid)
         pruned(h.transferId)
       }
-    }
+    },
+    (h) => {
+      // Its row was rolled back: a first byte that comes now goes into the row held to be written again (or, for
+      // one held inside the rolled-back transaction, nowhere), never into a row that took its id since.
+      delete h.rowId
+      delete h.gone
+    },
+  )
+  if (staging) {
+    staging.beforeCommit(() => held.flush())
+    staging.afterTurnRollback(() => held.clear())
+    staging.levels(held)
   }
-  turn?.beforeCommit(flush)
+  const flush = () => held.flush()
   const add = (transferId: number, info: ConnectionInfo): number => {
     // After the ones held, so the history keeps the order the connections were made in.
     flush()
@@ -100,14 +105,14 @@ export function connectionsRepo(db: Preparer, now: () => number, turn?: CommitTu
       s.firstByte.run(ms, id)
     },
     addTimed(transferId, info) {
-      if (!turn) {
+      if (!staging) {
         const id = add(transferId, info)
         return (ms) => s.firstByte.run(ms, id)
       }
       // Joined now, so this turn's commit is scheduled and writes it.
-      turn.join()
+      staging.join()
       const h: Held = { transferId, at: now(), info }
-      held.push(h)
+      held.hold(h)
       return (ms) => {
         if (h.gone) return
         if (h.rowId === undefined) h.info = { ...h.info, firstByteMs: ms }

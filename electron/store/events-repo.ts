@@ -1,4 +1,5 @@
-import type { CommitTurn } from './connections-repo.ts'
+import { HeldRows } from './held-rows.ts'
+import type { Staging } from './row-updates.ts'
 import type { Preparer } from './turn-commit.ts'
 import { redactUrlsIn } from '../../shared/redact-url.ts'
 
@@ -14,7 +15,7 @@ export interface EventRow {
 export interface EventsRepo {
   add(transferId: number, kind: string, message: string): void
   /**
-   * Add an event with the turn's commit (see TurnCommit): held until then, and written by it, so the event goes
+   * Add an event with the turn's commit (see held-rows.ts): held until then, and written by it, so the event goes
    * to disk with the turn's other writes or not at all. Nothing here can fail, so it may follow a write it must
    * not outlive. Reads of this process (`list`) see it at once.
    */
@@ -40,7 +41,7 @@ interface Held {
   text: string
 }
 
-export function eventsRepo(db: Preparer, now: () => number, turn?: CommitTurn): EventsRepo {
+export function eventsRepo(db: Preparer, now: () => number, staging?: Staging): EventsRepo {
   const s = {
     add: db.prepare('INSERT INTO events (transfer_id, at, kind, message) VALUES (?, ?, ?, ?)'),
     // A held event whose transfer was deleted meanwhile is dropped, as the cascade would have dropped it.
@@ -63,15 +64,16 @@ export function eventsRepo(db: Preparer, now: () => number, turn?: CommitTurn): 
     added.delete(transferId)
     s.prune.run({ id: transferId, keep: MAX_EVENTS_PER_TRANSFER })
   }
-  // In the order they were added, which is the order of their row ids and so of the history.
-  const held: Held[] = []
-  const flush = () => {
-    for (const h of held.splice(0)) {
-      const written = s.addHeld.run({ id: h.transferId, at: h.at, kind: h.kind, message: h.text })
-      if (written.changes > 0) pruned(h.transferId)
-    }
+  const held = new HeldRows<Held>((h) => {
+    const written = s.addHeld.run({ id: h.transferId, at: h.at, kind: h.kind, message: h.text })
+    if (written.changes > 0) pruned(h.transferId)
+  })
+  if (staging) {
+    staging.beforeCommit(() => held.flush())
+    staging.afterTurnRollback(() => held.clear())
+    staging.levels(held)
   }
-  turn?.beforeCommit(flush)
+  const flush = () => held.flush()
   const add = (transferId: number, kind: string, message: string) => {
     // After the ones held, so the history keeps the order the events happened in.
     flush()
@@ -81,10 +83,10 @@ export function eventsRepo(db: Preparer, now: () => number, turn?: CommitTurn): 
   return {
     add,
     addOnCommit(transferId, kind, message) {
-      if (!turn) return add(transferId, kind, message)
+      if (!staging) return add(transferId, kind, message)
       // Joined now, so this turn's commit is scheduled and writes it.
-      turn.join()
-      held.push({ transferId, at: now(), kind, text: shown(message) })
+      staging.join()
+      held.hold({ transferId, at: now(), kind, text: shown(message) })
     },
     list(transferId, limit = 200) {
       flush()

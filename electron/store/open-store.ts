@@ -9,6 +9,7 @@ import { fileOnPath, notAFolder } from './file-on-path.ts'
 import { hostRulesRepo, type HostRulesRepo } from './host-rules-repo.ts'
 import { nodeRankingsRepo, type NodeRankingsRepo } from './node-rankings-repo.ts'
 import { profilesRepo, type ProfilesRepo } from './profiles-repo.ts'
+import type { Staging } from './row-updates.ts'
 import { SCHEMA_VERSION, migrate, newerSchema, schemaVersion, type MigrationContext } from './migrations.ts'
 import { KEY_FILE, OS_KEY_FILE, secretKeys, type KeyWrap, type SecretKeys } from './secret-key.ts'
 import { seal, secretsRepo, type SecretsRepo } from './secrets-repo.ts'
@@ -245,21 +246,19 @@ function assemble(p: {
     rollback: () => levels.forEach((l) => l.rollback()),
   })
   let closed = false
-  const connections = connectionsRepo(writes, now, turn)
-  const events = eventsRepo(writes, now, turn)
+  // What is held back for the group commit (staged row updates, held history rows) hooks into it through this.
+  const staging: Staging | undefined = turn && {
+    join: () => turn.join(),
+    beforeCommit: (hook) => turn.beforeCommit(hook),
+    afterTurnRollback: (hook) => turn.afterRollback(hook),
+    levels: (hooks) => levels.push(hooks),
+  }
+  const connections = connectionsRepo(writes, now, staging)
+  const events = eventsRepo(writes, now, staging)
   const transfers = transfersRepo(writes, now, transaction, {
     ownsTable: !p.readOnly,
     onRollback: (hook) => rolledBack.push(hook),
-    ...(turn
-      ? {
-          staging: {
-            join: () => turn.join(),
-            beforeCommit: (hook) => turn.beforeCommit(hook),
-            afterTurnRollback: (hook) => turn.afterRollback(hook),
-            levels: (hooks) => levels.push(hooks),
-          },
-        }
-      : {}),
+    ...(staging ? { staging } : {}),
   })
   return {
     dir: p.dir,

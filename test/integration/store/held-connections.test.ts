@@ -104,6 +104,41 @@ describe('a connection whose first byte comes before the commit', () => {
   })
 })
 
+describe('a held connection and a transaction that rolls back', () => {
+  it('written early by the transaction, is held again: committed after all, with its first byte', async () => {
+    const store = await open()
+    const id = store.transfers.insert({ url: 'https://a.test/x', dir: '/d' }).id
+    const firstByte = store.connections.addTimed(id, info(1))
+    const refused = info(2, { refused: { code: 'PIN_MISMATCH', message: 'no pin' } })
+    expect(() =>
+      store.transaction(() => {
+        // Writes the held connection first, to keep the order, inside this transaction's savepoint.
+        store.connections.add(id, refused)
+        throw new Error('changed my mind')
+      }),
+    ).toThrow('changed my mind')
+    firstByte(4)
+    store.flush()
+    expect(committed(store, id)).toEqual([{ ...info(1), firstByteMs: 4 }])
+  })
+
+  it('made inside the transaction, goes with it, and its first byte never lands on a row that took its id', async () => {
+    const store = await open()
+    const id = store.transfers.insert({ url: 'https://a.test/x', dir: '/d' }).id
+    let firstByte: ((ms: number) => void) | undefined
+    expect(() =>
+      store.transaction(() => {
+        firstByte = store.connections.addTimed(id, info(1))
+        throw new Error('no')
+      }),
+    ).toThrow('no')
+    store.connections.add(id, info(2))
+    firstByte?.(9)
+    store.flush()
+    expect(committed(store, id)).toEqual([info(2)])
+  })
+})
+
 const OPEN_STORE = pathToFileURL(resolve(import.meta.dirname, '../../../electron/store/open-store.ts')).href
 
 /** Records a connection, lets its turn end (which commits), then blocks until `kill -9`: its first byte never came. */

@@ -90,4 +90,33 @@ describe('an event added with the commit', () => {
     expect(ran(counts, 'INSERT INTO events')).toBe(1)
     expect(committed(store, id)).toEqual([['completed', 'saved']])
   })
+
+  it('written early by a transaction that then rolls back, is held again and committed after all', async () => {
+    const store = await open()
+    const id = store.transfers.insert({ url: 'https://a.test/x', dir: '/d' }).id
+    store.events.addOnCommit(id, 'completed', 'one')
+    expect(() =>
+      store.transaction(() => {
+        // Writes the held event first, to keep the order, inside this transaction's savepoint.
+        store.events.add(id, 'paused', 'two')
+        throw new Error('changed my mind')
+      }),
+    ).toThrow('changed my mind')
+    store.flush()
+    expect(committed(store, id)).toEqual([['completed', 'one']])
+  })
+
+  it('added inside a transaction goes with it: undone when it rolls back', async () => {
+    const store = await open()
+    const id = store.transfers.insert({ url: 'https://a.test/x', dir: '/d' }).id
+    expect(() =>
+      store.transaction(() => {
+        store.events.addOnCommit(id, 'completed', 'inside')
+        throw new Error('no')
+      }),
+    ).toThrow('no')
+    store.flush()
+    expect(committed(store, id)).toEqual([])
+    expect(shown(store, id)).toEqual([])
+  })
 })
