@@ -1,13 +1,12 @@
 import { connect, type Socket } from 'node:net'
 
-import { exitCodeFor } from '../../shared/errors.ts'
 import type { ControlInput, ControlOutput } from '../../shared/ipc.ts'
 import { PinpointError } from '../../shared/pinpoint-error.ts'
-import { redactUrl, redactUrlsIn } from '../../shared/redact-url.ts'
 import type { TransferView } from '../../shared/transfer.ts'
 import { controlSocketPath } from '../core/control-socket.ts'
 import type { Changes } from '../queue/change-feed.ts'
 import type { CliIo } from './io.ts'
+import { reportOutcomes } from './outcomes.ts'
 import { createDisplay } from './progress-display.ts'
 import { reportScheduleHolds } from './schedule-holds.ts'
 import { onceEach } from './once-each.ts'
@@ -151,17 +150,21 @@ export async function getThroughControl(
       io.stderr('pinpoint: the running Pinpoint stopped; its downloads resume when it starts again\n')
       return INTERRUPTED
     }
-    let exit = 0
-    for (const id of ids) {
-      const v = views.get(id) as TransferView
-      if (v.state === 'completed') {
-        io.stderr(`saved ${v.savedPath} (${v.total ?? '?'} bytes)\n`)
-        continue
-      }
-      io.stderr(`pinpoint: ${redactUrlsIn(v.error?.message ?? `${redactUrl(v.url)}: ${v.state}`)}\n`)
-      if (exit === 0) exit = exitCodeFor(v.error?.code ?? 'INTERRUPTED')
-    }
-    return exit
+    return reportOutcomes(
+      ids.map((id) => {
+        const v = views.get(id) as TransferView
+        return {
+          url: v.url,
+          state: v.state,
+          savedPath: v.savedPath,
+          total: v.total,
+          errorCode: v.error?.code ?? null,
+          errorMessage: v.error?.message ?? null,
+          signature: v.signature ?? null,
+        }
+      }),
+      io,
+    )
   } finally {
     client.close()
   }

@@ -1,10 +1,9 @@
-import { exitCodeFor } from '../../shared/errors.ts'
-import { describeSignature, parseSignatureResult } from '../../shared/signature.ts'
+import { parseSignatureResult } from '../../shared/signature.ts'
 import type { TransferRow } from '../store/transfer-row.ts'
 import type { CliIo } from './io.ts'
 import type { Engine } from './open-engine.ts'
 import { createDisplay } from './progress-display.ts'
-import { redactUrl, redactUrlsIn } from '../../shared/redact-url.ts'
+import { reportOutcomes } from './outcomes.ts'
 
 const INTERRUPTED = 8
 
@@ -45,17 +44,16 @@ export async function runToEnd(engine: Engine, given: number[], json: boolean, i
 }
 
 function report(rows: TransferRow[], io: CliIo): number {
-  let exit = 0
-  for (const row of rows) {
-    if (row.state === 'completed') {
-      io.stderr(`saved ${row.savedPath} (${row.total ?? '?'} bytes)\n`)
-      const signature = parseSignatureResult(row.signatureResult)
-      if (signature) io.stderr(`  ${describeSignature(signature)}\n`)
-      continue
-    }
-    const code = row.errorCode ?? 'INTERRUPTED'
-    io.stderr(`pinpoint: ${redactUrlsIn(row.errorMessage ?? `${redactUrl(row.url)}: ${row.state}`)}\n`)
-    if (exit === 0) exit = exitCodeFor(code)
-  }
-  return exit
+  return reportOutcomes(
+    rows.map((row) => ({
+      url: row.url,
+      state: row.state,
+      savedPath: row.savedPath,
+      total: row.total,
+      errorCode: row.errorCode,
+      errorMessage: row.errorMessage,
+      signature: parseSignatureResult(row.signatureResult) ?? null,
+    })),
+    io,
+  )
 }

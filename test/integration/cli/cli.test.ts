@@ -340,6 +340,41 @@ describe('pinpoint get', () => {
     expect((await readdir(dir)).sort()).toEqual(['one.txt', 'two.txt'])
   })
 
+  it('with several URLs each failure names its download, in input order; one URL alone is as before', async () => {
+    const dir = await tmp()
+    const refused = `http://127.0.0.1:${await refusedPort()}/refused.bin`
+    const missing = s.url('/missing', 'a.test')
+    const r = await runCli(
+      [
+        'get',
+        ...resolveA(),
+        '--cacert',
+        pki.caPath,
+        '-d',
+        dir,
+        '--retry',
+        '0',
+        refused,
+        s.url('/one.txt', 'a.test'),
+        missing,
+      ],
+      { env: { PINPOINT_STATE_DIR: join(dir, 'state') } },
+    )
+    expect(r.code).toBe(3)
+    const failures = r.stderr.split('\n').filter((l) => l.startsWith('pinpoint: '))
+    expect(failures).toHaveLength(2)
+    expect(failures[0]).toMatch(
+      /^pinpoint: http:\/\/127\.0\.0\.1:\d+\/refused\.bin: 127\.0\.0\.1:\d+: connection refused$/,
+    )
+    // A message that names its URL already is not given it twice.
+    expect(failures[1]).toContain(missing)
+    expect(failures[1]?.split(missing)).toHaveLength(2)
+    const alone = await runCli(['get', '-d', dir, '--retry', '0', refused], {
+      env: { PINPOINT_STATE_DIR: join(dir, 'state-alone') },
+    })
+    expect(alone.stderr).toMatch(/^pinpoint: 127\.0\.0\.1:\d+: connection refused\n$/m)
+  })
+
   it('-i: a repeated line is one download; a line with two URLs is refused by its line number, before anything runs', async () => {
     const dir = await tmp()
     const list = join(dir, 'list.txt')
