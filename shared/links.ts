@@ -33,6 +33,9 @@ export function checkDownloadUrl(text: string): UrlCheck {
     return { ok: false, reason: 'not a valid URL' }
   }
   if (url.hostname === '') return { ok: false, reason: 'the URL has no host' }
+  // A fragment is the browser's, never sent to the server: `f.iso#top` is `f.iso`, one download, not a second
+  // copy under another name.
+  url.hash = ''
   // Normalizing can grow a URL (percent-encoding), so the cap is checked again on what would be stored.
   if (url.href.length > MAX_URL_CHARS) return { ok: false, reason: `longer than ${MAX_URL_CHARS} characters` }
   return { ok: true, url: url.href }

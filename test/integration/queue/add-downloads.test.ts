@@ -83,6 +83,17 @@ describe('the one way a download is added', () => {
     expect(h.store.transfers.count()).toBe(1)
   })
 
+  it('a #fragment names no other download: with and without one, a URL is one download, stored without it', async () => {
+    h = await makeHarness()
+    const url = server.url('/a.bin?frag')
+    const first = await addDownloads(h, { urls: [`${url}#part-1`], dir: h.dir, paused: true })
+    const again = await addDownloads(h, { urls: [url, `${url}#part-2`], dir: h.dir, paused: true })
+    expect(first.added.map((r) => r.url)).toEqual([url])
+    expect(again.added).toEqual([])
+    expect(again.existing.map((r) => r.id)).toEqual([first.added[0]?.id, first.added[0]?.id])
+    expect(h.store.transfers.count()).toBe(1)
+  })
+
   it('adds a URL given twice in one request once: the second is the same download, as on a later request', async () => {
     h = await makeHarness()
     const a = server.url('/a.bin?twice')
