@@ -1,4 +1,4 @@
-import { exitCodeFor } from '../../shared/errors.ts'
+import { exitCodeFor, type ErrorCode } from '../../shared/errors.ts'
 import { redactUrl, redactUrlsIn } from '../../shared/redact-url.ts'
 import { describeSignature, type SignatureResult } from '../../shared/signature.ts'
 import type { CliIo } from './io.ts'
@@ -10,7 +10,7 @@ export interface Outcome {
   savedPath: string | null
   total: number | null
   /** The failure's stable code, and what the user is told; null when it stopped without one (interrupted). */
-  errorCode: string | null
+  errorCode: ErrorCode | null
   errorMessage: string | null
   signature: SignatureResult | null
 }
