@@ -7,7 +7,8 @@ describe('checkDownloadUrl', () => {
     expect(checkDownloadUrl('https://a.test/f.iso#section-2')).toEqual({ ok: true, url: 'https://a.test/f.iso' })
     expect(checkDownloadUrl('https://a.test/f.iso?v=2#x')).toEqual({ ok: true, url: 'https://a.test/f.iso?v=2' })
     expect(checkDownloadUrl('https://a.test/f.iso#')).toEqual({ ok: true, url: 'https://a.test/f.iso' })
-    // A # inside the query is the fragment's start too; an encoded one is part of the path.
+    // A # after the query starts the fragment too; an encoded one (%23) is part of the name.
+    expect(checkDownloadUrl('https://a.test/f?name=a#b.bin')).toEqual({ ok: true, url: 'https://a.test/f?name=a' })
     expect(checkDownloadUrl('https://a.test/a%23b.bin')).toEqual({ ok: true, url: 'https://a.test/a%23b.bin' })
   })
 
